@@ -1,0 +1,12 @@
+//! ktimeline: a terminal browser for archives of news events kept as
+//! markdown files. The library holds everything; `main.rs` only parses the
+//! command line and dispatches, so tests and benchmarks reach every part.
+
+pub mod cli;
+pub mod commands;
+pub mod generate;
+pub mod loader;
+pub mod model;
+pub mod search;
+pub mod text;
+pub mod tui;

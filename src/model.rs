@@ -1,0 +1,341 @@
+//! The in-memory timeline: events, articles and ghosts in timeline order,
+//! the links between them, the days they fall on, and the problems met while
+//! loading. No I/O happens here; the loader builds it, the commands and the
+//! browser read it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+use chrono::NaiveDate;
+
+/// Index of an entry in [`Timeline::events`] (timeline order).
+pub type EventIdx = usize;
+
+/// What an entry of the timeline is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// An event file: date heading, headline, body, sources, related links.
+    Event,
+    /// A plain reported article: prose, dated from its path or undated.
+    Article,
+    /// An event known only from a related link that resolves to no file.
+    Ghost,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Event => "event",
+            Kind::Article => "article",
+            Kind::Ghost => "ghost",
+        }
+    }
+}
+
+/// Where an event was reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    pub name: String,
+    pub url: String,
+    /// A picture (a cover image) rather than a report.
+    pub image: bool,
+}
+
+/// A link from one entry to a related one, in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// The link text: the other event's headline as the author wrote it.
+    pub text: String,
+    /// The link target as written (a canonical path).
+    pub target: String,
+    /// What the two events share (`_Context: a, b_`).
+    pub context: Vec<String>,
+    /// The entry it leads to: a loaded event or article, or a ghost.
+    pub to: EventIdx,
+    /// False when `to` is a ghost.
+    pub resolved: bool,
+}
+
+/// One entry of the timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// Canonical path for events and ghosts (`/news/2013/06/6/slug.md`);
+    /// the file's path under its root for articles.
+    pub id: String,
+    pub kind: Kind,
+    pub date: Option<NaiveDate>,
+    /// Plain one-line text, already sanitised.
+    pub headline: String,
+    /// Markdown for events, plain text for articles, empty for ghosts.
+    /// Sanitised: no control characters but newlines.
+    pub body: String,
+    /// The file it was loaded from, as the user named it; `None` for ghosts.
+    pub file: Option<String>,
+    pub sources: Vec<Source>,
+    pub related: Vec<Related>,
+    /// Entries whose related links lead here, in timeline order, no repeats.
+    pub backlinks: Vec<EventIdx>,
+    /// Union of the contexts of its links (incoming ones for ghosts).
+    pub tags: Vec<String>,
+}
+
+/// A day of the timeline and the entries on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Day {
+    /// `None` for the undated entries, which come last.
+    pub date: Option<NaiveDate>,
+    pub events: Range<EventIdx>,
+    /// How many of them are ghosts.
+    pub ghosts: usize,
+}
+
+impl Day {
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    /// True when every entry of the day is a ghost.
+    pub fn only_ghosts(&self) -> bool {
+        self.ghosts == self.len()
+    }
+}
+
+/// A file that could not be loaded, or a part of one that was wrong.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    pub file: String,
+    pub line: Option<usize>,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.reason),
+            None => write!(f, "{}: {}", self.file, self.reason),
+        }
+    }
+}
+
+/// The whole archive in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Timeline {
+    /// A name for the archive (its root's name, or "sample").
+    pub name: String,
+    /// Sorted by date (undated last), then headline, then id.
+    pub events: Vec<Event>,
+    pub days: Vec<Day>,
+    pub problems: Vec<Problem>,
+    /// How many day index pages were seen (they are not entries).
+    pub index_pages: usize,
+    /// How many candidate files were looked at.
+    pub files: usize,
+    by_id: HashMap<String, EventIdx>,
+}
+
+/// Counts over the whole timeline, as `stats` prints them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Stats {
+    pub events: usize,
+    pub articles: usize,
+    pub ghosts: usize,
+    pub undated: usize,
+    pub days: usize,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub links: LinkStats,
+    pub problems: usize,
+    pub index_pages: usize,
+    pub files: usize,
+    pub tags: Vec<TagCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LinkStats {
+    pub resolved: usize,
+    pub unresolved: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TagCount {
+    pub tag: String,
+    pub count: usize,
+}
+
+impl Timeline {
+    /// Builds a timeline from entries in any order: sorts them, remaps link
+    /// and backlink indices, groups days. `events[i].related[j].to` and
+    /// `backlinks` must index into the given `events`.
+    pub fn new(
+        name: String,
+        mut events: Vec<Event>,
+        mut problems: Vec<Problem>,
+        index_pages: usize,
+        files: usize,
+    ) -> Timeline {
+        let mut order: Vec<EventIdx> = (0..events.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&events[a], &events[b]);
+            (a.date.is_none(), a.date, &a.headline, &a.id).cmp(&(
+                b.date.is_none(),
+                b.date,
+                &b.headline,
+                &b.id,
+            ))
+        });
+        let mut new_pos = vec![0; events.len()];
+        for (pos, &old) in order.iter().enumerate() {
+            new_pos[old] = pos;
+        }
+        for e in &mut events {
+            for r in &mut e.related {
+                r.to = new_pos[r.to];
+            }
+            for b in &mut e.backlinks {
+                *b = new_pos[*b];
+            }
+            e.backlinks.sort_unstable();
+            e.backlinks.dedup();
+        }
+        let mut slots: Vec<Option<Event>> = events.into_iter().map(Some).collect();
+        let events: Vec<Event> = order
+            .iter()
+            .map(|&old| slots[old].take().expect("each index once"))
+            .collect();
+
+        let mut days: Vec<Day> = Vec::new();
+        for (i, e) in events.iter().enumerate() {
+            match days.last_mut() {
+                Some(day) if day.date == e.date => day.events.end = i + 1,
+                _ => days.push(Day {
+                    date: e.date,
+                    events: i..i + 1,
+                    ghosts: 0,
+                }),
+            }
+            if e.kind == Kind::Ghost {
+                days.last_mut().expect("just pushed").ghosts += 1;
+            }
+        }
+        let by_id = events
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+        problems.sort_by(|a, b| (&a.file, a.line, &a.reason).cmp(&(&b.file, b.line, &b.reason)));
+        Timeline {
+            name,
+            events,
+            days,
+            problems,
+            index_pages,
+            files,
+            by_id,
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<EventIdx> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The day (index into `days`) that holds an entry.
+    pub fn day_of(&self, idx: EventIdx) -> Option<usize> {
+        let pos = self.days.partition_point(|d| d.events.end <= idx);
+        (pos < self.days.len()).then_some(pos)
+    }
+
+    /// The first day on or after `date` (dated days only).
+    pub fn day_on_or_after(&self, date: NaiveDate) -> Option<usize> {
+        self.days
+            .iter()
+            .position(|d| d.date.is_some_and(|d| d >= date))
+    }
+
+    /// Every tag with the number of non-ghost entries carrying it, most used
+    /// first, then by name.
+    pub fn tag_counts(&self) -> Vec<TagCount> {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for e in self.events.iter().filter(|e| e.kind != Kind::Ghost) {
+            for t in &e.tags {
+                *counts.entry(t).or_default() += 1;
+            }
+        }
+        let mut tags: Vec<TagCount> = counts
+            .into_iter()
+            .map(|(tag, count)| TagCount {
+                tag: tag.to_string(),
+                count,
+            })
+            .collect();
+        tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.tag.cmp(&b.tag)));
+        tags
+    }
+
+    /// Events per month from the first dated month to the last, for the
+    /// density strip: `(first month, counts)`. Ghosts are not counted.
+    pub fn monthly_counts(&self) -> Option<(NaiveDate, Vec<u64>)> {
+        use chrono::Datelike;
+        let dated = || {
+            self.events
+                .iter()
+                .filter(|e| e.kind != Kind::Ghost)
+                .filter_map(|e| e.date)
+        };
+        let first = dated().next()?;
+        let last = dated().last()?;
+        let month_no = |d: NaiveDate| d.year() as i64 * 12 + d.month0() as i64;
+        let base = month_no(first);
+        let mut counts = vec![0u64; (month_no(last) - base + 1) as usize];
+        for d in dated() {
+            counts[(month_no(d) - base) as usize] += 1;
+        }
+        Some((first.with_day(1).expect("day 1 exists"), counts))
+    }
+
+    pub fn stats(&self, top_tags: usize) -> Stats {
+        let count = |k| self.events.iter().filter(|e| e.kind == k).count();
+        let real = || self.events.iter().filter(|e| e.kind != Kind::Ghost);
+        let mut dates: Vec<NaiveDate> = real().filter_map(|e| e.date).collect();
+        dates.dedup();
+        let (mut resolved, mut unresolved) = (0, 0);
+        for r in self.events.iter().flat_map(|e| &e.related) {
+            if r.resolved {
+                resolved += 1;
+            } else {
+                unresolved += 1;
+            }
+        }
+        let mut tags = self.tag_counts();
+        tags.truncate(top_tags);
+        Stats {
+            events: count(Kind::Event),
+            articles: count(Kind::Article),
+            ghosts: count(Kind::Ghost),
+            undated: real().filter(|e| e.date.is_none()).count(),
+            days: dates.len(),
+            first: dates.first().map(|d| d.format("%Y-%m-%d").to_string()),
+            last: dates.last().map(|d| d.format("%Y-%m-%d").to_string()),
+            links: LinkStats {
+                resolved,
+                unresolved,
+            },
+            problems: self.problems.len(),
+            index_pages: self.index_pages,
+            files: self.files,
+            tags,
+        }
+    }
+}
+
+/// `YYYY-MM-DD`, or `undated`.
+pub fn date_label(date: Option<NaiveDate>) -> String {
+    date.map_or_else(
+        || "undated".to_string(),
+        |d| d.format("%Y-%m-%d").to_string(),
+    )
+}

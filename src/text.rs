@@ -1,0 +1,303 @@
+//! Small text rules shared by the loader, the commands and the browser: the
+//! slug rule of FORMAT.md, headline normalisation, dates written in headings
+//! and paths, and the sanitiser that keeps control characters and escape
+//! sequences from untrusted files away from the terminal.
+
+use chrono::NaiveDate;
+
+/// How many characters of a headline the slug rule looks at.
+pub const SLUG_CHARS: usize = 140;
+
+/// FORMAT.md's slug rule: lowercase the first 140 characters, replace every
+/// run of characters other than `a-z` and `0-9` with one `-`, trim `-`.
+pub fn slug(headline: &str) -> String {
+    let head: String = headline.chars().take(SLUG_CHARS).collect();
+    let mut out = String::with_capacity(head.len());
+    let mut pending_dash = false;
+    for c in head.to_lowercase().chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(c);
+        } else {
+            pending_dash = true;
+        }
+    }
+    out
+}
+
+/// The canonical path of an event: `/news/{year}/{month:02}/{day}/{slug}.md`.
+pub fn canonical_path(date: NaiveDate, headline: &str) -> String {
+    use chrono::Datelike;
+    format!(
+        "/news/{}/{:02}/{}/{}.md",
+        date.year(),
+        date.month(),
+        date.day(),
+        slug(headline)
+    )
+}
+
+/// A headline reduced for comparison: lowercase alphanumerics separated by
+/// single spaces, so punctuation, case and spacing do not matter.
+pub fn normalize_headline(headline: &str) -> String {
+    let mut out = String::with_capacity(headline.len());
+    let mut pending_space = false;
+    for c in headline.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(c);
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// What a `YYYY-MM-D` string says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateText {
+    /// Not shaped like a date at all.
+    NotADate,
+    /// Shaped like a date but no such day exists (2013-02-30).
+    Impossible,
+    Valid(NaiveDate),
+}
+
+/// Reads `YYYY-MM-D` or `YYYY-MM-DD` (surrounding spaces allowed).
+pub fn parse_date_text(s: &str) -> DateText {
+    let mut parts = s.trim().split('-');
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return DateText::NotADate;
+    };
+    let digits = |p: &str, min: usize, max: usize| {
+        (min..=max).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !(digits(y, 4, 4) && digits(m, 1, 2) && digits(d, 1, 2)) {
+        return DateText::NotADate;
+    }
+    match (y.parse(), m.parse(), d.parse()) {
+        (Ok(y), Ok(m), Ok(d)) => match NaiveDate::from_ymd_opt(y, m, d) {
+            Some(date) => DateText::Valid(date),
+            None => DateText::Impossible,
+        },
+        _ => DateText::NotADate,
+    }
+}
+
+/// The date a path spells as `.../{year}/{month}/{day}/...` (the last such
+/// run of components wins), if it is a real day.
+pub fn date_from_path(path: &str) -> Option<NaiveDate> {
+    let parts: Vec<&str> = path.split(['/', '\\']).collect();
+    let is_num = |s: &str, min: usize, max: usize| {
+        (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    (0..parts.len().saturating_sub(2)).rev().find_map(|i| {
+        let (y, m, d) = (parts[i], parts[i + 1], parts[i + 2]);
+        if is_num(y, 4, 4) && is_num(m, 1, 2) && is_num(d, 1, 2) {
+            NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+        } else {
+            None
+        }
+    })
+}
+
+/// True for characters that must never reach a terminal: C0 and C1 controls
+/// (other than newline and tab, which callers decide about), DEL, and the
+/// bidirectional overrides, embeddings, isolates and marks.
+fn is_forbidden(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
+        | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' | '\u{061c}' | '\u{feff}')
+}
+
+/// Removes escape sequences (CSI, OSC, DCS and two-character escapes) and
+/// every other forbidden character. Newlines survive when `keep_newlines`,
+/// otherwise they become spaces; tabs become spaces.
+pub fn sanitize(s: &str, keep_newlines: bool) -> String {
+    if !s
+        .chars()
+        .any(|c| is_forbidden(c) || c == '\t' || (c == '\n' && !keep_newlines))
+    {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            // C1 introducers of strings and control sequences.
+            '\u{9b}' => skip_csi(&mut chars),
+            '\u{90}' | '\u{9d}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
+            '\n' if keep_newlines => out.push('\n'),
+            '\n' | '\t' => out.push(' '),
+            c if is_forbidden(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+
+fn skip_escape(chars: &mut Chars) {
+    match chars.peek() {
+        Some('[') => {
+            chars.next();
+            skip_csi(chars);
+        }
+        Some(']' | 'P' | 'X' | '^' | '_') => {
+            chars.next();
+            skip_string(chars);
+        }
+        // Intermediate bytes then one final byte, e.g. `ESC ( B`.
+        Some(c) if ('\u{20}'..='\u{2f}').contains(c) => {
+            while chars
+                .next_if(|c| ('\u{20}'..='\u{2f}').contains(c))
+                .is_some()
+            {}
+            chars.next_if(|c| ('\u{30}'..='\u{7e}').contains(c));
+        }
+        Some(c) if ('\u{30}'..='\u{7e}').contains(c) => {
+            chars.next();
+        }
+        _ => {}
+    }
+}
+
+/// Parameters and intermediates up to the final byte of a control sequence.
+fn skip_csi(chars: &mut Chars) {
+    while let Some(c) = chars.next_if(|c| ('\u{20}'..='\u{3f}').contains(c)) {
+        let _ = c;
+    }
+    chars.next_if(|c| ('\u{40}'..='\u{7e}').contains(c));
+}
+
+/// An OSC/DCS/APC/PM/SOS string up to BEL or ST (`ESC \` or U+009C).
+fn skip_string(chars: &mut Chars) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => return,
+            '\u{1b}' => {
+                chars.next_if_eq(&'\\');
+                return;
+            }
+            // Give up at a line end: a runaway string must not eat the file.
+            '\n' => return,
+            _ => {}
+        }
+    }
+}
+
+/// Sanitises and folds all runs of white space into single spaces, trimmed:
+/// the form of every one-line label (headlines, tags, source names).
+pub fn one_line(s: &str) -> String {
+    sanitize(s, false)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// True when `url` is an `http` or `https` link, the only kinds ktimeline
+/// will ever hand to a browser.
+pub fn is_web_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://"))
+        && lower.len() > "https://".len()
+        && !url.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+/// The host part of a web URL, for display (`www.aljazeera.com`).
+pub fn url_host(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let host = host.rsplit('@').next()?;
+    (!host.is_empty()).then_some(host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slug_follows_the_rule() {
+        assert_eq!(
+            slug("North Korea restores the Red Cross link. "),
+            "north-korea-restores-the-red-cross-link"
+        );
+        assert_eq!(slug("  --Hello,   World!!  "), "hello-world");
+        assert_eq!(
+            slug("Kim Jong-un (김정은) meets Moon"),
+            "kim-jong-un-meets-moon"
+        );
+        assert_eq!(slug(""), "");
+        let long = "a ".repeat(100);
+        assert_eq!(slug(&long).len(), 139);
+    }
+
+    #[test]
+    fn dates() {
+        assert_eq!(
+            parse_date_text("2013-06-6"),
+            DateText::Valid(NaiveDate::from_ymd_opt(2013, 6, 6).unwrap())
+        );
+        assert_eq!(
+            parse_date_text("2013-06-06"),
+            DateText::Valid(NaiveDate::from_ymd_opt(2013, 6, 6).unwrap())
+        );
+        assert_eq!(parse_date_text("2013-02-30"), DateText::Impossible);
+        assert_eq!(parse_date_text("2013-13-1"), DateText::Impossible);
+        assert_eq!(parse_date_text("Source:"), DateText::NotADate);
+        assert_eq!(parse_date_text("2013-6"), DateText::NotADate);
+        assert_eq!(
+            date_from_path("/news/2021/10/4/foo.txt"),
+            NaiveDate::from_ymd_opt(2021, 10, 4)
+        );
+        assert_eq!(date_from_path("a/b/c.txt"), None);
+        assert_eq!(date_from_path("news/2021/02/30/x.md"), None);
+    }
+
+    #[test]
+    fn sanitize_strips_escapes_and_bidi() {
+        assert_eq!(sanitize("a\u{1b}[31mred\u{1b}[0m b", false), "ared b");
+        assert_eq!(sanitize("t\u{1b}]0;pwned\u{7}x", false), "tx");
+        assert_eq!(sanitize("t\u{1b}]2;pwned\u{1b}\\x", false), "tx");
+        assert_eq!(
+            sanitize("a\u{202e}b\u{2066}c\u{0}d\u{7f}e\u{9b}1mf", false),
+            "abcdef"
+        );
+        assert_eq!(sanitize("line\nnext\ttab\r", true), "line\nnext tab");
+        assert_eq!(one_line("  two\n lines \u{1b}(B "), "two lines");
+        assert_eq!(sanitize("Korean 한국 ok", false), "Korean 한국 ok");
+    }
+
+    #[test]
+    fn urls() {
+        assert!(is_web_url("https://example.com/x"));
+        assert!(is_web_url("HTTP://example.com"));
+        assert!(!is_web_url("javascript:alert(1)"));
+        assert!(!is_web_url("file:///etc/passwd"));
+        assert!(!is_web_url("https://exa mple.com"));
+        assert!(!is_web_url("https://"));
+        assert_eq!(
+            url_host("http://www.aljazeera.com/news/x"),
+            Some("www.aljazeera.com")
+        );
+    }
+
+    #[test]
+    fn normalized() {
+        assert_eq!(
+            normalize_headline("  North  Korea, restores! "),
+            "north korea restores"
+        );
+    }
+}
