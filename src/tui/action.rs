@@ -1,0 +1,71 @@
+//! What the user (or a background worker) asks the browser to do, and what
+//! the browser asks the outside world to do in return. Keys and mouse events
+//! become [`Action`]s through the keymap; `App::update` turns an action into
+//! new state and at most one [`Effect`], which the event loop performs. This
+//! keeps all I/O out of the state machine.
+
+use crate::search::Hit;
+
+/// One thing to do to the browser's state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    FocusNext,
+    FocusPrev,
+    /// Enter: go into the next pane, follow a link, pick a popup entry.
+    Activate,
+    Back,
+    Forward,
+    PrevDay,
+    NextDay,
+    PrevMonth,
+    NextMonth,
+    OpenSearch,
+    OpenTags,
+    OpenGoto,
+    OpenHelp,
+    OpenSource,
+    NextResult,
+    PrevResult,
+    /// Esc: close the popup, or clear the tag filter.
+    Escape,
+    /// A character typed into a popup's input line.
+    Input(char),
+    /// Backspace in a popup's input line.
+    DeleteChar,
+    /// A left click at a terminal cell.
+    Click {
+        x: u16,
+        y: u16,
+    },
+    /// The wheel turned over a terminal cell.
+    Scroll {
+        x: u16,
+        y: u16,
+        down: bool,
+    },
+    /// The search worker finished a query.
+    SearchDone {
+        generation: u64,
+        hits: Vec<Hit>,
+    },
+}
+
+/// Something `update` wants done outside the state machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Run a search; results for an older generation are dropped.
+    Search {
+        generation: u64,
+        query: String,
+    },
+    /// Hand a web address to the platform's opener.
+    OpenUrl(String),
+    Quit,
+}

@@ -1,0 +1,550 @@
+//! The browser's state and its transitions. `App::update` takes an
+//! [`Action`] and changes the state; it performs no I/O and returns at most
+//! one [`Effect`] for the event loop to carry out. Main-view navigation lives
+//! here; the popups' transitions are in `popups.rs`.
+
+use std::sync::Arc;
+
+use chrono::Datelike;
+use ratatui::layout::{Position, Rect};
+
+use super::action::{Action, Effect};
+use super::history::History;
+use super::keymap::{Focus, Mode, PopupKind};
+use super::popups::{Popup, SearchState};
+use super::theme::Theme;
+use super::view::{DateRow, View, visible};
+use crate::model::{Event, EventIdx, TagCount, Timeline};
+use crate::text;
+
+/// A selectable line of the detail pane's link list, in display order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// `sources[i]`: Enter or `o` opens it in the web browser.
+    Source(usize),
+    /// `related[i]`: Enter follows it.
+    Related(usize),
+    /// `backlinks[i]`: Enter follows it.
+    Backlink(usize),
+}
+
+/// The links of an entry in the order the detail pane shows them.
+pub fn links_of(e: &Event) -> Vec<Link> {
+    (0..e.sources.len())
+        .map(Link::Source)
+        .chain((0..e.related.len()).map(Link::Related))
+        .chain((0..e.backlinks.len()).map(Link::Backlink))
+        .collect()
+}
+
+/// Where things were on the last frame, for mouse clicks and paging.
+/// Written by the event loop after each draw.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Areas {
+    /// Inner areas (inside the borders) of the panes; empty when hidden.
+    pub dates: Rect,
+    pub events: Rect,
+    pub detail: Rect,
+    /// The popup's list, if a popup with a list is open.
+    pub popup_list: Rect,
+    /// First row shown of each list and of the detail text.
+    pub dates_offset: usize,
+    pub events_offset: usize,
+    pub popup_offset: usize,
+    pub detail_scroll: usize,
+    /// Lines of the detail text at the last width.
+    pub detail_lines: usize,
+    /// For each link, its first and one-past-last line in the detail text.
+    pub link_lines: Vec<(usize, usize)>,
+}
+
+/// A short note in the status bar until the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub text: String,
+    pub error: bool,
+}
+
+pub struct App {
+    pub timeline: Arc<Timeline>,
+    pub theme: Theme,
+    pub focus: Focus,
+    pub filter: Option<String>,
+    pub view: View,
+    /// Selected day: a position in `view.days`.
+    pub day: usize,
+    /// Selected entry: a position in the day's visible entries.
+    pub event: usize,
+    /// Selected link of the detail pane: a position in `links_of`.
+    pub link: usize,
+    /// First line of the detail text shown, as asked for.
+    pub detail_scroll: usize,
+    /// Bring the selected link into view on the next draw.
+    pub reveal_link: bool,
+    pub dates_offset: usize,
+    pub events_offset: usize,
+    pub history: History<EventIdx>,
+    pub popup: Option<Popup>,
+    pub search: SearchState,
+    pub tags: Vec<TagCount>,
+    pub message: Option<Message>,
+    pub areas: Areas,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(timeline: Arc<Timeline>, theme: Theme) -> App {
+        let view = View::new(&timeline, None);
+        let tags = timeline.tag_counts();
+        App {
+            timeline,
+            theme,
+            focus: Focus::Dates,
+            filter: None,
+            view,
+            day: 0,
+            event: 0,
+            link: 0,
+            detail_scroll: 0,
+            reveal_link: false,
+            dates_offset: 0,
+            events_offset: 0,
+            history: History::default(),
+            popup: None,
+            search: SearchState::default(),
+            tags,
+            message: None,
+            areas: Areas::default(),
+            quit: false,
+        }
+    }
+
+    /// Where key presses go now.
+    pub fn mode(&self) -> Mode {
+        match &self.popup {
+            Some(p) => Mode::Popup(p.kind()),
+            None => Mode::Main(self.focus),
+        }
+    }
+
+    /// The entries of the selected day under the filter.
+    pub fn day_events(&self) -> Vec<EventIdx> {
+        self.view
+            .events(&self.timeline, self.day, self.filter.as_deref())
+    }
+
+    /// The selected entry.
+    pub fn current(&self) -> Option<EventIdx> {
+        self.day_events().get(self.event).copied()
+    }
+
+    pub fn current_event(&self) -> Option<&Event> {
+        self.current().map(|i| &self.timeline.events[i])
+    }
+
+    pub fn links(&self) -> Vec<Link> {
+        self.current_event().map(links_of).unwrap_or_default()
+    }
+
+    /// The link selected when focus enters the detail: the first related
+    /// link, else the first backlink, else the first source.
+    fn initial_link(&self) -> usize {
+        let links = self.links();
+        links
+            .iter()
+            .position(|l| matches!(l, Link::Related(_)))
+            .or_else(|| links.iter().position(|l| matches!(l, Link::Backlink(_))))
+            .unwrap_or(0)
+    }
+
+    /// Called after each draw with where things ended up.
+    pub fn after_draw(&mut self, areas: Areas) {
+        self.dates_offset = areas.dates_offset;
+        self.events_offset = areas.events_offset;
+        self.detail_scroll = areas.detail_scroll;
+        if let Some(p) = &mut self.popup {
+            p.set_offset(areas.popup_offset);
+        }
+        self.reveal_link = false;
+        self.areas = areas;
+    }
+
+    fn say(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    fn complain(&mut self, text: impl Into<String>) {
+        self.message = Some(Message {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    pub fn update(&mut self, action: Action) -> Option<Effect> {
+        if let Action::SearchDone { generation, hits } = action {
+            self.search.results(generation, hits);
+            return None;
+        }
+        if matches!(action, Action::Quit) {
+            self.quit = true;
+            return Some(Effect::Quit);
+        }
+        self.message = None;
+        if self.popup.is_some() {
+            return self.update_popup(action);
+        }
+        match action {
+            Action::Up => self.step(-1),
+            Action::Down => self.step(1),
+            Action::PageUp => self.page(-1),
+            Action::PageDown => self.page(1),
+            Action::Home => self.step(isize::MIN / 2),
+            Action::End => self.step(isize::MAX / 2),
+            Action::FocusNext => self.set_focus(match self.focus {
+                Focus::Dates => Focus::Events,
+                Focus::Events => Focus::Links,
+                Focus::Links => Focus::Dates,
+            }),
+            Action::FocusPrev => self.set_focus(match self.focus {
+                Focus::Dates => Focus::Links,
+                Focus::Events => Focus::Dates,
+                Focus::Links => Focus::Events,
+            }),
+            Action::Activate => return self.activate(),
+            Action::Back => self.back(),
+            Action::Forward => self.forward(),
+            Action::PrevDay => self.move_day(-1),
+            Action::NextDay => self.move_day(1),
+            Action::PrevMonth => self.move_month(false),
+            Action::NextMonth => self.move_month(true),
+            Action::OpenSearch => self.open_popup(PopupKind::Search),
+            Action::OpenTags => self.open_popup(PopupKind::Tags),
+            Action::OpenGoto => self.open_popup(PopupKind::Goto),
+            Action::OpenHelp => self.open_popup(PopupKind::Help),
+            Action::OpenSource => return self.open_source(),
+            Action::NextResult => self.step_result(true),
+            Action::PrevResult => self.step_result(false),
+            Action::Escape => {
+                if self.filter.is_some() {
+                    self.set_filter(None);
+                    self.say("tag filter cleared");
+                }
+            }
+            Action::Click { x, y } => self.click(x, y),
+            Action::Scroll { x, y, down } => self.wheel(x, y, down),
+            Action::Input(_) | Action::DeleteChar => {}
+            Action::Quit | Action::SearchDone { .. } => unreachable!("handled above"),
+        }
+        None
+    }
+
+    fn set_focus(&mut self, focus: Focus) {
+        if focus == Focus::Links && self.focus != Focus::Links {
+            self.link = self.initial_link();
+            self.reveal_link = true;
+        }
+        self.focus = focus;
+    }
+
+    /// Selects a day (a position in the view), its first entry, and resets
+    /// the detail.
+    fn select_day(&mut self, pos: usize) {
+        if self.view.days.is_empty() {
+            return;
+        }
+        self.day = pos.min(self.view.days.len() - 1);
+        self.select_event(0);
+    }
+
+    fn select_event(&mut self, pos: usize) {
+        let n = self.day_events().len();
+        self.event = pos.min(n.saturating_sub(1));
+        self.detail_scroll = 0;
+        self.link = self.initial_link();
+        self.reveal_link = self.focus == Focus::Links;
+    }
+
+    fn clamp_add(pos: usize, delta: isize, len: usize) -> usize {
+        if len == 0 {
+            return 0;
+        }
+        pos.saturating_add_signed(delta).min(len - 1)
+    }
+
+    /// Moves in the focused list by `delta` rows.
+    fn step(&mut self, delta: isize) {
+        match self.focus {
+            Focus::Dates => {
+                let to = Self::clamp_add(self.day, delta, self.view.days.len());
+                if to != self.day {
+                    self.select_day(to);
+                }
+            }
+            Focus::Events => {
+                let to = Self::clamp_add(self.event, delta, self.day_events().len());
+                if to != self.event {
+                    self.select_event(to);
+                }
+            }
+            Focus::Links => {
+                let n = self.links().len();
+                if n == 0 {
+                    self.scroll_detail(delta);
+                } else {
+                    self.link = Self::clamp_add(self.link, delta, n);
+                    self.reveal_link = true;
+                    if delta.abs() > 1 {
+                        self.scroll_detail(delta);
+                    }
+                }
+            }
+        }
+    }
+
+    fn page(&mut self, dir: isize) {
+        let height = match self.focus {
+            Focus::Dates => self.areas.dates.height,
+            Focus::Events => self.areas.events.height,
+            Focus::Links => self.areas.detail.height,
+        };
+        let page = (height as isize - 1).max(1);
+        if self.focus == Focus::Links {
+            self.scroll_detail(dir * page);
+        } else {
+            self.step(dir * page);
+        }
+    }
+
+    fn scroll_detail(&mut self, delta: isize) {
+        self.detail_scroll = self.detail_scroll.saturating_add_signed(delta);
+        let max = self
+            .areas
+            .detail_lines
+            .saturating_sub(self.areas.detail.height as usize);
+        if self.areas.detail_lines > 0 {
+            self.detail_scroll = self.detail_scroll.min(max);
+        }
+    }
+
+    fn activate(&mut self) -> Option<Effect> {
+        match self.focus {
+            Focus::Dates => self.set_focus(Focus::Events),
+            Focus::Events => self.set_focus(Focus::Links),
+            Focus::Links => {
+                let e = self.current_event()?;
+                match self.links().get(self.link).copied()? {
+                    Link::Source(i) => return self.open_url(&e.sources[i].url.clone()),
+                    Link::Related(i) => {
+                        let to = e.related[i].to;
+                        self.jump(to);
+                    }
+                    Link::Backlink(i) => {
+                        let to = e.backlinks[i];
+                        self.jump(to);
+                    }
+                }
+            }
+        }
+        None
+    }
+
+    /// `o`: the selected source when a source line is selected in the
+    /// detail, otherwise the first source that is not a picture.
+    fn open_source(&mut self) -> Option<Effect> {
+        let Some(e) = self.current_event() else {
+            self.complain("nothing selected");
+            return None;
+        };
+        let selected = match (self.focus, self.links().get(self.link)) {
+            (Focus::Links, Some(Link::Source(i))) => Some(*i),
+            _ => None,
+        };
+        let pick = selected.or_else(|| {
+            e.sources
+                .iter()
+                .position(|s| !s.image && text::is_web_url(&s.url))
+                .or_else(|| e.sources.iter().position(|s| text::is_web_url(&s.url)))
+        });
+        match pick {
+            Some(i) => {
+                let url = e.sources[i].url.clone();
+                self.open_url(&url)
+            }
+            None => {
+                self.complain("this entry has no web source to open");
+                None
+            }
+        }
+    }
+
+    fn open_url(&mut self, url: &str) -> Option<Effect> {
+        if text::is_web_url(url) {
+            self.say(format!("opening {}", text::one_line(url)));
+            Some(Effect::OpenUrl(url.to_string()))
+        } else {
+            self.complain(format!(
+                "not a web address, not opened: {}",
+                text::one_line(url)
+            ));
+            None
+        }
+    }
+
+    /// Goes to an entry and records the move in the history.
+    pub fn jump(&mut self, to: EventIdx) {
+        if let Some(from) = self.current() {
+            self.history.visit(from, &to);
+        }
+        self.show(to);
+    }
+
+    /// Selects an entry in both lists, clearing the filter if it hides it.
+    pub fn show(&mut self, idx: EventIdx) {
+        if idx >= self.timeline.events.len() {
+            return;
+        }
+        if !visible(&self.timeline, idx, self.filter.as_deref()) {
+            self.set_filter(None);
+            self.say("tag filter cleared to show this entry");
+        }
+        let Some(day) = self.timeline.day_of(idx) else {
+            return;
+        };
+        let Some(pos) = self.view.pos_of_day(day) else {
+            return;
+        };
+        self.day = pos;
+        let at = self
+            .day_events()
+            .iter()
+            .position(|&i| i == idx)
+            .unwrap_or(0);
+        self.select_event(at);
+    }
+
+    fn back(&mut self) {
+        let Some(cur) = self.current() else { return };
+        match self.history.back(cur) {
+            Some(to) => self.show(to),
+            None => self.say("nothing to go back to"),
+        }
+    }
+
+    fn forward(&mut self) {
+        let Some(cur) = self.current() else { return };
+        match self.history.forward(cur) {
+            Some(to) => self.show(to),
+            None => self.say("nothing to go forward to"),
+        }
+    }
+
+    fn move_day(&mut self, delta: isize) {
+        let to = Self::clamp_add(self.day, delta, self.view.days.len());
+        self.select_day(to);
+    }
+
+    /// The (year, month) of a visible day; undated sorts after every month.
+    fn month_of(&self, pos: usize) -> (i32, u32) {
+        match self.timeline.days[self.view.days[pos]].date {
+            Some(d) => (d.year(), d.month()),
+            None => (i32::MAX, 0),
+        }
+    }
+
+    /// The first visible day of the month that `pos` is in.
+    fn month_start(&self, pos: usize) -> usize {
+        let month = self.month_of(pos);
+        let mut start = pos;
+        while start > 0 && self.month_of(start - 1) == month {
+            start -= 1;
+        }
+        start
+    }
+
+    /// `}`: the first day of the next month; `{`: the first day of the
+    /// previous month.
+    fn move_month(&mut self, next: bool) {
+        let n = self.view.days.len();
+        if n == 0 {
+            return;
+        }
+        let here = self.month_of(self.day);
+        let to = if next {
+            (self.day..n)
+                .find(|&p| self.month_of(p) != here)
+                .unwrap_or(self.day)
+        } else {
+            match self.month_start(self.day) {
+                0 => 0,
+                start => self.month_start(start - 1),
+            }
+        };
+        self.select_day(to);
+    }
+
+    pub fn set_filter(&mut self, tag: Option<String>) {
+        let keep = self.current();
+        self.filter = tag;
+        self.view = View::new(&self.timeline, self.filter.as_deref());
+        self.day = 0;
+        self.event = 0;
+        self.dates_offset = 0;
+        self.events_offset = 0;
+        match keep.filter(|&i| visible(&self.timeline, i, self.filter.as_deref())) {
+            Some(i) => self.show(i),
+            None => self.select_day(0),
+        }
+    }
+
+    fn click(&mut self, x: u16, y: u16) {
+        let p = Position::new(x, y);
+        let a = &self.areas;
+        if a.dates.contains(p) {
+            let row = self.dates_offset + (y - a.dates.y) as usize;
+            self.focus = Focus::Dates;
+            if let Some(DateRow::Day(pos)) = self.view.rows.get(row).copied() {
+                self.select_day(pos);
+            }
+        } else if a.events.contains(p) {
+            let pos = self.events_offset + (y - a.events.y) as usize;
+            self.focus = Focus::Events;
+            if pos < self.day_events().len() {
+                self.select_event(pos);
+            }
+        } else if a.detail.contains(p) {
+            let line = self.detail_scroll + (y - a.detail.y) as usize;
+            let hit = a
+                .link_lines
+                .iter()
+                .position(|&(s, e)| (s..e).contains(&line));
+            if self.focus != Focus::Links {
+                self.set_focus(Focus::Links);
+            }
+            if let Some(i) = hit {
+                self.link = i;
+            }
+            self.reveal_link = false;
+        }
+    }
+
+    fn wheel(&mut self, x: u16, y: u16, down: bool) {
+        let p = Position::new(x, y);
+        let d = if down { 1 } else { -1 };
+        if self.areas.dates.contains(p) {
+            let to = Self::clamp_add(self.day, d, self.view.days.len());
+            if to != self.day {
+                self.select_day(to);
+            }
+        } else if self.areas.events.contains(p) {
+            let to = Self::clamp_add(self.event, d, self.day_events().len());
+            if to != self.event {
+                self.select_event(to);
+            }
+        } else if self.areas.detail.contains(p) {
+            self.scroll_detail(3 * d);
+        }
+    }
+}

@@ -1,0 +1,377 @@
+//! The popups' state and transitions: fuzzy search over headlines (matched
+//! off the UI thread, see `event_loop.rs`), the tag picker, "go to date"
+//! and help. Like `app.rs`, no I/O happens here.
+
+use chrono::NaiveDate;
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use ratatui::layout::Position;
+
+use super::action::{Action, Effect};
+use super::app::App;
+use super::keymap::PopupKind;
+use crate::search::Hit;
+use crate::text::{self, DateText};
+
+/// How many search results the popup asks for.
+pub const SEARCH_LIMIT: usize = 200;
+
+/// The search query and its results; they outlive the popup so that `n`
+/// and `N` can step through them.
+#[derive(Debug, Clone, Default)]
+pub struct SearchState {
+    pub query: String,
+    /// Bumped for every new query; results of older ones are dropped.
+    pub generation: u64,
+    pub hits: Vec<Hit>,
+    /// The result chosen in the popup.
+    pub selected: usize,
+    /// A query is out and its results have not come back yet.
+    pub pending: bool,
+    /// The result last opened, for `n` / `N`.
+    pub cursor: Option<usize>,
+}
+
+impl SearchState {
+    /// Takes a worker's results if they answer the latest query.
+    pub fn results(&mut self, generation: u64, hits: Vec<Hit>) {
+        if generation != self.generation {
+            return;
+        }
+        self.hits = hits;
+        self.selected = 0;
+        self.pending = false;
+        self.cursor = None;
+    }
+
+    /// The query changed: a new generation, and an effect to run it.
+    fn changed(&mut self) -> Option<Effect> {
+        self.generation += 1;
+        self.cursor = None;
+        if self.query.trim().is_empty() {
+            self.hits.clear();
+            self.selected = 0;
+            self.pending = false;
+            return None;
+        }
+        self.pending = true;
+        Some(Effect::Search {
+            generation: self.generation,
+            query: self.query.clone(),
+        })
+    }
+}
+
+/// A tag that matches the picker's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagMatch {
+    /// Index into `App::tags`.
+    pub tag: usize,
+    /// Char indices of the matched characters.
+    pub positions: Vec<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Popup {
+    Search {
+        offset: usize,
+    },
+    Tags {
+        input: String,
+        matches: Vec<TagMatch>,
+        selected: usize,
+        offset: usize,
+    },
+    Goto {
+        input: String,
+        error: Option<String>,
+    },
+    Help {
+        scroll: usize,
+    },
+}
+
+impl Popup {
+    pub fn kind(&self) -> PopupKind {
+        match self {
+            Popup::Search { .. } => PopupKind::Search,
+            Popup::Tags { .. } => PopupKind::Tags,
+            Popup::Goto { .. } => PopupKind::Goto,
+            Popup::Help { .. } => PopupKind::Help,
+        }
+    }
+
+    /// Records the first row the last draw showed.
+    pub fn set_offset(&mut self, to: usize) {
+        match self {
+            Popup::Search { offset } | Popup::Tags { offset, .. } => *offset = to,
+            Popup::Help { scroll } => *scroll = to,
+            Popup::Goto { .. } => {}
+        }
+    }
+}
+
+/// The tags matching `input`, best first; all of them for no input.
+pub fn match_tags(tags: &[crate::model::TagCount], input: &str) -> Vec<TagMatch> {
+    let input = input.trim();
+    if input.is_empty() {
+        return (0..tags.len())
+            .map(|tag| TagMatch {
+                tag,
+                positions: Vec::new(),
+            })
+            .collect();
+    }
+    let matcher = SkimMatcherV2::default().smart_case();
+    let mut scored: Vec<(i64, TagMatch)> = tags
+        .iter()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            let (score, positions) = matcher.fuzzy_indices(&t.tag, input)?;
+            Some((score, TagMatch { tag: i, positions }))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.tag.cmp(&b.1.tag)));
+    scored.into_iter().map(|(_, m)| m).collect()
+}
+
+/// Reads `2017`, `2017-06` or `2017-06-08` as the first day it names.
+pub fn parse_goto(input: &str) -> Result<NaiveDate, String> {
+    let s = input.trim();
+    let bad = || {
+        format!(
+            "not a date: {:?} (try 2017, 2017-06 or 2017-06-08)",
+            text::one_line(s)
+        )
+    };
+    match text::parse_date_text(s) {
+        DateText::Valid(d) => return Ok(d),
+        DateText::Impossible => return Err(format!("no such day: {}", text::one_line(s))),
+        DateText::NotADate => {}
+    }
+    let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    let parts: Vec<&str> = s.split('-').collect();
+    let (y, m) = match parts.as_slice() {
+        [y] if digits(y, 4..=4) => (y.parse().map_err(|_| bad())?, 1),
+        [y, m] if digits(y, 4..=4) && digits(m, 1..=2) => {
+            (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?)
+        }
+        _ => return Err(bad()),
+    };
+    NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(|| format!("no such month: {}", text::one_line(s)))
+}
+
+impl App {
+    pub(super) fn open_popup(&mut self, kind: PopupKind) {
+        self.popup = Some(match kind {
+            PopupKind::Search => {
+                self.search.selected = self.search.cursor.unwrap_or(0);
+                Popup::Search { offset: 0 }
+            }
+            PopupKind::Tags => {
+                let selected = self
+                    .filter
+                    .as_ref()
+                    .and_then(|f| self.tags.iter().position(|t| &t.tag == f))
+                    .unwrap_or(0);
+                Popup::Tags {
+                    input: String::new(),
+                    matches: match_tags(&self.tags, ""),
+                    selected,
+                    offset: 0,
+                }
+            }
+            PopupKind::Goto => Popup::Goto {
+                input: String::new(),
+                error: None,
+            },
+            PopupKind::Help => Popup::Help { scroll: 0 },
+        });
+    }
+
+    fn popup_list_len(&self) -> usize {
+        match &self.popup {
+            Some(Popup::Search { .. }) => self.search.hits.len(),
+            Some(Popup::Tags { matches, .. }) => matches.len(),
+            _ => 0,
+        }
+    }
+
+    fn popup_selected(&mut self) -> Option<&mut usize> {
+        match &mut self.popup {
+            Some(Popup::Search { .. }) => Some(&mut self.search.selected),
+            Some(Popup::Tags { selected, .. }) => Some(selected),
+            _ => None,
+        }
+    }
+
+    fn popup_move(&mut self, delta: isize) {
+        let n = self.popup_list_len();
+        if let Some(Popup::Help { scroll }) = &mut self.popup {
+            *scroll = scroll.saturating_add_signed(delta);
+            return;
+        }
+        if let Some(sel) = self.popup_selected() {
+            *sel = if n == 0 {
+                0
+            } else {
+                sel.saturating_add_signed(delta).min(n - 1)
+            };
+        }
+    }
+
+    pub(super) fn update_popup(&mut self, action: Action) -> Option<Effect> {
+        let page = (self.areas.popup_list.height as isize - 1).max(1);
+        match action {
+            Action::Escape => self.popup = None,
+            Action::Up => self.popup_move(-1),
+            Action::Down => self.popup_move(1),
+            Action::PageUp => self.popup_move(-page),
+            Action::PageDown => self.popup_move(page),
+            Action::Input(c) => return self.popup_input(Some(c)),
+            Action::DeleteChar => return self.popup_input(None),
+            Action::Activate => self.popup_activate(),
+            Action::Click { x, y } => {
+                let list = self.areas.popup_list;
+                if list.contains(Position::new(x, y)) {
+                    let row = self.areas.popup_offset + (y - list.y) as usize;
+                    if row < self.popup_list_len()
+                        && let Some(sel) = self.popup_selected()
+                    {
+                        *sel = row;
+                    }
+                }
+            }
+            Action::Scroll { down, .. } => self.popup_move(if down { 1 } else { -1 }),
+            _ => {}
+        }
+        None
+    }
+
+    fn popup_input(&mut self, c: Option<char>) -> Option<Effect> {
+        let edit = |s: &mut String| match c {
+            Some(c) if !c.is_control() => s.push(c),
+            Some(_) => {}
+            None => {
+                s.pop();
+            }
+        };
+        match &mut self.popup {
+            Some(Popup::Search { offset }) => {
+                *offset = 0;
+                edit(&mut self.search.query);
+                self.search.selected = 0;
+                return self.search.changed();
+            }
+            Some(Popup::Tags {
+                input,
+                matches,
+                selected,
+                offset,
+            }) => {
+                edit(input);
+                *matches = match_tags(&self.tags, input);
+                *selected = 0;
+                *offset = 0;
+            }
+            Some(Popup::Goto { input, error }) => {
+                edit(input);
+                *error = None;
+            }
+            _ => {}
+        }
+        None
+    }
+
+    fn popup_activate(&mut self) {
+        match self.popup.clone() {
+            Some(Popup::Search { .. }) => {
+                let sel = self.search.selected;
+                if let Some(hit) = self.search.hits.get(sel) {
+                    let to = hit.idx;
+                    self.search.cursor = Some(sel);
+                    self.popup = None;
+                    self.jump(to);
+                }
+            }
+            Some(Popup::Tags {
+                matches, selected, ..
+            }) => {
+                if let Some(m) = matches.get(selected) {
+                    let tag = self.tags[m.tag].tag.clone();
+                    self.popup = None;
+                    self.set_filter(Some(tag));
+                }
+            }
+            Some(Popup::Goto { input, .. }) => match self.goto(&input) {
+                Ok(()) => self.popup = None,
+                Err(e) => {
+                    if let Some(Popup::Goto { error, .. }) = &mut self.popup {
+                        *error = Some(e);
+                    }
+                }
+            },
+            Some(Popup::Help { .. }) => self.popup = None,
+            None => {}
+        }
+    }
+
+    fn goto(&mut self, input: &str) -> Result<(), String> {
+        let date = parse_goto(input)?;
+        let tl = &self.timeline;
+        let pos = self
+            .view
+            .days
+            .iter()
+            .position(|&d| tl.days[d].date.is_some_and(|dd| dd >= date))
+            .ok_or_else(|| format!("no day on or after {date}"))?;
+        let to = self.view.events(tl, pos, self.filter.as_deref())[0];
+        self.jump(to);
+        Ok(())
+    }
+
+    /// `n` / `N`: the next or previous search result, without the popup.
+    pub(super) fn step_result(&mut self, next: bool) {
+        let n = self.search.hits.len();
+        if n == 0 {
+            self.message = Some(super::app::Message {
+                text: "no search results: press / to search".into(),
+                error: true,
+            });
+            return;
+        }
+        let at = match (self.search.cursor, next) {
+            (None, true) => 0,
+            (None, false) => n - 1,
+            (Some(c), true) => (c + 1) % n,
+            (Some(c), false) => (c + n - 1) % n,
+        };
+        self.search.cursor = Some(at);
+        self.search.selected = at;
+        let to = self.search.hits[at].idx;
+        self.jump(to);
+        self.message = Some(super::app::Message {
+            text: format!("result {} of {}", at + 1, n),
+            error: false,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn goto_dates() {
+        let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(parse_goto("2017"), Ok(d(2017, 1, 1)));
+        assert_eq!(parse_goto(" 2017-06 "), Ok(d(2017, 6, 1)));
+        assert_eq!(parse_goto("2017-6-8"), Ok(d(2017, 6, 8)));
+        assert!(parse_goto("2017-13").is_err());
+        assert!(parse_goto("2017-02-30").is_err());
+        assert!(parse_goto("june").is_err());
+        assert!(parse_goto("").is_err());
+    }
+}

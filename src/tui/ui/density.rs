@@ -1,0 +1,114 @@
+//! The density strip: events per month across the whole archive as a
+//! sparkline, with the selected day's month marked beneath it.
+
+use chrono::{Datelike, NaiveDate};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Sparkline, SparklineBar};
+
+use crate::tui::app::App;
+
+/// Months folded into at most `cols` bars: `(bars, months per bar)`.
+pub fn buckets(counts: &[u64], cols: usize) -> (Vec<u64>, usize) {
+    let cols = cols.max(1);
+    let per = counts.len().div_ceil(cols).max(1);
+    (counts.chunks(per).map(|c| c.iter().sum()).collect(), per)
+}
+
+fn month_index(first: NaiveDate, d: NaiveDate) -> i64 {
+    (d.year() as i64 * 12 + d.month0() as i64) - (first.year() as i64 * 12 + first.month0() as i64)
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.theme;
+    let Some((first, counts)) = app.timeline.monthly_counts() else {
+        return;
+    };
+    let [spark_area, axis] =
+        Layout::vertical([Constraint::Length(2), Constraint::Length(1)]).areas(area);
+    let inner = Rect {
+        x: spark_area.x + 1,
+        width: spark_area.width.saturating_sub(2),
+        ..spark_area
+    };
+    let (bars, per) = buckets(&counts, inner.width as usize);
+    let current = app
+        .current_event()
+        .and_then(|e| e.date)
+        .map(|d| month_index(first, d))
+        .filter(|&m| m >= 0 && (m as usize) < counts.len())
+        .map(|m| m as usize / per);
+    let data: Vec<SparklineBar> = bars
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            let bar = SparklineBar::from(v);
+            if Some(i) == current {
+                bar.style(Some(theme.spark_current()))
+            } else {
+                bar
+            }
+        })
+        .collect();
+    frame.render_widget(Sparkline::default().data(data).style(theme.spark()), inner);
+
+    // The axis: first year, a marker under the current month, last year.
+    let w = inner.width as usize;
+    let mut cells: Vec<char> = vec![' '; w];
+    let put = |cells: &mut Vec<char>, at: usize, s: &str| {
+        for (i, c) in s.chars().enumerate() {
+            if let Some(cell) = cells.get_mut(at + i) {
+                *cell = c;
+            }
+        }
+    };
+    let first_label = first.year().to_string();
+    let last_month = first
+        .checked_add_months(chrono::Months::new(counts.len().saturating_sub(1) as u32))
+        .unwrap_or(first);
+    let last_label = last_month.year().to_string();
+    put(&mut cells, 0, &first_label);
+    if w > last_label.len() + first_label.len() + 1 {
+        put(&mut cells, w - last_label.len(), &last_label);
+    }
+    if let Some(c) = current.filter(|&c| c < w)
+        && let Some(d) = app.current_event().and_then(|e| e.date)
+    {
+        // The marker sits under the bar; the label goes to whichever side fits.
+        let month = d.format("%b %Y").to_string();
+        let right = format!("▲ {month}");
+        if c + right.chars().count() <= w {
+            put(&mut cells, c, &right);
+        } else {
+            let left = format!("{month} ▲");
+            put(
+                &mut cells,
+                (c + 1).saturating_sub(left.chars().count()),
+                &left,
+            );
+        }
+    }
+    let axis_line: String = cells.into_iter().collect();
+    let axis_area = Rect {
+        x: axis.x + 1,
+        width: axis.width.saturating_sub(2),
+        ..axis
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![Span::styled(axis_line, theme.dim())])),
+        axis_area,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::buckets;
+
+    #[test]
+    fn folds_months_into_columns() {
+        assert_eq!(buckets(&[1, 2, 3], 10), (vec![1, 2, 3], 1));
+        assert_eq!(buckets(&[1, 2, 3, 4, 5], 2), (vec![6, 9], 3));
+        assert_eq!(buckets(&[], 5), (vec![], 1));
+    }
+}

@@ -1,0 +1,265 @@
+//! The detail pane: the selected entry's headline, full date, body rendered
+//! from markdown, sources, tags, related links and backlinks. The text is
+//! wrapped here, so the pane knows which lines each link occupies and can
+//! scroll to the selected one.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::events::long_date;
+use super::{keep_visible, pane};
+use crate::model::{Event, Kind};
+use crate::text;
+use crate::tui::app::{App, Areas, Link, links_of};
+use crate::tui::keymap::Focus;
+use crate::tui::markdown::{render_markdown, render_plain};
+use crate::tui::wrap::Para;
+
+/// The entry's text wrapped to `width`, and the line range of each link
+/// (in `links_of` order). `selected` is highlighted.
+pub fn detail_text(
+    app: &App,
+    e: &Event,
+    width: usize,
+    selected: Option<usize>,
+) -> (Vec<Line<'static>>, Vec<(usize, usize)>) {
+    let theme = &app.theme;
+    let tl = &app.timeline;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut link_lines = Vec::new();
+    let add = |lines: &mut Vec<Line<'static>>, p: Para| lines.extend(p.wrap(width));
+    let blank = |lines: &mut Vec<Line<'static>>| lines.push(Line::raw(""));
+    let heading = |lines: &mut Vec<Line<'static>>, s: &str| {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(s.to_string(), theme.heading()));
+    };
+
+    add(
+        &mut lines,
+        Para::new(vec![Span::styled(
+            text::one_line(&e.headline),
+            theme.headline(),
+        )]),
+    );
+    let kind = match e.kind {
+        Kind::Event => "",
+        Kind::Article => " · article",
+        Kind::Ghost => " · ghost",
+    };
+    add(
+        &mut lines,
+        Para::new(vec![
+            Span::styled(long_date(e.date), theme.date()),
+            Span::styled(kind, theme.dim()),
+        ]),
+    );
+    blank(&mut lines);
+    let body = match e.kind {
+        Kind::Event => render_markdown(&e.body, theme),
+        Kind::Article => render_plain(&e.body),
+        Kind::Ghost => vec![
+            Para::new(vec![Span::styled(
+                "A ghost: known only from the links that lead here; no file in the archive describes it.",
+                theme.dim().add_modifier(Modifier::ITALIC),
+            )]),
+            Para::new(vec![
+                Span::styled("Expected at ", theme.dim()),
+                Span::raw(text::one_line(&e.id)),
+            ]),
+        ],
+    };
+    for p in body {
+        add(&mut lines, p);
+    }
+    if e.kind == Kind::Article
+        && let Some(file) = &e.file
+    {
+        blank(&mut lines);
+        add(
+            &mut lines,
+            Para::new(vec![
+                Span::styled("File ", theme.dim()),
+                Span::raw(text::one_line(file)),
+            ]),
+        );
+    }
+
+    let links = links_of(e);
+    let mut link_no = 0;
+    let mut link_para = |lines: &mut Vec<Line<'static>>, p: Para| {
+        let start = lines.len();
+        let mut wrapped = p.wrap(width);
+        if selected == Some(link_no) {
+            for l in &mut wrapped {
+                let pad = width.saturating_sub(l.width());
+                l.spans.push(Span::raw(" ".repeat(pad)));
+                *l = std::mem::take(l).patch_style(theme.selected());
+            }
+        }
+        lines.extend(wrapped);
+        link_lines.push((start, lines.len()));
+        link_no += 1;
+    };
+    let marker = |i: usize| {
+        if selected == Some(i) { "▶ " } else { "  " }
+    };
+
+    for (i, link) in links.iter().enumerate() {
+        match *link {
+            Link::Source(s) => {
+                if s == 0 {
+                    heading(&mut lines, "Sources");
+                }
+                let src = &e.sources[s];
+                let url = text::one_line(&src.url);
+                let host = text::url_host(&url).unwrap_or(&url).to_string();
+                let mut spans = vec![
+                    Span::raw(text::one_line(&src.name)),
+                    Span::styled(format!(" — {host}"), theme.dim()),
+                ];
+                if src.image {
+                    spans.push(Span::styled(" (picture)", theme.dim()));
+                }
+                if !text::is_web_url(&url) {
+                    spans.push(Span::styled(" (not a web link)", theme.dim()));
+                }
+                link_para(
+                    &mut lines,
+                    Para::new(spans).indented(vec![Span::raw(marker(i))], vec![Span::raw("  ")]),
+                );
+            }
+            Link::Related(r) => {
+                if r == 0 {
+                    if !e.tags.is_empty() {
+                        tags(&mut lines, e, app, width);
+                    }
+                    heading(&mut lines, "Related");
+                }
+                let rel = &e.related[r];
+                let to = &tl.events[rel.to];
+                let ghost = to.kind == Kind::Ghost;
+                let headline = if to.headline.is_empty() {
+                    text::one_line(&rel.text)
+                } else {
+                    text::one_line(&to.headline)
+                };
+                let base = if ghost { theme.dim() } else { Style::new() };
+                let mut spans = vec![
+                    Span::styled(if ghost { "○ " } else { "→ " }, theme.dim()),
+                    Span::styled(headline, base),
+                    Span::styled(
+                        format!(
+                            "  {}{}",
+                            crate::model::date_label(to.date),
+                            if ghost {
+                                " · ghost, not in the archive"
+                            } else {
+                                ""
+                            }
+                        ),
+                        theme.dim(),
+                    ),
+                ];
+                if !rel.context.is_empty() {
+                    let ctx: Vec<String> = rel.context.iter().map(|c| text::one_line(c)).collect();
+                    spans.push(Span::styled(format!(" · {}", ctx.join(", ")), theme.tag()));
+                }
+                link_para(
+                    &mut lines,
+                    Para::new(spans).indented(vec![Span::raw(marker(i))], vec![Span::raw("    ")]),
+                );
+            }
+            Link::Backlink(b) => {
+                if b == 0 {
+                    if e.related.is_empty() && !e.tags.is_empty() {
+                        tags(&mut lines, e, app, width);
+                    }
+                    heading(&mut lines, "Referenced by");
+                }
+                let from = &tl.events[e.backlinks[b]];
+                let spans = vec![
+                    Span::styled("← ", theme.dim()),
+                    Span::raw(text::one_line(&from.headline)),
+                    Span::styled(
+                        format!("  {}", crate::model::date_label(from.date)),
+                        theme.dim(),
+                    ),
+                ];
+                link_para(
+                    &mut lines,
+                    Para::new(spans).indented(vec![Span::raw(marker(i))], vec![Span::raw("    ")]),
+                );
+            }
+        }
+    }
+    if e.related.is_empty() && e.backlinks.is_empty() && !e.tags.is_empty() {
+        tags(&mut lines, e, app, width);
+    }
+    (lines, link_lines)
+}
+
+fn tags(lines: &mut Vec<Line<'static>>, e: &Event, app: &App, width: usize) {
+    let theme = &app.theme;
+    lines.push(Line::raw(""));
+    let mut spans = vec![Span::styled("Tags ", theme.heading())];
+    for (i, t) in e.tags.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::styled(", ", theme.dim()));
+        }
+        let mut style = theme.tag();
+        if app.filter.as_deref() == Some(t.as_str()) {
+            style = style.add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+        }
+        spans.push(Span::styled(text::one_line(t), style));
+    }
+    lines.extend(
+        Para::new(spans)
+            .indented(vec![], vec![Span::raw("     ")])
+            .wrap(width),
+    );
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
+    let focused = app.focus == Focus::Links;
+    let theme = &app.theme;
+    let mut block = pane(" Detail ", focused, theme);
+    let inner = block.inner(area);
+    areas.detail = inner;
+    let Some(e) = app.current_event() else {
+        frame.render_widget(block, area);
+        return;
+    };
+    let width = inner.width as usize;
+    let height = inner.height as usize;
+    let selected = focused.then_some(app.link);
+    let (lines, link_lines) = detail_text(app, e, width, selected);
+    let total = lines.len();
+    let mut scroll = app.detail_scroll.min(total.saturating_sub(height));
+    if app.reveal_link
+        && focused
+        && let Some(&(start, end)) = link_lines.get(app.link)
+    {
+        // Show the whole link if it fits, else its first line.
+        scroll = keep_visible(scroll, end.saturating_sub(1), height, total);
+        scroll = keep_visible(scroll, start, height, total);
+    }
+    areas.detail_scroll = scroll;
+    areas.detail_lines = total;
+    areas.link_lines = link_lines;
+    if total > height && height > 0 {
+        let last = (scroll + height).min(total);
+        block = block.title_bottom(
+            Line::styled(
+                format!(" {}–{} of {} ", scroll + 1, last, total),
+                theme.dim(),
+            )
+            .right_aligned(),
+        );
+    }
+    frame.render_widget(block, area);
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(height).collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+}

@@ -1,0 +1,87 @@
+//! The entries of the selected day: headlines, with a marker for articles
+//! (`¶`) and ghosts (`○`, dimmed).
+
+use chrono::NaiveDate;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{keep_visible, pane};
+use crate::model::Kind;
+use crate::text;
+use crate::tui::app::{App, Areas};
+use crate::tui::keymap::Focus;
+use crate::tui::wrap::truncate;
+
+/// `Thursday 8 June 2017`, or `Undated`.
+pub fn long_date(date: Option<NaiveDate>) -> String {
+    date.map_or_else(
+        || "Undated".to_string(),
+        |d| d.format("%A %-d %B %Y").to_string(),
+    )
+}
+
+/// The marker before a headline in lists.
+pub fn kind_marker(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Event => "  ",
+        Kind::Article => "¶ ",
+        Kind::Ghost => "○ ",
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
+    let focused = app.focus == Focus::Events;
+    let theme = &app.theme;
+    let events = app.day_events();
+    let date = app
+        .view
+        .days
+        .get(app.day)
+        .and_then(|&d| app.timeline.days[d].date);
+    let title = format!(" {} · {} ", long_date(date), events.len());
+    let block = pane(title, focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    areas.events = inner;
+    let height = inner.height as usize;
+    let offset = keep_visible(app.events_offset, app.event, height, events.len());
+    areas.events_offset = offset;
+    let w = inner.width as usize;
+    let lines: Vec<Line> = events
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(pos, &idx)| {
+            let e = &app.timeline.events[idx];
+            let selected = pos == app.event;
+            let marker = if selected { "▶ " } else { "  " };
+            let headline = truncate(&text::one_line(&e.headline), w.saturating_sub(4));
+            let mut style = if e.kind == Kind::Ghost {
+                theme.dim()
+            } else {
+                Style::new()
+            };
+            let mut line = Line::from(vec![
+                Span::raw(marker),
+                Span::styled(kind_marker(e.kind), theme.dim()),
+                Span::raw(headline),
+            ]);
+            if selected {
+                style = style.patch(if focused {
+                    theme.selected()
+                } else {
+                    theme.selected_unfocused()
+                });
+                let used = line.width();
+                line.spans
+                    .push(Span::raw(" ".repeat(w.saturating_sub(used))));
+            }
+            line.style(style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,208 @@
+//! Drawing: one function per pane and per popup, each in its own file, and
+//! [`draw`] that lays them out. Drawing reads the [`App`] and reports where
+//! things landed ([`Areas`]) so that clicks and paging know the geometry.
+
+mod dates;
+mod density;
+mod detail;
+mod events;
+mod popups;
+mod status;
+
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+
+use super::app::{App, Areas};
+use super::keymap::Focus;
+use super::theme::Theme;
+use crate::text;
+
+pub use detail::detail_text;
+
+/// Below this the browser only says the window is too small.
+pub const MIN_WIDTH: u16 = 30;
+pub const MIN_HEIGHT: u16 = 8;
+/// Below this width one pane is shown at a time (the focused one).
+pub const NARROW: u16 = 72;
+
+/// Draws the whole screen and reports where things are.
+pub fn draw(frame: &mut Frame, app: &App) -> Areas {
+    let area = frame.area();
+    let mut areas = Areas::default();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        too_small(frame, area, &app.theme);
+        return areas;
+    }
+    if app.timeline.events.is_empty() {
+        empty(frame, area, app);
+        return areas;
+    }
+    let show_density = area.height >= 16;
+    let [main, density, status] = Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(if show_density { 3 } else { 0 }),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+
+    if area.width < NARROW {
+        match app.focus {
+            Focus::Dates => dates::draw(frame, main, app, &mut areas),
+            Focus::Events => events::draw(frame, main, app, &mut areas),
+            Focus::Links => detail::draw(frame, main, app, &mut areas),
+        }
+    } else {
+        let dates_w = if area.width >= 100 { 20 } else { 17 };
+        let [d, rest] =
+            Layout::horizontal([Constraint::Length(dates_w), Constraint::Min(10)]).areas(main);
+        let [e, t] = Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)])
+            .areas(rest);
+        dates::draw(frame, d, app, &mut areas);
+        events::draw(frame, e, app, &mut areas);
+        detail::draw(frame, t, app, &mut areas);
+    }
+    if show_density {
+        density::draw(frame, density, app);
+    }
+    status::draw(frame, status, app);
+    popups::draw(frame, area, app, &mut areas);
+    areas
+}
+
+/// A bordered pane with its title, highlighted when focused.
+fn pane<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) -> Block<'a> {
+    let title: Line = title.into();
+    Block::new()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(theme.border(focused))
+        .title(title.style(theme.title(focused)))
+}
+
+/// The offset that keeps `selected` within `height` rows, moving as little
+/// as possible from `offset`.
+fn keep_visible(offset: usize, selected: usize, height: usize, len: usize) -> usize {
+    let height = height.max(1);
+    let mut offset = offset.min(len.saturating_sub(height));
+    if selected < offset {
+        offset = selected;
+    } else if selected >= offset + height {
+        offset = selected + 1 - height;
+    }
+    offset
+}
+
+/// A centred rectangle of at most `w` × `h` inside `area`.
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// A headline with some characters (by char index) highlighted.
+fn highlighted(
+    s: &str,
+    positions: &[usize],
+    base: ratatui::style::Style,
+    hl: ratatui::style::Style,
+) -> Vec<Span<'static>> {
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    let mut cur = String::new();
+    let mut cur_hl = false;
+    for (i, c) in s.chars().enumerate() {
+        let is = positions.binary_search(&i).is_ok();
+        if is != cur_hl && !cur.is_empty() {
+            let style = if cur_hl { base.patch(hl) } else { base };
+            spans.push(Span::styled(std::mem::take(&mut cur), style));
+        }
+        cur_hl = is;
+        cur.push(c);
+    }
+    if !cur.is_empty() {
+        let style = if cur_hl { base.patch(hl) } else { base };
+        spans.push(Span::styled(cur, style));
+    }
+    spans
+}
+
+fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
+    let msg = format!(
+        "Window too small ({}×{}); ktimeline needs {}×{}. q quits.",
+        area.width, area.height, MIN_WIDTH, MIN_HEIGHT
+    );
+    frame.render_widget(
+        Paragraph::new(msg)
+            .style(theme.error())
+            .wrap(Wrap { trim: true }),
+        area,
+    );
+}
+
+fn empty(frame: &mut Frame, area: Rect, app: &App) {
+    let tl = &app.timeline;
+    let theme = &app.theme;
+    let mut lines = vec![
+        Line::styled(
+            format!(
+                "The archive “{}” has nothing to show.",
+                text::one_line(&tl.name)
+            ),
+            theme.headline(),
+        ),
+        Line::raw(""),
+    ];
+    let why = if tl.files == 0 {
+        "No markdown or text files were found where it was pointed at.".to_string()
+    } else if tl.problems.is_empty() {
+        format!(
+            "{} file(s) were looked at, but none held an event or article.",
+            tl.files
+        )
+    } else {
+        format!(
+            "{} file(s) were looked at; none could be read as an event or article. Problems:",
+            tl.files
+        )
+    };
+    lines.push(Line::raw(why));
+    for p in tl
+        .problems
+        .iter()
+        .take(area.height.saturating_sub(8) as usize)
+    {
+        lines.push(Line::styled(
+            format!("  {}", text::one_line(&p.to_string())),
+            theme.dim(),
+        ));
+    }
+    if tl.problems.len() > area.height.saturating_sub(8) as usize {
+        lines.push(Line::styled(
+            "  … (`ktimeline check PATH` lists them all)",
+            theme.dim(),
+        ));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("q", theme.key()),
+        Span::raw(" quits"),
+    ]));
+    let block = pane(" ktimeline ", true, theme);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .alignment(Alignment::Left)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}

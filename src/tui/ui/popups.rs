@@ -1,0 +1,269 @@
+//! Popups drawn over the main view: each is a `Clear` plus a bordered box
+//! in a centred area. The search and tag pickers share the list layout.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph, Wrap};
+
+use super::events::kind_marker;
+use super::{centered, highlighted, keep_visible, pane};
+use crate::model::date_label;
+use crate::text;
+use crate::tui::app::{App, Areas};
+use crate::tui::keymap::help_sections;
+use crate::tui::popups::Popup;
+use crate::tui::wrap::truncate;
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
+    match &app.popup {
+        None => {}
+        Some(Popup::Search { offset }) => search(frame, area, app, *offset, areas),
+        Some(Popup::Tags {
+            input,
+            matches,
+            selected,
+            offset,
+        }) => {
+            let theme = &app.theme;
+            let rows: Vec<Line> = matches
+                .iter()
+                .map(|m| {
+                    let t = &app.tags[m.tag];
+                    let mut spans = highlighted(
+                        &text::one_line(&t.tag),
+                        &m.positions,
+                        theme.tag(),
+                        theme.matched(),
+                    );
+                    spans.push(Span::styled(format!("  {}", t.count), theme.dim()));
+                    Line::from(spans)
+                })
+                .collect();
+            let status = format!("{} of {} tags", matches.len(), app.tags.len());
+            picker(
+                frame,
+                area,
+                app,
+                " Filter by tag ",
+                input,
+                &status,
+                rows,
+                *selected,
+                *offset,
+                areas,
+            );
+        }
+        Some(Popup::Goto { input, error }) => goto(frame, area, app, input, error.as_deref()),
+        Some(Popup::Help { scroll }) => help(frame, area, app, *scroll, areas),
+    }
+}
+
+fn search(frame: &mut Frame, area: Rect, app: &App, offset: usize, areas: &mut Areas) {
+    let theme = &app.theme;
+    let s = &app.search;
+    let rows: Vec<Line> = s
+        .hits
+        .iter()
+        .map(|h| {
+            let e = &app.timeline.events[h.idx];
+            let mut spans = vec![
+                Span::styled(format!("{:<10} ", date_label(e.date)), theme.date()),
+                Span::styled(kind_marker(e.kind), theme.dim()),
+            ];
+            spans.extend(highlighted(
+                &text::one_line(&e.headline),
+                &h.positions,
+                ratatui::style::Style::new(),
+                theme.matched(),
+            ));
+            Line::from(spans)
+        })
+        .collect();
+    let status = if s.query.trim().is_empty() {
+        "type a few word prefixes".to_string()
+    } else if s.pending {
+        "searching…".to_string()
+    } else if s.hits.is_empty() {
+        "no match".to_string()
+    } else if s.hits.len() >= crate::tui::popups::SEARCH_LIMIT {
+        format!("best {} matches", s.hits.len())
+    } else {
+        format!("{} matches", s.hits.len())
+    };
+    picker(
+        frame,
+        area,
+        app,
+        " Search headlines ",
+        &s.query,
+        &status,
+        rows,
+        s.selected,
+        offset,
+        areas,
+    );
+}
+
+/// An input line, a status line and a list with a selection.
+#[allow(clippy::too_many_arguments)]
+fn picker(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    title: &str,
+    input: &str,
+    status: &str,
+    rows: Vec<Line>,
+    selected: usize,
+    offset: usize,
+    areas: &mut Areas,
+) {
+    let theme = &app.theme;
+    let w = (area.width * 9 / 10).clamp(20.min(area.width), 110);
+    let h = (area.height * 8 / 10).max(6.min(area.height));
+    let rect = centered(area, w, h);
+    frame.render_widget(Clear, rect);
+    let block = pane(title, true, theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [input_area, status_area, list_area] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    let iw = input_area.width as usize;
+    let shown = text::one_line(input);
+    // Keep the end of a long query visible.
+    let tail: String = {
+        let mut chars: Vec<char> = shown.chars().collect();
+        while crate::tui::wrap::width(&chars.iter().collect::<String>()) + 3 > iw
+            && !chars.is_empty()
+        {
+            chars.remove(0);
+        }
+        chars.into_iter().collect()
+    };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("› ", theme.key()),
+            Span::raw(tail.clone()),
+            Span::styled("▏", theme.key()),
+        ])),
+        input_area,
+    );
+    frame.set_cursor_position((
+        input_area.x + 2 + crate::tui::wrap::width(&tail) as u16,
+        input_area.y,
+    ));
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(status.to_string(), theme.dim()),
+            Span::styled("   ↑↓ choose  Enter go  Esc close", theme.dim()),
+        ])),
+        status_area,
+    );
+    let height = list_area.height as usize;
+    let offset = keep_visible(offset, selected, height, rows.len());
+    areas.popup_list = list_area;
+    areas.popup_offset = offset;
+    let lw = list_area.width as usize;
+    let lines: Vec<Line> = rows
+        .into_iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, line)| {
+            let sel = i == selected;
+            let mut spans = vec![Span::raw(if sel { "▶ " } else { "  " })];
+            let mut used = 2;
+            for s in line.spans {
+                let cut = truncate(&s.content, lw.saturating_sub(used));
+                used += crate::tui::wrap::width(&cut);
+                spans.push(Span::styled(cut, s.style));
+            }
+            let mut l = Line::from(spans);
+            if sel {
+                l.spans.push(Span::raw(" ".repeat(lw.saturating_sub(used))));
+                l = l.patch_style(theme.selected());
+            }
+            l
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), list_area);
+}
+
+fn goto(frame: &mut Frame, area: Rect, app: &App, input: &str, error: Option<&str>) {
+    let theme = &app.theme;
+    let rect = centered(area, 56, 6);
+    frame.render_widget(Clear, rect);
+    let block = pane(" Go to date ", true, theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let input = text::one_line(input);
+    let mut lines = vec![Line::from(vec![
+        Span::styled("› ", theme.key()),
+        Span::raw(input.clone()),
+        Span::styled("▏", theme.key()),
+    ])];
+    match error {
+        Some(e) => lines.push(Line::styled(text::one_line(e), theme.error())),
+        None => lines.push(Line::styled(
+            "2017, 2017-06 or 2017-06-08: the first day on or after it",
+            theme.dim(),
+        )),
+    }
+    lines.push(Line::styled("Enter go  Esc close", theme.dim()));
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
+    if inner.height > 0 {
+        frame.set_cursor_position((
+            inner.x + 2 + crate::tui::wrap::width(&input) as u16,
+            inner.y,
+        ));
+    }
+}
+
+fn help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, areas: &mut Areas) {
+    let theme = &app.theme;
+    let mut lines: Vec<Line> = Vec::new();
+    let key_w = 26;
+    for (title, rows) in help_sections() {
+        if !lines.is_empty() {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled(title, theme.heading()));
+        for (keys, what) in rows {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<key_w$}"), theme.key()),
+                Span::raw(what),
+            ]));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "Mouse: click selects or focuses, the wheel scrolls.",
+        theme.dim(),
+    ));
+    lines.push(Line::styled(
+        "o opens the selected source line, else the first source that is not a picture.",
+        theme.dim(),
+    ));
+    lines.push(Line::styled(
+        "¶ article   ○ ghost (known only from links)",
+        theme.dim(),
+    ));
+    let w = 90.min(area.width);
+    let h = (lines.len() as u16 + 2).min(area.height);
+    let rect = centered(area, w, h);
+    frame.render_widget(Clear, rect);
+    let block = pane(" Help — Esc closes ", true, theme);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let height = inner.height as usize;
+    let scroll = scroll.min(lines.len().saturating_sub(height));
+    areas.popup_offset = scroll;
+    areas.popup_list = Rect::default();
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).take(height).collect();
+    frame.render_widget(Paragraph::new(shown), inner);
+}

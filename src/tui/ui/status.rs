@@ -1,0 +1,120 @@
+//! The status bar: archive name, position, active filter, the keys that
+//! matter in the focused pane (or the last message), and the number of load
+//! problems.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::model::date_label;
+use crate::text;
+use crate::tui::app::App;
+use crate::tui::keymap::Focus;
+use crate::tui::wrap::{truncate, width};
+
+/// The keys worth showing for the focused pane.
+fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
+    match app.focus {
+        Focus::Dates => &[
+            ("↑↓", "day"),
+            ("Tab", "events"),
+            ("/", "search"),
+            ("t", "tag"),
+            (":", "date"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+        Focus::Events => &[
+            ("↑↓", "entry"),
+            ("Tab", "links"),
+            ("[ ]", "day"),
+            ("o", "open source"),
+            ("/", "search"),
+            ("?", "help"),
+        ],
+        Focus::Links => &[
+            ("↑↓", "link"),
+            ("Enter", "follow"),
+            ("Backspace", "back"),
+            ("o", "open source"),
+            ("?", "help"),
+        ],
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+    let theme = &app.theme;
+    let base = theme.status();
+    let mut left: Vec<Span> = vec![Span::styled(
+        format!(" {} ", text::one_line(&app.timeline.name)),
+        base.add_modifier(Modifier::BOLD),
+    )];
+    let sep = || Span::styled("│ ", base);
+    if let Some(&d) = app.view.days.get(app.day) {
+        let n = app.day_events().len();
+        let date = date_label(app.timeline.days[d].date);
+        left.push(sep());
+        left.push(Span::styled(
+            format!("{date} · {}/{} ", app.event + 1, n),
+            base,
+        ));
+    }
+    if let Some(tag) = &app.filter {
+        left.push(sep());
+        left.push(Span::styled(
+            format!("tag: {} (Esc clears) ", text::one_line(tag)),
+            base.add_modifier(Modifier::BOLD),
+        ));
+    }
+    left.push(sep());
+    match &app.message {
+        Some(m) => left.push(Span::styled(
+            format!("{} ", text::one_line(&m.text)),
+            if m.error {
+                base.patch(theme.error())
+            } else {
+                base.add_modifier(Modifier::ITALIC)
+            },
+        )),
+        None => {
+            for (k, what) in hints(app) {
+                left.push(Span::styled(*k, base.patch(theme.key())));
+                left.push(Span::styled(format!(" {what}  "), base));
+            }
+        }
+    }
+    let problems = app.timeline.problems.len();
+    let right = match problems {
+        0 => String::new(),
+        1 => " 1 problem ".to_string(),
+        n => format!(" {n} problems "),
+    };
+    let total = area.width as usize;
+    let right_w = width(&right).min(total);
+    let avail = total - right_w;
+    // Cut the left part to fit, span by span.
+    let mut used = 0;
+    let mut spans = Vec::new();
+    for s in left {
+        let w = width(&s.content);
+        if used + w <= avail {
+            used += w;
+            spans.push(s);
+        } else {
+            let cut = truncate(&s.content, avail - used);
+            used += width(&cut);
+            spans.push(Span::styled(cut, s.style));
+            break;
+        }
+    }
+    spans.push(Span::styled(" ".repeat(avail - used), base));
+    if !right.is_empty() {
+        spans.push(Span::styled(
+            truncate(&right, right_w),
+            base.patch(theme.error()),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(base), area);
+}

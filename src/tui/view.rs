@@ -1,0 +1,81 @@
+//! What the two lists show under the current tag filter: the visible days,
+//! the rows of the date list (with year and month separators), and the
+//! visible entries of a day. Rebuilt only when the filter changes.
+
+use chrono::Datelike;
+
+use crate::model::{EventIdx, Kind, Timeline};
+
+/// One row of the date list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateRow {
+    Year(i32),
+    Month(i32, u32),
+    /// A visible day, by its position in [`View::days`].
+    Day(usize),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct View {
+    /// Indices into `Timeline::days` of the days with a visible entry.
+    pub days: Vec<usize>,
+    pub rows: Vec<DateRow>,
+    /// The row of each visible day.
+    pub day_row: Vec<usize>,
+}
+
+/// True when an entry shows under the filter (ghosts carry the contexts of
+/// the links to them, but a tag filter shows only real entries, as the tag
+/// counts do).
+pub fn visible(timeline: &Timeline, idx: EventIdx, filter: Option<&str>) -> bool {
+    match filter {
+        None => true,
+        Some(tag) => {
+            let e = &timeline.events[idx];
+            e.kind != Kind::Ghost && e.tags.iter().any(|t| t == tag)
+        }
+    }
+}
+
+impl View {
+    pub fn new(timeline: &Timeline, filter: Option<&str>) -> View {
+        let mut view = View::default();
+        let mut last_month: Option<(i32, u32)> = None;
+        for (d, day) in timeline.days.iter().enumerate() {
+            if !day.events.clone().any(|i| visible(timeline, i, filter)) {
+                continue;
+            }
+            if let Some(date) = day.date {
+                let ym = (date.year(), date.month());
+                if last_month.map(|m| m.0) != Some(ym.0) {
+                    view.rows.push(DateRow::Year(ym.0));
+                }
+                if last_month != Some(ym) {
+                    view.rows.push(DateRow::Month(ym.0, ym.1));
+                }
+                last_month = Some(ym);
+            }
+            view.day_row.push(view.rows.len());
+            view.rows.push(DateRow::Day(view.days.len()));
+            view.days.push(d);
+        }
+        view
+    }
+
+    /// The visible entries of the visible day at `pos`.
+    pub fn events(&self, timeline: &Timeline, pos: usize, filter: Option<&str>) -> Vec<EventIdx> {
+        let Some(&d) = self.days.get(pos) else {
+            return Vec::new();
+        };
+        timeline.days[d]
+            .events
+            .clone()
+            .filter(|&i| visible(timeline, i, filter))
+            .collect()
+    }
+
+    /// The position of a day of the timeline among the visible days.
+    pub fn pos_of_day(&self, day: usize) -> Option<usize> {
+        self.days.binary_search(&day).ok()
+    }
+}
