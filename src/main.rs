@@ -1,8 +1,28 @@
+//! Parses the command line, dispatches, prints errors, sets the exit code.
+
 use std::process::ExitCode;
 
+use clap::Parser;
+use ktimeline::cli::{Cli, Command};
+use ktimeline::commands;
+
 fn main() -> ExitCode {
-    match ktimeline::tui::run(std::env::args_os().skip(1).map(Into::into).collect()) {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => ktimeline::tui::run(cli.paths).map_err(commands::Error::from),
+        Some(Command::Stats { paths, json, tags }) => commands::stats::run(&paths, json, tags),
+        Some(Command::Check { paths }) => commands::check::run(&paths),
+        Some(Command::Search {
+            query,
+            paths,
+            limit,
+            json,
+        }) => commands::search::run(&query, &paths, limit, json),
+        Some(Command::Export { paths }) => commands::export::run(&paths),
+    };
+    match result {
         Ok(code) => code,
+        Err(commands::Error::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("ktimeline: {e}");
             ExitCode::from(2)

@@ -287,7 +287,7 @@ impl Timeline {
                 .filter_map(|e| e.date)
         };
         let first = dated().next()?;
-        let last = dated().last()?;
+        let last = dated().next_back()?;
         let month_no = |d: NaiveDate| d.year() as i64 * 12 + d.month0() as i64;
         let base = month_no(first);
         let mut counts = vec![0u64; (month_no(last) - base + 1) as usize];

@@ -1,1 +1,84 @@
-//! The non-interactive subcommands.
+//! The non-interactive subcommands. Each loads the archive, writes its
+//! answer to standard output and returns the exit code: 0 success, 1
+//! problems found or nothing matched; errors (exit 2) come back as
+//! [`Error`] for `main` to print.
+
+pub mod check;
+pub mod export;
+pub mod search;
+pub mod stats;
+
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+
+use crate::loader::{self, LoadError};
+use crate::model::Timeline;
+
+/// Why a command could not do its work.
+#[derive(Debug)]
+pub enum Error {
+    /// A root could not be opened.
+    Load(LoadError),
+    Io(io::Error),
+    /// The reader went away (`| head`): stop quietly.
+    BrokenPipe,
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Load(e) => e.fmt(f),
+            Error::Io(e) => e.fmt(f),
+            Error::BrokenPipe => f.write_str("broken pipe"),
+        }
+    }
+}
+
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Self {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Error::BrokenPipe
+        } else {
+            Error::Io(e)
+        }
+    }
+}
+
+impl From<LoadError> for Error {
+    fn from(e: LoadError) -> Self {
+        Error::Load(e)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Loads the archive the command names: the built-in sample when `paths`
+/// is empty.
+pub fn load(paths: &[PathBuf]) -> Result<Timeline> {
+    if paths.is_empty() {
+        Ok(loader::load_sample())
+    } else {
+        Ok(loader::load_paths(paths, &|_, _| {})?)
+    }
+}
+
+/// Buffered standard output.
+pub fn stdout() -> BufWriter<io::StdoutLock<'static>> {
+    BufWriter::with_capacity(64 * 1024, io::stdout().lock())
+}
+
+/// Tells on standard error that problems were met, for the commands that
+/// do not list them.
+pub fn note_problems(timeline: &Timeline) {
+    let n = timeline.problems.len();
+    if n > 0 {
+        let s = if n == 1 { "" } else { "s" };
+        eprintln!("ktimeline: {n} file problem{s} while loading; `ktimeline check` lists them");
+    }
+}
+
+/// Flushes, turning a closed pipe into [`Error::BrokenPipe`].
+pub fn finish(mut out: impl Write) -> Result<()> {
+    out.flush()?;
+    Ok(())
+}

@@ -1,0 +1,534 @@
+//! Turns the text of one file into what it is: an event, a plain article, a
+//! day index page, or a problem. Markdown is read with pulldown-cmark; the
+//! shape of an event file is FORMAT.md's (date heading, H1 headline, body,
+//! `Source:` and `Related:` lists).
+
+use chrono::NaiveDate;
+use pulldown_cmark::{Event as Md, HeadingLevel, Parser, Tag, TagEnd};
+
+use crate::model::Source;
+use crate::text::{self, DateText};
+
+/// A related link as written, before resolution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkDraft {
+    pub text: String,
+    pub target: String,
+    pub context: Vec<String>,
+}
+
+/// An event file's content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventDraft {
+    pub date: NaiveDate,
+    pub headline: String,
+    /// Line of the headline, for messages about the event as a whole.
+    pub line: usize,
+    pub body: String,
+    pub sources: Vec<Source>,
+    pub related: Vec<LinkDraft>,
+}
+
+/// A plain article's content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleDraft {
+    pub title: String,
+    pub body: String,
+}
+
+/// What a file turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parsed {
+    Event(EventDraft),
+    Article(ArticleDraft),
+    Index,
+    /// The file cannot be loaded: `(line, reason)`.
+    Problem(Option<usize>, String),
+}
+
+/// A file that loaded but with parts that had to be left out: `(line, reason)`.
+pub type Warning = (Option<usize>, String);
+
+/// Classifies and parses a file's text. `is_index_name` says the file is
+/// called `index.*`, the conventional name of a day's index page.
+pub fn parse(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return (Parsed::Problem(None, "empty file".into()), Vec::new());
+    }
+    let lines = LineIndex::new(text);
+    let doc = scan(text, &lines);
+    let mut warnings = doc.warnings;
+
+    if let Some((line, raw)) = doc.impossible_date {
+        return (
+            Parsed::Problem(Some(line), format!("impossible date '{raw}'")),
+            warnings,
+        );
+    }
+    match (doc.date, doc.headline) {
+        (Some((date, _)), Some((headline, line))) if !headline.is_empty() => {
+            let body = text::sanitize(text[doc.body.clone()].trim(), true);
+            (
+                Parsed::Event(EventDraft {
+                    date,
+                    headline,
+                    line,
+                    body,
+                    sources: doc.sources,
+                    related: doc.related,
+                }),
+                warnings,
+            )
+        }
+        (Some((_, line)), headline) => {
+            let line = headline.map_or(line, |(_, l)| l);
+            (
+                Parsed::Problem(
+                    Some(line),
+                    "no headline: the date heading is not followed by a '# ' headline with text"
+                        .into(),
+                ),
+                warnings,
+            )
+        }
+        (None, Some((headline, line))) => {
+            if is_index_name || matches!(text::parse_date_text(&headline), DateText::Valid(_)) {
+                return (Parsed::Index, warnings);
+            }
+            if headline.is_empty() {
+                return (
+                    Parsed::Problem(Some(line), "no headline: the '# ' heading is empty".into()),
+                    warnings,
+                );
+            }
+            // A titled piece of prose with no date heading: an article.
+            let body = text::sanitize(text[doc.body.clone()].trim(), true);
+            warnings.clear();
+            (
+                Parsed::Article(ArticleDraft {
+                    title: headline,
+                    body,
+                }),
+                warnings,
+            )
+        }
+        (None, None) => {
+            if is_index_name || doc.looks_like_index {
+                return (Parsed::Index, Vec::new());
+            }
+            let body = text::sanitize(text.trim(), true);
+            match article_title(&body) {
+                Some(title) => (Parsed::Article(ArticleDraft { title, body }), Vec::new()),
+                None => (
+                    Parsed::Problem(None, "no headline: no text to take a title from".into()),
+                    Vec::new(),
+                ),
+            }
+        }
+    }
+}
+
+/// Byte offset → 1-based line number.
+struct LineIndex(Vec<usize>);
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex(starts)
+    }
+
+    fn line(&self, offset: usize) -> usize {
+        self.0.partition_point(|&s| s <= offset)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Preamble,
+    Body,
+    Sources,
+    Related,
+}
+
+/// What one pass over the markdown found.
+#[derive(Default)]
+struct Doc {
+    date: Option<(NaiveDate, usize)>,
+    impossible_date: Option<(usize, String)>,
+    headline: Option<(String, usize)>,
+    body: std::ops::Range<usize>,
+    sources: Vec<Source>,
+    related: Vec<LinkDraft>,
+    warnings: Vec<Warning>,
+    looks_like_index: bool,
+}
+
+/// The item of a list being read: its first link and the text around it.
+#[derive(Default)]
+struct Item {
+    link: Option<(String, String, bool)>,
+    in_link: bool,
+    after_link: String,
+    line: usize,
+}
+
+fn scan(text: &str, lines: &LineIndex) -> Doc {
+    let mut doc = Doc::default();
+    let mut section = Section::Preamble;
+    let mut heading: Option<(HeadingLevel, String, usize)> = None;
+    let mut item: Option<Item> = None;
+    let mut item_depth = 0usize;
+    let mut body_start: Option<usize> = None;
+    let mut body_end: Option<usize> = None;
+    let mut news_links = 0usize;
+    let mut loose_paragraphs = 0usize;
+
+    for (ev, range) in Parser::new(text).into_offset_iter() {
+        match ev {
+            Md::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level, String::new(), lines.line(range.start)));
+            }
+            Md::End(TagEnd::Heading(_)) => {
+                let Some((level, raw, line)) = heading.take() else {
+                    continue;
+                };
+                let label = text::one_line(&raw);
+                let lower = label.to_lowercase();
+                let name = lower.trim_end_matches(':').trim();
+                if matches!(name, "source" | "sources" | "related") {
+                    if section == Section::Body && body_end.is_none() {
+                        body_end = Some(range.start);
+                    }
+                    section = if name == "related" {
+                        Section::Related
+                    } else {
+                        Section::Sources
+                    };
+                } else if level == HeadingLevel::H1
+                    && doc.headline.is_none()
+                    && section == Section::Preamble
+                {
+                    doc.headline = Some((label, line));
+                    section = Section::Body;
+                    body_start = Some(range.end);
+                } else if doc.date.is_none()
+                    && doc.impossible_date.is_none()
+                    && matches!(section, Section::Preamble | Section::Body)
+                {
+                    match text::parse_date_text(&label) {
+                        DateText::Valid(d) => {
+                            doc.date = Some((d, line));
+                            if section == Section::Body {
+                                // A date heading under the headline: the body starts after it.
+                                body_start = Some(range.end);
+                            }
+                        }
+                        DateText::Impossible => doc.impossible_date = Some((line, label)),
+                        DateText::NotADate => {}
+                    }
+                }
+            }
+            Md::Start(Tag::Item) => {
+                item_depth += 1;
+                if item_depth == 1 {
+                    item = Some(Item {
+                        line: lines.line(range.start),
+                        ..Item::default()
+                    });
+                }
+            }
+            Md::End(TagEnd::Item) => {
+                item_depth = item_depth.saturating_sub(1);
+                if item_depth == 0
+                    && let Some(it) = item.take()
+                {
+                    finish_item(&mut doc, section, it, &mut news_links);
+                }
+            }
+            Md::Start(Tag::Link { dest_url, .. }) => {
+                if let Some(it) = item.as_mut().filter(|it| it.link.is_none()) {
+                    it.link = Some((String::new(), dest_url.to_string(), false));
+                    it.in_link = true;
+                }
+            }
+            Md::Start(Tag::Image { dest_url, .. }) => {
+                if let Some(it) = item.as_mut().filter(|it| it.link.is_none()) {
+                    it.link = Some((String::new(), dest_url.to_string(), true));
+                    it.in_link = true;
+                }
+            }
+            Md::End(TagEnd::Link | TagEnd::Image) => {
+                if let Some(it) = item.as_mut() {
+                    it.in_link = false;
+                }
+            }
+            Md::Start(Tag::Paragraph) if item_depth == 0 => loose_paragraphs += 1,
+            Md::Text(t) | Md::Code(t) => push_text(&mut heading, &mut item, &t),
+            Md::SoftBreak | Md::HardBreak => push_text(&mut heading, &mut item, " "),
+            _ => {}
+        }
+    }
+    let start = body_start.unwrap_or(text.len());
+    let end = body_end.unwrap_or(text.len()).max(start);
+    doc.body = start..end;
+    doc.looks_like_index = news_links > 0 && loose_paragraphs == 0;
+    doc
+}
+
+fn push_text(
+    heading: &mut Option<(HeadingLevel, String, usize)>,
+    item: &mut Option<Item>,
+    t: &str,
+) {
+    if let Some((_, raw, _)) = heading.as_mut() {
+        raw.push_str(t);
+    } else if let Some(it) = item.as_mut() {
+        match (&mut it.link, it.in_link) {
+            (Some((text, _, _)), true) => text.push_str(t),
+            (Some(_), false) => it.after_link.push_str(t),
+            (None, _) => {}
+        }
+    }
+}
+
+fn finish_item(doc: &mut Doc, section: Section, it: Item, news_links: &mut usize) {
+    match (section, it.link) {
+        (Section::Sources, Some((name, url, image))) => {
+            let name = text::one_line(&name);
+            let url = url.trim().to_string();
+            let image = image || is_image(&name, &url);
+            doc.sources.push(Source { name, url, image });
+        }
+        (Section::Sources, None) => doc
+            .warnings
+            .push((Some(it.line), "source without a link, left out".into())),
+        (Section::Related, Some((text, target, _))) => doc.related.push(LinkDraft {
+            text: text::one_line(&text),
+            target: target.trim().to_string(),
+            context: context_tags(&it.after_link),
+        }),
+        (Section::Related, None) => doc.warnings.push((
+            Some(it.line),
+            "related item without a link, left out".into(),
+        )),
+        (_, Some((_, target, _))) => {
+            if target.contains("/news/") {
+                *news_links += 1;
+            }
+        }
+        (_, None) => {}
+    }
+}
+
+/// Tags from the text after a related link: `Context: a, b, c`.
+fn context_tags(after: &str) -> Vec<String> {
+    let lower = after.to_lowercase();
+    let Some(pos) = lower.find("context:") else {
+        return Vec::new();
+    };
+    let mut tags: Vec<String> = Vec::new();
+    for t in after[pos + "context:".len()..].split(',') {
+        let t = text::one_line(t.trim_matches(|c: char| c.is_whitespace() || c == '_' || c == '*'));
+        if !t.is_empty() && !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    tags
+}
+
+fn is_image(name: &str, url: &str) -> bool {
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let ext = [
+        ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".bmp", ".avif",
+    ];
+    ext.iter().any(|e| path.ends_with(e)) || name.to_lowercase().contains("image")
+}
+
+/// Abbreviations after which a full stop does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sgt", "jr", "sr", "prof", "rev", "gov",
+    "sen", "rep", "no", "vs", "etc", "inc", "corp", "co", "u.s", "u.k", "u.n", "e.g", "i.e",
+];
+
+/// Longest title taken from an article, in characters.
+const TITLE_MAX: usize = 200;
+
+/// A plain article's title: the first sentence of its first non-empty
+/// line, or the whole line when it has no sentence end; shortened at a word
+/// boundary to 200 characters.
+pub fn article_title(body: &str) -> Option<String> {
+    let line = body.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let line = text::one_line(line);
+    if line.is_empty() {
+        return None;
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let mut end = chars.len();
+    for i in 0..chars.len().saturating_sub(1) {
+        if matches!(chars[i], '.' | '!' | '?') && chars[i + 1] == ' ' {
+            let word: String = chars[..i]
+                .iter()
+                .rev()
+                .take_while(|c| !c.is_whitespace())
+                .collect::<String>()
+                .chars()
+                .rev()
+                .collect::<String>()
+                .to_lowercase();
+            let word = word.trim_start_matches(['(', '"', '“', '\'']);
+            let is_initial = word.chars().count() == 1 && chars[i] == '.';
+            if !is_initial && !ABBREVIATIONS.contains(&word) {
+                end = i + 1;
+                break;
+            }
+        }
+    }
+    let mut title: String = chars[..end].iter().collect();
+    if title.chars().count() > TITLE_MAX {
+        let cut: String = title.chars().take(TITLE_MAX).collect();
+        let cut = match cut.rfind(' ') {
+            Some(sp) if sp > TITLE_MAX / 2 => cut[..sp].to_string(),
+            _ => cut,
+        };
+        title = format!("{}…", cut.trim_end());
+    }
+    Some(title)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EVENT: &str = "### [2013-06-6](/news/2013/06/6/index.md)\n\n# North **Korea** [restores](http://x) `link`. \n\nBody *one*.\n\nBody two.\n\n### Source:\n\n1. [Al Jazeera](http://a.com/x.html)\n1. [Cover Image](http://a.com/y.jpg)\n\n### Related:\n\n1. [Other event. ](/news/2011/01/12/other-event.md) _Context: North Korea, Red Cross_\n2. [Third](/news/2017/6/8/third.md) _Context: A,  B , A_\n3. [No context](/news/2017/06/8/no-context.md)\n";
+
+    fn event(text: &str) -> EventDraft {
+        match parse(text, false).0 {
+            Parsed::Event(e) => e,
+            other => panic!("not an event: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn event_file() {
+        let e = event(EVENT);
+        assert_eq!(e.date, NaiveDate::from_ymd_opt(2013, 6, 6).unwrap());
+        assert_eq!(e.headline, "North Korea restores link.");
+        assert_eq!(e.line, 3);
+        assert_eq!(e.body, "Body *one*.\n\nBody two.");
+        assert_eq!(e.sources.len(), 2);
+        assert_eq!(e.sources[0].name, "Al Jazeera");
+        assert!(!e.sources[0].image);
+        assert!(e.sources[1].image);
+        assert_eq!(e.related.len(), 3);
+        assert_eq!(e.related[0].text, "Other event.");
+        assert_eq!(e.related[0].target, "/news/2011/01/12/other-event.md");
+        assert_eq!(e.related[0].context, ["North Korea", "Red Cross"]);
+        assert_eq!(e.related[1].context, ["A", "B"]);
+        assert!(e.related[2].context.is_empty());
+    }
+
+    #[test]
+    fn crlf_bom_and_setext() {
+        let crlf = format!("\u{feff}{}", EVENT.replace('\n', "\r\n"));
+        let e = event(&crlf);
+        assert_eq!(e.headline, "North Korea restores link.");
+        assert_eq!(e.body, "Body *one*.\n\nBody two.");
+        assert_eq!(e.related.len(), 3);
+        let setext = "### [2020-1-2](/x)\n\nA setext headline\n=================\n\nBody.\n";
+        let e = event(setext);
+        assert_eq!(e.headline, "A setext headline");
+        assert_eq!(e.body, "Body.");
+    }
+
+    #[test]
+    fn sections_are_optional_and_padded_dates_accepted() {
+        let e = event("### [2013-06-06](/news/2013/06/6/index.md)\n\n# Only a headline\n");
+        assert_eq!(e.headline, "Only a headline");
+        assert!(e.body.is_empty() && e.sources.is_empty() && e.related.is_empty());
+    }
+
+    #[test]
+    fn problems() {
+        let p = |t: &str| match parse(t, false).0 {
+            Parsed::Problem(line, reason) => (line, reason),
+            other => panic!("not a problem: {other:?}"),
+        };
+        assert_eq!(p("  \n\n ").1, "empty file");
+        let (line, reason) = p("\n### [2013-02-30](/x)\n\n# Headline\n");
+        assert_eq!(line, Some(2));
+        assert!(reason.contains("impossible date"), "{reason}");
+        let (line, reason) = p("### [2013-02-3](/x)\n\nNo headline here.\n");
+        assert_eq!(line, Some(1));
+        assert!(reason.starts_with("no headline"));
+        assert!(p("### [2013-02-3](/x)\n\n#\n").1.starts_with("no headline"));
+    }
+
+    #[test]
+    fn escapes_in_headline_are_removed() {
+        let e =
+            event("### [2013-06-6](/x)\n\n# Bad \u{1b}]0;title\u{7}news \u{1b}[2J\u{202e}here\n");
+        assert_eq!(e.headline, "Bad news here");
+    }
+
+    #[test]
+    fn plain_article() {
+        let (parsed, _) = parse(
+            "\nThe gesture looks tense. Pyongyang and Seoul agree.\n\nMore.",
+            false,
+        );
+        assert_eq!(
+            parsed,
+            Parsed::Article(ArticleDraft {
+                title: "The gesture looks tense.".into(),
+                body: "The gesture looks tense. Pyongyang and Seoul agree.\n\nMore.".into()
+            })
+        );
+        assert_eq!(
+            article_title("Mr. Kim met U.S. envoys. Then").unwrap(),
+            "Mr. Kim met U.S. envoys."
+        );
+        assert_eq!(
+            article_title("One line without end").unwrap(),
+            "One line without end"
+        );
+        let long = "word ".repeat(100);
+        let t = article_title(&long).unwrap();
+        assert!(t.chars().count() <= TITLE_MAX + 1 && t.ends_with('…'));
+    }
+
+    #[test]
+    fn index_pages() {
+        assert_eq!(
+            parse("# 2018-04-27\n\n1. [A](/news/2018/04/27/a.md)\n", false).0,
+            Parsed::Index
+        );
+        assert_eq!(
+            parse(
+                "1. [A](/news/2018/04/27/a.md)\n2. [B](/news/2018/04/27/b.md)\n",
+                false
+            )
+            .0,
+            Parsed::Index
+        );
+        assert_eq!(parse("Anything at all", true).0, Parsed::Index);
+    }
+
+    #[test]
+    fn lines_of_items_without_links_are_warned() {
+        let (parsed, warnings) = parse(
+            "### [2013-06-6](/x)\n\n# H\n\n### Source:\n\n1. Just a name\n",
+            false,
+        );
+        assert!(matches!(parsed, Parsed::Event(_)));
+        assert_eq!(
+            warnings,
+            vec![(Some(7), "source without a link, left out".to_string())]
+        );
+    }
+}

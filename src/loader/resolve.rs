@@ -1,0 +1,206 @@
+//! From parsed files to a [`Timeline`]: gives every entry its id, reports
+//! duplicate ids, resolves related links in FORMAT.md's order (exact path,
+//! canonical path, date and headline), makes ghosts of the rest, and
+//! computes backlinks and tags.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::parse::{LinkDraft, Parsed, Warning};
+use crate::model::{Event, EventIdx, Kind, Problem, Related, Timeline};
+use crate::text;
+
+/// One candidate file after parsing.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The file as the user named it (for messages and `file`).
+    pub display: String,
+    /// The file's path under its archive root, `/`-separated with a leading
+    /// `/` (`/news/2013/06/6/x.md`): an article's id, and the key a related
+    /// link's target is first looked up by.
+    pub rel: String,
+    /// Further keys for the exact-path lookup (the path from a `news`
+    /// folder, when the root is above or below the archive's own root).
+    pub extra_keys: Vec<String>,
+    /// The date the file's path spells, for articles.
+    pub path_date: Option<NaiveDate>,
+    pub parsed: Parsed,
+    pub warnings: Vec<Warning>,
+}
+
+/// Builds the timeline. `files` must be in a stable order (sorted by path)
+/// so that the result does not depend on how the filesystem lists them.
+pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Timeline {
+    let candidates = files.len() + problems.len();
+    let mut events: Vec<Event> = Vec::new();
+    let mut drafts: Vec<Vec<LinkDraft>> = Vec::new();
+    let mut by_id: HashMap<String, EventIdx> = HashMap::new();
+    let mut by_path: HashMap<String, EventIdx> = HashMap::new();
+    let mut index_pages = 0;
+
+    for f in files {
+        let problem = |line, reason| Problem {
+            file: f.display.clone(),
+            line,
+            reason,
+        };
+        problems.extend(f.warnings.iter().map(|(l, r)| problem(*l, r.clone())));
+        let (event, links) = match f.parsed {
+            Parsed::Index => {
+                index_pages += 1;
+                continue;
+            }
+            Parsed::Problem(line, reason) => {
+                problems.push(problem(line, reason));
+                continue;
+            }
+            Parsed::Event(e) => {
+                let id = text::canonical_path(e.date, &e.headline);
+                if let Some(&first) = by_id.get(&id) {
+                    let first: &Event = &events[first];
+                    problems.push(problem(
+                        Some(e.line),
+                        format!(
+                            "duplicate id {id}: {} has the same date and headline",
+                            first.file.as_deref().unwrap_or("another file")
+                        ),
+                    ));
+                    continue;
+                }
+                let event = Event {
+                    id,
+                    kind: Kind::Event,
+                    date: Some(e.date),
+                    headline: e.headline,
+                    body: e.body,
+                    file: Some(f.display.clone()),
+                    sources: e.sources,
+                    related: Vec::new(),
+                    backlinks: Vec::new(),
+                    tags: Vec::new(),
+                };
+                (event, e.related)
+            }
+            Parsed::Article(a) => {
+                if let Some(&first) = by_id.get(&f.rel) {
+                    let first: &Event = &events[first];
+                    problems.push(problem(
+                        None,
+                        format!(
+                            "duplicate id {}: {} is at the same path under another root",
+                            f.rel,
+                            first.file.as_deref().unwrap_or("another file")
+                        ),
+                    ));
+                    continue;
+                }
+                let event = Event {
+                    id: f.rel.clone(),
+                    kind: Kind::Article,
+                    date: f.path_date,
+                    headline: a.title,
+                    body: a.body,
+                    file: Some(f.display.clone()),
+                    sources: Vec::new(),
+                    related: Vec::new(),
+                    backlinks: Vec::new(),
+                    tags: Vec::new(),
+                };
+                (event, Vec::new())
+            }
+        };
+        let idx = events.len();
+        by_id.insert(event.id.clone(), idx);
+        for key in std::iter::once(&f.rel).chain(&f.extra_keys) {
+            by_path.entry(key.clone()).or_insert(idx);
+        }
+        events.push(event);
+        drafts.push(links);
+    }
+
+    let mut by_headline: HashMap<(NaiveDate, String), EventIdx> = HashMap::new();
+    for (i, e) in events.iter().enumerate() {
+        if let Some(date) = e.date {
+            by_headline
+                .entry((date, text::normalize_headline(&e.headline)))
+                .or_insert(i);
+        }
+    }
+
+    let loaded = events.len();
+    let mut ghosts: HashMap<String, EventIdx> = HashMap::new();
+    for (from, links) in drafts.into_iter().enumerate() {
+        for link in links {
+            let target_date = text::date_from_path(&link.target);
+            let found = by_path
+                .get(&link.target)
+                .or_else(|| by_id.get(&link.target))
+                .or_else(|| {
+                    let date = target_date?;
+                    by_headline.get(&(date, text::normalize_headline(&link.text)))
+                })
+                .copied();
+            let to = found.unwrap_or_else(|| {
+                let key = ghost_id(&link);
+                *ghosts.entry(key.clone()).or_insert_with(|| {
+                    events.push(ghost(key, &link, target_date));
+                    events.len() - 1
+                })
+            });
+            events[to].backlinks.push(from);
+            if to >= loaded {
+                add_tags(&mut events[to].tags, &link.context);
+            }
+            add_tags(&mut events[from].tags, &link.context);
+            events[from].related.push(Related {
+                text: link.text,
+                target: link.target,
+                context: link.context,
+                to,
+                resolved: to < loaded,
+            });
+        }
+    }
+    Timeline::new(name, events, problems, index_pages, candidates)
+}
+
+fn add_tags(tags: &mut Vec<String>, context: &[String]) {
+    for t in context {
+        if !tags.contains(t) {
+            tags.push(t.clone());
+        }
+    }
+}
+
+/// A ghost is known by its link's target; a link without one by its text.
+fn ghost_id(link: &LinkDraft) -> String {
+    let target = text::one_line(&link.target);
+    if target.is_empty() {
+        format!("/ghost/{}", text::slug(&link.text))
+    } else {
+        target
+    }
+}
+
+fn ghost(id: String, link: &LinkDraft, date: Option<NaiveDate>) -> Event {
+    let headline = if link.text.is_empty() {
+        let stem = id.rsplit('/').next().unwrap_or(&id);
+        let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
+        text::one_line(&stem.replace('-', " "))
+    } else {
+        link.text.clone()
+    };
+    Event {
+        id,
+        kind: Kind::Ghost,
+        date,
+        headline,
+        body: String::new(),
+        file: None,
+        sources: Vec::new(),
+        related: Vec::new(),
+        backlinks: Vec::new(),
+        tags: Vec::new(),
+    }
+}
