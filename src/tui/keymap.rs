@@ -302,6 +302,7 @@ pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
         KeyCode::Backspace => "Backspace".to_string(),
         KeyCode::Esc => "Esc".to_string(),
         KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(c) if mods.contains(CTRL) => c.to_ascii_uppercase().to_string(),
         KeyCode::Char(c) => c.to_string(),
         other => format!("{other:?}"),
     };

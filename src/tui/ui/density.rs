@@ -16,6 +16,11 @@ pub fn buckets(counts: &[u64], cols: usize) -> (Vec<u64>, usize) {
     (counts.chunks(per).map(|c| c.iter().sum()).collect(), per)
 }
 
+/// How many columns each bar takes so that few months fill the strip.
+pub fn bar_width(bars: usize, cols: usize) -> usize {
+    cols.checked_div(bars).map_or(1, |w| w.clamp(1, 6))
+}
+
 fn month_index(first: NaiveDate, d: NaiveDate) -> i64 {
     (d.year() as i64 * 12 + d.month0() as i64) - (first.year() as i64 * 12 + first.month0() as i64)
 }
@@ -39,10 +44,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .map(|d| month_index(first, d))
         .filter(|&m| m >= 0 && (m as usize) < counts.len())
         .map(|m| m as usize / per);
+    let bw = bar_width(bars.len(), inner.width as usize);
     let data: Vec<SparklineBar> = bars
         .iter()
         .enumerate()
-        .map(|(i, &v)| {
+        .flat_map(|(i, &v)| std::iter::repeat_n((i, v), bw))
+        .map(|(i, v)| {
             let bar = SparklineBar::from(v);
             if Some(i) == current {
                 bar.style(Some(theme.spark_current()))
@@ -68,10 +75,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         .checked_add_months(chrono::Months::new(counts.len().saturating_sub(1) as u32))
         .unwrap_or(first);
     let last_label = last_month.year().to_string();
-    put(&mut cells, 0, &first_label);
-    if w > last_label.len() + first_label.len() + 1 {
-        put(&mut cells, w - last_label.len(), &last_label);
+    let mut last_x = w.saturating_sub(last_label.len());
+    if bw > 1 {
+        last_x = ((bars.len() - 1) * bw).min(last_x);
     }
+    put(&mut cells, 0, &first_label);
+    if last_x > first_label.len() {
+        put(&mut cells, last_x, &last_label);
+    }
+    let current = current.map(|c| c * bw);
     if let Some(c) = current.filter(|&c| c < w)
         && let Some(d) = app.current_event().and_then(|e| e.date)
     {

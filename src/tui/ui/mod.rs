@@ -6,6 +6,7 @@ mod dates;
 mod density;
 mod detail;
 mod events;
+pub mod loading;
 mod popups;
 mod status;
 

@@ -89,7 +89,10 @@ fn search(frame: &mut Frame, area: Rect, app: &App, offset: usize, areas: &mut A
     } else if s.hits.len() >= crate::tui::popups::SEARCH_LIMIT {
         format!("best {} matches", s.hits.len())
     } else {
-        format!("{} matches", s.hits.len())
+        match s.hits.len() {
+            1 => "1 match".to_string(),
+            n => format!("{n} matches"),
+        }
     };
     picker(
         frame,
@@ -257,7 +260,7 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, areas: &mut Are
     let h = (lines.len() as u16 + 2).min(area.height);
     let rect = centered(area, w, h);
     frame.render_widget(Clear, rect);
-    let block = pane(" Help — Esc closes ", true, theme);
+    let block = pane(" Help — ↑↓ scroll, Esc closes ", true, theme);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let height = inner.height as usize;
