@@ -1,0 +1,475 @@
+//! The browser's state transitions as plain unit tests: actions in, state
+//! out, on a timeline built by hand (no loader, no terminal).
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use ktimeline::model::{Event, Kind, Related, Source, Timeline};
+use ktimeline::search::Hit;
+use ktimeline::tui::action::{Action, Effect};
+use ktimeline::tui::app::App;
+use ktimeline::tui::keymap::{Focus, Mode, PopupKind};
+use ktimeline::tui::theme::Theme;
+
+fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d)
+}
+
+fn event(id: &str, date: Option<NaiveDate>, headline: &str, tags: &[&str]) -> Event {
+    Event {
+        id: id.into(),
+        kind: Kind::Event,
+        date,
+        headline: headline.into(),
+        body: format!("About {headline}."),
+        file: Some(format!("{id}.md")),
+        sources: Vec::new(),
+        related: Vec::new(),
+        backlinks: Vec::new(),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+    }
+}
+
+fn link(to: usize, text: &str, resolved: bool) -> Related {
+    Related {
+        text: text.into(),
+        target: format!("/{text}"),
+        context: vec!["Harbour".into()],
+        to,
+        resolved,
+    }
+}
+
+/// Days: 2017-06-08 (a, b), 2017-06-20 (c), 2017-07-03 (d), 2018-01-15 (e),
+/// 2016-03-02 (ghost g), undated article u. a links to c and g; c links to
+/// a; d links to a.
+fn timeline() -> Arc<Timeline> {
+    let mut a = event(
+        "a",
+        date(2017, 6, 8),
+        "Alpha library opens",
+        &["Harbour", "Books"],
+    );
+    let b = event("b", date(2017, 6, 8), "Bravo regatta delayed", &["Sea"]);
+    let mut c = event(
+        "c",
+        date(2017, 6, 20),
+        "Charlie ferries return",
+        &["Harbour"],
+    );
+    let mut d = event("d", date(2017, 7, 3), "Delta benches mapped", &["Harbour"]);
+    let e = event("e", date(2018, 1, 15), "Echo winter market", &["Markets"]);
+    let mut g = event("g", date(2016, 3, 2), "Golf keepers strike", &["Harbour"]);
+    g.kind = Kind::Ghost;
+    g.body.clear();
+    g.file = None;
+    let mut u = event("u", None, "Uniform letter", &[]);
+    u.kind = Kind::Article;
+    a.sources = vec![
+        Source {
+            name: "Picture".into(),
+            url: "https://img.example.com/a.jpg".into(),
+            image: true,
+        },
+        Source {
+            name: "Gazette".into(),
+            url: "https://gazette.example.com/a".into(),
+            image: false,
+        },
+    ];
+    // Indices as given: a0 b1 c2 d3 e4 g5 u6.
+    a.related = vec![link(2, "c", true), link(5, "g", false)];
+    a.backlinks = vec![2, 3];
+    c.related = vec![link(0, "a", true)];
+    c.backlinks = vec![0];
+    d.related = vec![link(0, "a", true)];
+    g.backlinks = vec![0];
+    Arc::new(Timeline::new(
+        "test".into(),
+        vec![a, b, c, d, e, g, u],
+        Vec::new(),
+        0,
+        7,
+    ))
+}
+
+fn app() -> App {
+    App::new(timeline(), Theme::default())
+}
+
+fn headline(app: &App) -> String {
+    app.current_event()
+        .map(|e| e.headline.clone())
+        .unwrap_or_default()
+}
+
+fn go(app: &mut App, actions: &[Action]) -> Vec<Effect> {
+    actions
+        .iter()
+        .filter_map(|a| app.update(a.clone()))
+        .collect()
+}
+
+fn idx(app: &App, headline: &str) -> usize {
+    app.timeline
+        .events
+        .iter()
+        .position(|e| e.headline == headline)
+        .unwrap()
+}
+
+#[test]
+fn starts_on_the_first_day_and_moves_in_the_focused_list() {
+    let mut app = app();
+    assert_eq!(headline(&app), "Golf keepers strike");
+    assert_eq!(app.mode(), Mode::Main(Focus::Dates));
+    go(&mut app, &[Action::Down]);
+    assert_eq!(headline(&app), "Alpha library opens");
+    go(&mut app, &[Action::FocusNext, Action::Down]);
+    assert_eq!(headline(&app), "Bravo regatta delayed");
+    go(&mut app, &[Action::Down, Action::Down]);
+    assert_eq!(headline(&app), "Bravo regatta delayed", "stays in the day");
+    go(&mut app, &[Action::FocusPrev, Action::End]);
+    assert_eq!(headline(&app), "Uniform letter", "undated comes last");
+    go(&mut app, &[Action::Home]);
+    assert_eq!(headline(&app), "Golf keepers strike");
+    go(&mut app, &[Action::Up]);
+    assert_eq!(headline(&app), "Golf keepers strike");
+}
+
+#[test]
+fn tab_cycles_focus_and_lands_on_the_first_related_link() {
+    let mut app = app();
+    go(&mut app, &[Action::Down, Action::FocusNext]);
+    assert_eq!(app.focus, Focus::Events);
+    go(&mut app, &[Action::FocusNext]);
+    assert_eq!(app.focus, Focus::Links);
+    // Two sources come first; the first related link is selected.
+    assert_eq!(app.link, 2);
+    go(&mut app, &[Action::FocusNext]);
+    assert_eq!(app.focus, Focus::Dates);
+    go(&mut app, &[Action::FocusPrev]);
+    assert_eq!(app.focus, Focus::Links);
+}
+
+#[test]
+fn following_links_and_going_back_and_forward() {
+    let mut app = app();
+    go(
+        &mut app,
+        &[Action::Down, Action::FocusNext, Action::FocusNext],
+    );
+    go(&mut app, &[Action::Activate]);
+    assert_eq!(headline(&app), "Charlie ferries return");
+    assert_eq!(app.focus, Focus::Links);
+    // The date list followed.
+    let day = app.timeline.days[app.view.days[app.day]].date;
+    assert_eq!(day, date(2017, 6, 20));
+    // Follow c's link back to a, then go back twice and forward once.
+    go(&mut app, &[Action::Activate]);
+    assert_eq!(headline(&app), "Alpha library opens");
+    go(&mut app, &[Action::Back]);
+    assert_eq!(headline(&app), "Charlie ferries return");
+    go(&mut app, &[Action::Back]);
+    assert_eq!(headline(&app), "Alpha library opens");
+    go(&mut app, &[Action::Back]);
+    assert_eq!(
+        headline(&app),
+        "Alpha library opens",
+        "nothing further back"
+    );
+    assert!(app.message.is_some());
+    go(&mut app, &[Action::Forward]);
+    assert_eq!(headline(&app), "Charlie ferries return");
+    go(&mut app, &[Action::Forward]);
+    assert_eq!(headline(&app), "Alpha library opens");
+    go(&mut app, &[Action::Forward]);
+    assert_eq!(
+        headline(&app),
+        "Alpha library opens",
+        "nothing further forward"
+    );
+}
+
+#[test]
+fn a_new_jump_drops_the_forward_history() {
+    let mut app = app();
+    go(
+        &mut app,
+        &[Action::Down, Action::FocusNext, Action::FocusNext],
+    );
+    go(&mut app, &[Action::Activate, Action::Back]);
+    assert_eq!(headline(&app), "Alpha library opens");
+    assert!(app.history.can_go_forward());
+    // Jump to the ghost instead: forward is gone.
+    go(&mut app, &[Action::Down, Action::Activate]);
+    assert_eq!(headline(&app), "Golf keepers strike");
+    assert!(!app.history.can_go_forward());
+    go(&mut app, &[Action::Back]);
+    assert_eq!(headline(&app), "Alpha library opens");
+}
+
+#[test]
+fn backlinks_are_followed_too() {
+    let mut app = app();
+    go(
+        &mut app,
+        &[Action::Down, Action::FocusNext, Action::FocusNext],
+    );
+    go(&mut app, &[Action::End, Action::Activate]);
+    assert_eq!(headline(&app), "Delta benches mapped");
+}
+
+#[test]
+fn days_and_months() {
+    let mut app = app();
+    go(&mut app, &[Action::NextDay]);
+    assert_eq!(headline(&app), "Alpha library opens");
+    go(&mut app, &[Action::NextMonth]);
+    assert_eq!(headline(&app), "Delta benches mapped");
+    go(&mut app, &[Action::NextMonth]);
+    assert_eq!(headline(&app), "Echo winter market");
+    go(&mut app, &[Action::PrevMonth]);
+    assert_eq!(headline(&app), "Delta benches mapped");
+    go(&mut app, &[Action::PrevMonth]);
+    assert_eq!(headline(&app), "Alpha library opens", "first day of June");
+    go(&mut app, &[Action::NextDay, Action::PrevMonth]);
+    assert_eq!(
+        headline(&app),
+        "Golf keepers strike",
+        "from mid-June to March 2016"
+    );
+    go(&mut app, &[Action::PrevDay, Action::PrevMonth]);
+    assert_eq!(headline(&app), "Golf keepers strike");
+}
+
+#[test]
+fn search_results_of_an_old_query_are_dropped() {
+    let mut app = app();
+    let effects = go(
+        &mut app,
+        &[Action::OpenSearch, Action::Input('c'), Action::Input('h')],
+    );
+    assert_eq!(app.mode(), Mode::Popup(PopupKind::Search));
+    assert_eq!(
+        effects.last(),
+        Some(&Effect::Search {
+            generation: 2,
+            query: "ch".into()
+        })
+    );
+    let hit = |i| Hit {
+        idx: i,
+        score: 1,
+        positions: vec![0],
+    };
+    // The answer to "c" arrives late: dropped.
+    app.update(Action::SearchDone {
+        generation: 1,
+        hits: vec![hit(0)],
+    });
+    assert!(app.search.hits.is_empty());
+    assert!(app.search.pending);
+    let c = idx(&app, "Charlie ferries return");
+    let e = idx(&app, "Echo winter market");
+    app.update(Action::SearchDone {
+        generation: 2,
+        hits: vec![hit(c), hit(e)],
+    });
+    assert_eq!(app.search.hits.len(), 2);
+    go(&mut app, &[Action::Down, Action::Activate]);
+    assert_eq!(app.popup, None);
+    assert_eq!(headline(&app), "Echo winter market");
+    // n and N step through the results without the popup.
+    go(&mut app, &[Action::NextResult]);
+    assert_eq!(headline(&app), "Charlie ferries return");
+    go(&mut app, &[Action::PrevResult]);
+    assert_eq!(headline(&app), "Echo winter market");
+    // Every jump went into the history.
+    go(&mut app, &[Action::Back, Action::Back]);
+    assert_eq!(headline(&app), "Echo winter market");
+    go(&mut app, &[Action::Back]);
+    assert_eq!(headline(&app), "Golf keepers strike");
+}
+
+#[test]
+fn escape_closes_the_search_and_an_empty_query_searches_nothing() {
+    let mut app = app();
+    let effects = go(
+        &mut app,
+        &[Action::OpenSearch, Action::Input('x'), Action::DeleteChar],
+    );
+    assert_eq!(effects.len(), 1, "only the non-empty query is searched");
+    assert!(!app.search.pending);
+    go(&mut app, &[Action::Escape]);
+    assert_eq!(app.popup, None);
+    go(&mut app, &[Action::NextResult]);
+    assert!(app.message.as_ref().is_some_and(|m| m.error));
+}
+
+#[test]
+fn tag_filter_narrows_both_lists_and_escape_clears_it() {
+    let mut app = app();
+    go(&mut app, &[Action::OpenTags]);
+    for c in "harb".chars() {
+        app.update(Action::Input(c));
+    }
+    go(&mut app, &[Action::Activate]);
+    assert_eq!(app.filter.as_deref(), Some("Harbour"));
+    // Ghosts are not shown under a filter, so June 8 comes first.
+    assert_eq!(app.view.days.len(), 3);
+    assert_eq!(headline(&app), "Alpha library opens");
+    assert_eq!(app.day_events().len(), 1, "Bravo is not tagged Harbour");
+    // Following a link to an entry the filter hides clears the filter.
+    go(
+        &mut app,
+        &[
+            Action::FocusNext,
+            Action::FocusNext,
+            Action::Down,
+            Action::Activate,
+        ],
+    );
+    assert_eq!(headline(&app), "Golf keepers strike");
+    assert_eq!(app.filter, None);
+    go(&mut app, &[Action::Back]);
+    go(&mut app, &[Action::OpenTags, Action::Activate]);
+    assert_eq!(app.filter.as_deref(), Some("Harbour"), "most used first");
+    go(&mut app, &[Action::Escape]);
+    assert_eq!(app.filter, None);
+    assert_eq!(headline(&app), "Alpha library opens", "selection kept");
+}
+
+#[test]
+fn go_to_a_date() {
+    let mut app = app();
+    let goto = |app: &mut App, s: &str| {
+        app.update(Action::OpenGoto);
+        for c in s.chars() {
+            app.update(Action::Input(c));
+        }
+        app.update(Action::Activate);
+    };
+    goto(&mut app, "2017-06-10");
+    assert_eq!(headline(&app), "Charlie ferries return");
+    goto(&mut app, "2017-07");
+    assert_eq!(headline(&app), "Delta benches mapped");
+    goto(&mut app, "2018");
+    assert_eq!(headline(&app), "Echo winter market");
+    goto(&mut app, "2019");
+    assert_eq!(
+        app.mode(),
+        Mode::Popup(PopupKind::Goto),
+        "stays open on error"
+    );
+    go(&mut app, &[Action::Escape]);
+    goto(&mut app, "nonsense");
+    assert_eq!(app.mode(), Mode::Popup(PopupKind::Goto));
+    go(&mut app, &[Action::Escape]);
+    go(&mut app, &[Action::Back]);
+    assert_eq!(headline(&app), "Delta benches mapped");
+}
+
+#[test]
+fn opening_sources() {
+    let mut app = app();
+    go(&mut app, &[Action::Down]);
+    // `o` skips the picture.
+    assert_eq!(
+        go(&mut app, &[Action::OpenSource]),
+        [Effect::OpenUrl("https://gazette.example.com/a".into())]
+    );
+    // On a source line in the detail, Enter and `o` open that one.
+    go(
+        &mut app,
+        &[Action::FocusNext, Action::FocusNext, Action::Home],
+    );
+    assert_eq!(
+        go(&mut app, &[Action::Activate]),
+        [Effect::OpenUrl("https://img.example.com/a.jpg".into())]
+    );
+    assert_eq!(
+        go(&mut app, &[Action::OpenSource]),
+        [Effect::OpenUrl("https://img.example.com/a.jpg".into())]
+    );
+    // No sources: a message, no effect.
+    go(
+        &mut app,
+        &[Action::FocusNext, Action::Down, Action::FocusNext],
+    );
+    assert_eq!(headline(&app), "Charlie ferries return");
+    assert!(go(&mut app, &[Action::OpenSource]).is_empty());
+    assert!(app.message.as_ref().is_some_and(|m| m.error));
+}
+
+#[test]
+fn not_web_links_are_never_opened() {
+    let mut ev = event("x", date(2020, 1, 1), "X", &[]);
+    ev.sources = vec![Source {
+        name: "Bad".into(),
+        url: "javascript:alert(1)".into(),
+        image: false,
+    }];
+    let mut app = App::new(
+        Arc::new(Timeline::new("t".into(), vec![ev], vec![], 0, 1)),
+        Theme::default(),
+    );
+    assert!(go(&mut app, &[Action::OpenSource]).is_empty());
+    go(&mut app, &[Action::FocusNext, Action::FocusNext]);
+    assert!(go(&mut app, &[Action::Activate]).is_empty());
+}
+
+#[test]
+fn help_and_quit() {
+    let mut app = app();
+    go(&mut app, &[Action::OpenHelp]);
+    assert_eq!(app.mode(), Mode::Popup(PopupKind::Help));
+    go(&mut app, &[Action::Escape]);
+    assert_eq!(app.popup, None);
+    assert_eq!(go(&mut app, &[Action::Quit]), [Effect::Quit]);
+    assert!(app.quit);
+}
+
+#[test]
+fn an_empty_timeline_takes_every_action() {
+    let mut app = App::new(Arc::new(Timeline::default()), Theme::default());
+    let all = [
+        Action::Up,
+        Action::Down,
+        Action::PageUp,
+        Action::PageDown,
+        Action::Home,
+        Action::End,
+        Action::FocusNext,
+        Action::Activate,
+        Action::FocusNext,
+        Action::Activate,
+        Action::Back,
+        Action::Forward,
+        Action::PrevDay,
+        Action::NextDay,
+        Action::PrevMonth,
+        Action::NextMonth,
+        Action::OpenSource,
+        Action::NextResult,
+        Action::PrevResult,
+        Action::Escape,
+        Action::Click { x: 3, y: 3 },
+        Action::Scroll {
+            x: 3,
+            y: 3,
+            down: true,
+        },
+        Action::OpenTags,
+        Action::Activate,
+        Action::OpenGoto,
+        Action::Input('2'),
+        Action::Activate,
+        Action::Escape,
+        Action::OpenSearch,
+        Action::Input('a'),
+        Action::Activate,
+    ];
+    go(&mut app, &all);
+    assert_eq!(app.current(), None);
+}
