@@ -103,7 +103,8 @@ pub fn action_for(app: &App, ev: &TermEvent) -> Option<Action> {
     }
 }
 
-fn redraw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> io::Result<()> {
+/// Draws a frame and tells the app where things landed.
+pub fn redraw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> io::Result<()> {
     let mut areas = None;
     terminal
         .draw(|f| areas = Some(ui::draw(f, app)))

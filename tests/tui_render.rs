@@ -1,0 +1,268 @@
+//! Rendering of the browser with ratatui's `TestBackend`, driven through the
+//! real keymap and event handling, checked with insta snapshots. The archive
+//! is the small fixture in tests/fixtures/tui.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+use ktimeline::model::Timeline;
+use ktimeline::tui::app::App;
+use ktimeline::tui::event_loop::{Msg, SearchWorker, handle, redraw};
+use ktimeline::tui::theme::Theme;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use ratatui::style::{Color, Modifier};
+
+struct Harness {
+    term: Terminal<TestBackend>,
+    app: App,
+    worker: SearchWorker,
+    rx: Receiver<Msg>,
+}
+
+fn fixture() -> Timeline {
+    ktimeline::loader::load_paths(&[PathBuf::from("tests/fixtures/tui")], &|_, _| {})
+        .expect("fixture loads")
+}
+
+impl Harness {
+    fn new(timeline: Timeline, w: u16, h: u16, theme: Theme) -> Harness {
+        let timeline = Arc::new(timeline);
+        let (tx, rx) = channel();
+        let worker = SearchWorker::spawn(timeline.clone(), tx);
+        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        let mut app = App::new(timeline, theme);
+        redraw(&mut term, &mut app).unwrap();
+        Harness {
+            term,
+            app,
+            worker,
+            rx,
+        }
+    }
+
+    fn fixture(w: u16, h: u16) -> Harness {
+        Harness::new(fixture(), w, h, Theme::default())
+    }
+
+    fn send(&mut self, ev: Event) {
+        let mut opened = |_: &str| Err("no browser in tests".to_string());
+        if handle(&mut self.app, Msg::Term(ev), &self.worker, &mut opened) {
+            redraw(&mut self.term, &mut self.app).unwrap();
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.send(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+        self
+    }
+
+    fn keys(&mut self, s: &str) -> &mut Self {
+        for c in s.chars() {
+            self.key(KeyCode::Char(c));
+        }
+        self
+    }
+
+    /// Waits for the search worker to answer the latest query.
+    fn settle(&mut self) -> &mut Self {
+        while self.app.search.pending {
+            let msg = self
+                .rx
+                .recv_timeout(Duration::from_secs(10))
+                .expect("search answers");
+            let mut opened = |_: &str| Ok(());
+            handle(&mut self.app, msg, &self.worker, &mut opened);
+        }
+        redraw(&mut self.term, &mut self.app).unwrap();
+        self
+    }
+
+    fn resize(&mut self, w: u16, h: u16) {
+        self.term.backend_mut().resize(w, h);
+        self.send(Event::Resize(w, h));
+    }
+
+    fn screen(&self) -> String {
+        let buf = self.term.backend().buffer();
+        (0..buf.area.height)
+            .map(|y| {
+                // A wide character covers the next cell, whatever it holds.
+                let mut line = String::new();
+                let mut skip = 0;
+                for x in 0..buf.area.width {
+                    if skip > 0 {
+                        skip -= 1;
+                        continue;
+                    }
+                    let sym = buf[(x, y)].symbol();
+                    skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+                    line.push_str(sym);
+                }
+                line
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+#[test]
+fn main_screen() {
+    let mut h = Harness::fixture(120, 36);
+    h.key(KeyCode::Down).key(KeyCode::Tab).key(KeyCode::Tab);
+    insta::assert_snapshot!(h.term.backend());
+}
+
+#[test]
+fn search_popup_with_highlights() {
+    let mut h = Harness::fixture(100, 30);
+    h.keys("/win mar").settle();
+    insta::assert_snapshot!(h.term.backend());
+    // The matched characters are bold and underlined.
+    let buf = h.term.backend().buffer();
+    let highlighted: String = buf
+        .content()
+        .iter()
+        .filter(|c| c.modifier.contains(Modifier::BOLD | Modifier::UNDERLINED))
+        .map(|c| c.symbol())
+        .collect();
+    assert!(highlighted.contains("Win"), "{highlighted:?}");
+    assert!(highlighted.contains("mar"), "{highlighted:?}");
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("▶ 15 Mon"));
+}
+
+#[test]
+fn help() {
+    let mut h = Harness::fixture(100, 50);
+    h.keys("?");
+    insta::assert_snapshot!(h.term.backend());
+}
+
+#[test]
+fn tag_filter() {
+    let mut h = Harness::fixture(100, 30);
+    h.keys("t");
+    insta::assert_snapshot!("tag_picker", h.term.backend());
+    h.keys("vol").key(KeyCode::Enter);
+    insta::assert_snapshot!("tag_filtered", h.term.backend());
+    h.key(KeyCode::Esc);
+    assert!(!h.screen().contains("tag: Volunteers"));
+}
+
+#[test]
+fn go_to_date() {
+    let mut h = Harness::fixture(100, 30);
+    h.keys(":2017-06-10");
+    insta::assert_snapshot!(h.term.backend());
+    h.key(KeyCode::Enter);
+    assert!(h.screen().contains("▶ 20 Tue"));
+}
+
+#[test]
+fn narrow_terminal() {
+    let mut h = Harness::fixture(50, 20);
+    h.key(KeyCode::Down);
+    insta::assert_snapshot!("narrow_dates", h.term.backend());
+    h.key(KeyCode::Tab).key(KeyCode::Tab);
+    insta::assert_snapshot!("narrow_detail", h.term.backend());
+}
+
+#[test]
+fn too_small() {
+    let h = Harness::fixture(20, 5);
+    insta::assert_snapshot!(h.term.backend());
+}
+
+#[test]
+fn empty_archive_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.md"), "   \n").unwrap();
+    let tl = ktimeline::loader::load_paths(&[dir.path().to_path_buf()], &|_, _| {}).unwrap();
+    let h = Harness::new(tl, 80, 12, Theme::default());
+    let screen = h.screen();
+    assert!(screen.contains("has nothing to show"), "{screen}");
+    assert!(screen.contains("empty file"), "{screen}");
+}
+
+#[test]
+fn every_size_draws_without_panic() {
+    let mut h = Harness::fixture(120, 40);
+    h.key(KeyCode::Down).key(KeyCode::Tab).key(KeyCode::Tab);
+    for popup in ["", "/", "t", ":", "?"] {
+        h.keys(popup);
+        if popup == "/" {
+            h.keys("har").settle();
+        }
+        for w in (0..=130).step_by(7).chain([1, 2, 10, 29, 30, 71, 72]) {
+            for ht in (0..=45).step_by(4).chain([1, 3, 7, 8, 15, 16]) {
+                h.resize(w, ht);
+            }
+        }
+        h.resize(120, 40);
+        h.key(KeyCode::Esc);
+    }
+    h.resize(10, 3);
+    assert!(h.screen().contains("small"));
+}
+
+#[test]
+fn wide_characters_keep_the_borders_aligned() {
+    let mut h = Harness::fixture(90, 24);
+    h.keys("G").keys("k").key(KeyCode::Tab);
+    let screen = h.screen();
+    assert!(screen.contains("겨울"), "{screen}");
+    let buf = h.term.backend().buffer();
+    let right = h.app.areas.detail.right();
+    for y in 1..(h.app.areas.detail.bottom()) {
+        assert_eq!(buf[(right, y)].symbol(), "│", "row {y}\n{screen}");
+    }
+}
+
+#[test]
+fn no_color_draws_no_colours_and_still_marks_the_selection() {
+    let mut h = Harness::new(fixture(), 100, 30, Theme { color: false });
+    h.key(KeyCode::Down).keys("/win").settle();
+    let buf = h.term.backend().buffer();
+    for c in buf.content() {
+        assert!(
+            matches!(c.fg, Color::Reset) && matches!(c.bg, Color::Reset),
+            "{c:?}"
+        );
+    }
+    assert!(
+        buf.content()
+            .iter()
+            .any(|c| c.modifier.contains(Modifier::REVERSED))
+    );
+}
+
+#[test]
+fn mouse_clicks_select_and_focus() {
+    use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+    let mut h = Harness::fixture(120, 36);
+    let click = |x, y| {
+        Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        })
+    };
+    // Row 7 of the date list is June 8 (2016, March, 02, 2017, June, 08).
+    let dates = h.app.areas.dates;
+    h.send(click(dates.x + 2, dates.y + 5));
+    assert!(h.screen().contains("▶ 08 Thu"), "{}", h.screen());
+    let events = h.app.areas.events;
+    h.send(click(events.x + 3, events.y + 2));
+    assert_eq!(
+        h.app.current_event().unwrap().headline,
+        "Rain delays the regatta by a week"
+    );
+    let detail = h.app.areas.detail;
+    h.send(click(detail.x + 3, detail.y));
+    assert_eq!(h.app.focus, ktimeline::tui::keymap::Focus::Links);
+}
