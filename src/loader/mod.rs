@@ -52,16 +52,24 @@ pub fn is_candidate(path: &Path) -> bool {
 pub fn load_sample() -> Timeline {
     let mut files = Vec::new();
     collect_sample(&SAMPLE, &mut files);
+    load_memory("sample", files)
+}
+
+/// Loads an archive held in memory as `(path under the root, contents)`
+/// pairs; files are shown as `NAME/path`.
+pub fn load_memory<B: AsRef<[u8]> + Sync>(name: &str, mut files: Vec<(String, B)>) -> Timeline {
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     let loaded: Vec<Loaded> = files
-        .into_iter()
+        .par_iter()
         .map(|(path, bytes)| {
+            let path = path.trim_start_matches('/');
             let rel = format!("/{path}");
-            let display = format!("sample{rel}");
-            let (parsed, warnings) = parse_bytes(bytes, is_index_name(Path::new(&path)));
+            let display = format!("{name}{rel}");
+            let (parsed, warnings) = parse_bytes(bytes.as_ref(), is_index_name(Path::new(path)));
             loaded(display, rel, Vec::new(), parsed, warnings)
         })
         .collect();
-    resolve::build("sample".into(), loaded, Vec::new())
+    resolve::build(name.into(), loaded, Vec::new())
 }
 
 fn collect_sample<'a>(dir: &'a Dir<'a>, out: &mut Vec<(String, &'a [u8])>) {
@@ -74,7 +82,6 @@ fn collect_sample<'a>(dir: &'a Dir<'a>, out: &mut Vec<(String, &'a [u8])>) {
     for d in dir.dirs() {
         collect_sample(d, out);
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
 }
 
 /// A file found under a root, not yet read.
