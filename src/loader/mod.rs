@@ -52,16 +52,24 @@ pub fn is_candidate(path: &Path) -> bool {
 pub fn load_sample() -> Timeline {
     let mut files = Vec::new();
     collect_sample(&SAMPLE, &mut files);
+    load_memory("sample", files)
+}
+
+/// Loads an archive held in memory as `(path under the root, contents)`
+/// pairs; files are shown as `NAME/path`.
+pub fn load_memory<B: AsRef<[u8]> + Sync>(name: &str, mut files: Vec<(String, B)>) -> Timeline {
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     let loaded: Vec<Loaded> = files
-        .into_iter()
+        .par_iter()
         .map(|(path, bytes)| {
+            let path = path.trim_start_matches('/');
             let rel = format!("/{path}");
-            let display = format!("sample{rel}");
-            let (parsed, warnings) = parse_bytes(bytes, is_index_name(Path::new(&path)));
+            let display = format!("{name}{rel}");
+            let (parsed, warnings) = parse_bytes(bytes.as_ref(), is_index_name(Path::new(path)));
             loaded(display, rel, Vec::new(), parsed, warnings)
         })
         .collect();
-    resolve::build("sample".into(), loaded, Vec::new())
+    resolve::build(name.into(), loaded, Vec::new())
 }
 
 fn collect_sample<'a>(dir: &'a Dir<'a>, out: &mut Vec<(String, &'a [u8])>) {
@@ -74,12 +82,13 @@ fn collect_sample<'a>(dir: &'a Dir<'a>, out: &mut Vec<(String, &'a [u8])>) {
     for d in dir.dirs() {
         collect_sample(d, out);
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
 }
 
 /// A file found under a root, not yet read.
 struct Candidate {
     path: PathBuf,
+    /// The path with the root made absolute, for dates and `news` keys.
+    abs: PathBuf,
     display: String,
     rel: String,
 }
@@ -103,9 +112,9 @@ pub fn load_paths(
         if seen_roots.contains(&canonical) {
             continue;
         }
-        seen_roots.push(canonical);
+        seen_roots.push(canonical.clone());
         if meta.is_dir() {
-            walk(root, &mut candidates, &mut problems);
+            walk(root, &canonical, &mut candidates, &mut problems);
         } else if meta.is_file() {
             let name = root.file_name().map_or_else(
                 || root.display().to_string(),
@@ -113,6 +122,7 @@ pub fn load_paths(
             );
             candidates.push(Candidate {
                 path: root.clone(),
+                abs: canonical,
                 display: root.display().to_string(),
                 rel: format!("/{name}"),
             });
@@ -127,23 +137,32 @@ pub fn load_paths(
 
     let total = candidates.len();
     let done = AtomicUsize::new(0);
-    let loaded: Vec<Loaded> = candidates
-        .into_par_iter()
-        .map(|c| {
-            let (parsed, warnings) = match read(&c.path) {
-                Ok(bytes) => parse_bytes(&bytes, is_index_name(&c.path)),
-                Err(reason) => (Parsed::Problem(None, reason), Vec::new()),
-            };
-            progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-            let abs = fs::canonicalize(&c.path).unwrap_or_else(|_| c.path.clone());
-            let extra = news_key(&abs).into_iter().collect();
-            let mut l = loaded(c.display, c.rel, extra, parsed, warnings);
-            l.path_date = l
-                .path_date
-                .or_else(|| crate::text::date_from_path(&abs.to_string_lossy()));
-            l
-        })
-        .collect();
+    let parse_all = || -> Vec<Loaded> {
+        candidates
+            .into_par_iter()
+            .map(|c| {
+                let (parsed, warnings) = match read(&c.path) {
+                    Ok(bytes) => parse_bytes(&bytes, is_index_name(&c.path)),
+                    Err(reason) => (Parsed::Problem(None, reason), Vec::new()),
+                };
+                progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                let abs = c.abs;
+                let extra = news_key(&abs).into_iter().collect();
+                let mut l = loaded(c.display, c.rel, extra, parsed, warnings);
+                l.path_date = l
+                    .path_date
+                    .or_else(|| crate::text::date_from_path(&abs.to_string_lossy()));
+                l
+            })
+            .collect()
+    };
+    // Reading many small files waits on the disk more than on the CPU: a
+    // few more threads than cores keep both busy.
+    let threads = std::thread::available_parallelism().map_or(4, |n| n.get() * 4);
+    let loaded = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(parse_all),
+        Err(_) => parse_all(),
+    };
     Ok(resolve::build(archive_name(roots), loaded, problems))
 }
 
@@ -181,7 +200,7 @@ fn archive_name(roots: &[PathBuf]) -> String {
 
 /// Walks a directory in name order, not following symbolic links and not
 /// entering hidden folders.
-fn walk(root: &Path, out: &mut Vec<Candidate>, problems: &mut Vec<Problem>) {
+fn walk(root: &Path, abs_root: &Path, out: &mut Vec<Candidate>, problems: &mut Vec<Problem>) {
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -229,13 +248,14 @@ fn walk(root: &Path, out: &mut Vec<Candidate>, problems: &mut Vec<Problem>) {
             problems.push(problem("not a regular file"));
             continue;
         }
-        let rel = path.strip_prefix(root).unwrap_or(path);
-        let rel: Vec<String> = rel
+        let rel_path = path.strip_prefix(root).unwrap_or(path);
+        let rel: Vec<String> = rel_path
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
         out.push(Candidate {
             path: path.to_path_buf(),
+            abs: abs_root.join(rel_path),
             display: path.display().to_string(),
             rel: format!("/{}", rel.join("/")),
         });

@@ -1,0 +1,228 @@
+//! The command line as a user meets it: exit codes, output lines and JSON
+//! shapes of `stats`, `check`, `search` and `export` on fixture archives.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ktimeline"))
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+        String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+    )
+}
+
+fn basic() -> String {
+    fixture("basic").display().to_string()
+}
+
+#[test]
+fn stats_json_has_the_promised_fields() {
+    let (code, out, _) = run(&["stats", "--json", &basic()]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["events"], 4);
+    assert_eq!(v["articles"], 2);
+    assert_eq!(v["ghosts"], 1);
+    assert_eq!(v["days"], 3);
+    assert_eq!(v["first"], "2020-01-02");
+    assert_eq!(v["last"], "2021-07-09");
+    assert_eq!(v["links"]["resolved"], 5);
+    assert_eq!(v["links"]["unresolved"], 2);
+    assert_eq!(v["problems"], 0);
+    assert_eq!(v["tags"][0]["tag"], "Tidal Power");
+    assert_eq!(v["tags"][0]["count"], 3);
+}
+
+#[test]
+fn stats_text_is_readable() {
+    let (code, out, _) = run(&["stats", &basic()]);
+    assert_eq!(code, 0);
+    assert!(out.contains("events       4"), "{out}");
+    assert!(out.contains("2020-01-02 to 2021-07-09"), "{out}");
+}
+
+#[test]
+fn export_shape_and_order() {
+    let (code, out, _) = run(&["export", &basic()]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let events = v["events"].as_array().unwrap();
+    assert_eq!(events.len(), 7);
+    let kinds: Vec<&str> = events.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "ghost").count(), 1);
+    // Timeline order: dated first in order, the undated article last.
+    assert_eq!(events[0]["date"], "2019-11-30");
+    assert_eq!(events[6]["date"], Value::Null);
+    let a = events
+        .iter()
+        .find(|e| e["headline"].as_str().unwrap().starts_with("Harbour"))
+        .unwrap();
+    for key in [
+        "id",
+        "kind",
+        "date",
+        "headline",
+        "body",
+        "file",
+        "sources",
+        "related",
+        "backlinks",
+        "tags",
+    ] {
+        assert!(a.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(a["sources"][0]["name"], "Coastal Herald");
+    assert_eq!(
+        a["sources"][0]["url"],
+        "https://herald.example.com/tidal-station"
+    );
+    let related = a["related"].as_array().unwrap();
+    assert_eq!(related.len(), 3);
+    assert_eq!(related[2]["resolved"], false);
+    assert_eq!(related[2]["headline"], "A storm damages the breakwater.");
+    assert_eq!(related[0]["context"][0], "Tidal Power");
+    assert_eq!(a["backlinks"].as_array().unwrap().len(), 2);
+    let ghost = &events[0];
+    assert_eq!(ghost["file"], Value::Null);
+    assert_eq!(ghost["backlinks"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn search_finds_by_word_prefixes() {
+    let (code, out, _) = run(&["search", "seal barr", &basic()]);
+    assert_eq!(code, 0);
+    let first = out.lines().next().unwrap();
+    let cols: Vec<&str> = first.split('\t').collect();
+    assert_eq!(cols[0], "2021-07-09");
+    assert_eq!(
+        cols[1],
+        "Fishermen report fewer seals near the tidal barrage."
+    );
+    assert_eq!(
+        cols[2],
+        "/news/2021/07/9/fishermen-report-fewer-seals-near-the-tidal-barrage.md"
+    );
+    // Word order does not matter.
+    let (_, again, _) = run(&["search", "barr seal", &basic()]);
+    assert_eq!(again.lines().next(), Some(first));
+}
+
+#[test]
+fn search_limit_json_and_no_match() {
+    let (code, out, _) = run(&["search", "tidal", &basic(), "--limit", "2"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 2);
+    let (code, out, _) = run(&["search", "tidal", &basic(), "--json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(v.as_array().unwrap().len() >= 3);
+    assert!(v[0]["id"].is_string() && v[0]["headline"].is_string() && v[0]["kind"].is_string());
+    let (code, out, _) = run(&["search", "zqxj", &basic()]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    let (_, undated, _) = run(&["search", "historian mill", &basic()]);
+    assert!(undated.starts_with("undated\t"), "{undated}");
+}
+
+#[test]
+fn check_lists_problems_with_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.md"),
+        "### [2013-02-30](/x)\n\n# Never.\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("ok.md"), "### [2013-02-3](/x)\n\n# Fine.\n").unwrap();
+    let (code, out, _) = run(&["check", &dir.path().display().to_string()]);
+    assert_eq!(code, 1);
+    let bad = dir.path().join("bad.md");
+    assert_eq!(
+        out.lines().next().unwrap(),
+        format!("{}:1: impossible date '2013-02-30'", bad.display())
+    );
+    assert!(
+        out.lines()
+            .last()
+            .unwrap()
+            .starts_with("1 problem in 2 files")
+    );
+    let (code, out, _) = run(&["check", &basic()]);
+    assert_eq!(code, 0);
+    assert!(out.starts_with("no problems in 7 files"), "{out}");
+}
+
+#[test]
+fn missing_path_is_exit_2_naming_it() {
+    for cmd in ["stats", "check", "export"] {
+        let (code, out, err) = run(&[cmd, "/no/such/dir"]);
+        assert_eq!(code, 2);
+        assert!(out.is_empty());
+        assert!(
+            err.contains("/no/such/dir: no such file or directory"),
+            "{err}"
+        );
+    }
+    let (code, _, err) = run(&["stats", "--bogus"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("--bogus"));
+}
+
+#[test]
+fn no_path_means_the_sample() {
+    let (code, out, _) = run(&["stats", "--json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(v["events"].as_u64().unwrap() >= 60);
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ktimeline"))
+        .args(["export", &basic()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?}", out.status);
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn escape_sequences_never_reach_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("evil.md"),
+        "### [2020-1-1](/x)\n\n# Title \x1b]0;pwned\x07with \x1b[31mred\x1b[0m and \u{202e}bidi\n",
+    )
+    .unwrap();
+    let (code, out, _) = run(&["search", "title", &dir.path().display().to_string()]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("2020-01-01\tTitle with red and bidi\t"),
+        "{out:?}"
+    );
+    assert!(
+        !out.chars()
+            .any(|c| c.is_control() && c != '\t' && c != '\n')
+    );
+    let (_, export, _) = run(&["export", &dir.path().display().to_string()]);
+    assert!(!export.contains('\x1b') && !export.contains("\\u001b"));
+}

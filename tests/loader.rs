@@ -1,0 +1,377 @@
+//! The loader on fixture archives: classification, link resolution by each
+//! of FORMAT.md's three ways, ghosts, backlinks, problems, determinism, and
+//! the real seed files when `../shared/seeds` is there.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use ktimeline::loader::{self, load_paths};
+use ktimeline::model::{Kind, Timeline};
+use ktimeline::text;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn load(path: &Path) -> Timeline {
+    load_paths(&[path.to_path_buf()], &|_, _| {}).expect("root opens")
+}
+
+fn by_headline<'a>(t: &'a Timeline, start: &str) -> &'a ktimeline::model::Event {
+    t.events
+        .iter()
+        .find(|e| e.headline.starts_with(start))
+        .unwrap_or_else(|| panic!("no entry starting {start:?}"))
+}
+
+#[test]
+fn basic_archive_counts() {
+    let t = load(&fixture("basic"));
+    assert!(t.problems.is_empty(), "{:?}", t.problems);
+    let s = t.stats(10);
+    assert_eq!((s.events, s.articles, s.ghosts), (4, 2, 1));
+    assert_eq!(s.index_pages, 1);
+    assert_eq!(s.files, 7);
+    assert_eq!((s.links.resolved, s.links.unresolved), (5, 2));
+    assert_eq!(s.first.as_deref(), Some("2020-01-02"));
+    assert_eq!(s.last.as_deref(), Some("2021-07-09"));
+    assert_eq!(s.days, 3);
+    assert_eq!(s.undated, 1);
+}
+
+#[test]
+fn links_resolve_in_format_order() {
+    let t = load(&fixture("basic"));
+    let a = by_headline(&t, "Harbour city");
+    // Markup in the headline is rendered to text; the id follows the slug rule.
+    assert_eq!(
+        a.headline,
+        "Harbour city opens its first tidal power station."
+    );
+    assert_eq!(
+        a.id,
+        "/news/2020/01/2/harbour-city-opens-its-first-tidal-power-station.md"
+    );
+    let to = |e: &ktimeline::model::Event, i: usize| &t.events[e.related[i].to];
+    // By canonical path: the council event lives in misc/B-event.txt.
+    assert_eq!(
+        to(a, 0)
+            .file
+            .as_deref()
+            .map(|f| f.ends_with("misc/B-event.txt")),
+        Some(true)
+    );
+    assert!(a.related[0].resolved);
+    // By date and headline: the target's slug is stale.
+    assert_eq!(
+        to(a, 1).headline,
+        "Fishermen report fewer seals near the tidal barrage."
+    );
+    assert!(a.related[1].resolved);
+    // To nothing: a ghost with the link's text, the path's date, the context.
+    let g = to(a, 2);
+    assert_eq!(g.kind, Kind::Ghost);
+    assert!(!a.related[2].resolved);
+    assert_eq!(g.headline, "A storm damages the breakwater.");
+    assert_eq!(g.date.map(|d| d.to_string()).as_deref(), Some("2019-11-30"));
+    let mut tags = g.tags.clone();
+    tags.sort();
+    assert_eq!(tags, ["Harbour City", "Weather"]);
+    // By exact path: the link text differs from the headline found there.
+    let b = by_headline(&t, "Regional council");
+    assert_eq!(
+        to(b, 1).headline,
+        "Engineers publish a study of turbine noise."
+    );
+    assert_eq!(b.related[1].text, "Turbine noise study");
+    // Both links to the storm lead to the same ghost.
+    assert_eq!(a.related[2].to, b.related[2].to);
+}
+
+#[test]
+fn backlinks_and_tags() {
+    let t = load(&fixture("basic"));
+    let idx = |start: &str| {
+        t.events
+            .iter()
+            .position(|e| e.headline.starts_with(start))
+            .unwrap()
+    };
+    let (a, b, c, g) = (
+        idx("Harbour"),
+        idx("Regional"),
+        idx("Fishermen"),
+        idx("A storm"),
+    );
+    assert_eq!(t.events[a].backlinks, {
+        let mut v = vec![b, c];
+        v.sort();
+        v
+    });
+    assert_eq!(t.events[g].backlinks.len(), 2);
+    assert_eq!(
+        t.events[a].tags,
+        ["Tidal Power", "Harbour City", "Wildlife", "Weather"]
+    );
+    assert!(t.events[idx("Engineers")].tags.is_empty());
+}
+
+#[test]
+fn articles_are_dated_from_their_path_or_undated() {
+    let t = load(&fixture("basic"));
+    let ferry = by_headline(&t, "The ferry company");
+    assert_eq!(ferry.kind, Kind::Article);
+    assert_eq!(
+        ferry.headline,
+        "The ferry company adds an evening crossing for the summer."
+    );
+    assert_eq!(
+        ferry.date.map(|d| d.to_string()).as_deref(),
+        Some("2020-03-15")
+    );
+    let note = by_headline(&t, "A local historian");
+    assert_eq!(note.date, None);
+    assert_eq!(note.id, "/loose/undated-note.txt");
+    // Undated entries come last, in a day of their own.
+    assert_eq!(t.events.last().unwrap().date, None);
+    assert_eq!(t.days.last().unwrap().date, None);
+}
+
+#[test]
+fn timeline_is_sorted_and_days_group_it() {
+    let t = load(&fixture("basic"));
+    let dates: Vec<_> = t
+        .events
+        .iter()
+        .map(|e| (e.date.is_none(), e.date))
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort();
+    assert_eq!(dates, sorted);
+    let covered: usize = t.days.iter().map(|d| d.len()).sum();
+    assert_eq!(covered, t.events.len());
+    for d in &t.days {
+        assert!(t.events[d.events.clone()].iter().all(|e| e.date == d.date));
+    }
+    let ghost_day = t
+        .days
+        .iter()
+        .find(|d| d.only_ghosts())
+        .expect("the storm's day");
+    assert_eq!(
+        ghost_day.date.map(|d| d.to_string()).as_deref(),
+        Some("2019-11-30")
+    );
+}
+
+/// Copies a tree file by file in the given order.
+fn copy_tree(from: &Path, to: &Path, reverse: bool) {
+    let mut files: Vec<PathBuf> = walk(from);
+    files.sort();
+    if reverse {
+        files.reverse();
+    }
+    for f in files {
+        let dest = to.join(f.strip_prefix(from).unwrap());
+        fs::create_dir_all(dest.parent().unwrap()).unwrap();
+        fs::copy(&f, dest).unwrap();
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn same_archive_same_timeline_whatever_the_order() {
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("basic"), one.path(), false);
+    copy_tree(&fixture("basic"), two.path(), true);
+    // Add a duplicate so that which copy wins must not depend on order.
+    let dup = fs::read(fixture(
+        "basic/news/2021/07/9/fishermen-report-fewer-seals-near-the-tidal-barrage.md",
+    ))
+    .unwrap();
+    fs::write(one.path().join("zz-copy.md"), &dup).unwrap();
+    fs::write(two.path().join("zz-copy.md"), &dup).unwrap();
+    let strip = |t: Timeline, root: &Path| {
+        let root = root.display().to_string();
+        let mut t = t;
+        for e in &mut t.events {
+            e.file = e.file.take().map(|f| f.replace(&root, "ROOT"));
+        }
+        for p in &mut t.problems {
+            p.file = p.file.replace(&root, "ROOT");
+            p.reason = p.reason.replace(&root, "ROOT");
+        }
+        (t.events, t.problems)
+    };
+    let a = strip(load(one.path()), one.path());
+    let b = strip(load(two.path()), two.path());
+    assert_eq!(a, b);
+    assert_eq!(a.1.len(), 1);
+    assert!(a.1[0].reason.starts_with("duplicate id"), "{:?}", a.1);
+    assert!(a.1[0].file.ends_with("zz-copy.md"));
+}
+
+/// A hostile archive: every kind of problem, and the good file still loads.
+#[test]
+fn every_problem_is_reported_and_the_rest_loads() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let w = |name: &str, bytes: &[u8]| {
+        let p = root.join(name);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, bytes).unwrap();
+    };
+    let good = "### [2020-5-1](/x)\n\n# A good event survives.\n";
+    w("good.md", good.as_bytes());
+    w("empty.md", b"");
+    w("blank.txt", b"  \n\n\t\n");
+    w("binary.md", b"abc\n\x00\x01\x02");
+    w("latin1.txt", b"caf\xe9 au lait\n");
+    w(
+        "impossible.md",
+        b"### [2013-02-30](/x)\n\n# A day that never was.\n",
+    );
+    w(
+        "noheadline.md",
+        b"### [2013-02-3](/x)\n\nJust text under a date.\n",
+    );
+    w("zz-dup.markdown", good.as_bytes());
+    w("ignored.html", b"<p>not a candidate</p>");
+    let big = fs::File::create(root.join("big.md")).unwrap();
+    big.set_len(loader::MAX_FILE_BYTES + 1).unwrap();
+    fs::create_dir_all(root.join("folder.md")).unwrap();
+    w(
+        "folder.md/inside.md",
+        b"### [2021-1-1](/x)\n\n# Inside a folder named like a file.\n",
+    );
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink(root, root.join("loop")).unwrap();
+        std::os::unix::fs::symlink(root.join("good.md"), root.join("link.md")).unwrap();
+    }
+    let t = load(root);
+    let reason = |file: &str| -> String {
+        let ps: Vec<_> = t
+            .problems
+            .iter()
+            .filter(|p| p.file.ends_with(file))
+            .collect();
+        assert_eq!(ps.len(), 1, "{file}: {:?}", t.problems);
+        match ps[0].line {
+            Some(l) => format!("{l}: {}", ps[0].reason),
+            None => ps[0].reason.clone(),
+        }
+    };
+    assert_eq!(reason("empty.md"), "empty file");
+    assert_eq!(reason("blank.txt"), "empty file");
+    assert!(reason("binary.md").starts_with("2: binary"));
+    assert!(reason("latin1.txt").starts_with("1: not UTF-8"));
+    assert!(reason("impossible.md").starts_with("1: impossible date '2013-02-30'"));
+    assert!(reason("noheadline.md").starts_with("1: no headline"));
+    assert!(reason("zz-dup.markdown").starts_with("3: duplicate id"));
+    assert!(reason("big.md").starts_with("too large"));
+    #[cfg(unix)]
+    {
+        assert_eq!(reason("link.md"), "symbolic link, not followed");
+        assert_eq!(
+            reason("/loop"),
+            "symbolic link to a directory, not followed"
+        );
+    }
+    assert!(!t.problems.iter().any(|p| p.file.ends_with("ignored.html")));
+    let headlines: Vec<&str> = t.events.iter().map(|e| e.headline.as_str()).collect();
+    assert_eq!(
+        headlines,
+        [
+            "A good event survives.",
+            "Inside a folder named like a file."
+        ]
+    );
+    // Every candidate ends as exactly one thing.
+    let s = t.stats(0);
+    assert_eq!(s.files, s.events + s.articles + s.index_pages + s.problems);
+}
+
+#[test]
+fn a_missing_root_is_an_error_naming_it() {
+    let err = load_paths(&[PathBuf::from("/no/such/archive")], &|_, _| {}).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "/no/such/archive: no such file or directory"
+    );
+}
+
+#[test]
+fn the_sample_archive_loads_cleanly() {
+    let t = loader::load_sample();
+    assert!(t.problems.is_empty(), "{:?}", t.problems);
+    let s = t.stats(100);
+    assert!(s.events >= 60, "{} events", s.events);
+    assert!(s.articles >= 3 && s.ghosts >= 3 && s.undated >= 1);
+    assert!(s.first.as_deref() < Some("1946") && s.last.as_deref() > Some("2020"));
+    for e in &t.events {
+        if e.kind == Kind::Event {
+            assert_eq!(e.id, text::canonical_path(e.date.unwrap(), &e.headline));
+            assert!(e.related.len() >= 2, "{} has too few links", e.id);
+        }
+    }
+    // Densely linked: most links resolve.
+    assert!(s.links.resolved > 4 * s.links.unresolved);
+}
+
+fn seeds() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    p.is_dir().then_some(p)
+}
+
+#[test]
+fn the_seeds_give_one_event_one_article_five_ghosts() {
+    let Some(dir) = seeds() else {
+        eprintln!("skipped: ../shared/seeds is not here");
+        return;
+    };
+    let t = load(&dir);
+    assert!(t.problems.is_empty(), "{:?}", t.problems);
+    let s = t.stats(10);
+    assert_eq!((s.events, s.articles, s.ghosts), (1, 1, 5));
+    let e = t.events.iter().find(|e| e.kind == Kind::Event).unwrap();
+    assert_eq!(
+        e.id,
+        "/news/2013/06/6/north-korea-restores-the-red-cross-link-with-south-korea-used-for-government-to-government-communications.md"
+    );
+    assert_eq!(e.sources.len(), 2);
+    assert!(!e.sources[0].image && e.sources[1].image);
+    assert_eq!(e.related.len(), 5);
+    assert_eq!(
+        e.related[0].context,
+        ["North Korea", "Red Cross", "South Korea"]
+    );
+    assert_eq!(e.tags, ["North Korea", "Red Cross", "South Korea"]);
+    // The slug rule gives exactly the five related links' targets.
+    for r in &e.related {
+        let date = text::date_from_path(&r.target).unwrap();
+        assert_eq!(text::canonical_path(date, &r.text), r.target);
+    }
+    let a = t.events.iter().find(|e| e.kind == Kind::Article).unwrap();
+    assert_eq!(a.date, None);
+    assert_eq!(
+        a.headline,
+        "The gesture looks like a new thaw in inter-Korean relations, even if the context remains tense."
+    );
+    assert!(a.body.ends_with("” time bomb “."));
+}
