@@ -266,3 +266,60 @@ fn mouse_clicks_select_and_focus() {
     h.send(click(detail.x + 3, detail.y));
     assert_eq!(h.app.focus, ktimeline::tui::keymap::Focus::Links);
 }
+
+#[test]
+fn control_characters_from_the_data_never_reach_the_screen() {
+    use chrono::NaiveDate;
+    use ktimeline::model::{Event as Entry, Kind, Related, Source};
+    // Built by hand, bypassing the loader's own sanitising.
+    let evil = "Evil \u{1b}]0;pwned\u{7}title \u{1b}[2J\u{1b}[31mred\u{9b}1m \u{202e}rtl\r\n";
+    let mk = |id: &str, kind| Entry {
+        id: id.into(),
+        kind,
+        date: NaiveDate::from_ymd_opt(2020, 1, 1),
+        headline: format!("{evil}{id}"),
+        body: format!("# {evil}\n\n*{evil}* [{evil}](https://x.example/\u{1b}[2J)\n\n- {evil}\n"),
+        file: Some(format!("{evil}.md")),
+        sources: vec![Source {
+            name: evil.into(),
+            url: format!("javascript:{evil}"),
+            image: false,
+        }],
+        related: Vec::new(),
+        backlinks: Vec::new(),
+        tags: vec![evil.into()],
+    };
+    let mut a = mk("a", Kind::Event);
+    a.related = vec![Related {
+        text: evil.into(),
+        target: evil.into(),
+        context: vec![evil.into()],
+        to: 1,
+        resolved: true,
+    }];
+    let mut b = mk("b", Kind::Article);
+    b.backlinks = vec![0];
+    let tl = Timeline::new(evil.into(), vec![a, b], Vec::new(), 0, 2);
+    let mut h = Harness::new(tl, 100, 30, Theme::default());
+    let check = |h: &Harness| {
+        for c in h.term.backend().buffer().content() {
+            assert!(
+                !c.symbol()
+                    .chars()
+                    .any(|ch| ch.is_control() || ('\u{202a}'..='\u{202e}').contains(&ch)),
+                "{:?} in\n{}",
+                c.symbol(),
+                h.screen()
+            );
+        }
+    };
+    check(&h);
+    h.key(KeyCode::Tab).key(KeyCode::Tab);
+    check(&h);
+    h.keys("/evil").settle();
+    check(&h);
+    h.key(KeyCode::Esc).keys("t");
+    check(&h);
+    h.key(KeyCode::Esc).keys("?");
+    check(&h);
+}

@@ -81,6 +81,8 @@ pub struct App {
     pub detail_scroll: usize,
     /// Bring the selected link into view on the next draw.
     pub reveal_link: bool,
+    /// Centre the selection of both lists on the next draw (after a jump).
+    pub recenter: bool,
     pub dates_offset: usize,
     pub events_offset: usize,
     pub history: History<EventIdx>,
@@ -107,6 +109,7 @@ impl App {
             link: 0,
             detail_scroll: 0,
             reveal_link: false,
+            recenter: false,
             dates_offset: 0,
             events_offset: 0,
             history: History::default(),
@@ -166,6 +169,7 @@ impl App {
             p.set_offset(areas.popup_offset);
         }
         self.reveal_link = false;
+        self.recenter = false;
         self.areas = areas;
     }
 
@@ -423,6 +427,7 @@ impl App {
             .position(|&i| i == idx)
             .unwrap_or(0);
         self.select_event(at);
+        self.recenter = true;
     }
 
     fn back(&mut self) {

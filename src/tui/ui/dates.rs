@@ -41,7 +41,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     let view = &app.view;
     let sel_row = view.day_row.get(app.day).copied().unwrap_or(0);
     let height = inner.height as usize;
-    let mut offset = keep_visible(app.dates_offset, sel_row, height, view.rows.len());
+    let start = if app.recenter {
+        sel_row.saturating_sub(height / 2)
+    } else {
+        app.dates_offset
+    };
+    let mut offset = keep_visible(start, sel_row, height, view.rows.len());
     // Show the separators just above the selection when there is room.
     while offset > 0
         && offset + height > sel_row + 1

@@ -47,7 +47,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     frame.render_widget(block, area);
     areas.events = inner;
     let height = inner.height as usize;
-    let offset = keep_visible(app.events_offset, app.event, height, events.len());
+    let start = if app.recenter {
+        app.event.saturating_sub(height / 2)
+    } else {
+        app.events_offset
+    };
+    let offset = keep_visible(start, app.event, height, events.len());
     areas.events_offset = offset;
     let w = inner.width as usize;
     let lines: Vec<Line> = events
