@@ -87,19 +87,25 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     if let Some(c) = current.filter(|&c| c < w)
         && let Some(d) = app.current_event().and_then(|e| e.date)
     {
-        // The marker sits under the bar; the label goes to whichever side fits.
+        // The marker sits under the bar; the label goes to whichever side
+        // fits, and a year label it would overlap is cleared.
         let month = d.format("%b %Y").to_string();
         let right = format!("▲ {month}");
-        if c + right.chars().count() <= w {
-            put(&mut cells, c, &right);
+        let left = format!("{month} ▲");
+        let (at, label) = if c + right.chars().count() <= w {
+            (c, right)
         } else {
-            let left = format!("{month} ▲");
-            put(
-                &mut cells,
-                (c + 1).saturating_sub(left.chars().count()),
-                &left,
-            );
+            ((c + 1).saturating_sub(left.chars().count()), left)
+        };
+        let end = at + label.chars().count();
+        for (x, len) in [(0, first_label.len()), (last_x, last_label.len())] {
+            if x < end + 1 && at < x + len + 1 {
+                for cell in cells.iter_mut().skip(x).take(len) {
+                    *cell = ' ';
+                }
+            }
         }
+        put(&mut cells, at, &label);
     }
     let axis_line: String = cells.into_iter().collect();
     let axis_area = Rect {
