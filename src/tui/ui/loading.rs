@@ -29,7 +29,11 @@ pub fn draw(frame: &mut Frame, what: &str, done: usize, total: usize, theme: &Th
         };
         let gauge = Gauge::default()
             .ratio(ratio)
-            .label(format!("{done} / {total} files"))
+            .label(if total == 0 {
+                "looking for files…".to_string()
+            } else {
+                format!("{done} / {total} files")
+            })
             .gauge_style(theme.spark());
         frame.render_widget(
             gauge,

@@ -14,6 +14,14 @@ use crate::tui::app::App;
 use crate::tui::keymap::Focus;
 use crate::tui::wrap::{truncate, width};
 
+/// True when the detail's selected link is a source.
+fn on_source(app: &App) -> bool {
+    matches!(
+        app.links().get(app.link),
+        Some(crate::tui::app::Link::Source(_))
+    )
+}
+
 /// The keys worth showing for the focused pane.
 fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
     match app.focus {
@@ -32,6 +40,12 @@ fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
             ("[ ]", "day"),
             ("o", "open source"),
             ("/", "search"),
+            ("?", "help"),
+        ],
+        Focus::Links if on_source(app) => &[
+            ("↑↓", "link"),
+            ("Enter", "open in browser"),
+            ("Backspace", "back"),
             ("?", "help"),
         ],
         Focus::Links => &[
