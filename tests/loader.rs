@@ -218,12 +218,27 @@ fn same_archive_same_timeline_whatever_the_order() {
         }
         (t.events, t.problems)
     };
+    // Copies under other names are the duplicates, not the canonical file.
+    fs::write(two.path().join("aa-first-by-name.md"), &dup).unwrap();
+    fs::write(one.path().join("aa-first-by-name.md"), &dup).unwrap();
     let a = strip(load(one.path()), one.path());
     let b = strip(load(two.path()), two.path());
     assert_eq!(a, b);
-    assert_eq!(a.1.len(), 1);
-    assert!(a.1[0].reason.starts_with("duplicate id"), "{:?}", a.1);
-    assert!(a.1[0].file.ends_with("zz-copy.md"));
+    assert_eq!(a.1.len(), 2);
+    assert!(
+        a.1.iter().all(|p| p.reason.starts_with("duplicate id")),
+        "{:?}",
+        a.1
+    );
+    assert!(a.1[0].file.ends_with("aa-first-by-name.md"));
+    assert!(a.1[1].file.ends_with("zz-copy.md"));
+    assert!(
+        a.1[1].reason.ends_with(
+            "fishermen-report-fewer-seals-near-the-tidal-barrage.md has the same date and headline"
+        ),
+        "{}",
+        a.1[1].reason
+    );
 }
 
 /// A hostile archive: every kind of problem, and the good file still loads.
