@@ -28,13 +28,14 @@ pub fn search(timeline: &Timeline, query: &str, limit: usize) -> Vec<Hit> {
         return Vec::new();
     }
     let matcher = SkimMatcherV2::default().smart_case();
+    let lower_words: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
     let score = |idx: EventIdx| -> Option<(i64, EventIdx)> {
         let headline = &timeline.events[idx].headline;
         let mut total = 0;
         for w in &words {
             total += matcher.fuzzy_match(headline, w)?;
         }
-        Some((total, idx))
+        Some((total + word_prefix_bonus(headline, &lower_words), idx))
     };
     let n = timeline.events.len();
     let mut scored: Vec<(i64, EventIdx)> = if n >= PARALLEL_FROM {
@@ -62,4 +63,83 @@ pub fn search(timeline: &Timeline, query: &str, limit: usize) -> Vec<Hit> {
             }
         })
         .collect()
+}
+
+/// Extra score for each query word that starts a word of the headline, so
+/// that "red cross" ranks "Red Cross" above letters scattered in "restored".
+fn word_prefix_bonus(headline: &str, lower_words: &[String]) -> i64 {
+    let lower = headline.to_lowercase();
+    let starts: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    lower_words
+        .iter()
+        .filter(|q| starts.iter().any(|w| w.starts_with(q.as_str())))
+        .map(|q| 16 * q.chars().count().min(8) as i64)
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Event, Kind, Timeline};
+
+    fn timeline(headlines: &[&str]) -> Timeline {
+        let events = headlines
+            .iter()
+            .enumerate()
+            .map(|(i, h)| Event {
+                id: format!("/{i}"),
+                kind: Kind::Event,
+                date: None,
+                headline: h.to_string(),
+                body: String::new(),
+                file: None,
+                sources: Vec::new(),
+                related: Vec::new(),
+                backlinks: Vec::new(),
+                tags: Vec::new(),
+            })
+            .collect();
+        Timeline::new("t".into(), events, Vec::new(), 0, 0)
+    }
+
+    #[test]
+    fn words_match_in_any_order_and_prefixes_rank_first() {
+        let t = timeline(&[
+            "Two sides restored cross-border hotlines.",
+            "North Korea reconnects the Red Cross hotline.",
+            "Unrelated news about farming.",
+        ]);
+        let hits = search(&t, "red cross hotl", 10);
+        assert_eq!(hits.len(), 2);
+        assert_eq!(
+            t.events[hits[0].idx].headline,
+            "North Korea reconnects the Red Cross hotline."
+        );
+        let again = search(&t, "hotl cross red", 10);
+        assert_eq!(again[0].idx, hits[0].idx);
+        assert!(search(&t, "farm zzz", 10).is_empty());
+        assert!(search(&t, "   ", 10).is_empty());
+    }
+
+    #[test]
+    fn positions_mark_the_matched_characters() {
+        let t = timeline(&["Red Cross"]);
+        let hits = search(&t, "cro red", 1);
+        let chars: String = hits[0]
+            .positions
+            .iter()
+            .map(|&p| "Red Cross".chars().nth(p).unwrap())
+            .collect();
+        assert_eq!(chars, "RedCro");
+    }
+
+    #[test]
+    fn smart_case() {
+        let t = timeline(&["kaesong reopens", "Kaesong closes"]);
+        assert_eq!(search(&t, "kaesong", 10).len(), 2);
+        assert_eq!(search(&t, "Kaesong", 10).len(), 1);
+    }
 }

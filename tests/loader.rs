@@ -218,12 +218,27 @@ fn same_archive_same_timeline_whatever_the_order() {
         }
         (t.events, t.problems)
     };
+    // Copies under other names are the duplicates, not the canonical file.
+    fs::write(two.path().join("aa-first-by-name.md"), &dup).unwrap();
+    fs::write(one.path().join("aa-first-by-name.md"), &dup).unwrap();
     let a = strip(load(one.path()), one.path());
     let b = strip(load(two.path()), two.path());
     assert_eq!(a, b);
-    assert_eq!(a.1.len(), 1);
-    assert!(a.1[0].reason.starts_with("duplicate id"), "{:?}", a.1);
-    assert!(a.1[0].file.ends_with("zz-copy.md"));
+    assert_eq!(a.1.len(), 2);
+    assert!(
+        a.1.iter().all(|p| p.reason.starts_with("duplicate id")),
+        "{:?}",
+        a.1
+    );
+    assert!(a.1[0].file.ends_with("aa-first-by-name.md"));
+    assert!(a.1[1].file.ends_with("zz-copy.md"));
+    assert!(
+        a.1[1].reason.ends_with(
+            "fishermen-report-fewer-seals-near-the-tidal-barrage.md has the same date and headline"
+        ),
+        "{}",
+        a.1[1].reason
+    );
 }
 
 /// A hostile archive: every kind of problem, and the good file still loads.
@@ -252,6 +267,17 @@ fn every_problem_is_reported_and_the_rest_loads() {
     );
     w("zz-dup.markdown", good.as_bytes());
     w("ignored.html", b"<p>not a candidate</p>");
+    // Pathological markdown loads (in linear time) as ordinary events.
+    let mut long = b"### [2020-5-2](/x)\n\n# A megabyte-long line.\n\n".to_vec();
+    long.extend(b"[*_`<".repeat(200_000));
+    w("long.md", &long);
+    let mut deep = b"### [2020-5-3](/x)\n\n# Deep nesting.\n\n".to_vec();
+    deep.extend(b">".repeat(100_000));
+    w("deep.md", &deep);
+    w(
+        "crlf-bom.md",
+        "\u{feff}### [2020-5-4](/x)\r\n\r\nSetext and CRLF\r\n===\r\n".as_bytes(),
+    );
     let big = fs::File::create(root.join("big.md")).unwrap();
     big.set_len(loader::MAX_FILE_BYTES + 1).unwrap();
     fs::create_dir_all(root.join("folder.md")).unwrap();
@@ -299,6 +325,9 @@ fn every_problem_is_reported_and_the_rest_loads() {
         headlines,
         [
             "A good event survives.",
+            "A megabyte-long line.",
+            "Deep nesting.",
+            "Setext and CRLF",
             "Inside a folder named like a file."
         ]
     );

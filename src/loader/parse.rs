@@ -66,7 +66,17 @@ pub fn parse(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
             warnings,
         );
     }
+    let headline_is_date = doc
+        .headline
+        .as_ref()
+        .is_some_and(|(h, _)| text::parse_date_text(h) != DateText::NotADate);
+    let no_headline = doc.headline.is_none();
     match (doc.date, doc.headline) {
+        // A day's index page: named so, or a dated list of links, or a date
+        // as its only headline.
+        _ if headline_is_date || (is_index_name || doc.looks_like_index) && no_headline => {
+            (Parsed::Index, Vec::new())
+        }
         (Some((date, _)), Some((headline, line))) if !headline.is_empty() => {
             let body = text::sanitize(text[doc.body.clone()].trim(), true);
             (
@@ -93,7 +103,7 @@ pub fn parse(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
             )
         }
         (None, Some((headline, line))) => {
-            if is_index_name || matches!(text::parse_date_text(&headline), DateText::Valid(_)) {
+            if is_index_name {
                 return (Parsed::Index, warnings);
             }
             if headline.is_empty() {
@@ -114,9 +124,6 @@ pub fn parse(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
             )
         }
         (None, None) => {
-            if is_index_name || doc.looks_like_index {
-                return (Parsed::Index, Vec::new());
-            }
             let body = text::sanitize(text.trim(), true);
             match article_title(&body) {
                 Some(title) => (Parsed::Article(ArticleDraft { title, body }), Vec::new()),
@@ -363,7 +370,10 @@ const TITLE_MAX: usize = 200;
 /// line, or the whole line when it has no sentence end; shortened at a word
 /// boundary to 200 characters.
 pub fn article_title(body: &str) -> Option<String> {
-    let line = body.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let line = body
+        .lines()
+        .map(|l| l.trim().trim_start_matches('#').trim())
+        .find(|l| !l.is_empty())?;
     let line = text::one_line(line);
     if line.is_empty() {
         return None;
@@ -517,6 +527,14 @@ mod tests {
             Parsed::Index
         );
         assert_eq!(parse("Anything at all", true).0, Parsed::Index);
+        let dated_list =
+            "### [2018-04-27](/news/2018/04/27/index.md)\n\n1. [A](/news/2018/04/27/a.md)\n";
+        assert_eq!(parse(dated_list, false).0, Parsed::Index);
+        assert_eq!(parse(dated_list, true).0, Parsed::Index);
+        let dated_h1 = "### [2018-04-27](/x)\n\n# 2018-04-27\n\n1. [A](/news/2018/04/27/a.md)\n";
+        assert_eq!(parse(dated_h1, true).0, Parsed::Index);
+        // An event stays an event whatever its file is called.
+        assert!(matches!(parse(EVENT, true).0, Parsed::Event(_)));
     }
 
     #[test]

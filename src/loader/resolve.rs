@@ -31,8 +31,11 @@ pub struct Loaded {
 
 /// Builds the timeline. `files` must be in a stable order (sorted by path)
 /// so that the result does not depend on how the filesystem lists them.
-pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Timeline {
+pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -> Timeline {
     let candidates = files.len() + problems.len();
+    // When two files hold the same event, the one stored at its canonical
+    // path is the original and the other the duplicate.
+    files.sort_by_key(|f| !at_canonical_path(f));
     let mut events: Vec<Event> = Vec::new();
     let mut drafts: Vec<Vec<LinkDraft>> = Vec::new();
     let mut by_id: HashMap<String, EventIdx> = HashMap::new();
@@ -163,6 +166,16 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
         }
     }
     Timeline::new(name, events, problems, index_pages, candidates)
+}
+
+fn at_canonical_path(f: &Loaded) -> bool {
+    match &f.parsed {
+        Parsed::Event(e) => {
+            let id = text::canonical_path(e.date, &e.headline);
+            f.rel == id || f.extra_keys.contains(&id)
+        }
+        _ => false,
+    }
 }
 
 fn add_tags(tags: &mut Vec<String>, context: &[String]) {
