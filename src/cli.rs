@@ -50,8 +50,8 @@ pub enum Command {
         /// Archive folders or files (none: the built-in sample).
         paths: Vec<PathBuf>,
         /// The most hits to print.
-        #[arg(long, short = 'n', default_value_t = 20)]
-        limit: usize,
+        #[arg(long, short = 'n', default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+        limit: u32,
         /// Print a JSON array of hits instead of lines.
         #[arg(long)]
         json: bool,

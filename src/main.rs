@@ -17,14 +17,17 @@ fn main() -> ExitCode {
             paths,
             limit,
             json,
-        }) => commands::search::run(&query, &paths, limit, json),
+        }) => commands::search::run(&query, &paths, limit as usize, json),
         Some(Command::Export { paths }) => commands::export::run(&paths),
     };
     match result {
         Ok(code) => code,
         Err(commands::Error::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("ktimeline: {e}");
+            eprintln!(
+                "ktimeline: {}",
+                ktimeline::text::sanitize(&e.to_string(), false)
+            );
             ExitCode::from(2)
         }
     }

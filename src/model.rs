@@ -228,6 +228,7 @@ impl Timeline {
             .map(|(i, e)| (e.id.clone(), i))
             .collect();
         problems.sort_by(|a, b| (&a.file, a.line, &a.reason).cmp(&(&b.file, b.line, &b.reason)));
+        problems.dedup();
         Timeline {
             name,
             events,

@@ -17,13 +17,27 @@ pub struct Hit {
     pub positions: Vec<usize>,
 }
 
+/// Query words beyond these are ignored.
+const MAX_WORDS: usize = 12;
+const MAX_WORD_CHARS: usize = 40;
+
 /// Above this many headlines the scoring runs on all cores.
 const PARALLEL_FROM: usize = 4096;
 
 /// The best `limit` matches for `query`, best first; ties keep timeline
 /// order. An empty query matches nothing.
 pub fn search(timeline: &Timeline, query: &str, limit: usize) -> Vec<Hit> {
-    let words: Vec<&str> = query.split_whitespace().collect();
+    // The matcher's work grows with query × headline length: a pasted
+    // paragraph is cut to its first words.
+    let words: Vec<&str> = query
+        .split_whitespace()
+        .take(MAX_WORDS)
+        .map(|w| {
+            w.char_indices()
+                .nth(MAX_WORD_CHARS)
+                .map_or(w, |(i, _)| &w[..i])
+        })
+        .collect();
     if words.is_empty() || limit == 0 {
         return Vec::new();
     }

@@ -32,7 +32,7 @@ pub fn slug(headline: &str) -> String {
 pub fn canonical_path(date: NaiveDate, headline: &str) -> String {
     use chrono::Datelike;
     format!(
-        "/news/{}/{:02}/{}/{}.md",
+        "/news/{:04}/{:02}/{}/{}.md",
         date.year(),
         date.month(),
         date.day(),
@@ -107,6 +107,41 @@ pub fn date_from_path(path: &str) -> Option<NaiveDate> {
             None
         }
     })
+}
+
+/// A related link's target in the one spelling the loader compares:
+/// without `<>`, query or fragment, scheme and host, `%` escapes, `./` and
+/// doubled slashes; with a leading `/`, and a date's month padded and its
+/// day not (`/news/2013/6/06/x.md` → `/news/2013/06/6/x.md`).
+pub fn normalize_target(target: &str) -> String {
+    let t = target.trim();
+    let t = t
+        .strip_prefix('<')
+        .and_then(|s| s.strip_suffix('>'))
+        .unwrap_or(t);
+    let t = t.split(['#', '?']).next().unwrap_or("");
+    let t = match t.find("://") {
+        Some(i) => t[i + 3..].find('/').map_or("", |j| &t[i + 3 + j..]),
+        None => t,
+    };
+    let decoded = percent_encoding::percent_decode_str(t).decode_utf8_lossy();
+    let mut parts: Vec<String> = decoded
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != ".")
+        .map(str::to_string)
+        .collect();
+    let num = |s: &str, min: usize, max: usize| {
+        (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    for i in 0..parts.len().saturating_sub(2) {
+        if num(&parts[i], 4, 4) && num(&parts[i + 1], 1, 2) && num(&parts[i + 2], 1, 2) {
+            let m: u32 = parts[i + 1].parse().unwrap_or(0);
+            let d: u32 = parts[i + 2].parse().unwrap_or(0);
+            parts[i + 1] = format!("{m:02}");
+            parts[i + 2] = d.to_string();
+        }
+    }
+    format!("/{}", parts.join("/"))
 }
 
 /// True for characters that must never reach a terminal: C0 and C1 controls
@@ -291,6 +326,25 @@ mod tests {
             url_host("http://www.aljazeera.com/news/x"),
             Some("www.aljazeera.com")
         );
+    }
+
+    #[test]
+    fn targets_are_normalized() {
+        let want = "/news/2013/06/6/alpha-event.md";
+        for t in [
+            "/news/2013/06/6/alpha-event.md",
+            "news/2013/06/6/alpha-event.md",
+            "./news/2013/06/6/alpha-event.md",
+            "/news/2013/6/6/alpha-event.md",
+            "/news/2013/06/06/alpha-event.md",
+            "/news/2013/06/6/alpha%2Devent.md",
+            "<news/2013/06/6/alpha-event.md>",
+            "https://example.com/news/2013/06/6/alpha-event.md?x=1#top",
+            "/news//2013/06/6/alpha-event.md",
+        ] {
+            assert_eq!(normalize_target(t), want, "{t}");
+        }
+        assert_eq!(normalize_target("/a b.md"), "/a b.md");
     }
 
     #[test]

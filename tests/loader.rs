@@ -404,3 +404,131 @@ fn the_seeds_give_one_event_one_article_five_ghosts() {
     );
     assert!(a.body.ends_with("” time bomb “."));
 }
+
+fn write(root: &Path, name: &str, text: &str) {
+    let p = root.join(name);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+#[test]
+fn events_with_the_same_slug_but_other_headlines_both_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.md",
+        "### [2013-06-6](/x)\n\n# 북한이 연락선을 복구했다\n",
+    );
+    write(
+        dir.path(),
+        "b.md",
+        "### [2013-06-6](/x)\n\n# 남북 회담이 열린다\n",
+    );
+    write(dir.path(), "c.md", "### [2013-06-6](/x)\n\n# 🚀🚀\n");
+    let t = load(dir.path());
+    assert!(t.problems.is_empty(), "{:?}", t.problems);
+    let ids: Vec<&str> = t.events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids.len(), 3);
+    assert!(ids.contains(&"/news/2013/06/6/.md"), "{ids:?}");
+    let unique: std::collections::HashSet<&&str> = ids.iter().collect();
+    assert_eq!(unique.len(), 3);
+}
+
+#[test]
+fn overlapping_and_linked_roots_read_each_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("arch");
+    write(&root, "news/2020/01/2/a.md", "### [2020-01-2](/x)\n\n# A\n");
+    write(&root, "news/2020/01/2/note.txt", "A note about the day.\n");
+    let news = root.join("news");
+    let t = load_paths(
+        &[root.clone(), news.clone(), news.join("2020/01/2/a.md")],
+        &|_, _| {},
+    )
+    .unwrap();
+    assert!(t.problems.is_empty(), "{:?}", t.problems);
+    let s = t.stats(0);
+    assert_eq!((s.events, s.articles, s.files), (1, 1, 2));
+    // The article keeps the id under the outermost root.
+    assert!(t.get("/news/2020/01/2/note.txt").is_some());
+    #[cfg(unix)]
+    {
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&root, &link).unwrap();
+        let t = load(&link);
+        assert!(t.problems.is_empty(), "{:?}", t.problems);
+        assert_eq!(t.stats(0).files, 2);
+    }
+}
+
+#[test]
+fn articles_with_the_same_name_in_two_roots_both_stay() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("r1"), "notes.txt", "First set of notes.\n");
+    write(
+        &dir.path().join("r2"),
+        "notes.txt",
+        "Second set of notes.\n",
+    );
+    let roots = [dir.path().join("r1"), dir.path().join("r2")];
+    let t = load_paths(&roots, &|_, _| {}).unwrap();
+    assert!(t.problems.is_empty(), "{:?}", t.problems);
+    assert_eq!(t.stats(0).articles, 2);
+    // But the very same article twice is a duplicate.
+    write(&dir.path().join("r3"), "notes.txt", "First set of notes.\n");
+    let t = load_paths(&[roots[0].clone(), dir.path().join("r3")], &|_, _| {}).unwrap();
+    assert_eq!(t.problems.len(), 1);
+    assert!(t.problems[0].reason.starts_with("duplicate id /notes.txt"));
+}
+
+#[test]
+fn article_dates_come_from_inside_the_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("2020/01/15/arch");
+    write(
+        &root,
+        "misc/a.txt",
+        "Undated, though the archive sits in a dated folder.\n",
+    );
+    write(
+        &root,
+        "news/2013/02/30/b.txt",
+        "A day that does not exist.\n",
+    );
+    let t = load(&root);
+    assert!(t.events.iter().all(|e| e.date.is_none()), "{:?}", t.events);
+    // A file named on its own is dated by the path as given.
+    let t = load(&root.join("misc/a.txt"));
+    assert_eq!(t.events[0].date.map(|d| d.to_string()).as_deref(), Some("2020-01-15"));
+}
+
+#[test]
+fn other_spellings_of_a_target_resolve() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "news/2013/06/6/alpha-event.md",
+        "### [2013-06-6](/x)\n\n# Alpha event\n",
+    );
+    let targets = [
+        "news/2013/06/6/alpha-event.md",
+        "./news/2013/06/6/alpha-event.md",
+        "/news/2013/6/6/alpha-event.md",
+        "/news/2013/06/06/alpha-event.md",
+        "/news/2013/06/6/alpha%2Devent.md",
+        "https://example.com/news/2013/06/6/alpha-event.md",
+        "/news/2014/01/2/absent.md",
+        "/news/2014/01/02/absent.md",
+    ];
+    let mut text = "### [2013-06-7](/x)\n\n# Beta\n\n### Related:\n\n".to_string();
+    for t in targets {
+        text.push_str(&format!("1. [Other words]({t}) _Context: c_\n"));
+    }
+    write(dir.path(), "beta.md", &text);
+    let t = load(dir.path());
+    let beta = t.events.iter().find(|e| e.headline == "Beta").unwrap();
+    let resolved: Vec<bool> = beta.related.iter().map(|r| r.resolved).collect();
+    assert_eq!(resolved, [true, true, true, true, true, true, false, false]);
+    assert_eq!(beta.related[6].to, beta.related[7].to);
+    assert_eq!(t.stats(0).ghosts, 1);
+}

@@ -91,6 +91,8 @@ struct Candidate {
     abs: PathBuf,
     display: String,
     rel: String,
+    /// Named as a root of its own, not found by walking a folder.
+    single: bool,
 }
 
 /// Loads every candidate file under `roots` (directories or single files).
@@ -125,6 +127,7 @@ pub fn load_paths(
                 abs: canonical,
                 display: root.display().to_string(),
                 rel: format!("/{name}"),
+                single: true,
             });
         } else {
             return Err(LoadError {
@@ -133,6 +136,10 @@ pub fn load_paths(
             });
         }
     }
+    // Overlapping roots (`news` and `news/2013`) name some files twice:
+    // read each once, under the root that holds most of its path.
+    candidates.sort_by(|a, b| a.abs.cmp(&b.abs).then(b.rel.len().cmp(&a.rel.len())));
+    candidates.dedup_by(|later, first| later.abs == first.abs);
     candidates.sort_by(|a, b| a.display.cmp(&b.display));
 
     let total = candidates.len();
@@ -146,12 +153,12 @@ pub fn load_paths(
                     Err(reason) => (Parsed::Problem(None, reason), Vec::new()),
                 };
                 progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                let abs = c.abs;
-                let extra = news_key(&abs).into_iter().collect();
+                let extra = news_key(&c.abs).into_iter().collect();
                 let mut l = loaded(c.display, c.rel, extra, parsed, warnings);
-                l.path_date = l
-                    .path_date
-                    .or_else(|| crate::text::date_from_path(&abs.to_string_lossy()));
+                if c.single {
+                    // A file named on its own is dated by the path as given.
+                    l.path_date = crate::text::date_from_path(&l.display);
+                }
                 l
             })
             .collect()
@@ -225,7 +232,7 @@ fn walk(root: &Path, abs_root: &Path, out: &mut Vec<Candidate>, problems: &mut V
         };
         let path = entry.path();
         let ft = entry.file_type();
-        if ft.is_dir() {
+        if ft.is_dir() || entry.depth() == 0 {
             continue;
         }
         let problem = |reason: &str| Problem {
@@ -233,6 +240,8 @@ fn walk(root: &Path, abs_root: &Path, out: &mut Vec<Candidate>, problems: &mut V
             line: None,
             reason: reason.into(),
         };
+        // A root given as a link to a folder is followed (the user named
+        // it); links inside are not.
         if ft.is_symlink() {
             if is_candidate(path) {
                 problems.push(problem("symbolic link, not followed"));
@@ -256,6 +265,7 @@ fn walk(root: &Path, abs_root: &Path, out: &mut Vec<Candidate>, problems: &mut V
         out.push(Candidate {
             path: path.to_path_buf(),
             abs: abs_root.join(rel_path),
+            single: false,
             display: path.display().to_string(),
             rel: format!("/{}", rel.join("/")),
         });

@@ -21,7 +21,11 @@ pub struct LinkDraft {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EventDraft {
     pub date: NaiveDate,
+    /// The headline as one line of plain text, white space folded.
     pub headline: String,
+    /// The headline's text with its white space as written: what the slug
+    /// rule counts 140 characters of.
+    pub slug_text: String,
     /// Line of the headline, for messages about the event as a whole.
     pub line: usize,
     pub body: String,
@@ -49,8 +53,13 @@ pub enum Parsed {
 /// A file that loaded but with parts that had to be left out: `(line, reason)`.
 pub type Warning = (Option<usize>, String);
 
+/// Longest headline kept, in characters; longer ones are shortened (with a
+/// warning) so that no single line can swamp the screen or the matcher.
+pub const HEADLINE_MAX: usize = 1000;
+
 /// Classifies and parses a file's text. `is_index_name` says the file is
-/// called `index.*`, the conventional name of a day's index page.
+/// called `index.*`, the conventional name of a day's index page; it counts
+/// only when the content agrees (no prose).
 pub fn parse(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.trim().is_empty() {
@@ -66,23 +75,23 @@ pub fn parse(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
             warnings,
         );
     }
-    let headline_is_date = doc
-        .headline
-        .as_ref()
-        .is_some_and(|(h, _)| text::parse_date_text(h) != DateText::NotADate);
-    let no_headline = doc.headline.is_none();
+    let prose = doc.loose_paragraphs > 0;
+    let index = match &doc.headline {
+        None => doc.looks_like_index || (is_index_name && !prose),
+        Some(_) => is_index_name && doc.looks_like_index,
+    };
+    if index {
+        return (Parsed::Index, Vec::new());
+    }
     match (doc.date, doc.headline) {
-        // A day's index page: named so, or a dated list of links, or a date
-        // as its only headline.
-        _ if headline_is_date || (is_index_name || doc.looks_like_index) && no_headline => {
-            (Parsed::Index, Vec::new())
-        }
-        (Some((date, _)), Some((headline, line))) if !headline.is_empty() => {
+        (Some((date, _)), Some((raw, line))) if !text::one_line(&raw).is_empty() => {
             let body = text::sanitize(text[doc.body.clone()].trim(), true);
+            let (headline, slug_text) = headline_texts(&raw, line, &mut warnings);
             (
                 Parsed::Event(EventDraft {
                     date,
                     headline,
+                    slug_text,
                     line,
                     body,
                     sources: doc.sources,
@@ -102,26 +111,18 @@ pub fn parse(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
                 warnings,
             )
         }
-        (None, Some((headline, line))) => {
-            if is_index_name {
-                return (Parsed::Index, warnings);
-            }
-            if headline.is_empty() {
+        (None, Some((raw, line))) => {
+            if text::one_line(&raw).is_empty() {
                 return (
                     Parsed::Problem(Some(line), "no headline: the '# ' heading is empty".into()),
                     warnings,
                 );
             }
             // A titled piece of prose with no date heading: an article.
+            let mut warnings = Vec::new();
+            let (title, _) = headline_texts(&raw, line, &mut warnings);
             let body = text::sanitize(text[doc.body.clone()].trim(), true);
-            warnings.clear();
-            (
-                Parsed::Article(ArticleDraft {
-                    title: headline,
-                    body,
-                }),
-                warnings,
-            )
+            (Parsed::Article(ArticleDraft { title, body }), warnings)
         }
         (None, None) => {
             let body = text::sanitize(text.trim(), true);
@@ -134,6 +135,22 @@ pub fn parse(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
             }
         }
     }
+}
+
+/// The headline for display (one line) and for the slug rule (spacing as
+/// written), both shortened past [`HEADLINE_MAX`] characters.
+fn headline_texts(raw: &str, line: usize, warnings: &mut Vec<Warning>) -> (String, String) {
+    let mut slug_text = text::sanitize(raw, false).trim().to_string();
+    let mut headline = text::one_line(raw);
+    if headline.chars().count() > HEADLINE_MAX {
+        warnings.push((
+            Some(line),
+            format!("headline longer than {HEADLINE_MAX} characters, shortened"),
+        ));
+        headline = headline.chars().take(HEADLINE_MAX).collect::<String>() + "…";
+        slug_text = slug_text.chars().take(HEADLINE_MAX).collect();
+    }
+    (headline, slug_text)
 }
 
 /// Byte offset → 1-based line number.
@@ -164,20 +181,28 @@ enum Section {
 struct Doc {
     date: Option<(NaiveDate, usize)>,
     impossible_date: Option<(usize, String)>,
+    /// The H1's text as written (white space not folded) and its line.
     headline: Option<(String, usize)>,
     body: std::ops::Range<usize>,
     sources: Vec<Source>,
     related: Vec<LinkDraft>,
     warnings: Vec<Warning>,
+    /// Links to `/news/` pages in lists outside the Source and Related
+    /// sections, and paragraphs outside lists: an index page has the first
+    /// and none of the second.
+    news_links: usize,
+    loose_paragraphs: usize,
     looks_like_index: bool,
 }
 
-/// The item of a list being read: its first link and the text around it.
+/// A list item being read: its first link, the text after it, and whether
+/// it held more links.
 #[derive(Default)]
 struct Item {
     link: Option<(String, String, bool)>,
     in_link: bool,
     after_link: String,
+    extra_links: usize,
     line: usize,
 }
 
@@ -185,12 +210,12 @@ fn scan(text: &str, lines: &LineIndex) -> Doc {
     let mut doc = Doc::default();
     let mut section = Section::Preamble;
     let mut heading: Option<(HeadingLevel, String, usize)> = None;
-    let mut item: Option<Item> = None;
-    let mut item_depth = 0usize;
+    // Open list items, innermost last: each is a link of its own.
+    let mut items: Vec<Item> = Vec::new();
     let mut body_start: Option<usize> = None;
     let mut body_end: Option<usize> = None;
-    let mut news_links = 0usize;
-    let mut loose_paragraphs = 0usize;
+    // Blocks seen in the body: a date heading counts only before any.
+    let mut body_blocks = 0usize;
 
     for (ev, range) in Parser::new(text).into_offset_iter() {
         match ev {
@@ -204,6 +229,15 @@ fn scan(text: &str, lines: &LineIndex) -> Doc {
                 let label = text::one_line(&raw);
                 let lower = label.to_lowercase();
                 let name = lower.trim_end_matches(':').trim();
+                let date_allowed = doc.date.is_none()
+                    && doc.impossible_date.is_none()
+                    && (section == Section::Preamble
+                        || (section == Section::Body && body_blocks == 0));
+                let date = if date_allowed {
+                    text::parse_date_text(&label)
+                } else {
+                    DateText::NotADate
+                };
                 if matches!(name, "source" | "sources" | "related") {
                     if section == Section::Body && body_end.is_none() {
                         body_end = Some(range.start);
@@ -213,85 +247,79 @@ fn scan(text: &str, lines: &LineIndex) -> Doc {
                     } else {
                         Section::Sources
                     };
+                } else if date != DateText::NotADate {
+                    match date {
+                        DateText::Valid(d) => doc.date = Some((d, line)),
+                        _ => doc.impossible_date = Some((line, label)),
+                    }
+                    if section == Section::Body {
+                        // A date heading under the headline: the body starts after it.
+                        body_start = Some(range.end);
+                    }
                 } else if level == HeadingLevel::H1
                     && doc.headline.is_none()
                     && section == Section::Preamble
                 {
-                    doc.headline = Some((label, line));
+                    doc.headline = Some((raw, line));
                     section = Section::Body;
                     body_start = Some(range.end);
-                } else if doc.date.is_none()
-                    && doc.impossible_date.is_none()
-                    && matches!(section, Section::Preamble | Section::Body)
-                {
-                    match text::parse_date_text(&label) {
-                        DateText::Valid(d) => {
-                            doc.date = Some((d, line));
-                            if section == Section::Body {
-                                // A date heading under the headline: the body starts after it.
-                                body_start = Some(range.end);
-                            }
-                        }
-                        DateText::Impossible => doc.impossible_date = Some((line, label)),
-                        DateText::NotADate => {}
-                    }
+                } else if section == Section::Body {
+                    body_blocks += 1;
                 }
             }
-            Md::Start(Tag::Item) => {
-                item_depth += 1;
-                if item_depth == 1 {
-                    item = Some(Item {
-                        line: lines.line(range.start),
-                        ..Item::default()
-                    });
-                }
-            }
+            Md::Start(Tag::Item) => items.push(Item {
+                line: lines.line(range.start),
+                ..Item::default()
+            }),
             Md::End(TagEnd::Item) => {
-                item_depth = item_depth.saturating_sub(1);
-                if item_depth == 0
-                    && let Some(it) = item.take()
-                {
-                    finish_item(&mut doc, section, it, &mut news_links);
+                if let Some(it) = items.pop() {
+                    finish_item(&mut doc, section, it);
                 }
             }
-            Md::Start(Tag::Link { dest_url, .. }) => {
-                if let Some(it) = item.as_mut().filter(|it| it.link.is_none()) {
-                    it.link = Some((String::new(), dest_url.to_string(), false));
-                    it.in_link = true;
-                }
-            }
-            Md::Start(Tag::Image { dest_url, .. }) => {
-                if let Some(it) = item.as_mut().filter(|it| it.link.is_none()) {
-                    it.link = Some((String::new(), dest_url.to_string(), true));
-                    it.in_link = true;
-                }
-            }
+            Md::Start(Tag::Link { dest_url, .. }) => start_link(&mut items, &dest_url, false),
+            Md::Start(Tag::Image { dest_url, .. }) => start_link(&mut items, &dest_url, true),
             Md::End(TagEnd::Link | TagEnd::Image) => {
-                if let Some(it) = item.as_mut() {
+                if let Some(it) = items.last_mut() {
                     it.in_link = false;
                 }
             }
-            Md::Start(Tag::Paragraph) if item_depth == 0 => loose_paragraphs += 1,
-            Md::Text(t) | Md::Code(t) => push_text(&mut heading, &mut item, &t),
-            Md::SoftBreak | Md::HardBreak => push_text(&mut heading, &mut item, " "),
+            Md::Start(Tag::Paragraph | Tag::List(_) | Tag::BlockQuote(_) | Tag::CodeBlock(_))
+            | Md::Rule
+            | Md::Html(_) => {
+                if section == Section::Body && items.is_empty() {
+                    body_blocks += 1;
+                }
+                if matches!(ev, Md::Start(Tag::Paragraph)) && items.is_empty() {
+                    doc.loose_paragraphs += 1;
+                }
+            }
+            Md::Text(t) | Md::Code(t) => push_text(&mut heading, &mut items, &t),
+            Md::SoftBreak | Md::HardBreak => push_text(&mut heading, &mut items, " "),
             _ => {}
         }
     }
     let start = body_start.unwrap_or(text.len());
     let end = body_end.unwrap_or(text.len()).max(start);
     doc.body = start..end;
-    doc.looks_like_index = news_links > 0 && loose_paragraphs == 0;
+    doc.looks_like_index = doc.news_links > 0 && doc.loose_paragraphs == 0;
     doc
 }
 
-fn push_text(
-    heading: &mut Option<(HeadingLevel, String, usize)>,
-    item: &mut Option<Item>,
-    t: &str,
-) {
+fn start_link(items: &mut [Item], dest: &str, image: bool) {
+    if let Some(it) = items.last_mut() {
+        if it.link.is_none() {
+            it.link = Some((String::new(), dest.to_string(), image));
+            it.in_link = true;
+        } else {
+            it.extra_links += 1;
+        }
+    }
+}
+
+fn push_text(heading: &mut Option<(HeadingLevel, String, usize)>, items: &mut [Item], t: &str) {
     if let Some((_, raw, _)) = heading.as_mut() {
         raw.push_str(t);
-    } else if let Some(it) = item.as_mut() {
+    } else if let Some(it) = items.last_mut() {
         match (&mut it.link, it.in_link) {
             (Some((text, _, _)), true) => text.push_str(t),
             (Some(_), false) => it.after_link.push_str(t),
@@ -300,7 +328,16 @@ fn push_text(
     }
 }
 
-fn finish_item(doc: &mut Doc, section: Section, it: Item, news_links: &mut usize) {
+fn finish_item(doc: &mut Doc, section: Section, it: Item) {
+    if it.extra_links > 0 && matches!(section, Section::Sources | Section::Related) {
+        doc.warnings.push((
+            Some(it.line),
+            format!(
+                "only the first link of a list item is read; {} more left out",
+                it.extra_links
+            ),
+        ));
+    }
     match (section, it.link) {
         (Section::Sources, Some((name, url, image))) => {
             let name = text::one_line(&name);
@@ -322,7 +359,7 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item, news_links: &mut usize
         )),
         (_, Some((_, target, _))) => {
             if target.contains("/news/") {
-                *news_links += 1;
+                doc.news_links += 1;
             }
         }
         (_, None) => {}
@@ -331,8 +368,8 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item, news_links: &mut usize
 
 /// Tags from the text after a related link: `Context: a, b, c`.
 fn context_tags(after: &str) -> Vec<String> {
-    let lower = after.to_lowercase();
-    let Some(pos) = lower.find("context:") else {
+    // ASCII lowercasing keeps byte positions, so `pos` indexes `after` too.
+    let Some(pos) = after.to_ascii_lowercase().find("context:") else {
         return Vec::new();
     };
     let mut tags: Vec<String> = Vec::new();
@@ -526,7 +563,14 @@ mod tests {
             .0,
             Parsed::Index
         );
-        assert_eq!(parse("Anything at all", true).0, Parsed::Index);
+        // The name counts only when the content agrees: prose is an article.
+        assert!(matches!(
+            parse("Anything at all.", true).0,
+            Parsed::Article(_)
+        ));
+        assert_eq!(parse("### [2018-04-27](/x)\n", true).0, Parsed::Index);
+        let titled = "### [2015-09-1](/x)\n\n# September 1, 2015\n\n1. [A](/news/2015/09/1/a.md)\n";
+        assert_eq!(parse(titled, true).0, Parsed::Index);
         let dated_list =
             "### [2018-04-27](/news/2018/04/27/index.md)\n\n1. [A](/news/2018/04/27/a.md)\n";
         assert_eq!(parse(dated_list, false).0, Parsed::Index);
@@ -547,6 +591,86 @@ mod tests {
         assert_eq!(
             warnings,
             vec![(Some(7), "source without a link, left out".to_string())]
+        );
+    }
+
+    #[test]
+    fn odd_related_items() {
+        let text = "### [2013-06-6](/x)\n\n# Head\n\n### Related:\n\n\
+            1. [x](/news/2013/01/1/x.md) \u{23a} _Context:한국, İstanbul_\n\
+            2. [Outer](/news/2013/01/2/outer.md) _Context: outer_\n    \
+               - [Inner](/news/2013/01/3/inner.md) _Context: inner_\n\
+            3. [A](/news/2013/01/4/a.md) and [B](/news/2013/01/5/b.md) _Context: ab_\n";
+        let (parsed, warnings) = parse(text, false);
+        let Parsed::Event(e) = parsed else {
+            panic!("{parsed:?}")
+        };
+        let got: Vec<(&str, Vec<&str>)> = e
+            .related
+            .iter()
+            .map(|r| {
+                (
+                    r.text.as_str(),
+                    r.context.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("x", vec!["한국", "İstanbul"]),
+                ("Inner", vec!["inner"]),
+                ("Outer", vec!["outer"]),
+                ("A", vec!["ab"]),
+            ]
+        );
+        assert_eq!(warnings.len(), 1);
+        assert!(
+            warnings[0].1.starts_with("only the first link"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn dates_and_headlines_in_odd_places() {
+        // A date as the H1 with the headline one level down: no headline.
+        let (p, _) = parse("# [2013-06-6](/x)\n\n## Headline\n\nBody.\n", false);
+        assert!(
+            matches!(p, Parsed::Problem(Some(1), ref r) if r.starts_with("no headline")),
+            "{p:?}"
+        );
+        // A date-like sub-heading deep in an article's body is just text.
+        let (p, _) = parse(
+            "# A titled article\n\nSome prose.\n\n## 2013-02-30\n\nMore.\n",
+            false,
+        );
+        assert!(matches!(p, Parsed::Article(_)), "{p:?}");
+        // The headline above the date heading still works.
+        let e = event("# Headline first\n\n### [2013-06-6](/x)\n\nBody.\n");
+        assert_eq!(
+            (e.headline.as_str(), e.body.as_str()),
+            ("Headline first", "Body.")
+        );
+    }
+
+    #[test]
+    fn slug_text_keeps_spacing_and_long_headlines_are_shortened() {
+        let e = event("### [2015-09-6](/x)\n\n# The 2015  women's final. \n");
+        assert_eq!(e.headline, "The 2015 women's final.");
+        assert_eq!(e.slug_text, "The 2015  women's final.");
+        let long = format!(
+            "### [2015-09-6](/x)\n\n# {}\n",
+            "x".repeat(HEADLINE_MAX + 500)
+        );
+        let (p, warnings) = parse(&long, false);
+        let Parsed::Event(e) = p else { panic!() };
+        assert_eq!(e.headline.chars().count(), HEADLINE_MAX + 1);
+        assert_eq!(
+            warnings,
+            vec![(
+                Some(3),
+                format!("headline longer than {HEADLINE_MAX} characters, shortened")
+            )]
         );
     }
 }

@@ -59,18 +59,25 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
                 continue;
             }
             Parsed::Event(e) => {
-                let id = text::canonical_path(e.date, &e.headline);
-                if let Some(&first) = by_id.get(&id) {
-                    let first: &Event = &events[first];
+                let canonical = text::canonical_path(e.date, &e.slug_text);
+                let key = text::normalize_headline(&e.headline);
+                let same = |i: EventIdx| {
+                    events[i].kind == Kind::Event
+                        && text::normalize_headline(&events[i].headline) == key
+                };
+                if let Some(&first) = by_id.get(&canonical).filter(|&&i| same(i)) {
                     problems.push(problem(
                         Some(e.line),
                         format!(
-                            "duplicate id {id}: {} has the same date and headline",
-                            first.file.as_deref().unwrap_or("another file")
+                            "duplicate id {canonical}: {} has the same date and headline",
+                            events[first].file.as_deref().unwrap_or("another file")
                         ),
                     ));
                     continue;
                 }
+                // Another event whose slug is the same (a headline with no
+                // a-z0-9 in it, or one alike for 140 characters): both stay.
+                let id = unique_id(&by_id, canonical, &f.rel);
                 let event = Event {
                     id,
                     kind: Kind::Event,
@@ -86,20 +93,27 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
                 (event, e.related)
             }
             Parsed::Article(a) => {
-                if let Some(&first) = by_id.get(&f.rel) {
-                    let first: &Event = &events[first];
+                let rel = text::sanitize(&f.rel, false);
+                let same = |i: EventIdx| {
+                    let other: &Event = &events[i];
+                    other.kind == Kind::Article && other.headline == a.title && other.body == a.body
+                };
+                if let Some(&first) = by_id.get(&rel).filter(|&&i| same(i)) {
                     problems.push(problem(
                         None,
                         format!(
-                            "duplicate id {}: {} is at the same path under another root",
-                            f.rel,
-                            first.file.as_deref().unwrap_or("another file")
+                            "duplicate id {rel}: {} has the same path and text",
+                            events[first].file.as_deref().unwrap_or("another file")
                         ),
                     ));
                     continue;
                 }
+                let display = format!(
+                    "/{}",
+                    text::sanitize(f.display.trim_start_matches('/'), false)
+                );
                 let event = Event {
-                    id: f.rel.clone(),
+                    id: unique_id(&by_id, rel, &display),
                     kind: Kind::Article,
                     date: f.path_date,
                     headline: a.title,
@@ -116,7 +130,7 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
         let idx = events.len();
         by_id.insert(event.id.clone(), idx);
         for key in std::iter::once(&f.rel).chain(&f.extra_keys) {
-            by_path.entry(key.clone()).or_insert(idx);
+            by_path.entry(text::normalize_target(key)).or_insert(idx);
         }
         events.push(event);
         drafts.push(links);
@@ -135,17 +149,18 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
     let mut ghosts: HashMap<String, EventIdx> = HashMap::new();
     for (from, links) in drafts.into_iter().enumerate() {
         for link in links {
-            let target_date = text::date_from_path(&link.target);
+            let target = text::normalize_target(&link.target);
+            let target_date = text::date_from_path(&target);
             let found = by_path
-                .get(&link.target)
-                .or_else(|| by_id.get(&link.target))
+                .get(&target)
+                .or_else(|| by_id.get(&target))
                 .or_else(|| {
                     let date = target_date?;
                     by_headline.get(&(date, text::normalize_headline(&link.text)))
                 })
                 .copied();
             let to = found.unwrap_or_else(|| {
-                let key = ghost_id(&link);
+                let key = ghost_id(&link, &target);
                 *ghosts.entry(key.clone()).or_insert_with(|| {
                     events.push(ghost(key, &link, target_date));
                     events.len() - 1
@@ -171,8 +186,10 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
 fn at_canonical_path(f: &Loaded) -> bool {
     match &f.parsed {
         Parsed::Event(e) => {
-            let id = text::canonical_path(e.date, &e.headline);
-            f.rel == id || f.extra_keys.contains(&id)
+            let id = text::canonical_path(e.date, &e.slug_text);
+            std::iter::once(&f.rel)
+                .chain(&f.extra_keys)
+                .any(|k| text::normalize_target(k) == id)
         }
         _ => false,
     }
@@ -186,14 +203,39 @@ fn add_tags(tags: &mut Vec<String>, context: &[String]) {
     }
 }
 
-/// A ghost is known by its link's target; a link without one by its text.
-fn ghost_id(link: &LinkDraft) -> String {
-    let target = text::one_line(&link.target);
-    if target.is_empty() {
-        format!("/ghost/{}", text::slug(&link.text))
-    } else {
-        target
+/// A ghost is known by its link's (normalised) target; a link without
+/// one by its text.
+fn ghost_id(link: &LinkDraft, target: &str) -> String {
+    let target = text::one_line(target);
+    if target != "/" {
+        return target;
     }
+    let name = text::slug(&link.text);
+    let name = if name.is_empty() {
+        text::normalize_headline(&link.text).replace(' ', "-")
+    } else {
+        name
+    };
+    format!(
+        "/ghost/{}",
+        if name.is_empty() { "untitled" } else { &name }
+    )
+}
+
+/// `preferred` when no entry has it yet, else `fallback`, else the first
+/// free `preferred#N`.
+fn unique_id(taken: &HashMap<String, EventIdx>, preferred: String, fallback: &str) -> String {
+    if !taken.contains_key(&preferred) {
+        return preferred;
+    }
+    let fallback = text::sanitize(fallback, false);
+    if !taken.contains_key(&fallback) {
+        return fallback;
+    }
+    (2..)
+        .map(|n| format!("{preferred}#{n}"))
+        .find(|id| !taken.contains_key(id))
+        .expect("some number is free")
 }
 
 fn ghost(id: String, link: &LinkDraft, date: Option<NaiveDate>) -> Event {
