@@ -499,7 +499,10 @@ fn article_dates_come_from_inside_the_archive() {
     assert!(t.events.iter().all(|e| e.date.is_none()), "{:?}", t.events);
     // A file named on its own is dated by the path as given.
     let t = load(&root.join("misc/a.txt"));
-    assert_eq!(t.events[0].date.map(|d| d.to_string()).as_deref(), Some("2020-01-15"));
+    assert_eq!(
+        t.events[0].date.map(|d| d.to_string()).as_deref(),
+        Some("2020-01-15")
+    );
 }
 
 #[test]
