@@ -180,6 +180,8 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
             });
         }
     }
+    // The lookup tables are done with: free them before the timeline sorts.
+    drop((by_id, by_path, by_headline, ghosts));
     Timeline::new(name, events, problems, index_pages, candidates)
 }
 
