@@ -473,3 +473,69 @@ fn an_empty_timeline_takes_every_action() {
     go(&mut app, &all);
     assert_eq!(app.current(), None);
 }
+
+#[test]
+fn enter_before_the_results_of_the_latest_query_waits_for_them() {
+    let mut app = app();
+    let hit = |i| Hit {
+        idx: i,
+        score: 1,
+        positions: vec![0],
+    };
+    let c = idx(&app, "Charlie ferries return");
+    let e = idx(&app, "Echo winter market");
+    go(&mut app, &[Action::OpenSearch, Action::Input('c')]);
+    app.update(Action::SearchDone {
+        generation: 1,
+        hits: vec![hit(c)],
+    });
+    // Typed on and pressed Enter before "ce" was answered.
+    go(&mut app, &[Action::Input('e'), Action::Activate]);
+    assert_eq!(app.mode(), Mode::Popup(PopupKind::Search));
+    assert_ne!(headline(&app), "Charlie ferries return");
+    app.update(Action::SearchDone {
+        generation: 2,
+        hits: vec![hit(e)],
+    });
+    assert_eq!(app.popup, None);
+    assert_eq!(headline(&app), "Echo winter market");
+}
+
+#[test]
+fn back_returns_to_the_link_that_was_followed() {
+    let mut app = app();
+    go(
+        &mut app,
+        &[Action::Down, Action::FocusNext, Action::FocusNext],
+    );
+    // Sources 0 and 1, related 2 (c) and 3 (g): follow the second.
+    go(&mut app, &[Action::Down, Action::Activate]);
+    assert_eq!(headline(&app), "Golf keepers strike");
+    go(&mut app, &[Action::Back]);
+    assert_eq!(headline(&app), "Alpha library opens");
+    assert_eq!(app.link, 3);
+    // A jump shows the new entry from its top.
+    go(&mut app, &[Action::Up, Action::Activate]);
+    assert_eq!(headline(&app), "Charlie ferries return");
+    assert_eq!((app.detail_scroll, app.reveal_link), (0, false));
+}
+
+#[test]
+fn arrows_move_focus_without_wrapping_and_inputs_edit() {
+    let mut app = app();
+    go(&mut app, &[Action::FocusLeft]);
+    assert_eq!(app.focus, Focus::Dates);
+    go(
+        &mut app,
+        &[Action::FocusRight, Action::FocusRight, Action::FocusRight],
+    );
+    assert_eq!(app.focus, Focus::Links);
+    go(&mut app, &[Action::OpenSearch]);
+    for c in "bravo reg".chars() {
+        app.update(Action::Input(c));
+    }
+    go(&mut app, &[Action::DeleteWord]);
+    assert_eq!(app.search.query, "bravo ");
+    go(&mut app, &[Action::ClearInput]);
+    assert_eq!(app.search.query, "");
+}

@@ -16,8 +16,12 @@ pub enum Action {
     PageDown,
     Home,
     End,
+    /// Tab / Shift-Tab: the next or previous pane, round the cycle.
     FocusNext,
     FocusPrev,
+    /// → / ←: the pane to the right or left, stopping at the edges.
+    FocusRight,
+    FocusLeft,
     /// Enter: go into the next pane, follow a link, pick a popup entry.
     Activate,
     Back,
@@ -39,6 +43,10 @@ pub enum Action {
     Input(char),
     /// Backspace in a popup's input line.
     DeleteChar,
+    /// Ctrl-W: delete the word before the cursor.
+    DeleteWord,
+    /// Ctrl-U: clear the input line.
+    ClearInput,
     /// A left click at a terminal cell.
     Click {
         x: u16,

@@ -17,6 +17,32 @@ use super::view::{DateRow, View, visible};
 use crate::model::{Event, EventIdx, TagCount, Timeline};
 use crate::text;
 
+/// A place in the history: an entry as the user left it. Two places are
+/// the same when they show the same entry.
+#[derive(Debug, Clone, Copy)]
+pub struct Place {
+    pub idx: EventIdx,
+    pub link: usize,
+    pub scroll: usize,
+}
+
+impl Place {
+    /// An entry as it first opens.
+    pub fn at(idx: EventIdx) -> Place {
+        Place {
+            idx,
+            link: 0,
+            scroll: 0,
+        }
+    }
+}
+
+impl PartialEq for Place {
+    fn eq(&self, other: &Place) -> bool {
+        self.idx == other.idx
+    }
+}
+
 /// A selectable line of the detail pane's link list, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Link {
@@ -85,7 +111,7 @@ pub struct App {
     pub recenter: bool,
     pub dates_offset: usize,
     pub events_offset: usize,
-    pub history: History<EventIdx>,
+    pub history: History<Place>,
     pub popup: Option<Popup>,
     pub search: SearchState,
     pub tags: Vec<TagCount>,
@@ -189,7 +215,13 @@ impl App {
 
     pub fn update(&mut self, action: Action) -> Option<Effect> {
         if let Action::SearchDone { generation, hits } = action {
-            self.search.results(generation, hits);
+            if self.search.results(generation, hits) && self.search.enter_pending {
+                // Enter was pressed before these results came: act on it now.
+                self.search.enter_pending = false;
+                if matches!(self.popup, Some(Popup::Search { .. })) {
+                    self.popup_activate();
+                }
+            }
             return None;
         }
         if matches!(action, Action::Quit) {
@@ -217,6 +249,14 @@ impl App {
                 Focus::Events => Focus::Dates,
                 Focus::Links => Focus::Events,
             }),
+            Action::FocusRight => self.set_focus(match self.focus {
+                Focus::Dates => Focus::Events,
+                Focus::Events | Focus::Links => Focus::Links,
+            }),
+            Action::FocusLeft => self.set_focus(match self.focus {
+                Focus::Links => Focus::Events,
+                Focus::Events | Focus::Dates => Focus::Dates,
+            }),
             Action::Activate => return self.activate(),
             Action::Back => self.back(),
             Action::Forward => self.forward(),
@@ -239,7 +279,7 @@ impl App {
             }
             Action::Click { x, y } => self.click(x, y),
             Action::Scroll { x, y, down } => self.wheel(x, y, down),
-            Action::Input(_) | Action::DeleteChar => {}
+            Action::Input(_) | Action::DeleteChar | Action::DeleteWord | Action::ClearInput => {}
             Action::Quit | Action::SearchDone { .. } => unreachable!("handled above"),
         }
         None
@@ -268,7 +308,9 @@ impl App {
         self.event = pos.min(n.saturating_sub(1));
         self.detail_scroll = 0;
         self.link = self.initial_link();
-        self.reveal_link = self.focus == Focus::Links;
+        // A new entry is shown from its headline; the selected link is
+        // brought into view only when the user moves between links.
+        self.reveal_link = false;
     }
 
     fn clamp_add(pos: usize, delta: isize, len: usize) -> usize {
@@ -397,12 +439,30 @@ impl App {
         }
     }
 
+    /// Where the user is: the entry, the selected link, the detail's scroll.
+    fn place(&self) -> Option<Place> {
+        Some(Place {
+            idx: self.current()?,
+            link: self.link,
+            scroll: self.detail_scroll,
+        })
+    }
+
     /// Goes to an entry and records the move in the history.
     pub fn jump(&mut self, to: EventIdx) {
-        if let Some(from) = self.current() {
-            self.history.visit(from, &to);
+        if let Some(from) = self.place() {
+            self.history.visit(from, &Place::at(to));
         }
         self.show(to);
+    }
+
+    /// Shows a place from the history as it was left.
+    fn restore(&mut self, place: Place) {
+        self.show(place.idx);
+        if self.current() == Some(place.idx) {
+            self.link = place.link.min(self.links().len().saturating_sub(1));
+            self.detail_scroll = place.scroll;
+        }
     }
 
     /// Selects an entry in both lists, clearing the filter if it hides it.
@@ -431,17 +491,17 @@ impl App {
     }
 
     fn back(&mut self) {
-        let Some(cur) = self.current() else { return };
+        let Some(cur) = self.place() else { return };
         match self.history.back(cur) {
-            Some(to) => self.show(to),
+            Some(to) => self.restore(to),
             None => self.say("nothing to go back to"),
         }
     }
 
     fn forward(&mut self) {
-        let Some(cur) = self.current() else { return };
+        let Some(cur) = self.place() else { return };
         match self.history.forward(cur) {
-            Some(to) => self.show(to),
+            Some(to) => self.restore(to),
             None => self.say("nothing to go forward to"),
         }
     }

@@ -32,6 +32,8 @@ pub enum Msg {
     /// Loading progress: files done, files in all.
     Progress(usize, usize),
     Loaded(Box<Result<Timeline, LoadError>>),
+    /// The terminal can no longer be read (it went away): time to stop.
+    InputClosed,
 }
 
 /// Matches search queries on its own thread. Only the newest waiting query
@@ -72,9 +74,10 @@ pub fn spawn_input(tx: Sender<Msg>) {
     thread::spawn(move || {
         while let Ok(ev) = ratatui::crossterm::event::read() {
             if tx.send(Msg::Term(ev)).is_err() {
-                break;
+                return;
             }
         }
+        let _ = tx.send(Msg::InputClosed);
     });
 }
 
@@ -130,6 +133,10 @@ pub fn handle(
         },
         Msg::SearchDone { generation, hits } => Action::SearchDone { generation, hits },
         Msg::Progress(..) | Msg::Loaded(_) => return false,
+        Msg::InputClosed => {
+            app.quit = true;
+            return false;
+        }
     };
     match app.update(action) {
         Some(Effect::Search { generation, query }) => worker.submit(generation, query),

@@ -42,18 +42,27 @@ impl<T: PartialEq> History<T> {
         }
     }
 
-    /// Goes back from `current`; returns where to go, if anywhere.
+    /// Goes back from `current`; returns where to go, if anywhere. Places
+    /// equal to `current` (reached since by other means) are passed over,
+    /// so that every step back visibly moves.
     pub fn back(&mut self, current: T) -> Option<T> {
-        let to = self.back.pop()?;
-        self.forward.push(current);
-        Some(to)
+        Self::step(&mut self.back, &mut self.forward, current)
     }
 
     /// Goes forward from `current`; returns where to go, if anywhere.
     pub fn forward(&mut self, current: T) -> Option<T> {
-        let to = self.forward.pop()?;
-        self.back.push(current);
-        Some(to)
+        Self::step(&mut self.forward, &mut self.back, current)
+    }
+
+    fn step(from: &mut Vec<T>, to: &mut Vec<T>, current: T) -> Option<T> {
+        while from.last() == Some(&current) {
+            from.pop();
+        }
+        let next = from.pop()?;
+        if to.last() != Some(&current) {
+            to.push(current);
+        }
+        Some(next)
     }
 
     pub fn can_go_back(&self) -> bool {
@@ -111,6 +120,19 @@ mod tests {
         h.visit(1, &2);
         assert_eq!(h.back(2), Some(1));
         assert_eq!(h.back(1), None);
+    }
+
+    #[test]
+    fn places_equal_to_the_current_one_are_passed_over() {
+        let mut h = History::default();
+        h.visit(1, &2);
+        assert_eq!(h.back(2), Some(1));
+        // The user walks to 2 by other means: forward has nowhere new to go.
+        assert_eq!(h.forward(2), None);
+        h.visit(1, &2);
+        h.visit(2, &3);
+        // Walked back to 2 by hand: one step back leads to 1, not to 2.
+        assert_eq!(h.back(2), Some(1));
     }
 
     #[test]

@@ -131,15 +131,27 @@ pub static BINDINGS: &[Binding] = &[
     ),
     bind!(
         Main,
-        [(KeyCode::Tab, NONE), (KeyCode::Right, NONE), ch('l')],
+        [(KeyCode::Tab, NONE)],
         Action::FocusNext,
         "focus: dates → events → links → dates"
     ),
     bind!(
         Main,
-        [(KeyCode::BackTab, NONE), (KeyCode::Left, NONE), ch('h')],
+        [(KeyCode::BackTab, NONE)],
         Action::FocusPrev,
         "focus the previous pane"
+    ),
+    bind!(
+        Main,
+        [(KeyCode::Right, NONE), ch('l')],
+        Action::FocusRight,
+        "focus the pane to the right"
+    ),
+    bind!(
+        Main,
+        [(KeyCode::Left, NONE), ch('h')],
+        Action::FocusLeft,
+        "focus the pane to the left"
     ),
     bind!(
         Main,
@@ -213,9 +225,21 @@ pub static BINDINGS: &[Binding] = &[
     ),
     bind!(
         Picker,
-        [(KeyCode::Backspace, NONE)],
+        [(KeyCode::Backspace, NONE), (KeyCode::Char('h'), CTRL)],
         Action::DeleteChar,
         "delete a character"
+    ),
+    bind!(
+        Picker,
+        [(KeyCode::Char('w'), CTRL)],
+        Action::DeleteWord,
+        "delete a word"
+    ),
+    bind!(
+        Picker,
+        [(KeyCode::Char('u'), CTRL)],
+        Action::ClearInput,
+        "clear the input"
     ),
     bind!(Picker, [(KeyCode::Esc, NONE)], Action::Escape, "close"),
     bind!(
@@ -226,9 +250,15 @@ pub static BINDINGS: &[Binding] = &[
     ),
     bind!(
         Goto,
-        [(KeyCode::Backspace, NONE)],
+        [(KeyCode::Backspace, NONE), (KeyCode::Char('h'), CTRL)],
         Action::DeleteChar,
         "delete a character"
+    ),
+    bind!(
+        Goto,
+        [(KeyCode::Char('u'), CTRL)],
+        Action::ClearInput,
+        "clear the input"
     ),
     bind!(Goto, [(KeyCode::Esc, NONE)], Action::Escape, "close"),
     bind!(
@@ -361,7 +391,7 @@ mod tests {
         );
         assert_eq!(
             action_for(main, key(KeyCode::Left, NONE)),
-            Some(Action::FocusPrev)
+            Some(Action::FocusLeft)
         );
     }
 

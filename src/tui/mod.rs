@@ -153,6 +153,7 @@ fn wait_for_load(
                     return Ok(None);
                 }
             }
+            Ok(Msg::InputClosed) => return Ok(None),
             Ok(_) => {}
             Err(_) => return Err(io::Error::other("the loader stopped unexpectedly")),
         }

@@ -30,24 +30,30 @@ pub struct SearchState {
     pub pending: bool,
     /// The result last opened, for `n` / `N`.
     pub cursor: Option<usize>,
+    /// Enter was pressed while the results were out of date: go to the
+    /// first of the fresh ones when they come.
+    pub enter_pending: bool,
 }
 
 impl SearchState {
-    /// Takes a worker's results if they answer the latest query.
-    pub fn results(&mut self, generation: u64, hits: Vec<Hit>) {
+    /// Takes a worker's results if they answer the latest query; true
+    /// when they did.
+    pub fn results(&mut self, generation: u64, hits: Vec<Hit>) -> bool {
         if generation != self.generation {
-            return;
+            return false;
         }
         self.hits = hits;
         self.selected = 0;
         self.pending = false;
         self.cursor = None;
+        true
     }
 
     /// The query changed: a new generation, and an effect to run it.
     fn changed(&mut self) -> Option<Effect> {
         self.generation += 1;
         self.cursor = None;
+        self.enter_pending = false;
         if self.query.trim().is_empty() {
             self.hits.clear();
             self.selected = 0;
@@ -60,6 +66,15 @@ impl SearchState {
             query: self.query.clone(),
         })
     }
+}
+
+/// A change to a popup's input line.
+#[derive(Debug, Clone, Copy)]
+enum Edit {
+    Push(char),
+    Char,
+    Word,
+    All,
 }
 
 /// A tag that matches the picker's input.
@@ -230,8 +245,10 @@ impl App {
             Action::Down => self.popup_move(1),
             Action::PageUp => self.popup_move(-page),
             Action::PageDown => self.popup_move(page),
-            Action::Input(c) => return self.popup_input(Some(c)),
-            Action::DeleteChar => return self.popup_input(None),
+            Action::Input(c) => return self.popup_input(Edit::Push(c)),
+            Action::DeleteChar => return self.popup_input(Edit::Char),
+            Action::DeleteWord => return self.popup_input(Edit::Word),
+            Action::ClearInput => return self.popup_input(Edit::All),
             Action::Activate => self.popup_activate(),
             Action::Click { x, y } => {
                 let list = self.areas.popup_list;
@@ -250,13 +267,18 @@ impl App {
         None
     }
 
-    fn popup_input(&mut self, c: Option<char>) -> Option<Effect> {
-        let edit = |s: &mut String| match c {
-            Some(c) if !c.is_control() => s.push(c),
-            Some(_) => {}
-            None => {
+    fn popup_input(&mut self, how: Edit) -> Option<Effect> {
+        let edit = |s: &mut String| match how {
+            Edit::Push(c) if !c.is_control() => s.push(c),
+            Edit::Push(_) => {}
+            Edit::Char => {
                 s.pop();
             }
+            Edit::Word => {
+                let kept = s.trim_end().rfind(char::is_whitespace).map_or(0, |i| i + 1);
+                s.truncate(kept);
+            }
+            Edit::All => s.clear(),
         };
         match &mut self.popup {
             Some(Popup::Search { offset }) => {
@@ -285,8 +307,11 @@ impl App {
         None
     }
 
-    fn popup_activate(&mut self) {
+    pub(super) fn popup_activate(&mut self) {
         match self.popup.clone() {
+            Some(Popup::Search { .. }) if self.search.pending => {
+                self.search.enter_pending = true;
+            }
             Some(Popup::Search { .. }) => {
                 let sel = self.search.selected;
                 if let Some(hit) = self.search.hits.get(sel) {
