@@ -278,22 +278,19 @@ impl Timeline {
     }
 
     /// Events per month from the first dated month to the last, for the
-    /// density strip: `(first month, counts)`. Ghosts are not counted.
+    /// density strip: `(first month, counts)`. The months span every dated
+    /// entry, so that any day can be marked; ghosts are not counted.
     pub fn monthly_counts(&self) -> Option<(NaiveDate, Vec<u64>)> {
         use chrono::Datelike;
-        let dated = || {
-            self.events
-                .iter()
-                .filter(|e| e.kind != Kind::Ghost)
-                .filter_map(|e| e.date)
-        };
-        let first = dated().next()?;
-        let last = dated().next_back()?;
+        let first = self.events.iter().find_map(|e| e.date)?;
+        let last = self.events.iter().rev().find_map(|e| e.date)?;
         let month_no = |d: NaiveDate| d.year() as i64 * 12 + d.month0() as i64;
         let base = month_no(first);
         let mut counts = vec![0u64; (month_no(last) - base + 1) as usize];
-        for d in dated() {
-            counts[(month_no(d) - base) as usize] += 1;
+        for e in self.events.iter().filter(|e| e.kind != Kind::Ghost) {
+            if let Some(d) = e.date {
+                counts[(month_no(d) - base) as usize] += 1;
+            }
         }
         Some((first.with_day(1).expect("day 1 exists"), counts))
     }

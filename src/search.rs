@@ -49,7 +49,13 @@ pub fn search(timeline: &Timeline, query: &str, limit: usize) -> Vec<Hit> {
         for w in &words {
             total += matcher.fuzzy_match(headline, w)?;
         }
-        Some((total + word_prefix_bonus(headline, &lower_words), idx))
+        let lower = headline.to_lowercase();
+        for (w, lw) in words.iter().zip(&lower_words) {
+            if !lower.contains(lw.as_str()) && !compact_match(&matcher, headline, w) {
+                return None;
+            }
+        }
+        Some((total + word_prefix_bonus(&lower, &lower_words), idx))
     };
     let n = timeline.events.len();
     let mut scored: Vec<(i64, EventIdx)> = if n >= PARALLEL_FROM {
@@ -79,10 +85,30 @@ pub fn search(timeline: &Timeline, query: &str, limit: usize) -> Vec<Hit> {
         .collect()
 }
 
+/// True when the letters of `word` match close together in `headline`
+/// (within twice the word's length, plus two) or all at starts of words
+/// (initials, "nk" in "North Korea"), not strewn across it: not "long" in
+/// "an undated article about things".
+fn compact_match(matcher: &SkimMatcherV2, headline: &str, word: &str) -> bool {
+    let Some((_, positions)) = matcher.fuzzy_indices(headline, word) else {
+        return false;
+    };
+    let (Some(first), Some(last)) = (positions.first(), positions.last()) else {
+        return false;
+    };
+    if last - first < 2 * word.chars().count() + 2 {
+        return true;
+    }
+    let chars: Vec<char> = headline.chars().collect();
+    positions
+        .iter()
+        .all(|&p| p == 0 || !chars[p - 1].is_alphanumeric())
+}
+
 /// Extra score for each query word that starts a word of the headline, so
 /// that "red cross" ranks "Red Cross" above letters scattered in "restored".
-fn word_prefix_bonus(headline: &str, lower_words: &[String]) -> i64 {
-    let lower = headline.to_lowercase();
+/// `lower` is the headline in lowercase.
+fn word_prefix_bonus(lower: &str, lower_words: &[String]) -> i64 {
     let starts: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
@@ -135,6 +161,13 @@ mod tests {
         let again = search(&t, "hotl cross red", 10);
         assert_eq!(again[0].idx, hits[0].idx);
         assert!(search(&t, "farm zzz", 10).is_empty());
+        // Letters strewn across a headline are not a match.
+        let t = timeline(&["An undated article about things", "A long day"]);
+        let hits = search(&t, "long", 10);
+        assert_eq!(hits.len(), 1);
+        assert_eq!(t.events[hits[0].idx].headline, "A long day");
+        // Initials close together still are: "nk" in "North Korea".
+        assert_eq!(search(&timeline(&["North Korea"]), "nk", 10).len(), 1);
         assert!(search(&t, "   ", 10).is_empty());
     }
 

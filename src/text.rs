@@ -144,6 +144,15 @@ pub fn normalize_target(target: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
+/// A fast look at the bytes: false when no forbidden character can be in
+/// `s` (no control byte, and none of the lead bytes of C1 controls, bidi
+/// controls, U+061C or U+FEFF).
+fn may_hold_forbidden(s: &str) -> bool {
+    s.bytes().any(|b| {
+        (b < 0x20 && b != b'\n' && b != b'\t') || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2 | 0xef)
+    })
+}
+
 /// True for characters that must never reach a terminal: C0 and C1 controls
 /// (other than newline and tab, which callers decide about), DEL, and the
 /// bidirectional overrides, embeddings, isolates and marks.
@@ -158,9 +167,24 @@ fn is_forbidden(c: char) -> bool {
 /// every other forbidden character. Newlines survive when `keep_newlines`,
 /// otherwise they become spaces; tabs become spaces.
 pub fn sanitize(s: &str, keep_newlines: bool) -> String {
+    clean(s, keep_newlines, false)
+}
+
+/// Removes escape sequences and forbidden characters from a whole file
+/// before it is parsed, keeping newlines and tabs (markdown's structure),
+/// so that no leftover of a sequence (`[2J`) is read as markup.
+pub fn strip_escapes(s: &str) -> std::borrow::Cow<'_, str> {
+    if may_hold_forbidden(s) && s.chars().any(is_forbidden) {
+        std::borrow::Cow::Owned(clean(s, true, true))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+fn clean(s: &str, keep_newlines: bool, keep_tabs: bool) -> String {
     if !s
         .chars()
-        .any(|c| is_forbidden(c) || c == '\t' || (c == '\n' && !keep_newlines))
+        .any(|c| is_forbidden(c) || (c == '\t' && !keep_tabs) || (c == '\n' && !keep_newlines))
     {
         return s.to_string();
     }
@@ -173,6 +197,7 @@ pub fn sanitize(s: &str, keep_newlines: bool) -> String {
             '\u{9b}' => skip_csi(&mut chars),
             '\u{90}' | '\u{9d}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
             '\n' if keep_newlines => out.push('\n'),
+            '\t' if keep_tabs => out.push('\t'),
             '\n' | '\t' => out.push(' '),
             c if is_forbidden(c) => {}
             c => out.push(c),

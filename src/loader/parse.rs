@@ -62,6 +62,7 @@ pub const HEADLINE_MAX: usize = 1000;
 /// only when the content agrees (no prose).
 pub fn parse(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = &*text::strip_escapes(text);
     if text.trim().is_empty() {
         return (Parsed::Problem(None, "empty file".into()), Vec::new());
     }
@@ -85,7 +86,7 @@ pub fn parse(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
     }
     match (doc.date, doc.headline) {
         (Some((date, _)), Some((raw, line))) if !text::one_line(&raw).is_empty() => {
-            let body = text::sanitize(text[doc.body.clone()].trim(), true);
+            let body = text[doc.body.clone()].trim().to_string();
             let (headline, slug_text) = headline_texts(&raw, line, &mut warnings);
             (
                 Parsed::Event(EventDraft {
@@ -121,11 +122,11 @@ pub fn parse(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
             // A titled piece of prose with no date heading: an article.
             let mut warnings = Vec::new();
             let (title, _) = headline_texts(&raw, line, &mut warnings);
-            let body = text::sanitize(text[doc.body.clone()].trim(), true);
+            let body = text[doc.body.clone()].trim().to_string();
             (Parsed::Article(ArticleDraft { title, body }), warnings)
         }
         (None, None) => {
-            let body = text::sanitize(text.trim(), true);
+            let body = text.trim().to_string();
             match article_title(&body) {
                 Some(title) => (Parsed::Article(ArticleDraft { title, body }), Vec::new()),
                 None => (
@@ -514,6 +515,17 @@ mod tests {
         assert_eq!(line, Some(1));
         assert!(reason.starts_with("no headline"));
         assert!(p("### [2013-02-3](/x)\n\n#\n").1.starts_with("no headline"));
+    }
+
+    #[test]
+    fn escapes_are_removed_before_markdown_reads_the_file() {
+        let e = event(
+            "### [2013-06-6](/x)\n\n# H\n\n### Source:\n\n1. [\u{1b}[2J Gazette](https://g.example)\n",
+        );
+        assert_eq!(e.sources[0].name, "Gazette");
+        // Tabs survive, so markdown's indentation still means what it says.
+        let e = event("### [2013-06-6](/x)\n\n# H\u{7}\n\n- a\n\t- b\n");
+        assert_eq!((e.headline.as_str(), e.body.as_str()), ("H", "- a\n\t- b"));
     }
 
     #[test]
