@@ -148,9 +148,13 @@ pub fn normalize_target(target: &str) -> String {
 /// `s` (no control byte, and none of the lead bytes of C1 controls, bidi
 /// controls, U+061C or U+FEFF).
 fn may_hold_forbidden(s: &str) -> bool {
-    s.bytes().any(|b| {
+    let suspect = |b: u8| {
         (b < 0x20 && b != b'\n' && b != b'\t') || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2 | 0xef)
-    })
+    };
+    // Whole chunks without early exit, which the compiler vectorises.
+    s.as_bytes()
+        .chunks(64)
+        .any(|c| c.iter().fold(false, |acc, &b| acc | suspect(b)))
 }
 
 /// True for characters that must never reach a terminal: C0 and C1 controls

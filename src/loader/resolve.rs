@@ -35,7 +35,7 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
     let candidates = files.len() + problems.len();
     // When two files hold the same event, the one stored at its canonical
     // path is the original and the other the duplicate.
-    files.sort_by_key(|f| !at_canonical_path(f));
+    files.sort_by_cached_key(|f| !at_canonical_path(f));
     let mut events: Vec<Event> = Vec::new();
     let mut drafts: Vec<Vec<LinkDraft>> = Vec::new();
     let mut by_id: HashMap<String, EventIdx> = HashMap::new();
