@@ -462,6 +462,9 @@ impl App {
         if self.current() == Some(place.idx) {
             self.link = place.link.min(self.links().len().saturating_sub(1));
             self.detail_scroll = place.scroll;
+            // Keys may have moved the link since the last frame: make sure
+            // the one that was followed is in view.
+            self.reveal_link = self.focus == Focus::Links;
         }
     }
 
