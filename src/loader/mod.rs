@@ -96,7 +96,8 @@ struct Candidate {
 }
 
 /// Loads every candidate file under `roots` (directories or single files).
-/// `progress(done, total)` is called from worker threads as files are
+/// `progress(found, 0)` is called now and then while the folders are
+/// walked, then `progress(done, total)` from worker threads as files are
 /// parsed. Fails only when a root itself cannot be opened.
 pub fn load_paths(
     roots: &[PathBuf],
@@ -116,7 +117,7 @@ pub fn load_paths(
         }
         seen_roots.push(canonical.clone());
         if meta.is_dir() {
-            walk(root, &canonical, &mut candidates, &mut problems);
+            walk(root, &canonical, &mut candidates, &mut problems, progress);
         } else if meta.is_file() {
             let name = root.file_name().map_or_else(
                 || root.display().to_string(),
@@ -207,7 +208,16 @@ fn archive_name(roots: &[PathBuf]) -> String {
 
 /// Walks a directory in name order, not following symbolic links and not
 /// entering hidden folders.
-fn walk(root: &Path, abs_root: &Path, out: &mut Vec<Candidate>, problems: &mut Vec<Problem>) {
+/// How often (in files found) the walk reports progress.
+const WALK_REPORT_EVERY: usize = 2048;
+
+fn walk(
+    root: &Path,
+    abs_root: &Path,
+    out: &mut Vec<Candidate>,
+    problems: &mut Vec<Problem>,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) {
     let walker = walkdir::WalkDir::new(root)
         .follow_links(false)
         .sort_by_file_name()
@@ -262,6 +272,9 @@ fn walk(root: &Path, abs_root: &Path, out: &mut Vec<Candidate>, problems: &mut V
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
+        if out.len() % WALK_REPORT_EVERY == 0 {
+            progress(out.len(), 0);
+        }
         out.push(Candidate {
             path: path.to_path_buf(),
             abs: abs_root.join(rel_path),

@@ -88,7 +88,9 @@ pub fn run(paths: Vec<PathBuf>) -> io::Result<ExitCode> {
             let last_pct = AtomicUsize::new(usize::MAX);
             let progress_tx = std::sync::Mutex::new(loader_tx.clone());
             let progress = |done: usize, total: usize| {
-                let pct = (done * 100).checked_div(total).unwrap_or(100);
+                // While the walk is still finding files (total 0), each
+                // call is a new count worth showing.
+                let pct = (done * 100).checked_div(total).unwrap_or(done);
                 if last_pct.swap(pct, Ordering::Relaxed) != pct
                     && let Ok(tx) = progress_tx.lock()
                 {

@@ -29,8 +29,10 @@ pub fn draw(frame: &mut Frame, what: &str, done: usize, total: usize, theme: &Th
         };
         let gauge = Gauge::default()
             .ratio(ratio)
-            .label(if total == 0 {
+            .label(if total == 0 && done == 0 {
                 "looking for files…".to_string()
+            } else if total == 0 {
+                format!("looking for files… {done} found")
             } else {
                 format!("{done} / {total} files")
             })
