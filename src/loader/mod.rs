@@ -272,7 +272,7 @@ fn walk(
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
-        if out.len() % WALK_REPORT_EVERY == 0 {
+        if out.len().is_multiple_of(WALK_REPORT_EVERY) {
             progress(out.len(), 0);
         }
         out.push(Candidate {
