@@ -14,7 +14,13 @@ use ktimeline::commands;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => ktimeline::tui::run(cli.paths).map_err(commands::Error::from),
+        None => {
+            if let Some(hint) = subcommand_hint(&cli.paths) {
+                eprintln!("ktimeline: {hint}");
+                return ExitCode::from(2);
+            }
+            ktimeline::tui::run(cli.paths).map_err(commands::Error::from)
+        }
         Some(Command::Stats { paths, json, tags }) => commands::stats::run(&paths, json, tags),
         Some(Command::Check { paths }) => commands::check::run(&paths),
         Some(Command::Search {
@@ -36,4 +42,21 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `ktimeline stat x`: the first PATH does not exist and looks like a
+/// misspelt subcommand, so say which one was probably meant.
+fn subcommand_hint(paths: &[std::path::PathBuf]) -> Option<String> {
+    let first = paths.first()?;
+    if first.exists() {
+        return None;
+    }
+    let word = first.to_str()?.to_lowercase();
+    let near = ["stats", "check", "search", "export"]
+        .into_iter()
+        .find(|c| word.len() >= 3 && (c.starts_with(&word) || word.starts_with(c)))?;
+    Some(format!(
+        "{}: no such file or directory (did you mean `ktimeline {near}`?)",
+        ktimeline::text::sanitize(&word, false)
+    ))
 }

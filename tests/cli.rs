@@ -226,3 +226,17 @@ fn escape_sequences_never_reach_the_output() {
     let (_, export, _) = run(&["export", &dir.path().display().to_string()]);
     assert!(!export.contains('\x1b') && !export.contains("\\u001b"));
 }
+
+#[test]
+fn the_browser_without_a_terminal_points_to_the_subcommands() {
+    let (code, out, err) = run(&[]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("needs a terminal") && err.contains("ktimeline search --help"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["stat", "x"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `ktimeline stats`"), "{err}");
+}
