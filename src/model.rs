@@ -80,6 +80,24 @@ pub struct Event {
     pub tags: Vec<String>,
 }
 
+impl Event {
+    /// An entry with its id, kind, date and headline, and nothing else yet.
+    pub fn new(id: String, kind: Kind, date: Option<NaiveDate>, headline: String) -> Event {
+        Event {
+            id,
+            kind,
+            date,
+            headline,
+            body: String::new(),
+            file: None,
+            sources: Vec::new(),
+            related: Vec::new(),
+            backlinks: Vec::new(),
+            tags: Vec::new(),
+        }
+    }
+}
+
 /// A day of the timeline and the entries on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Day {

@@ -129,18 +129,7 @@ mod tests {
         let events = headlines
             .iter()
             .enumerate()
-            .map(|(i, h)| Event {
-                id: format!("/{i}"),
-                kind: Kind::Event,
-                date: None,
-                headline: h.to_string(),
-                body: String::new(),
-                file: None,
-                sources: Vec::new(),
-                related: Vec::new(),
-                backlinks: Vec::new(),
-                tags: Vec::new(),
-            })
+            .map(|(i, h)| Event::new(format!("/{i}"), Kind::Event, None, h.to_string()))
             .collect();
         Timeline::new("t".into(), events, Vec::new(), 0, 0)
     }

@@ -79,16 +79,10 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
                 // a-z0-9 in it, or one alike for 140 characters): both stay.
                 let id = unique_id(&by_id, canonical, &f.rel);
                 let event = Event {
-                    id,
-                    kind: Kind::Event,
-                    date: Some(e.date),
-                    headline: e.headline,
                     body: e.body,
                     file: Some(f.display.clone()),
                     sources: e.sources,
-                    related: Vec::new(),
-                    backlinks: Vec::new(),
-                    tags: Vec::new(),
+                    ..Event::new(id, Kind::Event, Some(e.date), e.headline)
                 };
                 (event, e.related)
             }
@@ -112,17 +106,11 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
                     "/{}",
                     text::sanitize(f.display.trim_start_matches('/'), false)
                 );
+                let id = unique_id(&by_id, rel, &display);
                 let event = Event {
-                    id: unique_id(&by_id, rel, &display),
-                    kind: Kind::Article,
-                    date: f.path_date,
-                    headline: a.title,
                     body: a.body,
                     file: Some(f.display.clone()),
-                    sources: Vec::new(),
-                    related: Vec::new(),
-                    backlinks: Vec::new(),
-                    tags: Vec::new(),
+                    ..Event::new(id, Kind::Article, f.path_date, a.title)
                 };
                 (event, Vec::new())
             }
@@ -248,16 +236,5 @@ fn ghost(id: String, link: &LinkDraft, date: Option<NaiveDate>) -> Event {
     } else {
         link.text.clone()
     };
-    Event {
-        id,
-        kind: Kind::Ghost,
-        date,
-        headline,
-        body: String::new(),
-        file: None,
-        sources: Vec::new(),
-        related: Vec::new(),
-        backlinks: Vec::new(),
-        tags: Vec::new(),
-    }
+    Event::new(id, Kind::Ghost, date, headline)
 }
