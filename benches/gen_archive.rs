@@ -11,8 +11,15 @@ fn main() -> ExitCode {
         eprintln!("usage: gen_archive DIR [EVENTS=100000] [SEED=1]");
         return ExitCode::from(2);
     };
-    let events = args.next().and_then(|a| a.parse().ok()).unwrap_or(100_000);
-    let seed = args.next().and_then(|a| a.parse().ok()).unwrap_or(1);
+    let number = |arg: Option<String>, default: u64| match arg {
+        None => Some(default),
+        Some(a) => a.parse().ok(),
+    };
+    let (Some(events), Some(seed)) = (number(args.next(), 100_000), number(args.next(), 1)) else {
+        eprintln!("usage: gen_archive DIR [EVENTS=100000] [SEED=1] (whole numbers)");
+        return ExitCode::from(2);
+    };
+    let events = events as usize;
     match ktimeline::generate::write_archive(&dir, events, seed) {
         Ok(files) => {
             println!(

@@ -46,6 +46,7 @@ pub enum Command {
     /// matches.
     Search {
         /// What to look for: a few words or word prefixes.
+        #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
         query: String,
         /// Archive folders or files (none: the built-in sample).
         paths: Vec<PathBuf>,

@@ -171,6 +171,7 @@ pub fn generate(events: usize, seed: u64) -> Vec<GenFile> {
         .collect();
 
     let mut files = Vec::with_capacity(events + events / 50);
+    let mut indexed = std::collections::HashSet::new();
     for (i, m) in metas.iter().enumerate() {
         let mut t = String::with_capacity(2048);
         let (y, mo, d) = (m.date.year(), m.date.month(), m.date.day());
@@ -238,7 +239,7 @@ pub fn generate(events: usize, seed: u64) -> Vec<GenFile> {
                 text: article,
             });
         }
-        if i % 50 == 7 {
+        if i % 50 == 7 && indexed.insert(m.date) {
             files.push(GenFile {
                 path: format!("news/{y}/{mo:02}/{d}/index.md"),
                 text: format!(

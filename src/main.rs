@@ -54,7 +54,12 @@ fn subcommand_hint(paths: &[std::path::PathBuf]) -> Option<String> {
     let word = first.to_str()?.to_lowercase();
     let near = ["stats", "check", "search", "export"]
         .into_iter()
-        .find(|c| word.len() >= 3 && (c.starts_with(&word) || word.starts_with(c)))?;
+        .find(|c| {
+            word.len() >= 3
+                && (c.starts_with(&word)
+                    || word.starts_with(c)
+                    || strsim::damerau_levenshtein(c, &word) <= 2)
+        })?;
     Some(format!(
         "{}: no such file or directory (did you mean `ktimeline {near}`?)",
         ktimeline::text::sanitize(&word, false)

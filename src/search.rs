@@ -115,8 +115,17 @@ fn word_prefix_bonus(lower: &str, lower_words: &[String]) -> i64 {
         .collect();
     lower_words
         .iter()
-        .filter(|q| starts.iter().any(|w| w.starts_with(q.as_str())))
-        .map(|q| 16 * q.chars().count().min(8) as i64)
+        .map(|q| {
+            let len = q.chars().count().min(8) as i64;
+            if starts.contains(&q.as_str()) {
+                // The whole word: "report 1234" before "report 12345".
+                24 * len
+            } else if starts.iter().any(|w| w.starts_with(q.as_str())) {
+                16 * len
+            } else {
+                0
+            }
+        })
         .sum()
 }
 
@@ -150,6 +159,12 @@ mod tests {
         let again = search(&t, "hotl cross red", 10);
         assert_eq!(again[0].idx, hits[0].idx);
         assert!(search(&t, "farm zzz", 10).is_empty());
+        // A whole word beats a longer word it starts.
+        let t = timeline(&["Item (report 12345)", "Item (report 1234)"]);
+        assert_eq!(
+            t.events[search(&t, "report 1234", 1)[0].idx].headline,
+            "Item (report 1234)"
+        );
         // Letters strewn across a headline are not a match.
         let t = timeline(&["An undated article about things", "A long day"]);
         let hits = search(&t, "long", 10);

@@ -539,3 +539,32 @@ fn arrows_move_focus_without_wrapping_and_inputs_edit() {
     go(&mut app, &[Action::ClearInput]);
     assert_eq!(app.search.query, "");
 }
+
+#[test]
+fn reopening_the_search_starts_a_new_query_when_typing() {
+    let mut app = app();
+    go(
+        &mut app,
+        &[Action::OpenSearch, Action::Input('a'), Action::Input('b')],
+    );
+    go(&mut app, &[Action::Escape, Action::OpenSearch]);
+    assert!(app.search.fresh);
+    go(&mut app, &[Action::DeleteChar]);
+    assert_eq!(app.search.query, "a", "Backspace edits the old query");
+    go(
+        &mut app,
+        &[Action::Escape, Action::OpenSearch, Action::Input('z')],
+    );
+    assert_eq!(app.search.query, "z", "typing starts a new one");
+}
+
+#[test]
+fn page_down_in_the_dates_moves_by_the_rows_on_screen() {
+    let mut app = app();
+    // Rows: 2016, March, 02 (g), 2017, June, 08, 20, July, 03, 2018, ...
+    app.areas.dates = ratatui::layout::Rect::new(0, 0, 20, 5);
+    go(&mut app, &[Action::PageDown]);
+    assert_eq!(headline(&app), "Charlie ferries return");
+    go(&mut app, &[Action::PageUp]);
+    assert_eq!(headline(&app), "Golf keepers strike");
+}

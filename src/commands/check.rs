@@ -8,6 +8,15 @@ use std::process::ExitCode;
 use super::Result;
 use crate::text;
 
+/// `1 file`, `2 files`.
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 pub fn run(paths: &[PathBuf]) -> Result<ExitCode> {
     let timeline = super::load(paths)?;
     let mut out = super::stdout();
@@ -17,13 +26,16 @@ pub fn run(paths: &[PathBuf]) -> Result<ExitCode> {
     let s = timeline.stats(0);
     let problems = match s.problems {
         0 => "no problems".to_string(),
-        1 => "1 problem".to_string(),
-        n => format!("{n} problems"),
+        n => count(n, "problem"),
     };
     writeln!(
         out,
-        "{problems} in {} files: {} events, {} articles, {} ghosts, {} index pages",
-        s.files, s.events, s.articles, s.ghosts, s.index_pages
+        "{problems} in {}: {}, {}, {}, {}",
+        count(s.files, "file"),
+        count(s.events, "event"),
+        count(s.articles, "article"),
+        count(s.ghosts, "ghost"),
+        count(s.index_pages, "index page")
     )?;
     super::finish(out)?;
     Ok(if s.problems == 0 {

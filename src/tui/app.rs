@@ -357,10 +357,27 @@ impl App {
             Focus::Links => self.areas.detail.height,
         };
         let page = (height as isize - 1).max(1);
-        if self.focus == Focus::Links {
-            self.scroll_detail(dir * page);
-        } else {
-            self.step(dir * page);
+        match self.focus {
+            Focus::Links => self.scroll_detail(dir * page),
+            // The date list's rows include year and month separators: move
+            // by a screenful of rows, to the day nearest that row.
+            Focus::Dates if !self.view.days.is_empty() => {
+                let row = self.view.day_row[self.day] as isize + dir * page;
+                let to = self.view.day_row.partition_point(|&r| (r as isize) < row);
+                let to = if dir < 0 {
+                    // The last day at or above the target row.
+                    self.view
+                        .day_row
+                        .partition_point(|&r| (r as isize) <= row)
+                        .saturating_sub(1)
+                } else {
+                    to.min(self.view.days.len() - 1)
+                };
+                if to != self.day {
+                    self.select_day(to);
+                }
+            }
+            _ => self.step(dir * page),
         }
     }
 

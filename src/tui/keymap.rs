@@ -273,6 +273,13 @@ pub static BINDINGS: &[Binding] = &[
         Action::Down,
         "scroll down"
     ),
+    bind!(Help, [(KeyCode::PageUp, NONE)], Action::PageUp, "page up"),
+    bind!(
+        Help,
+        [(KeyCode::PageDown, NONE)],
+        Action::PageDown,
+        "page down"
+    ),
     bind!(
         Help,
         [(KeyCode::Esc, NONE), ch('q'), ch('?')],

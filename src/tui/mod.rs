@@ -39,15 +39,6 @@ use crate::model::Timeline;
 
 /// Opens the browser on `paths` (none: the built-in sample archive).
 pub fn run(paths: Vec<PathBuf>) -> io::Result<ExitCode> {
-    if !io::stdout().is_terminal() {
-        eprintln!(
-            "ktimeline: the browser needs a terminal, and standard output is not one.\n\
-             For output you can pipe or save, use the subcommands:\n  \
-             ktimeline search --help\n  ktimeline check --help\n  \
-             ktimeline stats --help\n  ktimeline export --help"
-        );
-        return Ok(ExitCode::from(2));
-    }
     for p in &paths {
         if let Err(e) = std::fs::metadata(p) {
             let why = match e.kind() {
@@ -56,6 +47,15 @@ pub fn run(paths: Vec<PathBuf>) -> io::Result<ExitCode> {
             };
             return Err(io::Error::new(e.kind(), format!("{}: {why}", p.display())));
         }
+    }
+    if !io::stdout().is_terminal() {
+        eprintln!(
+            "ktimeline: the browser needs a terminal, and standard output is not one.\n\
+             For output you can pipe or save, use the subcommands:\n  \
+             ktimeline search --help\n  ktimeline check --help\n  \
+             ktimeline stats --help\n  ktimeline export --help"
+        );
+        return Ok(ExitCode::from(2));
     }
     let theme = Theme::from_env();
     let mut terminal = ratatui::try_init()?;

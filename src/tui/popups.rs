@@ -33,6 +33,9 @@ pub struct SearchState {
     /// Enter was pressed while the results were out of date: go to the
     /// first of the fresh ones when they come.
     pub enter_pending: bool,
+    /// The popup was reopened on the last query: the first character typed
+    /// starts a new one (Backspace edits the old one instead).
+    pub fresh: bool,
 }
 
 impl SearchState {
@@ -183,6 +186,7 @@ impl App {
         self.popup = Some(match kind {
             PopupKind::Search => {
                 self.search.selected = self.search.cursor.unwrap_or(0);
+                self.search.fresh = !self.search.query.is_empty();
                 Popup::Search { offset: 0 }
             }
             PopupKind::Tags => {
@@ -283,6 +287,9 @@ impl App {
         match &mut self.popup {
             Some(Popup::Search { offset }) => {
                 *offset = 0;
+                if std::mem::take(&mut self.search.fresh) && matches!(how, Edit::Push(_)) {
+                    self.search.query.clear();
+                }
                 edit(&mut self.search.query);
                 self.search.selected = 0;
                 return self.search.changed();

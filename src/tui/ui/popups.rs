@@ -94,6 +94,11 @@ fn search(frame: &mut Frame, area: Rect, app: &App, offset: usize, areas: &mut A
             n => format!("{n} matches"),
         }
     };
+    let status = if s.fresh {
+        format!("{status} · typing starts a new search, Backspace edits this one")
+    } else {
+        status
+    };
     picker(
         frame,
         area,

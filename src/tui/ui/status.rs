@@ -42,6 +42,12 @@ fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
             ("/", "search"),
             ("?", "help"),
         ],
+        Focus::Links if app.links().is_empty() => &[
+            ("↑↓ PgUp PgDn", "scroll"),
+            ("Backspace", "back"),
+            ("Tab", "dates"),
+            ("?", "help"),
+        ],
         Focus::Links if on_source(app) => &[
             ("↑↓", "link"),
             ("Enter", "open in browser"),
