@@ -432,6 +432,16 @@ fn events_with_the_same_slug_but_other_headlines_both_stay() {
     assert!(ids.contains(&"/news/2013/06/6/.md"), "{ids:?}");
     let unique: std::collections::HashSet<&&str> = ids.iter().collect();
     assert_eq!(unique.len(), 3);
+    // A copy of the second is still a duplicate, though its id fell back.
+    write(
+        dir.path(),
+        "d.md",
+        "### [2013-06-6](/x)\n\n# 남북 회담이 열린다\n",
+    );
+    let t = load(dir.path());
+    assert_eq!(t.problems.len(), 1, "{:?}", t.problems);
+    assert!(t.problems[0].reason.starts_with("duplicate id"));
+    assert!(t.problems[0].file.ends_with("d.md"));
 }
 
 #[test]

@@ -41,6 +41,9 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
     let mut by_id: HashMap<String, EventIdx> = HashMap::new();
     let mut by_path: HashMap<String, EventIdx> = HashMap::new();
     let mut index_pages = 0;
+    // Events by canonical id and normalised headline: the same pair twice
+    // is a duplicate, whatever ids the first copy ended up with.
+    let mut seen_events: HashMap<(String, String), EventIdx> = HashMap::new();
 
     for f in files {
         let problem = |line, reason| Problem {
@@ -60,12 +63,8 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
             }
             Parsed::Event(e) => {
                 let canonical = text::canonical_path(e.date, &e.slug_text);
-                let key = text::normalize_headline(&e.headline);
-                let same = |i: EventIdx| {
-                    events[i].kind == Kind::Event
-                        && text::normalize_headline(&events[i].headline) == key
-                };
-                if let Some(&first) = by_id.get(&canonical).filter(|&&i| same(i)) {
+                let key = (canonical.clone(), text::normalize_headline(&e.headline));
+                if let Some(&first) = seen_events.get(&key) {
                     problems.push(problem(
                         Some(e.line),
                         format!(
@@ -78,6 +77,7 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
                 // Another event whose slug is the same (a headline with no
                 // a-z0-9 in it, or one alike for 140 characters): both stay.
                 let id = unique_id(&by_id, canonical, &f.rel);
+                seen_events.insert(key, events.len());
                 let event = Event {
                     body: e.body,
                     file: Some(f.display.clone()),
@@ -102,10 +102,8 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
                     ));
                     continue;
                 }
-                let display = format!(
-                    "/{}",
-                    text::sanitize(f.display.trim_start_matches('/'), false)
-                );
+                // `unique_id` sanitises the fallback.
+                let display = format!("/{}", f.display.trim_start_matches('/'));
                 let id = unique_id(&by_id, rel, &display);
                 let event = Event {
                     body: a.body,
@@ -169,7 +167,7 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
         }
     }
     // The lookup tables are done with: free them before the timeline sorts.
-    drop((by_id, by_path, by_headline, ghosts));
+    drop((by_id, by_path, by_headline, ghosts, seen_events));
     Timeline::new(name, events, problems, index_pages, candidates)
 }
 
