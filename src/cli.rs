@@ -19,6 +19,11 @@ pub struct Cli {
 
     /// Archive folders or files to open in the browser (none: the sample).
     pub paths: Vec<PathBuf>,
+
+    /// Read every file again, ignoring (and not writing) the index kept in
+    /// the cache folder.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -28,6 +33,10 @@ pub enum Command {
     Stats {
         /// Archive folders or files (none: the built-in sample).
         paths: Vec<PathBuf>,
+        /// Read every file again, ignoring (and not writing) the index kept
+        /// in the cache folder.
+        #[arg(long)]
+        no_cache: bool,
         /// Print one JSON object instead of text.
         #[arg(long)]
         json: bool,
@@ -40,6 +49,10 @@ pub enum Command {
     Check {
         /// Archive folders or files (none: the built-in sample).
         paths: Vec<PathBuf>,
+        /// Read every file again, ignoring (and not writing) the index kept
+        /// in the cache folder.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Fuzzy search over headlines; prints DATE<TAB>HEADLINE<TAB>ID per hit,
     /// best first. Every word of QUERY must match. Exits 1 when nothing
@@ -50,6 +63,10 @@ pub enum Command {
         query: String,
         /// Archive folders or files (none: the built-in sample).
         paths: Vec<PathBuf>,
+        /// Read every file again, ignoring (and not writing) the index kept
+        /// in the cache folder.
+        #[arg(long)]
+        no_cache: bool,
         /// The most hits to print.
         #[arg(long, short = 'n', default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
         limit: u32,
@@ -61,5 +78,9 @@ pub enum Command {
     Export {
         /// Archive folders or files (none: the built-in sample).
         paths: Vec<PathBuf>,
+        /// Read every file again, ignoring (and not writing) the index kept
+        /// in the cache folder.
+        #[arg(long)]
+        no_cache: bool,
     },
 }

@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod commands;
 pub mod generate;
+pub mod index;
 pub mod loader;
 pub mod model;
 pub mod search;

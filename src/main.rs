@@ -19,17 +19,23 @@ fn main() -> ExitCode {
                 eprintln!("ktimeline: {hint}");
                 return ExitCode::from(2);
             }
-            ktimeline::tui::run(cli.paths).map_err(commands::Error::from)
+            ktimeline::tui::run(cli.paths, !cli.no_cache).map_err(commands::Error::from)
         }
-        Some(Command::Stats { paths, json, tags }) => commands::stats::run(&paths, json, tags),
-        Some(Command::Check { paths }) => commands::check::run(&paths),
+        Some(Command::Stats {
+            paths,
+            json,
+            tags,
+            no_cache,
+        }) => commands::stats::run(&paths, json, tags, !no_cache),
+        Some(Command::Check { paths, no_cache }) => commands::check::run(&paths, !no_cache),
         Some(Command::Search {
             query,
             paths,
             limit,
             json,
-        }) => commands::search::run(&query, &paths, limit as usize, json),
-        Some(Command::Export { paths }) => commands::export::run(&paths),
+            no_cache,
+        }) => commands::search::run(&query, &paths, limit as usize, json, !no_cache),
+        Some(Command::Export { paths, no_cache }) => commands::export::run(&paths, !no_cache),
     };
     match result {
         Ok(code) => code,

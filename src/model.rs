@@ -3,8 +3,11 @@
 //! loading. No I/O happens here; the loader builds it, the commands and the
 //! browser read it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::ops::Range;
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use chrono::NaiveDate;
 
@@ -34,7 +37,7 @@ impl Kind {
 }
 
 /// Where an event was reported.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     pub name: String,
     pub url: String,
@@ -42,15 +45,18 @@ pub struct Source {
     pub image: bool,
 }
 
+/// A tag: shared by every entry and link that carries it (interned).
+pub type Tag = Arc<str>;
+
 /// A link from one entry to a related one, in file order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {
-    /// The link text: the other event's headline as the author wrote it.
-    pub text: String,
-    /// The link target as written (a canonical path).
-    pub target: String,
+    /// The link text (the other event's headline as the author wrote it),
+    /// kept only when it differs from the headline of the entry it leads
+    /// to: [`Timeline::link_text`] gives it either way.
+    pub text: Option<Box<str>>,
     /// What the two events share (`_Context: a, b_`).
-    pub context: Vec<String>,
+    pub context: Box<[Tag]>,
     /// The entry it leads to: a loaded event or article, or a ghost.
     pub to: EventIdx,
     /// False when `to` is a ghost.
@@ -67,9 +73,9 @@ pub struct Event {
     pub date: Option<NaiveDate>,
     /// Plain one-line text, already sanitised.
     pub headline: String,
-    /// Markdown for events, plain text for articles, empty for ghosts.
-    /// Sanitised: no control characters but newlines.
-    pub body: String,
+    /// Where the text is: markdown for events, plain text for articles,
+    /// empty for ghosts. Read it with `loader::body`.
+    pub body: Body,
     /// The file it was loaded from, as the user named it; `None` for ghosts.
     pub file: Option<String>,
     pub sources: Vec<Source>,
@@ -77,7 +83,26 @@ pub struct Event {
     /// Entries whose related links lead here, in timeline order, no repeats.
     pub backlinks: Vec<EventIdx>,
     /// Union of the contexts of its links (incoming ones for ghosts).
-    pub tags: Vec<String>,
+    pub tags: Vec<Tag>,
+}
+
+/// Where an entry's body is. Bodies are most of an archive's bytes, so the
+/// timeline keeps only their place in the file, and `loader::body` reads
+/// them when an entry is shown or exported.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Body {
+    /// Held in memory: a body that had to be changed on loading (escape
+    /// sequences removed), one from an in-memory archive, or none.
+    Inline(Box<str>),
+    /// Bytes `start..start + len` of the entry's file as the parser read
+    /// it (`loader::parse::clean_text`), which was `text_len` bytes long.
+    File { start: u32, len: u32, text_len: u32 },
+}
+
+impl Default for Body {
+    fn default() -> Self {
+        Body::Inline("".into())
+    }
 }
 
 impl Event {
@@ -88,7 +113,7 @@ impl Event {
             kind,
             date,
             headline,
-            body: String::new(),
+            body: Body::default(),
             file: None,
             sources: Vec::new(),
             related: Vec::new(),
@@ -140,6 +165,18 @@ impl std::fmt::Display for Problem {
     }
 }
 
+/// Where the archive came from, for reading bodies back.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// Files on disk: `Event::file` is the path to read.
+    #[default]
+    Disk,
+    /// The built-in sample compiled into the binary.
+    Sample,
+    /// Loaded from memory: every body is inline.
+    Memory,
+}
+
 /// The whole archive in memory.
 #[derive(Debug, Clone, Default)]
 pub struct Timeline {
@@ -153,7 +190,8 @@ pub struct Timeline {
     pub index_pages: usize,
     /// How many candidate files were looked at.
     pub files: usize,
-    by_id: HashMap<String, EventIdx>,
+    pub origin: Origin,
+    by_id: FxHashMap<Box<str>, EventIdx>,
 }
 
 /// Counts over the whole timeline, as `stats` prints them.
@@ -243,7 +281,7 @@ impl Timeline {
         let by_id = events
             .iter()
             .enumerate()
-            .map(|(i, e)| (e.id.clone(), i))
+            .map(|(i, e)| (Box::from(e.id.as_str()), i))
             .collect();
         problems.sort_by(|a, b| (&a.file, a.line, &a.reason).cmp(&(&b.file, b.line, &b.reason)));
         problems.dedup();
@@ -254,8 +292,15 @@ impl Timeline {
             problems,
             index_pages,
             files,
+            origin: Origin::Disk,
             by_id,
         }
+    }
+
+    /// The text of a related link: as written when it differs from the
+    /// headline of the entry it leads to, else that headline.
+    pub fn link_text<'a>(&'a self, r: &'a Related) -> &'a str {
+        r.text.as_deref().unwrap_or(&self.events[r.to].headline)
     }
 
     pub fn get(&self, id: &str) -> Option<EventIdx> {
@@ -278,7 +323,7 @@ impl Timeline {
     /// Every tag with the number of non-ghost entries carrying it, most used
     /// first, then by name.
     pub fn tag_counts(&self) -> Vec<TagCount> {
-        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut counts: BTreeMap<&Tag, usize> = BTreeMap::new();
         for e in self.events.iter().filter(|e| e.kind != Kind::Ghost) {
             for t in &e.tags {
                 *counts.entry(t).or_default() += 1;

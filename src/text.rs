@@ -3,6 +3,8 @@
 //! and paths, and the sanitiser that keeps control characters and escape
 //! sequences from untrusted files away from the terminal.
 
+use std::fmt::Write as _;
+
 use chrono::NaiveDate;
 
 /// How many characters of a headline the slug rule looks at.
@@ -11,10 +13,9 @@ pub const SLUG_CHARS: usize = 140;
 /// FORMAT.md's slug rule: lowercase the first 140 characters, replace every
 /// run of characters other than `a-z` and `0-9` with one `-`, trim `-`.
 pub fn slug(headline: &str) -> String {
-    let head: String = headline.chars().take(SLUG_CHARS).collect();
-    let mut out = String::with_capacity(head.len());
+    let mut out = String::with_capacity(headline.len().min(SLUG_CHARS));
     let mut pending_dash = false;
-    for c in head.to_lowercase().chars() {
+    let mut push = |c: char| {
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
             if pending_dash && !out.is_empty() {
                 out.push('-');
@@ -23,6 +24,13 @@ pub fn slug(headline: &str) -> String {
             out.push(c);
         } else {
             pending_dash = true;
+        }
+    };
+    for c in headline.chars().take(SLUG_CHARS) {
+        if c.is_ascii() {
+            push(c.to_ascii_lowercase());
+        } else {
+            c.to_lowercase().for_each(&mut push);
         }
     }
     out
@@ -125,23 +133,35 @@ pub fn normalize_target(target: &str) -> String {
         None => t,
     };
     let decoded = percent_encoding::percent_decode_str(t).decode_utf8_lossy();
-    let mut parts: Vec<String> = decoded
+    let parts: Vec<&str> = decoded
         .split(['/', '\\'])
         .filter(|p| !p.is_empty() && *p != ".")
-        .map(str::to_string)
         .collect();
     let num = |s: &str, min: usize, max: usize| {
         (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
     };
-    for i in 0..parts.len().saturating_sub(2) {
-        if num(&parts[i], 4, 4) && num(&parts[i + 1], 1, 2) && num(&parts[i + 2], 1, 2) {
+    let mut out = String::with_capacity(decoded.len() + 2);
+    let mut i = 0;
+    while i < parts.len() {
+        out.push('/');
+        let date = i + 2 < parts.len()
+            && num(parts[i], 4, 4)
+            && num(parts[i + 1], 1, 2)
+            && num(parts[i + 2], 1, 2);
+        if date {
             let m: u32 = parts[i + 1].parse().unwrap_or(0);
             let d: u32 = parts[i + 2].parse().unwrap_or(0);
-            parts[i + 1] = format!("{m:02}");
-            parts[i + 2] = d.to_string();
+            let _ = write!(out, "{}/{m:02}/{d}", parts[i]);
+            i += 3;
+        } else {
+            out.push_str(parts[i]);
+            i += 1;
         }
     }
-    format!("/{}", parts.join("/"))
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
 }
 
 /// A fast look at the bytes: false when no forbidden character can be in

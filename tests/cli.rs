@@ -12,11 +12,23 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The binary, with its XDG folders (the index's cache among them) in the
+/// build's temporary folder, never in the real home.
+fn ktimeline() -> Command {
+    let xdg = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-xdg");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ktimeline"));
+    for (var, dir) in [
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CONFIG_HOME", "config"),
+    ] {
+        cmd.env(var, xdg.join(dir));
+    }
+    cmd
+}
+
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_ktimeline"))
-        .args(args)
-        .output()
-        .expect("runs");
+    let out = ktimeline().args(args).output().expect("runs");
     (
         out.status.code().expect("exit code"),
         String::from_utf8(out.stdout).expect("UTF-8 stdout"),
@@ -189,7 +201,7 @@ fn no_path_means_the_sample() {
 
 #[test]
 fn a_closed_pipe_ends_quietly() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ktimeline"))
+    let mut child = ktimeline()
         .args(["export", &basic()])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

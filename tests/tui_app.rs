@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use ktimeline::model::{Event, Kind, Related, Source, Timeline};
+use ktimeline::model::{Body, Event, Kind, Related, Source, Timeline};
 use ktimeline::search::Hit;
 use ktimeline::tui::action::{Action, Effect};
 use ktimeline::tui::app::App;
@@ -21,20 +21,19 @@ fn event(id: &str, date: Option<NaiveDate>, headline: &str, tags: &[&str]) -> Ev
         kind: Kind::Event,
         date,
         headline: headline.into(),
-        body: format!("About {headline}."),
+        body: Body::Inline(format!("About {headline}.").into()),
         file: Some(format!("{id}.md")),
         sources: Vec::new(),
         related: Vec::new(),
         backlinks: Vec::new(),
-        tags: tags.iter().map(|t| t.to_string()).collect(),
+        tags: tags.iter().map(|&t| t.into()).collect(),
     }
 }
 
 fn link(to: usize, text: &str, resolved: bool) -> Related {
     Related {
-        text: text.into(),
-        target: format!("/{text}"),
-        context: vec!["Harbour".into()],
+        text: Some(text.into()),
+        context: vec!["Harbour".into()].into(),
         to,
         resolved,
     }
@@ -61,7 +60,7 @@ fn timeline() -> Arc<Timeline> {
     let e = event("e", date(2018, 1, 15), "Echo winter market", &["Markets"]);
     let mut g = event("g", date(2016, 3, 2), "Golf keepers strike", &["Harbour"]);
     g.kind = Kind::Ghost;
-    g.body.clear();
+    g.body = Body::default();
     g.file = None;
     let mut u = event("u", None, "Uniform letter", &[]);
     u.kind = Kind::Article;

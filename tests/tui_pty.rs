@@ -49,6 +49,14 @@ fn search_follow_back_quit() {
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_ktimeline"));
     cmd.arg(fixture);
     cmd.env("TERM", "xterm-256color");
+    let xdg = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pty-xdg");
+    for (var, dir) in [
+        ("XDG_CACHE_HOME", "cache"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CONFIG_HOME", "config"),
+    ] {
+        cmd.env(var, xdg.join(dir));
+    }
     cmd.env_remove("NO_COLOR");
     let mut child = pair.slave.spawn_command(cmd).expect("spawns");
     drop(pair.slave);

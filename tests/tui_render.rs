@@ -270,7 +270,7 @@ fn mouse_clicks_select_and_focus() {
 #[test]
 fn control_characters_from_the_data_never_reach_the_screen() {
     use chrono::NaiveDate;
-    use ktimeline::model::{Event as Entry, Kind, Related, Source};
+    use ktimeline::model::{Body, Event as Entry, Kind, Related, Source};
     // Built by hand, bypassing the loader's own sanitising.
     let evil = "Evil \u{1b}]0;pwned\u{7}title \u{1b}[2J\u{1b}[31mred\u{9b}1m \u{202e}rtl\r\n";
     let mk = |id: &str, kind| Entry {
@@ -278,7 +278,10 @@ fn control_characters_from_the_data_never_reach_the_screen() {
         kind,
         date: NaiveDate::from_ymd_opt(2020, 1, 1),
         headline: format!("{evil}{id}"),
-        body: format!("# {evil}\n\n*{evil}* [{evil}](https://x.example/\u{1b}[2J)\n\n- {evil}\n"),
+        body: Body::Inline(
+            format!("# {evil}\n\n*{evil}* [{evil}](https://x.example/\u{1b}[2J)\n\n- {evil}\n")
+                .into(),
+        ),
         file: Some(format!("{evil}.md")),
         sources: vec![Source {
             name: evil.into(),
@@ -291,9 +294,8 @@ fn control_characters_from_the_data_never_reach_the_screen() {
     };
     let mut a = mk("a", Kind::Event);
     a.related = vec![Related {
-        text: evil.into(),
-        target: evil.into(),
-        context: vec![evil.into()],
+        text: Some(evil.into()),
+        context: vec![evil.into()].into(),
         to: 1,
         resolved: true,
     }];

@@ -17,8 +17,9 @@ fn count(n: usize, what: &str) -> String {
     }
 }
 
-pub fn run(paths: &[PathBuf]) -> Result<ExitCode> {
-    let timeline = super::load(paths)?;
+pub fn run(paths: &[PathBuf], cache: bool) -> Result<ExitCode> {
+    let opened = super::load(paths, cache)?;
+    let timeline = &opened.timeline;
     let mut out = super::stdout();
     for p in &timeline.problems {
         writeln!(out, "{}", text::one_line(&p.to_string()))?;
@@ -38,6 +39,7 @@ pub fn run(paths: &[PathBuf]) -> Result<ExitCode> {
         count(s.index_pages, "index page")
     )?;
     super::finish(out)?;
+    opened.finish();
     Ok(if s.problems == 0 {
         ExitCode::SUCCESS
     } else {

@@ -7,12 +7,9 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::Result;
-use crate::model::{Event, Timeline};
+use rayon::prelude::*;
 
-#[derive(Serialize)]
-struct Export<'a> {
-    events: Vec<JsonEvent<'a>>,
-}
+use crate::model::Timeline;
 
 #[derive(Serialize)]
 struct JsonEvent<'a> {
@@ -20,12 +17,12 @@ struct JsonEvent<'a> {
     kind: &'static str,
     date: Option<String>,
     headline: &'a str,
-    body: &'a str,
+    body: std::borrow::Cow<'a, str>,
     file: Option<&'a str>,
     sources: Vec<JsonSource<'a>>,
     related: Vec<JsonRelated<'a>>,
     backlinks: Vec<&'a str>,
-    tags: &'a [String],
+    tags: &'a [crate::model::Tag],
 }
 
 #[derive(Serialize)]
@@ -39,17 +36,18 @@ struct JsonSource<'a> {
 struct JsonRelated<'a> {
     id: &'a str,
     headline: &'a str,
-    context: &'a [String],
+    context: &'a [crate::model::Tag],
     resolved: bool,
 }
 
-fn json_event<'a>(t: &'a Timeline, e: &'a Event) -> JsonEvent<'a> {
+fn json_event(t: &Timeline, idx: usize) -> JsonEvent<'_> {
+    let e = &t.events[idx];
     JsonEvent {
         id: &e.id,
         kind: e.kind.as_str(),
         date: e.date.map(|d| d.format("%Y-%m-%d").to_string()),
         headline: &e.headline,
-        body: &e.body,
+        body: crate::loader::body(t, idx),
         file: e.file.as_deref(),
         sources: e
             .sources
@@ -79,19 +77,33 @@ fn json_event<'a>(t: &'a Timeline, e: &'a Event) -> JsonEvent<'a> {
     }
 }
 
-pub fn run(paths: &[PathBuf]) -> Result<ExitCode> {
-    let timeline = super::load(paths)?;
-    let export = Export {
-        events: timeline
-            .events
-            .iter()
-            .map(|e| json_event(&timeline, e))
-            .collect(),
-    };
+/// Entries turned into JSON at a time: their bodies are read from the
+/// files in parallel, and only this many are held at once.
+const CHUNK: usize = 1024;
+
+pub fn run(paths: &[PathBuf], cache: bool) -> Result<ExitCode> {
+    let opened = super::load(paths, cache)?;
+    let timeline = &opened.timeline;
     let mut out = super::stdout();
-    serde_json::to_writer(&mut out, &export).map_err(std::io::Error::from)?;
-    writeln!(out)?;
+    // `{"events":[...]}`, written a chunk at a time: the same bytes as
+    // serialising the whole `Export` at once.
+    out.write_all(b"{\"events\":[")?;
+    let n = timeline.events.len();
+    for start in (0..n).step_by(CHUNK) {
+        let chunk: Vec<Vec<u8>> = (start..(start + CHUNK).min(n))
+            .into_par_iter()
+            .map(|i| serde_json::to_vec(&json_event(timeline, i)).expect("JSON of plain data"))
+            .collect();
+        for (i, json) in chunk.iter().enumerate() {
+            if start + i > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(json)?;
+        }
+    }
+    out.write_all(b"]}\n")?;
     super::finish(out)?;
-    super::note_problems(&timeline);
+    super::note_problems(timeline);
+    opened.finish();
     Ok(ExitCode::SUCCESS)
 }

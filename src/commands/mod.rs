@@ -11,7 +11,7 @@ pub mod stats;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
-use crate::loader::{self, LoadError};
+use crate::loader::{self, LoadError, Opened};
 use crate::model::Timeline;
 
 /// Why a command could not do its work.
@@ -53,12 +53,12 @@ impl From<LoadError> for Error {
 pub type Result<T> = std::result::Result<T, Error>;
 
 /// Loads the archive the command names: the built-in sample when `paths`
-/// is empty.
-pub fn load(paths: &[PathBuf]) -> Result<Timeline> {
+/// is empty; with `cache`, through the persistent index.
+pub fn load(paths: &[PathBuf], cache: bool) -> Result<Opened> {
     if paths.is_empty() {
-        Ok(loader::load_sample())
+        Ok(Opened::new(loader::load_sample()))
     } else {
-        Ok(loader::load_paths(paths, &|_, _| {})?)
+        Ok(loader::open(paths, cache, &|_, _| {})?)
     }
 }
 

@@ -17,9 +17,16 @@ struct JsonHit<'a> {
     score: i64,
 }
 
-pub fn run(query: &str, paths: &[PathBuf], limit: usize, json: bool) -> Result<ExitCode> {
-    let timeline = super::load(paths)?;
-    let hits = search::search(&timeline, query, limit);
+pub fn run(
+    query: &str,
+    paths: &[PathBuf],
+    limit: usize,
+    json: bool,
+    cache: bool,
+) -> Result<ExitCode> {
+    let opened = super::load(paths, cache)?;
+    let timeline = &opened.timeline;
+    let hits = search::search(timeline, query, limit);
     let mut out = super::stdout();
     if json {
         let hits: Vec<JsonHit> = hits
@@ -50,8 +57,10 @@ pub fn run(query: &str, paths: &[PathBuf], limit: usize, json: bool) -> Result<E
         }
     }
     super::finish(out)?;
-    super::note_problems(&timeline);
-    Ok(if hits.is_empty() {
+    super::note_problems(timeline);
+    let found = !hits.is_empty();
+    opened.finish();
+    Ok(if !found {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -5,14 +5,28 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Result;
+use crate::loader::IndexUse;
 use crate::text;
 
-pub fn run(paths: &[PathBuf], json: bool, top_tags: usize) -> Result<ExitCode> {
-    let timeline = super::load(paths)?;
+/// `stats --json`: the counts, and how the index was used.
+#[derive(serde::Serialize)]
+struct JsonStats<'a> {
+    #[serde(flatten)]
+    stats: &'a crate::model::Stats,
+    index: IndexUse,
+}
+
+pub fn run(paths: &[PathBuf], json: bool, top_tags: usize, cache: bool) -> Result<ExitCode> {
+    let opened = super::load(paths, cache)?;
+    let timeline = &opened.timeline;
     let s = timeline.stats(top_tags);
     let mut out = super::stdout();
     if json {
-        serde_json::to_writer_pretty(&mut out, &s).map_err(std::io::Error::from)?;
+        let j = JsonStats {
+            stats: &s,
+            index: opened.index,
+        };
+        serde_json::to_writer_pretty(&mut out, &j).map_err(std::io::Error::from)?;
         writeln!(out)?;
     } else {
         let range = match (&s.first, &s.last) {
@@ -35,6 +49,13 @@ pub fn run(paths: &[PathBuf], json: bool, top_tags: usize) -> Result<ExitCode> {
             s.links.resolved, s.links.unresolved
         )?;
         writeln!(out, "problems     {}", s.problems)?;
+        let index = match (paths.is_empty(), cache, opened.index) {
+            (true, _, _) => "none (the built-in sample is not indexed)".to_string(),
+            (false, false, i) => format!("not used (--no-cache); {} files read", i.reread),
+            (false, true, i) if i.used => format!("used; {} files re-read", i.reread),
+            (false, true, i) => format!("none yet; {} files read, index written", i.reread),
+        };
+        writeln!(out, "index        {index}")?;
         if !s.tags.is_empty() {
             writeln!(out, "top tags")?;
             for t in &s.tags {
@@ -43,6 +64,7 @@ pub fn run(paths: &[PathBuf], json: bool, top_tags: usize) -> Result<ExitCode> {
         }
     }
     super::finish(out)?;
-    super::note_problems(&timeline);
+    super::note_problems(timeline);
+    opened.finish();
     Ok(ExitCode::SUCCESS)
 }

@@ -6,20 +6,25 @@
 use chrono::NaiveDate;
 use pulldown_cmark::{Event as Md, HeadingLevel, Parser, Tag, TagEnd};
 
-use crate::model::Source;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Body, Source};
 use crate::text::{self, DateText};
 
 /// A related link as written, before resolution.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkDraft {
     pub text: String,
+    /// The target in the one spelling the resolver compares
+    /// ([`text::normalize_target`]).
     pub target: String,
     pub context: Vec<String>,
 }
 
 /// An event file's content.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventDraft {
+    #[serde(with = "day_number")]
     pub date: NaiveDate,
     /// The headline as one line of plain text, white space folded.
     pub headline: String,
@@ -28,20 +33,22 @@ pub struct EventDraft {
     pub slug_text: String,
     /// Line of the headline, for messages about the event as a whole.
     pub line: usize,
-    pub body: String,
+    pub body: Body,
     pub sources: Vec<Source>,
     pub related: Vec<LinkDraft>,
 }
 
 /// A plain article's content.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArticleDraft {
     pub title: String,
-    pub body: String,
+    pub body: Body,
+    /// A checksum of the body's text, to tell copies apart without it.
+    pub digest: u32,
 }
 
 /// What a file turned out to be.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Parsed {
     Event(EventDraft),
     Article(ArticleDraft),
@@ -61,8 +68,20 @@ pub const HEADLINE_MAX: usize = 1000;
 /// called `index.*`, the conventional name of a day's index page; it counts
 /// only when the content agrees (no prose).
 pub fn parse(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let text = &*text::strip_escapes(text);
+    let cleaned = clean_text(text);
+    if !is_index_name && let Some(parsed) = super::fast::parse(&cleaned) {
+        return parsed;
+    }
+    parse_cleaned(&cleaned, is_index_name)
+}
+
+/// [`parse`] without the fast path: pulldown-cmark reads every file. The
+/// reference the fast path is tested against.
+pub fn parse_full(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
+    parse_cleaned(&clean_text(text), is_index_name)
+}
+
+fn parse_cleaned(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
     if text.trim().is_empty() {
         return (Parsed::Problem(None, "empty file".into()), Vec::new());
     }
@@ -86,7 +105,7 @@ pub fn parse(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
     }
     match (doc.date, doc.headline) {
         (Some((date, _)), Some((raw, line))) if !text::one_line(&raw).is_empty() => {
-            let body = text[doc.body.clone()].trim().to_string();
+            let body = body_of(text, text[doc.body.clone()].trim());
             let (headline, slug_text) = headline_texts(&raw, line, &mut warnings);
             (
                 Parsed::Event(EventDraft {
@@ -122,19 +141,80 @@ pub fn parse(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
             // A titled piece of prose with no date heading: an article.
             let mut warnings = Vec::new();
             let (title, _) = headline_texts(&raw, line, &mut warnings);
-            let body = text[doc.body.clone()].trim().to_string();
-            (Parsed::Article(ArticleDraft { title, body }), warnings)
+            let body = text[doc.body.clone()].trim();
+            (Parsed::Article(article(text, title, body)), warnings)
         }
         (None, None) => {
-            let body = text.trim().to_string();
-            match article_title(&body) {
-                Some(title) => (Parsed::Article(ArticleDraft { title, body }), Vec::new()),
+            let body = text.trim();
+            match article_title(body) {
+                Some(title) => (Parsed::Article(article(text, title, body)), Vec::new()),
                 None => (
                     Parsed::Problem(None, "no headline: no text to take a title from".into()),
                     Vec::new(),
                 ),
             }
         }
+    }
+}
+
+/// A file's text as the parser reads it: without a byte-order mark, escape
+/// sequences and control characters (so no leftover `[2J` is read as
+/// markup). Borrowed, at no cost, when there was nothing to remove.
+pub fn clean_text(file: &str) -> std::borrow::Cow<'_, str> {
+    let file = file.strip_prefix('\u{feff}').unwrap_or(file);
+    text::strip_escapes(file)
+}
+
+/// Where `body`, a slice of `text` ([`clean_text`] of a file), is: its byte
+/// range there, or its text if the range does not fit.
+pub(super) fn body_of(text: &str, body: &str) -> Body {
+    let (f, b) = (text.as_ptr() as usize, body.as_ptr() as usize);
+    let inside = b >= f && b + body.len() <= f + text.len();
+    match (
+        u32::try_from(b.wrapping_sub(f)),
+        u32::try_from(body.len()),
+        u32::try_from(text.len()),
+    ) {
+        (Ok(start), Ok(len), Ok(text_len)) if inside && len > 0 => Body::File {
+            start,
+            len,
+            text_len,
+        },
+        _ => Body::Inline(body.into()),
+    }
+}
+
+fn article(text: &str, title: String, body: &str) -> ArticleDraft {
+    ArticleDraft {
+        title,
+        digest: crc32fast::hash(body.as_bytes()),
+        body: body_of(text, body),
+    }
+}
+
+/// The text of a parsed body: `text` is [`clean_text`] of its file.
+pub fn body_text<'a>(text: &'a str, body: &'a Body) -> &'a str {
+    match body {
+        Body::Inline(s) => s,
+        Body::File { start, len, .. } => text
+            .get(*start as usize..(*start + *len) as usize)
+            .unwrap_or(""),
+    }
+}
+
+/// Dates as day numbers in the index: compact and quick to read.
+mod day_number {
+    use chrono::{Datelike, NaiveDate};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i32(d.num_days_from_ce())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
+        let n = i32::deserialize(d)?;
+        NaiveDate::from_num_days_from_ce_opt(n)
+            .ok_or_else(|| serde::de::Error::custom("day number out of range"))
     }
 }
 
@@ -351,7 +431,7 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item) {
             .push((Some(it.line), "source without a link, left out".into())),
         (Section::Related, Some((text, target, _))) => doc.related.push(LinkDraft {
             text: text::one_line(&text),
-            target: target.trim().to_string(),
+            target: text::normalize_target(&target),
             context: context_tags(&it.after_link),
         }),
         (Section::Related, None) => doc.warnings.push((
@@ -368,22 +448,23 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item) {
 }
 
 /// Tags from the text after a related link: `Context: a, b, c`.
-fn context_tags(after: &str) -> Vec<String> {
+pub(super) fn context_tags(after: &str) -> Vec<String> {
     // ASCII lowercasing keeps byte positions, so `pos` indexes `after` too.
     let Some(pos) = after.to_ascii_lowercase().find("context:") else {
         return Vec::new();
     };
     let mut tags: Vec<String> = Vec::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     for t in after[pos + "context:".len()..].split(',') {
         let t = text::one_line(t.trim_matches(|c: char| c.is_whitespace() || c == '_' || c == '*'));
-        if !t.is_empty() && !tags.contains(&t) {
+        if !t.is_empty() && seen.insert(t.clone()) {
             tags.push(t);
         }
     }
     tags
 }
 
-fn is_image(name: &str, url: &str) -> bool {
+pub(super) fn is_image(name: &str, url: &str) -> bool {
     let path = url
         .split(['?', '#'])
         .next()
@@ -455,6 +536,10 @@ mod tests {
 
     const EVENT: &str = "### [2013-06-6](/news/2013/06/6/index.md)\n\n# North **Korea** [restores](http://x) `link`. \n\nBody *one*.\n\nBody two.\n\n### Source:\n\n1. [Al Jazeera](http://a.com/x.html)\n1. [Cover Image](http://a.com/y.jpg)\n\n### Related:\n\n1. [Other event. ](/news/2011/01/12/other-event.md) _Context: North Korea, Red Cross_\n2. [Third](/news/2017/6/8/third.md) _Context: A,  B , A_\n3. [No context](/news/2017/06/8/no-context.md)\n";
 
+    fn body(file: &str, b: &Body) -> String {
+        body_text(&clean_text(file), b).to_string()
+    }
+
     fn event(text: &str) -> EventDraft {
         match parse(text, false).0 {
             Parsed::Event(e) => e,
@@ -468,7 +553,7 @@ mod tests {
         assert_eq!(e.date, NaiveDate::from_ymd_opt(2013, 6, 6).unwrap());
         assert_eq!(e.headline, "North Korea restores link.");
         assert_eq!(e.line, 3);
-        assert_eq!(e.body, "Body *one*.\n\nBody two.");
+        assert_eq!(body(EVENT, &e.body), "Body *one*.\n\nBody two.");
         assert_eq!(e.sources.len(), 2);
         assert_eq!(e.sources[0].name, "Al Jazeera");
         assert!(!e.sources[0].image);
@@ -476,6 +561,7 @@ mod tests {
         assert_eq!(e.related.len(), 3);
         assert_eq!(e.related[0].text, "Other event.");
         assert_eq!(e.related[0].target, "/news/2011/01/12/other-event.md");
+        assert_eq!(e.related[1].target, "/news/2017/06/8/third.md");
         assert_eq!(e.related[0].context, ["North Korea", "Red Cross"]);
         assert_eq!(e.related[1].context, ["A", "B"]);
         assert!(e.related[2].context.is_empty());
@@ -486,19 +572,20 @@ mod tests {
         let crlf = format!("\u{feff}{}", EVENT.replace('\n', "\r\n"));
         let e = event(&crlf);
         assert_eq!(e.headline, "North Korea restores link.");
-        assert_eq!(e.body, "Body *one*.\n\nBody two.");
+        assert_eq!(body(&crlf, &e.body), "Body *one*.\n\nBody two.");
         assert_eq!(e.related.len(), 3);
         let setext = "### [2020-1-2](/x)\n\nA setext headline\n=================\n\nBody.\n";
         let e = event(setext);
         assert_eq!(e.headline, "A setext headline");
-        assert_eq!(e.body, "Body.");
+        assert_eq!(body(setext, &e.body), "Body.");
     }
 
     #[test]
     fn sections_are_optional_and_padded_dates_accepted() {
         let e = event("### [2013-06-06](/news/2013/06/6/index.md)\n\n# Only a headline\n");
         assert_eq!(e.headline, "Only a headline");
-        assert!(e.body.is_empty() && e.sources.is_empty() && e.related.is_empty());
+        assert_eq!(e.body, Body::default());
+        assert!(e.sources.is_empty() && e.related.is_empty());
     }
 
     #[test]
@@ -524,8 +611,13 @@ mod tests {
         );
         assert_eq!(e.sources[0].name, "Gazette");
         // Tabs survive, so markdown's indentation still means what it says.
-        let e = event("### [2013-06-6](/x)\n\n# H\u{7}\n\n- a\n\t- b\n");
-        assert_eq!((e.headline.as_str(), e.body.as_str()), ("H", "- a\n\t- b"));
+        let text = "### [2013-06-6](/x)\n\n# H\u{7}\n\n- a\n\t- b\n";
+        let e = event(text);
+        assert_eq!(
+            (e.headline.as_str(), body(text, &e.body)),
+            ("H", "- a\n\t- b".to_string())
+        );
+        assert!(matches!(e.body, Body::File { .. }));
     }
 
     #[test]
@@ -537,17 +629,14 @@ mod tests {
 
     #[test]
     fn plain_article() {
-        let (parsed, _) = parse(
-            "\nThe gesture looks tense. Pyongyang and Seoul agree.\n\nMore.",
-            false,
-        );
-        assert_eq!(
-            parsed,
-            Parsed::Article(ArticleDraft {
-                title: "The gesture looks tense.".into(),
-                body: "The gesture looks tense. Pyongyang and Seoul agree.\n\nMore.".into()
-            })
-        );
+        let text = "\nThe gesture looks tense. Pyongyang and Seoul agree.\n\nMore.";
+        let Parsed::Article(a) = parse(text, false).0 else {
+            panic!("not an article")
+        };
+        assert_eq!(a.title, "The gesture looks tense.");
+        let expected = "The gesture looks tense. Pyongyang and Seoul agree.\n\nMore.";
+        assert_eq!(body(text, &a.body), expected);
+        assert_eq!(a.digest, crc32fast::hash(expected.as_bytes()));
         assert_eq!(
             article_title("Mr. Kim met U.S. envoys. Then").unwrap(),
             "Mr. Kim met U.S. envoys."
@@ -658,10 +747,11 @@ mod tests {
         );
         assert!(matches!(p, Parsed::Article(_)), "{p:?}");
         // The headline above the date heading still works.
-        let e = event("# Headline first\n\n### [2013-06-6](/x)\n\nBody.\n");
+        let text = "# Headline first\n\n### [2013-06-6](/x)\n\nBody.\n";
+        let e = event(text);
         assert_eq!(
-            (e.headline.as_str(), e.body.as_str()),
-            ("Headline first", "Body.")
+            (e.headline.as_str(), body(text, &e.body)),
+            ("Headline first", "Body.".to_string())
         );
     }
 

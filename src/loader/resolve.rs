@@ -1,18 +1,19 @@
 //! From parsed files to a [`Timeline`]: gives every entry its id, reports
 //! duplicate ids, resolves related links in FORMAT.md's order (exact path,
 //! canonical path, date and headline), makes ghosts of the rest, and
-//! computes backlinks and tags.
-
-use std::collections::HashMap;
+//! computes backlinks and tags. Every key is normalised once, in parallel,
+//! and looked up in Fx hash maps; tags are interned and unioned as sets.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::parse::{LinkDraft, Parsed, Warning};
-use crate::model::{Event, EventIdx, Kind, Problem, Related, Timeline};
+use crate::model::{Event, EventIdx, Kind, Problem, Related, Tag, Timeline};
 use crate::text;
 
 /// One candidate file after parsing.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Loaded {
     /// The file as the user named it (for messages and `file`).
     pub display: String,
@@ -29,23 +30,94 @@ pub struct Loaded {
     pub warnings: Vec<Warning>,
 }
 
+/// What is worked out for each file before the sequential pass.
+struct Keys {
+    /// The event's canonical path.
+    canonical: Option<String>,
+    /// The event's or article's headline, normalised.
+    headline: String,
+    /// The file's own paths in the spelling targets are compared in.
+    paths: Vec<String>,
+}
+
+impl Keys {
+    fn of(f: &Loaded) -> Keys {
+        let paths: Vec<String> = std::iter::once(&f.rel)
+            .chain(&f.extra_keys)
+            .map(|k| text::normalize_target(k))
+            .collect();
+        let (canonical, headline) = match &f.parsed {
+            Parsed::Event(e) => (
+                Some(text::canonical_path(e.date, &e.slug_text)),
+                text::normalize_headline(&e.headline),
+            ),
+            Parsed::Article(a) => (None, text::normalize_headline(&a.title)),
+            _ => (None, String::new()),
+        };
+        Keys {
+            canonical,
+            headline,
+            paths,
+        }
+    }
+
+    fn at_canonical_path(&self) -> bool {
+        self.canonical
+            .as_ref()
+            .is_some_and(|c| self.paths.iter().any(|p| p == c))
+    }
+}
+
+/// Tags by name, each stored once.
+#[derive(Default)]
+struct Tags {
+    ids: FxHashMap<String, u32>,
+    all: Vec<Tag>,
+}
+
+impl Tags {
+    fn intern(&mut self, name: String) -> u32 {
+        if let Some(&id) = self.ids.get(&name) {
+            return id;
+        }
+        let id = self.all.len() as u32;
+        self.all.push(Tag::from(name.as_str()));
+        self.ids.insert(name, id);
+        id
+    }
+}
+
 /// Builds the timeline. `files` must be in a stable order (sorted by path)
 /// so that the result does not depend on how the filesystem lists them.
-pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -> Timeline {
+pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Timeline {
+    let t0 = std::time::Instant::now();
+    let trace = std::env::var_os("KTIMELINE_TRACE").is_some();
+    let lap = |what: &str| {
+        if trace {
+            eprintln!("  build {what}: {:?}", t0.elapsed());
+        }
+    };
     let candidates = files.len() + problems.len();
+    let keys: Vec<Keys> = files.par_iter().map(Keys::of).collect();
     // When two files hold the same event, the one stored at its canonical
-    // path is the original and the other the duplicate.
-    files.sort_by_cached_key(|f| !at_canonical_path(f));
+    // path is the original and the other the duplicate (a stable sort).
+    let mut files: Vec<(Loaded, Keys)> = files.into_iter().zip(keys).collect();
+    files.sort_by_key(|(_, k)| !k.at_canonical_path());
+
+    lap("keys");
     let mut events: Vec<Event> = Vec::new();
     let mut drafts: Vec<Vec<LinkDraft>> = Vec::new();
-    let mut by_id: HashMap<String, EventIdx> = HashMap::new();
-    let mut by_path: HashMap<String, EventIdx> = HashMap::new();
+    let mut headlines: Vec<String> = Vec::new();
+    let mut by_id: FxHashMap<String, EventIdx> = FxHashMap::default();
+    let mut by_path: FxHashMap<String, EventIdx> = FxHashMap::default();
     let mut index_pages = 0;
     // Events by canonical id and normalised headline: the same pair twice
     // is a duplicate, whatever ids the first copy ended up with.
-    let mut seen_events: HashMap<(String, String), EventIdx> = HashMap::new();
+    let mut seen_events: FxHashMap<(String, String), EventIdx> = FxHashMap::default();
+    // Articles by id, with the checksum of their text.
+    let mut digests: FxHashMap<EventIdx, u32> = FxHashMap::default();
 
-    for f in files {
+    for (f, keys) in files {
         let problem = |line, reason| Problem {
             file: f.display.clone(),
             line,
@@ -62,13 +134,14 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
                 continue;
             }
             Parsed::Event(e) => {
-                let canonical = text::canonical_path(e.date, &e.slug_text);
-                let key = (canonical.clone(), text::normalize_headline(&e.headline));
+                let canonical = keys.canonical.clone().unwrap_or_default();
+                let key = (canonical, keys.headline.clone());
                 if let Some(&first) = seen_events.get(&key) {
                     problems.push(problem(
                         Some(e.line),
                         format!(
-                            "duplicate id {canonical}: {} has the same date and headline",
+                            "duplicate id {}: {} has the same date and headline",
+                            key.0,
                             events[first].file.as_deref().unwrap_or("another file")
                         ),
                     ));
@@ -76,7 +149,7 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
                 }
                 // Another event whose slug is the same (a headline with no
                 // a-z0-9 in it, or one alike for 140 characters): both stay.
-                let id = unique_id(&by_id, canonical, &f.rel);
+                let id = unique_id(&by_id, key.0.clone(), &f.rel);
                 seen_events.insert(key, events.len());
                 let event = Event {
                     body: e.body,
@@ -90,7 +163,9 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
                 let rel = text::sanitize(&f.rel, false);
                 let same = |i: EventIdx| {
                     let other: &Event = &events[i];
-                    other.kind == Kind::Article && other.headline == a.title && other.body == a.body
+                    other.kind == Kind::Article
+                        && other.headline == a.title
+                        && digests.get(&i) == Some(&a.digest)
                 };
                 if let Some(&first) = by_id.get(&rel).filter(|&&i| same(i)) {
                     problems.push(problem(
@@ -105,6 +180,7 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
                 // `unique_id` sanitises the fallback.
                 let display = format!("/{}", f.display.trim_start_matches('/'));
                 let id = unique_id(&by_id, rel, &display);
+                digests.insert(events.len(), a.digest);
                 let event = Event {
                     body: a.body,
                     file: Some(f.display.clone()),
@@ -115,86 +191,94 @@ pub fn build(name: String, mut files: Vec<Loaded>, mut problems: Vec<Problem>) -
         };
         let idx = events.len();
         by_id.insert(event.id.clone(), idx);
-        for key in std::iter::once(&f.rel).chain(&f.extra_keys) {
-            by_path.entry(text::normalize_target(key)).or_insert(idx);
+        for key in keys.paths {
+            by_path.entry(key).or_insert(idx);
         }
         events.push(event);
         drafts.push(links);
+        headlines.push(keys.headline);
     }
 
-    let mut by_headline: HashMap<(NaiveDate, String), EventIdx> = HashMap::new();
-    for (i, e) in events.iter().enumerate() {
-        if let Some(date) = e.date {
-            by_headline
-                .entry((date, text::normalize_headline(&e.headline)))
-                .or_insert(i);
+    lap("events");
+    let mut by_headline: FxHashMap<(NaiveDate, String), EventIdx> = FxHashMap::default();
+    for (i, headline) in headlines.into_iter().enumerate() {
+        if let Some(date) = events[i].date {
+            by_headline.entry((date, headline)).or_insert(i);
         }
     }
 
-    let loaded = events.len();
-    let mut ghosts: HashMap<String, EventIdx> = HashMap::new();
-    for (from, links) in drafts.into_iter().enumerate() {
-        for link in links {
-            let target = text::normalize_target(&link.target);
-            let target_date = text::date_from_path(&target);
-            let found = by_path
-                .get(&target)
-                .or_else(|| by_id.get(&target))
-                .or_else(|| {
-                    let date = target_date?;
-                    by_headline.get(&(date, text::normalize_headline(&link.text)))
+    // Each link's entry, looked up in parallel; `None` becomes a ghost.
+    let found: Vec<Vec<Option<EventIdx>>> = drafts
+        .par_iter()
+        .map(|links| {
+            links
+                .iter()
+                .map(|link| {
+                    let target = &link.target;
+                    by_path
+                        .get(target)
+                        .or_else(|| by_id.get(target))
+                        .or_else(|| {
+                            let date = text::date_from_path(target)?;
+                            by_headline.get(&(date, text::normalize_headline(&link.text)))
+                        })
+                        .copied()
                 })
-                .copied();
+                .collect()
+        })
+        .collect();
+    lap("found");
+    // The lookup tables are done with: free them before the timeline grows.
+    drop((by_id, by_path, by_headline, seen_events, digests));
+    lap("dropped");
+
+    let loaded = events.len();
+    let mut ghosts: FxHashMap<String, EventIdx> = FxHashMap::default();
+    let mut tags = Tags::default();
+    let mut tagged: FxHashSet<(EventIdx, u32)> = FxHashSet::default();
+    for (from, (links, found)) in drafts.into_iter().zip(found).enumerate() {
+        events[from].related.reserve_exact(links.len());
+        for (link, found) in links.into_iter().zip(found) {
             let to = found.unwrap_or_else(|| {
-                let key = ghost_id(&link, &target);
+                let key = ghost_id(&link);
                 *ghosts.entry(key.clone()).or_insert_with(|| {
-                    events.push(ghost(key, &link, target_date));
+                    events.push(ghost(key, &link));
                     events.len() - 1
                 })
             });
             events[to].backlinks.push(from);
-            if to >= loaded {
-                add_tags(&mut events[to].tags, &link.context);
+            let ids: Vec<u32> = link.context.into_iter().map(|t| tags.intern(t)).collect();
+            for &id in &ids {
+                if to >= loaded && tagged.insert((to, id)) {
+                    events[to].tags.push(tags.all[id as usize].clone());
+                }
+                if tagged.insert((from, id)) {
+                    events[from].tags.push(tags.all[id as usize].clone());
+                }
             }
-            add_tags(&mut events[from].tags, &link.context);
+            let text = (link.text != events[to].headline).then(|| link.text.into_boxed_str());
             events[from].related.push(Related {
-                text: link.text,
-                target: link.target,
-                context: link.context,
+                text,
+                context: ids
+                    .iter()
+                    .map(|&id| tags.all[id as usize].clone())
+                    .collect(),
                 to,
                 resolved: to < loaded,
             });
         }
     }
-    // The lookup tables are done with: free them before the timeline sorts.
-    drop((by_id, by_path, by_headline, ghosts, seen_events));
-    Timeline::new(name, events, problems, index_pages, candidates)
-}
-
-fn at_canonical_path(f: &Loaded) -> bool {
-    match &f.parsed {
-        Parsed::Event(e) => {
-            let id = text::canonical_path(e.date, &e.slug_text);
-            std::iter::once(&f.rel)
-                .chain(&f.extra_keys)
-                .any(|k| text::normalize_target(k) == id)
-        }
-        _ => false,
-    }
-}
-
-fn add_tags(tags: &mut Vec<String>, context: &[String]) {
-    for t in context {
-        if !tags.contains(t) {
-            tags.push(t.clone());
-        }
-    }
+    drop((ghosts, tags, tagged));
+    lap("links");
+    let t = Timeline::new(name, events, problems, index_pages, candidates);
+    lap("timeline");
+    t
 }
 
 /// A ghost is known by its link's (normalised) target; a link without
 /// one by its text.
-fn ghost_id(link: &LinkDraft, target: &str) -> String {
-    let target = text::one_line(target);
+fn ghost_id(link: &LinkDraft) -> String {
+    let target = text::one_line(&link.target);
     if target != "/" {
         return target;
     }
@@ -212,7 +296,7 @@ fn ghost_id(link: &LinkDraft, target: &str) -> String {
 
 /// `preferred` when no entry has it yet, else `fallback`, else the first
 /// free `preferred#N`.
-fn unique_id(taken: &HashMap<String, EventIdx>, preferred: String, fallback: &str) -> String {
+fn unique_id(taken: &FxHashMap<String, EventIdx>, preferred: String, fallback: &str) -> String {
     if !taken.contains_key(&preferred) {
         return preferred;
     }
@@ -226,7 +310,7 @@ fn unique_id(taken: &HashMap<String, EventIdx>, preferred: String, fallback: &st
         .expect("some number is free")
 }
 
-fn ghost(id: String, link: &LinkDraft, date: Option<NaiveDate>) -> Event {
+fn ghost(id: String, link: &LinkDraft) -> Event {
     let headline = if link.text.is_empty() {
         let stem = id.rsplit('/').next().unwrap_or(&id);
         let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
@@ -234,5 +318,6 @@ fn ghost(id: String, link: &LinkDraft, date: Option<NaiveDate>) -> Event {
     } else {
         link.text.clone()
     };
+    let date = text::date_from_path(&link.target);
     Event::new(id, Kind::Ghost, date, headline)
 }

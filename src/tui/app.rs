@@ -570,6 +570,47 @@ impl App {
         self.select_day(to);
     }
 
+    /// Puts a new timeline of the same archive in place (it changed on
+    /// disk), keeping the user where they were: the same entry (by id),
+    /// link and scroll, the filter if its tag is still there, and the
+    /// history. Popups close, since what they list may be gone.
+    pub fn replace_timeline(&mut self, timeline: Arc<Timeline>) {
+        let place = self.place();
+        let day = self.day;
+        let old = std::mem::replace(&mut self.timeline, timeline);
+        let new = self.timeline.clone();
+        let remap = |i: EventIdx| old.events.get(i).and_then(|e| new.get(&e.id));
+        self.history.remap(|p| {
+            Some(Place {
+                idx: remap(p.idx)?,
+                ..*p
+            })
+        });
+        self.popup = None;
+        self.search = SearchState {
+            query: std::mem::take(&mut self.search.query),
+            ..SearchState::default()
+        };
+        self.tags = self.timeline.tag_counts();
+        let filter = self
+            .filter
+            .take()
+            .filter(|f| self.tags.iter().any(|t| t.tag == *f));
+        self.filter = filter;
+        self.view = View::new(&self.timeline, self.filter.as_deref());
+        self.day = 0;
+        self.event = 0;
+        match place.and_then(|p| Some((remap(p.idx)?, p))) {
+            Some((idx, p)) => {
+                self.show(idx);
+                self.link = p.link.min(self.links().len().saturating_sub(1));
+                self.detail_scroll = p.scroll;
+                self.recenter = true;
+            }
+            None => self.select_day(day.min(self.view.days.len().saturating_sub(1))),
+        }
+    }
+
     pub fn set_filter(&mut self, tag: Option<String>) {
         let keep = self.current();
         self.filter = tag;

@@ -18,7 +18,7 @@ use super::app::App;
 use super::keymap;
 use super::popups::SEARCH_LIMIT;
 use super::ui;
-use crate::loader::LoadError;
+use crate::loader::{IndexUse, LoadError};
 use crate::model::Timeline;
 use crate::search::{self, Hit};
 
@@ -32,6 +32,9 @@ pub enum Msg {
     /// Loading progress: files done, files in all.
     Progress(usize, usize),
     Loaded(Box<Result<Timeline, LoadError>>),
+    /// The archive was checked against its index after the indexed
+    /// timeline was shown: the fresh timeline when anything changed.
+    Checked(Box<Result<(Timeline, IndexUse), LoadError>>),
     /// The terminal can no longer be read (it went away): time to stop.
     InputClosed,
 }
@@ -40,23 +43,33 @@ pub enum Msg {
 /// is run; results carry the query's generation so the app can drop stale
 /// ones.
 pub struct SearchWorker {
-    tx: Sender<(u64, String)>,
+    tx: Sender<Job>,
+}
+
+enum Job {
+    Query(u64, String),
+    /// Search this timeline from now on.
+    Timeline(Arc<Timeline>),
 }
 
 impl SearchWorker {
     pub fn spawn(timeline: Arc<Timeline>, out: Sender<Msg>) -> SearchWorker {
-        let (tx, rx) = channel::<(u64, String)>();
+        let (tx, rx) = channel::<Job>();
         thread::spawn(move || {
-            while let Ok(mut job) = rx.recv() {
-                while let Ok(newer) = rx.try_recv() {
-                    job = newer;
+            let mut timeline = timeline;
+            while let Ok(job) = rx.recv() {
+                let mut query = None;
+                for job in std::iter::once(job).chain(rx.try_iter()) {
+                    match job {
+                        Job::Query(generation, q) => query = Some((generation, q)),
+                        Job::Timeline(t) => timeline = t,
+                    }
                 }
-                let hits = search::search(&timeline, &job.1, SEARCH_LIMIT);
-                let msg = Msg::SearchDone {
-                    generation: job.0,
-                    hits,
+                let Some((generation, query)) = query else {
+                    continue;
                 };
-                if out.send(msg).is_err() {
+                let hits = search::search(&timeline, &query, SEARCH_LIMIT);
+                if out.send(Msg::SearchDone { generation, hits }).is_err() {
                     break;
                 }
             }
@@ -65,7 +78,12 @@ impl SearchWorker {
     }
 
     pub fn submit(&self, generation: u64, query: String) {
-        let _ = self.tx.send((generation, query));
+        let _ = self.tx.send(Job::Query(generation, query));
+    }
+
+    /// Searches `timeline` from the next query on.
+    pub fn set_timeline(&self, timeline: Arc<Timeline>) {
+        let _ = self.tx.send(Job::Timeline(timeline));
     }
 }
 
@@ -133,6 +151,29 @@ pub fn handle(
         },
         Msg::SearchDone { generation, hits } => Action::SearchDone { generation, hits },
         Msg::Progress(..) | Msg::Loaded(_) => return false,
+        Msg::Checked(result) => {
+            match *result {
+                Ok((timeline, index)) => {
+                    app.replace_timeline(Arc::new(timeline));
+                    worker.set_timeline(app.timeline.clone());
+                    let s = if index.reread == 1 { "" } else { "s" };
+                    app.message = Some(super::app::Message {
+                        text: format!(
+                            "the archive changed: {} file{s} re-read, {} gone",
+                            index.reread, index.removed
+                        ),
+                        error: false,
+                    });
+                }
+                Err(e) => {
+                    app.message = Some(super::app::Message {
+                        text: format!("could not check the archive: {e}"),
+                        error: true,
+                    });
+                }
+            }
+            return true;
+        }
         Msg::InputClosed => {
             app.quit = true;
             return false;

@@ -65,6 +65,15 @@ impl<T: PartialEq> History<T> {
         Some(next)
     }
 
+    /// Rewrites every place (when the entries were renumbered), dropping
+    /// the ones `f` has no answer for.
+    pub fn remap(&mut self, mut f: impl FnMut(&T) -> Option<T>) {
+        for stack in [&mut self.back, &mut self.forward] {
+            *stack = stack.iter().filter_map(&mut f).collect();
+            stack.dedup();
+        }
+    }
+
     pub fn can_go_back(&self) -> bool {
         !self.back.is_empty()
     }
@@ -133,6 +142,21 @@ mod tests {
         h.visit(2, &3);
         // Walked back to 2 by hand: one step back leads to 1, not to 2.
         assert_eq!(h.back(2), Some(1));
+    }
+
+    #[test]
+    fn remap_renumbers_and_drops() {
+        let mut h = History::default();
+        h.visit(1, &2);
+        h.visit(2, &3);
+        h.visit(3, &4);
+        assert_eq!(h.back(4), Some(3));
+        // 2 is gone; the rest move up by ten.
+        h.remap(|&p| (p != 2).then_some(p + 10));
+        assert_eq!(h.back(13), Some(11));
+        assert_eq!(h.back(11), None);
+        assert_eq!(h.forward(11), Some(13));
+        assert_eq!(h.forward(13), Some(14));
     }
 
     #[test]

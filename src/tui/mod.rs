@@ -37,8 +37,9 @@ use theme::Theme;
 use crate::loader;
 use crate::model::Timeline;
 
-/// Opens the browser on `paths` (none: the built-in sample archive).
-pub fn run(paths: Vec<PathBuf>) -> io::Result<ExitCode> {
+/// Opens the browser on `paths` (none: the built-in sample archive); with
+/// `cache`, through the persistent index.
+pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
     for p in &paths {
         if let Err(e) = std::fs::metadata(p) {
             let why = match e.kind() {
@@ -81,33 +82,55 @@ pub fn run(paths: Vec<PathBuf>) -> io::Result<ExitCode> {
     let loader_tx = tx.clone();
     let what_for_loader = what.clone();
     std::thread::spawn(move || {
-        let load = || {
-            if paths.is_empty() {
-                return Ok(loader::load_sample());
-            }
-            let last_pct = AtomicUsize::new(usize::MAX);
-            let progress_tx = std::sync::Mutex::new(loader_tx.clone());
-            let progress = |done: usize, total: usize| {
-                // While the walk is still finding files (total 0), each
-                // call is a new count worth showing.
-                let pct = (done * 100).checked_div(total).unwrap_or(done);
-                if last_pct.swap(pct, Ordering::Relaxed) != pct
-                    && let Ok(tx) = progress_tx.lock()
-                {
-                    let _ = tx.send(Msg::Progress(done, total));
-                }
-            };
-            loader::load_paths(&paths, &progress)
-        };
         // A panic in the loader must end the browser, not leave it waiting.
-        let result =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(load)).unwrap_or_else(|_| {
-                Err(loader::LoadError {
-                    path: PathBuf::from(&what_for_loader),
-                    message: "the loader failed unexpectedly".into(),
-                })
-            });
-        let _ = loader_tx.send(Msg::Loaded(Box::new(result)));
+        let failed = || loader::LoadError {
+            path: PathBuf::from(&what_for_loader),
+            message: "the loader failed unexpectedly".into(),
+        };
+        let guarded = |f: &dyn Fn() -> Result<loader::Opened, loader::LoadError>| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+                .unwrap_or_else(|_| Err(failed()))
+        };
+        if paths.is_empty() {
+            let _ = loader_tx.send(Msg::Loaded(Box::new(Ok(loader::load_sample()))));
+            return;
+        }
+        // The indexed timeline first, at once; then the check of the files.
+        let shown = cache
+            && std::panic::catch_unwind(|| loader::open_indexed(&paths))
+                .ok()
+                .flatten()
+                .is_some_and(|t| loader_tx.send(Msg::Loaded(Box::new(Ok(t)))).is_ok());
+        let last_pct = AtomicUsize::new(usize::MAX);
+        let progress_tx = std::sync::Mutex::new(loader_tx.clone());
+        let progress = |done: usize, total: usize| {
+            // While the walk is still finding files (total 0), each
+            // call is a new count worth showing.
+            let pct = (done * 100).checked_div(total).unwrap_or(done);
+            if !shown
+                && last_pct.swap(pct, Ordering::Relaxed) != pct
+                && let Ok(tx) = progress_tx.lock()
+            {
+                let _ = tx.send(Msg::Progress(done, total));
+            }
+        };
+        // `opened` lives until the message is sent: dropping it waits for
+        // the index to be written.
+        let mut result = guarded(&|| loader::open(&paths, cache, &progress));
+        let msg = match &mut result {
+            Ok(opened) if shown && !opened.index.changed() => return,
+            Ok(opened) => {
+                let t = std::mem::take(&mut opened.timeline);
+                if shown {
+                    Msg::Checked(Box::new(Ok((t, opened.index))))
+                } else {
+                    Msg::Loaded(Box::new(Ok(t)))
+                }
+            }
+            Err(e) if shown => Msg::Checked(Box::new(Err(e.clone()))),
+            Err(e) => Msg::Loaded(Box::new(Err(e.clone()))),
+        };
+        let _ = loader_tx.send(msg);
     });
 
     let Some(timeline) = wait_for_load(&mut terminal, &rx, &what, &theme)? else {

@@ -32,7 +32,7 @@ pub fn visible(timeline: &Timeline, idx: EventIdx, filter: Option<&str>) -> bool
         None => true,
         Some(tag) => {
             let e = &timeline.events[idx];
-            e.kind != Kind::Ghost && e.tags.iter().any(|t| t == tag)
+            e.kind != Kind::Ghost && e.tags.iter().any(|t| **t == *tag)
         }
     }
 }

@@ -57,9 +57,14 @@ pub fn detail_text(
         ]),
     );
     blank(&mut lines);
+    let text_of = || {
+        tl.get(&e.id).map_or(std::borrow::Cow::Borrowed(""), |i| {
+            crate::loader::body(tl, i)
+        })
+    };
     let body = match e.kind {
-        Kind::Event => render_markdown(&e.body, theme),
-        Kind::Article => render_plain(&e.body),
+        Kind::Event => render_markdown(&text_of(), theme),
+        Kind::Article => render_plain(&text_of()),
         Kind::Ghost => vec![
             Para::new(vec![Span::styled(
                 "A ghost: known only from the links that lead here; no file in the archive describes it.",
@@ -142,7 +147,7 @@ pub fn detail_text(
                 let to = &tl.events[rel.to];
                 let ghost = to.kind == Kind::Ghost;
                 let headline = if to.headline.is_empty() {
-                    text::one_line(&rel.text)
+                    text::one_line(tl.link_text(rel))
                 } else {
                     text::one_line(&to.headline)
                 };
@@ -210,7 +215,7 @@ fn tags(lines: &mut Vec<Line<'static>>, e: &Event, app: &App, width: usize) {
             spans.push(Span::styled(", ", theme.dim()));
         }
         let mut style = theme.tag();
-        if app.filter.as_deref() == Some(t.as_str()) {
+        if app.filter.as_deref() == Some(&**t) {
             style = style.add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
         }
         spans.push(Span::styled(text::one_line(t), style));

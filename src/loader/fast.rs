@@ -1,0 +1,239 @@
+//! A fast path for the usual event file: a date heading, a `# ` headline,
+//! plain paragraphs, then `Source:` and `Related:` lists of one link per
+//! item. Most files of an archive look exactly like that, and reading them
+//! line by line is several times quicker than a full markdown parse.
+//!
+//! pulldown-cmark stays the reference: this reader gives up (`None`) at
+//! anything whose markdown meaning it does not know for certain (emphasis,
+//! escapes, entities, code, HTML, indentation, headings in the body, list
+//! items on several lines …) and the full parser reads the file instead.
+//! `tests/fast_path.rs` checks that both agree on every file they are given.
+
+use super::parse::{EventDraft, LinkDraft, Parsed, Warning, context_tags, is_image};
+use crate::model::Source;
+use crate::text::{self, DateText};
+
+/// Characters with a markdown meaning inside a line (emphasis, code,
+/// escapes, links, HTML and autolinks, entities).
+fn has_markup(s: &str) -> bool {
+    s.bytes()
+        .any(|b| matches!(b, b'*' | b'_' | b'`' | b'\\' | b'[' | b']' | b'<' | b'&'))
+}
+
+/// A link destination that means just what it says: no spaces, quotes,
+/// parentheses, angle brackets, escapes or entities.
+fn plain_destination(s: &str) -> bool {
+    !s.is_empty()
+        && !s.bytes().any(|b| {
+            b.is_ascii_whitespace()
+                || matches!(b, b'(' | b')' | b'<' | b'>' | b'\\' | b'"' | b'\'' | b'`')
+        })
+        && !has_entity(s)
+}
+
+/// `&name;` or `&#123;`: markdown would decode it.
+fn has_entity(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &c)| {
+        c == b'&' && {
+            let run = b[i + 1..]
+                .iter()
+                .take_while(|c| c.is_ascii_alphanumeric() || **c == b'#')
+                .count();
+            run > 0 && b.get(i + 1 + run) == Some(&b';')
+        }
+    })
+}
+
+/// `[text](destination)` at the start of `s`: the text, the destination
+/// and what follows.
+fn link(s: &str) -> Option<(&str, &str, &str)> {
+    let s = s.strip_prefix('[')?;
+    let close = s.find("](")?;
+    let (text, rest) = (&s[..close], &s[close + 2..]);
+    if has_markup(text) {
+        return None;
+    }
+    let end = rest.find(')')?;
+    let dest = &rest[..end];
+    plain_destination(dest).then_some((text, dest, &rest[end + 1..]))
+}
+
+/// A list item's content: after `1. `, `1) `, `- `, `* ` or `+ ` at the
+/// start of the line.
+fn item(line: &str) -> Option<&str> {
+    if let Some(rest) = line
+        .strip_prefix("- ")
+        .or_else(|| line.strip_prefix("* "))
+        .or_else(|| line.strip_prefix("+ "))
+    {
+        return Some(rest);
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    if !(1..=9).contains(&digits) {
+        return None;
+    }
+    let rest = &line[digits..];
+    rest.strip_prefix(". ").or_else(|| rest.strip_prefix(") "))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Body,
+    Sources,
+    Related,
+}
+
+/// A section heading (`### Source:`, `## Related`, any level, any case).
+fn section_heading(line: &str) -> Option<Section> {
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    if !(1..=6).contains(&hashes) {
+        return None;
+    }
+    let name = line[hashes..].strip_prefix(' ')?.trim_end_matches([' ']);
+    let name = name.strip_suffix(':').unwrap_or(name);
+    if name.eq_ignore_ascii_case("related") {
+        Some(Section::Related)
+    } else if name.eq_ignore_ascii_case("source") || name.eq_ignore_ascii_case("sources") {
+        Some(Section::Sources)
+    } else {
+        None
+    }
+}
+
+/// The date heading's date: `### [2013-06-6](/news/…/index.md)` or
+/// `### 2013-06-06`.
+fn date_heading(line: &str) -> Option<chrono::NaiveDate> {
+    let hashes = line.bytes().take_while(|&b| b == b'#').count();
+    if !(1..=6).contains(&hashes) {
+        return None;
+    }
+    let content = line[hashes..].strip_prefix(' ')?.trim_end_matches(' ');
+    let label = match link(content) {
+        Some((label, _, rest)) if rest.trim_matches(' ').is_empty() => label,
+        Some(_) => return None,
+        None => content,
+    };
+    if !label.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        return None;
+    }
+    match text::parse_date_text(label) {
+        DateText::Valid(d) => Some(d),
+        _ => None,
+    }
+}
+
+/// Reads `text` (already cleaned: no control characters but newlines) if
+/// it is an event file of the usual shape; `None` when the full parser
+/// must decide.
+pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
+    if text.contains('\t') {
+        return None;
+    }
+    let mut lines = text
+        .split_inclusive('\n')
+        .enumerate()
+        .scan(0usize, |pos, (i, l)| {
+            let start = *pos;
+            *pos += l.len();
+            Some((i + 1, start, l.trim_end_matches('\n')))
+        });
+    let blank = |l: &str| l.trim_matches(' ').is_empty();
+
+    // The date heading, first.
+    let (_, _, first) = lines.find(|(_, _, l)| !blank(l))?;
+    let date = date_heading(first)?;
+    // The headline.
+    let (line_no, start, h1) = lines.find(|(_, _, l)| !blank(l))?;
+    let raw = h1.strip_prefix("# ")?.trim_matches([' ']);
+    if raw.is_empty()
+        || raw.ends_with('#')
+        || raw.len() > super::parse::HEADLINE_MAX
+        || has_markup(raw)
+        || section_heading(h1).is_some()
+    {
+        return None;
+    }
+    let headline = text::one_line(raw);
+    if headline.is_empty() {
+        return None;
+    }
+    let slug_text = text::sanitize(raw, false).trim().to_string();
+    let body_start = start + h1.len();
+
+    let mut section = Section::Body;
+    let mut body_end = None;
+    let mut sources = Vec::new();
+    let mut related = Vec::new();
+    for (_, start, line) in lines {
+        if blank(line) {
+            continue;
+        }
+        if let Some(s) = section_heading(line) {
+            if section == Section::Body {
+                body_end = Some(start);
+            }
+            section = s;
+            continue;
+        }
+        match section {
+            Section::Body => {
+                // Anything that could hold or be a heading, or hide one in
+                // a block of another kind, is left to the full parser.
+                let setext = line
+                    .trim_end_matches(' ')
+                    .bytes()
+                    .all(|b| b == b'=' || b == b'-');
+                let nested = item(line).is_some() && line.contains('#');
+                if setext
+                    || nested
+                    || line.starts_with([' ', '#', '<', '>'])
+                    || line.starts_with("```")
+                    || line.starts_with("~~~")
+                {
+                    return None;
+                }
+            }
+            Section::Sources => {
+                let (name, url, rest) = link(item(line)?)?;
+                if has_markup(rest) {
+                    return None;
+                }
+                let name = text::one_line(name);
+                let url = url.trim().to_string();
+                let image = is_image(&name, &url);
+                sources.push(Source { name, url, image });
+            }
+            Section::Related => {
+                let (link_text, target, rest) = link(item(line)?)?;
+                let after = rest.trim_matches(' ');
+                let inner = after
+                    .strip_prefix('_')
+                    .and_then(|a| a.strip_suffix('_'))
+                    .unwrap_or(after);
+                if has_markup(inner) {
+                    return None;
+                }
+                related.push(LinkDraft {
+                    text: text::one_line(link_text),
+                    target: text::normalize_target(target),
+                    context: context_tags(after),
+                });
+            }
+        }
+    }
+    let body_end = body_end.unwrap_or(text.len()).max(body_start);
+    let body = text[body_start..body_end].trim();
+    Some((
+        Parsed::Event(EventDraft {
+            date,
+            headline,
+            slug_text,
+            line: line_no,
+            body: super::parse::body_of(text, body),
+            sources,
+            related,
+        }),
+        Vec::new(),
+    ))
+}

@@ -1,0 +1,151 @@
+//! Opening and reading one file of an archive safely: the directory listing
+//! may be stale by the time a file is opened (replaced by a link or a FIFO),
+//! so a file is opened without following links and without blocking, then
+//! checked on the handle itself, and read only if it is a regular file of
+//! an acceptable size. One open, one fstat, the reads, one close.
+
+use std::fs::{File, Metadata};
+use std::io::{ErrorKind, Read};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+/// Files larger than this are reported, not read.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// What tells that a file changed since it was indexed: its size, its
+/// modification and change times (nanoseconds) and its inode.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileStat {
+    pub size: u64,
+    pub mtime: i64,
+    pub ctime: i64,
+    pub ino: u64,
+}
+
+impl FileStat {
+    #[cfg(unix)]
+    pub fn of(m: &Metadata) -> FileStat {
+        use std::os::unix::fs::MetadataExt;
+        FileStat {
+            size: m.size(),
+            mtime: m.mtime().saturating_mul(1_000_000_000) + m.mtime_nsec(),
+            ctime: m.ctime().saturating_mul(1_000_000_000) + m.ctime_nsec(),
+            ino: m.ino(),
+        }
+    }
+
+    #[cfg(not(unix))]
+    pub fn of(m: &Metadata) -> FileStat {
+        let ns = |t: std::io::Result<std::time::SystemTime>| {
+            t.ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_nanos() as i64)
+        };
+        FileStat {
+            size: m.len(),
+            mtime: ns(m.modified()),
+            ctime: ns(m.created()),
+            ino: 0,
+        }
+    }
+}
+
+/// Opens `path` without following a final symbolic link and without
+/// blocking (on a FIFO or a device).
+fn open(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
+    }
+    options.open(path)
+}
+
+/// Reads a regular file of at most [`MAX_FILE_BYTES`]; the error is the
+/// problem to report.
+pub fn read_file(path: &Path) -> Result<(Vec<u8>, FileStat), String> {
+    let file = open(path).map_err(|e| match e.raw_os_error() {
+        #[cfg(unix)]
+        Some(libc::ELOOP) => "symbolic link, not followed".to_string(),
+        _ => format!("unreadable: {}", io_message(&e)),
+    })?;
+    let meta = file
+        .metadata()
+        .map_err(|e| format!("unreadable: {}", io_message(&e)))?;
+    if !meta.is_file() {
+        return Err("not a regular file".into());
+    }
+    let stat = FileStat::of(&meta);
+    if stat.size > MAX_FILE_BYTES {
+        return Err(too_large(stat.size));
+    }
+    // The file may grow while it is read: never take more than the limit.
+    let mut bytes = vec![0; stat.size as usize + 1];
+    let mut filled = 0;
+    let mut file = file.take(MAX_FILE_BYTES + 1);
+    loop {
+        if filled == bytes.len() {
+            let more = (bytes.len() * 2).min(MAX_FILE_BYTES as usize + 1);
+            if more == bytes.len() {
+                break;
+            }
+            bytes.resize(more, 0);
+        }
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return Err(format!("unreadable: {}", io_message(&e))),
+        }
+    }
+    bytes.truncate(filled);
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok((bytes, stat))
+}
+
+pub fn too_large(len: u64) -> String {
+    format!(
+        "too large: {:.1} MiB (the limit is {} MiB)",
+        len as f64 / (1024.0 * 1024.0),
+        MAX_FILE_BYTES / (1024 * 1024)
+    )
+}
+
+pub fn io_message(e: &std::io::Error) -> String {
+    match e.kind() {
+        ErrorKind::NotFound => "no such file or directory".into(),
+        ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_fifos_and_folders_are_not_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.md");
+        std::fs::write(&real, "hello").unwrap();
+        let (bytes, stat) = read_file(&real).unwrap();
+        assert_eq!((bytes.as_slice(), stat.size), (&b"hello"[..], 5));
+
+        let link = dir.path().join("link.md");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert_eq!(read_file(&link).unwrap_err(), "symbolic link, not followed");
+
+        let fifo = dir.path().join("fifo.md");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        // Would block forever if it were opened for reading the usual way.
+        assert_eq!(read_file(&fifo).unwrap_err(), "not a regular file");
+
+        assert_eq!(read_file(dir.path()).unwrap_err(), "not a regular file");
+    }
+}
