@@ -75,6 +75,12 @@ pub fn parse(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
     parse_cleaned(&cleaned, is_index_name)
 }
 
+/// What the fast path alone makes of a file: `None` when it leaves the
+/// file to pulldown-cmark. For tests that check the two agree.
+pub fn parse_fast(text: &str) -> Option<(Parsed, Vec<Warning>)> {
+    super::fast::parse(&clean_text(text))
+}
+
 /// [`parse`] without the fast path: pulldown-cmark reads every file. The
 /// reference the fast path is tested against.
 pub fn parse_full(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
