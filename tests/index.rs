@@ -1,0 +1,310 @@
+//! The persistent index as a user relies on it: the answer never depends on
+//! it. `export` through the index is byte for byte `export --no-cache` on an
+//! unchanged archive and after every kind of change; a damaged index or a
+//! cache that cannot be written still gives the right answer and exit 0;
+//! two processes writing at once leave a whole index; the archive itself is
+//! never written to.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, SystemTime};
+
+use serde_json::Value;
+
+struct Env {
+    archive: tempfile::TempDir,
+    cache: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        let archive = tempfile::tempdir().unwrap();
+        ktimeline::generate::write_archive(archive.path(), 300, 11).unwrap();
+        write(
+            archive.path(),
+            "inbox/note.txt",
+            "A plain note about the harbour. More words.",
+        );
+        Env {
+            archive,
+            cache: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn root(&self) -> String {
+        self.archive.path().display().to_string()
+    }
+
+    fn run_with(&self, cache: &Path, args: &[&str]) -> (i32, Vec<u8>) {
+        let out = Command::new(env!("CARGO_BIN_EXE_ktimeline"))
+            .args(args)
+            .arg(self.root())
+            .env("XDG_CACHE_HOME", cache)
+            .env("XDG_STATE_HOME", self.cache.path().join("state"))
+            .env("XDG_CONFIG_HOME", self.cache.path().join("config"))
+            .output()
+            .unwrap();
+        (out.status.code().unwrap(), out.stdout)
+    }
+
+    fn run(&self, args: &[&str]) -> (i32, Vec<u8>) {
+        self.run_with(self.cache.path(), args)
+    }
+
+    /// `stats --json`'s `index` object.
+    fn index_use(&self) -> (bool, u64) {
+        let (code, out) = self.run(&["stats", "--json"]);
+        assert_eq!(code, 0);
+        let v: Value = serde_json::from_slice(&out).unwrap();
+        (
+            v["index"]["used"].as_bool().unwrap(),
+            v["index"]["reread"].as_u64().unwrap(),
+        )
+    }
+
+    /// Export through the index equals export without it.
+    fn assert_exact(&self, what: &str) {
+        let (c1, cached) = self.run(&["export"]);
+        let (c2, fresh) = self.run(&["export", "--no-cache"]);
+        assert_eq!((c1, c2), (0, 0), "{what}");
+        assert!(
+            cached == fresh,
+            "{what}: export through the index differs from --no-cache"
+        );
+        let v: Value = serde_json::from_slice(&cached).unwrap();
+        assert!(v["events"].as_array().unwrap().len() > 300, "{what}");
+    }
+
+    fn event_files(&self) -> Vec<PathBuf> {
+        let mut files = Vec::new();
+        collect(self.archive.path(), &mut files);
+        files.retain(|p| {
+            p.extension().is_some_and(|e| e == "md")
+                && !p.file_name().is_some_and(|n| n == "index.md")
+        });
+        files.sort();
+        files
+    }
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            collect(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+/// Every file of the archive with its size, mtime and bytes.
+fn snapshot(root: &Path) -> Vec<(PathBuf, u64, SystemTime, Vec<u8>)> {
+    let mut files = Vec::new();
+    collect(root, &mut files);
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let m = fs::metadata(&p).unwrap();
+            let bytes = fs::read(&p).unwrap();
+            (p, m.len(), m.modified().unwrap(), bytes)
+        })
+        .collect()
+}
+
+fn index_files(cache: &Path) -> Vec<PathBuf> {
+    let dir = cache.join("ktimeline");
+    let mut files: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+#[test]
+fn the_index_is_used_and_exact_under_every_change() {
+    let env = Env::new();
+    let root = env.archive.path();
+    let before = snapshot(root);
+    let (used, all) = env.index_use();
+    assert!(!used && all > 300, "first open: {used} {all}");
+    assert_eq!(env.index_use(), (true, 0));
+    env.assert_exact("unchanged");
+    assert_eq!(snapshot(root), before, "the archive was written to");
+
+    let files = env.event_files();
+    // An edit that changes the headline (and so the id others link to).
+    let edited = &files[0];
+    let text = fs::read_to_string(edited).unwrap();
+    let text = text.replacen("\n# ", "\n# Edited: ", 1);
+    fs::write(edited, text).unwrap();
+    assert_eq!(env.index_use(), (true, 1));
+    env.assert_exact("edited");
+
+    // A new file.
+    write(
+        root,
+        "news/2001/02/3/a-new-event.md",
+        "### [2001-02-3](/news/2001/02/3/index.md)\n\n# A new event.\n\nIts body.\n",
+    );
+    assert_eq!(env.index_use(), (true, 1));
+    env.assert_exact("added");
+
+    // A deleted file.
+    fs::remove_file(&files[1]).unwrap();
+    assert_eq!(env.index_use(), (true, 0));
+    env.assert_exact("deleted");
+
+    // A renamed file: read again under its new name.
+    let renamed = files[2].with_file_name("renamed.md");
+    fs::rename(&files[2], &renamed).unwrap();
+    assert_eq!(env.index_use(), (true, 1));
+    env.assert_exact("renamed");
+
+    // Touched only: read again, the same answer.
+    let f = fs::File::options().write(true).open(&files[3]).unwrap();
+    f.set_modified(SystemTime::now() + Duration::from_secs(5))
+        .unwrap();
+    drop(f);
+    assert_eq!(env.index_use(), (true, 1));
+    env.assert_exact("touched");
+
+    // Same size, same mtime, other bytes.
+    let target = &files[4];
+    let mtime = fs::metadata(target).unwrap().modified().unwrap();
+    let text = fs::read_to_string(target).unwrap();
+    let swapped = text.replacen("\n# ", "\n# X", 1).replacen("  ", " ", 1);
+    let swapped = if swapped.len() == text.len() {
+        swapped
+    } else {
+        // No double space to give back: swap one letter of the headline.
+        let at = text.find("\n# ").unwrap() + 3;
+        let mut b = text.clone().into_bytes();
+        b[at] = if b[at] == b'Q' { b'R' } else { b'Q' };
+        String::from_utf8(b).unwrap()
+    };
+    assert_eq!(swapped.len(), text.len());
+    fs::write(target, &swapped).unwrap();
+    let f = fs::File::options().write(true).open(target).unwrap();
+    f.set_modified(mtime).unwrap();
+    drop(f);
+    assert_eq!(fs::metadata(target).unwrap().modified().unwrap(), mtime);
+    assert_eq!(env.index_use(), (true, 1));
+    env.assert_exact("same size and mtime");
+
+    // A size change behind an unchanged mtime.
+    let target = &files[5];
+    let mtime = fs::metadata(target).unwrap().modified().unwrap();
+    let mut text = fs::read_to_string(target).unwrap();
+    text.push_str("\n");
+    fs::write(target, &text).unwrap();
+    let f = fs::File::options().write(true).open(target).unwrap();
+    f.set_modified(mtime).unwrap();
+    drop(f);
+    assert_eq!(env.index_use(), (true, 1));
+    env.assert_exact("size changed, mtime not");
+
+    // Nothing new is ever written into the archive.
+    let mut now: Vec<PathBuf> = Vec::new();
+    collect(root, &mut now);
+    assert!(
+        now.iter()
+            .all(|p| !p.to_string_lossy().contains("ktimeline"))
+    );
+    assert_eq!(index_files(env.cache.path()).len(), 1);
+}
+
+#[test]
+fn a_damaged_index_is_ignored_and_replaced() {
+    let env = Env::new();
+    let (_, good) = env.run(&["export", "--no-cache"]);
+    env.run(&["stats"]);
+    let index = index_files(env.cache.path())
+        .pop()
+        .expect("an index was written");
+    let bytes = fs::read(&index).unwrap();
+    let mut flipped = bytes.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0x40;
+    let mut foreign = b"KTLINDEX".to_vec();
+    foreign.extend_from_slice(&[9; 64]);
+    for (what, damage) in [
+        ("empty", Vec::new()),
+        ("truncated", bytes[..bytes.len() / 3].to_vec()),
+        ("a flipped bit", flipped),
+        ("foreign", b"not an index at all".to_vec()),
+        ("another version", foreign),
+    ] {
+        fs::write(&index, &damage).unwrap();
+        let (code, out) = env.run(&["export"]);
+        assert_eq!(code, 0, "{what}");
+        assert!(out == good, "{what}: wrong export");
+        // It was replaced by a good one.
+        assert_eq!(env.index_use(), (true, 0), "{what}");
+    }
+}
+
+#[test]
+fn a_cache_that_cannot_be_written_costs_only_time() {
+    let env = Env::new();
+    let (_, good) = env.run(&["export", "--no-cache"]);
+    // The cache folder's place is taken by a file.
+    let blocked = env.cache.path().join("blocked");
+    fs::write(&blocked, "a file, not a folder").unwrap();
+    for _ in 0..2 {
+        let (code, out) = env.run_with(&blocked, &["export"]);
+        assert_eq!(code, 0);
+        assert!(out == good);
+    }
+    let (code, out) = env.run_with(&blocked, &["stats", "--json"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["index"]["used"], false);
+}
+
+#[test]
+fn two_processes_writing_at_once_leave_a_whole_index() {
+    let env = Env::new();
+    let (_, good) = env.run(&["export", "--no-cache"]);
+    for round in 0..3 {
+        let spawn = || {
+            Command::new(env!("CARGO_BIN_EXE_ktimeline"))
+                .args(["export", &env.root()])
+                .env("XDG_CACHE_HOME", env.cache.path())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        };
+        let (a, b) = (spawn(), spawn());
+        for child in [a, b] {
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "round {round}");
+            assert!(out.stdout == good, "round {round}: wrong export");
+        }
+        assert_eq!(env.index_use(), (true, 0), "round {round}");
+        // Touch a file so the next round writes again.
+        let f = fs::File::options()
+            .write(true)
+            .open(&env.event_files()[round])
+            .unwrap();
+        f.set_modified(SystemTime::now() + Duration::from_secs(10 + round as u64))
+            .unwrap();
+    }
+    // Only the index is left: no temporary files.
+    assert_eq!(index_files(env.cache.path()).len(), 1);
+}
+
+#[test]
+fn no_cache_neither_reads_nor_writes_the_index() {
+    let env = Env::new();
+    env.run(&["stats", "--no-cache"]);
+    assert!(index_files(env.cache.path()).is_empty());
+}
