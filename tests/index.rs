@@ -81,7 +81,7 @@ impl Env {
         collect(self.archive.path(), &mut files);
         files.retain(|p| {
             p.extension().is_some_and(|e| e == "md")
-                && !p.file_name().is_some_and(|n| n == "index.md")
+                && p.file_name().is_none_or(|n| n != "index.md")
         });
         files.sort();
         files
@@ -204,7 +204,7 @@ fn the_index_is_used_and_exact_under_every_change() {
     let target = &files[5];
     let mtime = fs::metadata(target).unwrap().modified().unwrap();
     let mut text = fs::read_to_string(target).unwrap();
-    text.push_str("\n");
+    text.push('\n');
     fs::write(target, &text).unwrap();
     let f = fs::File::options().write(true).open(target).unwrap();
     f.set_modified(mtime).unwrap();
