@@ -7,15 +7,15 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
-
 use chrono::NaiveDate;
 
 /// Index of an entry in [`Timeline::events`] (timeline order).
 pub type EventIdx = usize;
 
 /// What an entry of the timeline is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// An event file: date heading, headline, body, sources, related links.
@@ -149,7 +149,7 @@ impl Day {
 }
 
 /// A file that could not be loaded, or a part of one that was wrong.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     pub file: String,
     pub line: Option<usize>,
@@ -178,7 +178,7 @@ pub enum Origin {
 }
 
 /// The whole archive in memory.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Timeline {
     /// A name for the archive (its root's name, or "sample").
     pub name: String,
@@ -191,7 +191,23 @@ pub struct Timeline {
     /// How many candidate files were looked at.
     pub files: usize,
     pub origin: Origin,
-    by_id: FxHashMap<Box<str>, EventIdx>,
+    /// Entries by id: positions in `events`, hashed by their `id`.
+    by_id: hashbrown::HashTable<EventIdx>,
+}
+
+impl std::fmt::Debug for Timeline {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Timeline")
+            .field("name", &self.name)
+            .field("events", &self.events.len())
+            .field("problems", &self.problems.len())
+            .finish_non_exhaustive()
+    }
+}
+
+fn hash_id(id: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(id)
 }
 
 /// Counts over the whole timeline, as `stats` prints them.
@@ -263,7 +279,21 @@ impl Timeline {
             .iter()
             .map(|&old| slots[old].take().expect("each index once"))
             .collect();
+        problems.sort();
+        problems.dedup();
+        Timeline::assemble(name, events, problems, index_pages, files)
+    }
 
+    /// Builds a timeline from entries already in timeline order, with their
+    /// links and backlinks pointing at those positions: groups the days and
+    /// indexes the ids.
+    pub fn assemble(
+        name: String,
+        events: Vec<Event>,
+        problems: Vec<Problem>,
+        index_pages: usize,
+        files: usize,
+    ) -> Timeline {
         let mut days: Vec<Day> = Vec::new();
         for (i, e) in events.iter().enumerate() {
             match days.last_mut() {
@@ -278,13 +308,16 @@ impl Timeline {
                 days.last_mut().expect("just pushed").ghosts += 1;
             }
         }
-        let by_id = events
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (Box::from(e.id.as_str()), i))
-            .collect();
-        problems.sort_by(|a, b| (&a.file, a.line, &a.reason).cmp(&(&b.file, b.line, &b.reason)));
-        problems.dedup();
+        let mut by_id = hashbrown::HashTable::with_capacity(events.len());
+        for (i, e) in events.iter().enumerate() {
+            let hash = hash_id(&e.id);
+            if by_id
+                .find(hash, |&j: &EventIdx| events[j].id == e.id)
+                .is_none()
+            {
+                by_id.insert_unique(hash, i, |&j| hash_id(&events[j].id));
+            }
+        }
         Timeline {
             name,
             events,
@@ -297,14 +330,16 @@ impl Timeline {
         }
     }
 
+    pub fn get(&self, id: &str) -> Option<EventIdx> {
+        self.by_id
+            .find(hash_id(id), |&i| self.events[i].id == id)
+            .copied()
+    }
+
     /// The text of a related link: as written when it differs from the
     /// headline of the entry it leads to, else that headline.
     pub fn link_text<'a>(&'a self, r: &'a Related) -> &'a str {
         r.text.as_deref().unwrap_or(&self.events[r.to].headline)
-    }
-
-    pub fn get(&self, id: &str) -> Option<EventIdx> {
-        self.by_id.get(id).copied()
     }
 
     /// The day (index into `days`) that holds an entry.

@@ -219,7 +219,22 @@ fn the_index_is_used_and_exact_under_every_change() {
         now.iter()
             .all(|p| !p.to_string_lossy().contains("ktimeline"))
     );
-    assert_eq!(index_files(env.cache.path()).len(), 1);
+    assert_whole_index(env.cache.path());
+}
+
+/// One main file and drafts, and nothing left half written.
+fn assert_whole_index(cache: &Path) {
+    let names: Vec<String> = index_files(cache)
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names.iter().filter(|n| n.ends_with(".bin")).count(),
+        1,
+        "{names:?}"
+    );
+    assert!(names.iter().any(|n| n.contains(".drafts-")), "{names:?}");
+    assert!(!names.iter().any(|n| n.starts_with(".tmp-")), "{names:?}");
 }
 
 #[test]
@@ -253,6 +268,29 @@ fn a_damaged_index_is_ignored_and_replaced() {
 }
 
 #[test]
+fn damaged_drafts_mean_reading_the_files_again() {
+    let env = Env::new();
+    env.run(&["stats"]);
+    let drafts = index_files(env.cache.path())
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains(".drafts-"))
+        .expect("drafts were written");
+    let bytes = fs::read(&drafts).unwrap();
+    fs::write(&drafts, &bytes[..bytes.len() / 2]).unwrap();
+    // One file changes: the others' drafts cannot be had, so all are read.
+    let f = fs::File::options()
+        .write(true)
+        .open(&env.event_files()[0])
+        .unwrap();
+    f.set_modified(SystemTime::now() + Duration::from_secs(5))
+        .unwrap();
+    let (used, reread) = env.index_use();
+    assert!(used && reread > 300, "{used} {reread}");
+    env.assert_exact("after damaged drafts");
+    assert_whole_index(env.cache.path());
+}
+
+#[test]
 fn a_cache_that_cannot_be_written_costs_only_time() {
     let env = Env::new();
     let (_, good) = env.run(&["export", "--no-cache"]);
@@ -275,6 +313,15 @@ fn two_processes_writing_at_once_leave_a_whole_index() {
     let env = Env::new();
     let (_, good) = env.run(&["export", "--no-cache"]);
     for round in 0..3 {
+        if round > 0 {
+            // Touch a file so that this round writes again.
+            let f = fs::File::options()
+                .write(true)
+                .open(&env.event_files()[round])
+                .unwrap();
+            f.set_modified(SystemTime::now() + Duration::from_secs(10 + round as u64))
+                .unwrap();
+        }
         let spawn = || {
             Command::new(env!("CARGO_BIN_EXE_ktimeline"))
                 .args(["export", &env.root()])
@@ -290,16 +337,16 @@ fn two_processes_writing_at_once_leave_a_whole_index() {
             assert!(out.stdout == good, "round {round}: wrong export");
         }
         assert_eq!(env.index_use(), (true, 0), "round {round}");
-        // Touch a file so the next round writes again.
-        let f = fs::File::options()
-            .write(true)
-            .open(&env.event_files()[round])
-            .unwrap();
-        f.set_modified(SystemTime::now() + Duration::from_secs(10 + round as u64))
-            .unwrap();
     }
-    // Only the index is left: no temporary files.
-    assert_eq!(index_files(env.cache.path()).len(), 1);
+    // The last index names drafts that are there: a change reads one file.
+    let f = fs::File::options()
+        .write(true)
+        .open(&env.event_files()[5])
+        .unwrap();
+    f.set_modified(SystemTime::now() + Duration::from_secs(60))
+        .unwrap();
+    assert_eq!(env.index_use(), (true, 1));
+    env.assert_exact("after concurrent writers");
 }
 
 #[test]

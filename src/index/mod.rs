@@ -1,55 +1,82 @@
-//! The persistent index: what loading learned about every file of an
-//! archive (its size, times and inode, and what it parsed into), kept under
-//! `$XDG_CACHE_HOME/ktimeline/` so that the next open re-reads only the
-//! files that changed. One index per set of roots; never inside the archive.
+//! The persistent index: what loading learned about an archive, kept under
+//! `$XDG_CACHE_HOME/ktimeline/` so that the next open reads only what
+//! changed. One index per set of roots; never inside the archive.
+//!
+//! It is two files. The main file holds every file's size, times and inode,
+//! the problems the walk met, and a [`snapshot`] of the resolved timeline:
+//! when nothing changed, that is all an open reads. The drafts file holds
+//! what each file parsed into, written record by record while the archive
+//! is walked; it is read only when something changed, to resolve the links
+//! again without re-reading the files that did not.
 //!
 //! The index is a cache and nothing more: a missing, foreign, older,
 //! truncated or corrupt file is ignored (the archive is read as if there
 //! were none), and a cache folder that cannot be written only means the
-//! next open reads everything again. Writes go to a temporary file that is
-//! renamed over the old one, so a reader never sees half an index and two
+//! next open reads everything again. Each file is written under a temporary
+//! name and renamed into place, so a reader never sees half of one, and two
 //! processes writing at once leave one whole index.
 
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+pub mod snapshot;
 
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::{Mutex, OnceLock};
+
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::loader::read::FileStat;
 use crate::loader::resolve::Loaded;
+use crate::model::{Problem, Timeline};
+use snapshot::{Snapshot, SnapshotRef};
 
 const MAGIC: &[u8; 8] = b"KTLINDEX";
-/// The layout of the file; bump it when [`Record`] changes shape.
-const FORMAT: u32 = 1;
-/// magic, format, parser fingerprint, checksum, payload length.
-const HEADER: usize = 8 + 4 + 4 + 4 + 8;
+const DRAFTS_MAGIC: &[u8; 8] = b"KTLDRAFT";
+/// The layout of the files; bump it when what they hold changes shape.
+const FORMAT: u32 = 2;
+/// magic, format, parser fingerprint, then two sections' length and crc.
+const HEADER: usize = 8 + 4 + 4 + 2 * (8 + 4);
+/// magic, format, parser fingerprint.
+const DRAFTS_HEADER: usize = 8 + 4 + 4;
+/// Marks the end of the drafts' records: then their count and checksum.
+const END: u32 = u32::MAX;
 
-/// One file as it was loaded (`file.display` is the key a walk finds it
-/// by).
+/// What the main file says about the archive, besides the snapshot.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Record {
-    pub stat: FileStat,
-    pub file: Loaded,
+pub struct Head {
+    pub roots: Vec<String>,
+    /// Which drafts file goes with this index.
+    pub drafts: u64,
+    /// Every file read, sorted by name, with what it looked like then.
+    pub files: Vec<(String, FileStat)>,
+    /// What the walk itself reported (links, unreadable folders …).
+    pub walk_problems: Vec<Problem>,
 }
 
-/// [`Record`] by reference, for writing without copying.
-#[derive(Serialize)]
-pub struct RecordRef<'a> {
-    pub stat: FileStat,
-    pub file: &'a Loaded,
+/// The main file of an index, read and checked; the snapshot is decoded
+/// only when asked for.
+pub struct Index {
+    pub head: Head,
+    bytes: Vec<u8>,
+    snapshot: Range<usize>,
 }
 
-#[derive(Serialize)]
-struct PayloadRef<'a> {
-    roots: &'a [String],
-    records: Vec<RecordRef<'a>>,
-}
-
-#[derive(Deserialize)]
-struct Payload {
-    roots: Vec<String>,
-    records: Vec<Record>,
+impl Index {
+    /// The timeline as it was when the index was written. What is no
+    /// longer needed is freed on the way, to keep the peak low.
+    pub fn into_timeline(self) -> Option<Timeline> {
+        let Index {
+            head,
+            bytes,
+            snapshot,
+        } = self;
+        drop(head);
+        let snap: Option<Snapshot> = postcard::from_bytes(&bytes[snapshot]).ok();
+        drop(bytes);
+        snap?.into_timeline()
+    }
 }
 
 /// A fingerprint of the code that decides what a file parses into: an
@@ -60,10 +87,13 @@ fn parser_fingerprint() -> u32 {
         let mut h = crc32fast::Hasher::new();
         for source in [
             include_str!("../loader/parse.rs"),
+            include_str!("../loader/fast.rs"),
             include_str!("../loader/read.rs"),
+            include_str!("../loader/resolve.rs"),
             include_str!("../loader/mod.rs"),
             include_str!("../text.rs"),
             include_str!("../model.rs"),
+            include_str!("snapshot.rs"),
             env!("CARGO_PKG_VERSION"),
         ] {
             h.update(source.as_bytes());
@@ -87,157 +117,461 @@ pub fn cache_dir() -> Option<PathBuf> {
     Some(base.join("ktimeline"))
 }
 
-/// The index file for a set of roots (absolute, as canonical as they can
-/// be made), or `None` when there is no cache folder to use.
-pub fn path_for(roots: &[String]) -> Option<PathBuf> {
-    let key = crc32fast::hash(roots.join("\0").as_bytes());
-    let name = format!("index-{key:08x}-{:x}.bin", roots.len());
-    Some(cache_dir()?.join(name))
+/// Where the index of a set of roots lives.
+#[derive(Debug, Clone)]
+pub struct Place {
+    dir: PathBuf,
+    /// The name shared by its files.
+    stem: String,
+    roots: Vec<String>,
 }
 
-/// Reads the index for `roots`; `None` when there is none usable (missing,
-/// not an index, another format or parser, another set of roots, or not
-/// whole).
-pub fn read(path: &Path, roots: &[String]) -> Option<Vec<Record>> {
-    let bytes = std::fs::read(path).ok()?;
-    let payload = check(&bytes)?;
-    let p: Payload = postcard::from_bytes(payload).ok()?;
-    (p.roots == roots).then_some(p.records)
-}
-
-/// The payload of a whole, current index file.
-fn check(bytes: &[u8]) -> Option<&[u8]> {
-    let header = bytes.get(..HEADER)?;
-    let u32_at = |i: usize| u32::from_le_bytes(header[i..i + 4].try_into().expect("4 bytes"));
-    if &header[..8] != MAGIC || u32_at(8) != FORMAT || u32_at(12) != parser_fingerprint() {
-        return None;
+impl Place {
+    /// The index of `roots` (each as given and as an absolute path), or
+    /// `None` when there is no cache folder to use.
+    pub fn for_roots(roots: Vec<String>) -> Option<Place> {
+        let key = crc32fast::hash(roots.join("\0").as_bytes());
+        Some(Place {
+            dir: cache_dir()?,
+            stem: format!("index-{key:08x}-{:x}", roots.len()),
+            roots,
+        })
     }
-    let len = u64::from_le_bytes(header[20..28].try_into().expect("8 bytes"));
-    let payload = &bytes[HEADER..];
-    (payload.len() as u64 == len && crc32fast::hash(payload) == u32_at(16)).then_some(payload)
+
+    pub fn roots(&self) -> &[String] {
+        &self.roots
+    }
+
+    fn main_path(&self) -> PathBuf {
+        self.dir.join(format!("{}.bin", self.stem))
+    }
+
+    fn drafts_path(&self, id: u64) -> PathBuf {
+        self.dir.join(format!("{}.drafts-{id:016x}", self.stem))
+    }
+
+    /// Reads the main file; `None` when there is none usable (missing, not
+    /// an index, another format or parser, other roots, or not whole).
+    pub fn read(&self) -> Option<Index> {
+        use std::io::Read;
+        // The header first: an index of another format or parser is not
+        // read any further.
+        let mut file = File::open(self.main_path()).ok()?;
+        let mut header = [0; HEADER];
+        file.read_exact(&mut header).ok()?;
+        check_header(&header)?;
+        let mut bytes = header.to_vec();
+        file.read_to_end(&mut bytes).ok()?;
+        let (head, snapshot) = check(&bytes)?;
+        let head: Head = postcard::from_bytes(&bytes[head]).ok()?;
+        if head.roots != self.roots {
+            return None;
+        }
+        Some(Index {
+            head,
+            bytes,
+            snapshot,
+        })
+    }
+
+    /// Writes the main file for a timeline (its drafts are `head.drafts`):
+    /// streamed into a temporary file, its header filled in last, then
+    /// renamed into place.
+    pub fn write(&self, head: &Head, timeline: &Timeline) -> io::Result<()> {
+        use std::io::{Seek, SeekFrom};
+        std::fs::create_dir_all(&self.dir)?;
+        let tmp = self.temp_path();
+        let written = (|| {
+            let mut file = BufWriter::with_capacity(256 * 1024, File::create(&tmp)?);
+            file.write_all(&[0; HEADER])?;
+            let mut header = Vec::with_capacity(HEADER);
+            header.extend_from_slice(MAGIC);
+            header.extend_from_slice(&FORMAT.to_le_bytes());
+            header.extend_from_slice(&parser_fingerprint().to_le_bytes());
+            for (len, crc) in [
+                section(&mut file, head)?,
+                section(&mut file, &SnapshotRef::new(timeline))?,
+            ] {
+                header.extend_from_slice(&len.to_le_bytes());
+                header.extend_from_slice(&crc.to_le_bytes());
+            }
+            file.seek(SeekFrom::Start(0))?;
+            file.write_all(&header)?;
+            file.flush()?;
+            drop(file);
+            std::fs::rename(&tmp, self.main_path())
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written
+    }
+
+    /// A new drafts file, filled while the archive is walked.
+    pub fn drafts_writer(&self) -> io::Result<DraftsWriter> {
+        std::fs::create_dir_all(&self.dir)?;
+        let tmp = self.temp_path();
+        let mut file = BufWriter::with_capacity(256 * 1024, File::create(&tmp)?);
+        file.write_all(DRAFTS_MAGIC)?;
+        file.write_all(&FORMAT.to_le_bytes())?;
+        file.write_all(&parser_fingerprint().to_le_bytes())?;
+        Ok(DraftsWriter {
+            tmp,
+            state: Mutex::new(Some(DraftsState {
+                file,
+                crc: crc32fast::Hasher::new(),
+                count: 0,
+            })),
+        })
+    }
+
+    /// Reads the drafts file `id`; `None` unless it is whole and current.
+    pub fn read_drafts(&self, id: u64) -> Option<Drafts> {
+        let bytes = std::fs::read(self.drafts_path(id)).ok()?;
+        Drafts::check(bytes)
+    }
+
+    /// Removes the drafts files other than `keep`, and temporary files
+    /// left by writers that were stopped. Only files a minute old go: a
+    /// process writing at the same time may be about to name its own.
+    pub fn tidy(&self, keep: u64) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let keep = self.drafts_path(keep);
+        let drafts = format!("{}.drafts-", self.stem);
+        let temp = format!(".tmp-{}-", self.stem);
+        let settled = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let ours = (name.starts_with(&drafts) && e.path() != keep) || name.starts_with(&temp);
+            let old = e
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|t| t < settled);
+            if ours && old {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+
+    fn temp_path(&self) -> PathBuf {
+        self.dir
+            .join(format!(".tmp-{}-{:016x}", self.stem, fresh_id()))
+    }
 }
 
-/// The bytes of an index file.
-pub fn encode(roots: &[String], records: Vec<RecordRef<'_>>) -> Vec<u8> {
-    let payload = PayloadRef { roots, records };
-    let mut out = vec![0; HEADER];
-    let mut out = postcard::to_extend(&payload, std::mem::take(&mut out))
-        .expect("writing to memory cannot fail");
-    let len = (out.len() - HEADER) as u64;
-    let crc = crc32fast::hash(&out[HEADER..]);
-    out[..8].copy_from_slice(MAGIC);
-    out[8..12].copy_from_slice(&FORMAT.to_le_bytes());
-    out[12..16].copy_from_slice(&parser_fingerprint().to_le_bytes());
-    out[16..20].copy_from_slice(&crc.to_le_bytes());
-    out[20..28].copy_from_slice(&len.to_le_bytes());
-    out
+/// Writes one section of a main file; its length and checksum.
+fn section(file: &mut BufWriter<File>, value: &impl Serialize) -> io::Result<(u64, u32)> {
+    struct Counting<'a> {
+        file: &'a mut BufWriter<File>,
+        crc: crc32fast::Hasher,
+        len: u64,
+    }
+    impl Write for Counting<'_> {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            let n = self.file.write(buf)?;
+            self.crc.update(&buf[..n]);
+            self.len += n as u64;
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            self.file.flush()
+        }
+    }
+    let mut w = Counting {
+        file,
+        crc: crc32fast::Hasher::new(),
+        len: 0,
+    };
+    postcard::to_io(value, &mut w).map_err(io::Error::other)?;
+    Ok((w.len, w.crc.finalize()))
 }
 
-/// Writes an index file whole or not at all: into a temporary file beside
-/// it, then renamed over it.
-pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let dir = path.parent().ok_or_else(|| io::Error::other("no folder"))?;
-    std::fs::create_dir_all(dir)?;
+/// A number unlikely to be drawn twice: names a drafts file.
+pub fn fresh_id() -> u64 {
+    use std::hash::BuildHasher;
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    let tmp = dir.join(format!(
-        ".{}.{}.{nanos}.tmp",
-        path.file_name().and_then(|n| n.to_str()).unwrap_or("index"),
-        std::process::id()
-    ));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        drop(f);
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+        .map_or(0, |d| d.as_nanos());
+    std::collections::hash_map::RandomState::new().hash_one((nanos, std::process::id()))
+}
+
+/// Is this the header of a main file of this format and parser?
+fn check_header(header: &[u8]) -> Option<()> {
+    let u32_at = |i: usize| u32::from_le_bytes(header[i..i + 4].try_into().expect("4 bytes"));
+    (header.len() >= HEADER
+        && &header[..8] == MAGIC
+        && u32_at(8) == FORMAT
+        && u32_at(12) == parser_fingerprint())
+    .then_some(())
+}
+
+/// The two sections of a whole, current main file.
+fn check(bytes: &[u8]) -> Option<(Range<usize>, Range<usize>)> {
+    let header = bytes.get(..HEADER)?;
+    check_header(header)?;
+    let u32_at = |i: usize| u32::from_le_bytes(header[i..i + 4].try_into().expect("4 bytes"));
+    let u64_at = |i: usize| u64::from_le_bytes(header[i..i + 8].try_into().expect("8 bytes"));
+    let head_len = usize::try_from(u64_at(16)).ok()?;
+    let snap_len = usize::try_from(u64_at(28)).ok()?;
+    let head = HEADER..HEADER.checked_add(head_len)?;
+    let snap = head.end..head.end.checked_add(snap_len)?;
+    let whole = snap.end == bytes.len()
+        && crc32fast::hash(&bytes[head.clone()]) == u32_at(24)
+        && crc32fast::hash(&bytes[snap.clone()]) == u32_at(36);
+    whole.then_some((head, snap))
+}
+
+struct DraftsState {
+    file: BufWriter<File>,
+    crc: crc32fast::Hasher,
+    count: u64,
+}
+
+/// A drafts file being written, from any number of threads at once. It
+/// is removed again unless [`DraftsWriter::finish`] puts it in place.
+pub struct DraftsWriter {
+    tmp: PathBuf,
+    state: Mutex<Option<DraftsState>>,
+}
+
+impl DraftsWriter {
+    /// Adds what a file parsed into.
+    pub fn add(&self, file: &Loaded) {
+        if let Ok(bytes) = postcard::to_stdvec(file) {
+            self.add_raw(&bytes);
+        }
     }
-    result
+
+    /// Adds a record as another drafts file held it.
+    pub fn add_raw(&self, record: &[u8]) {
+        let Ok(mut guard) = self.state.lock() else {
+            return;
+        };
+        let Some(state) = guard.as_mut() else {
+            return;
+        };
+        let len = (record.len() as u32).to_le_bytes();
+        let written = state
+            .file
+            .write_all(&len)
+            .and_then(|_| state.file.write_all(record));
+        match written {
+            Ok(()) => {
+                state.crc.update(&len);
+                state.crc.update(record);
+                state.count += 1;
+            }
+            // A full disk: give up on this index, not on the load.
+            Err(_) => *guard = None,
+        }
+    }
+
+    /// Closes the file and puts it in place as drafts file `id`.
+    pub fn finish(self, place: &Place, id: u64) -> io::Result<()> {
+        let state = self.state.lock().ok().and_then(|mut g| g.take());
+        let Some(DraftsState {
+            mut file,
+            crc,
+            count,
+        }) = state
+        else {
+            return Err(io::Error::other("the drafts could not be written"));
+        };
+        file.write_all(&END.to_le_bytes())?;
+        file.write_all(&count.to_le_bytes())?;
+        file.write_all(&crc.finalize().to_le_bytes())?;
+        file.flush()?;
+        drop(file);
+        std::fs::rename(&self.tmp, place.drafts_path(id))
+    }
+}
+
+impl Drop for DraftsWriter {
+    fn drop(&mut self) {
+        // Not finished: nobody will want it.
+        let _ = std::fs::remove_file(&self.tmp);
+    }
+}
+
+/// A drafts file read back: each file's record, found by its name.
+pub struct Drafts {
+    bytes: Vec<u8>,
+    by_display: FxHashMap<String, Range<usize>>,
+}
+
+impl Drafts {
+    fn check(bytes: Vec<u8>) -> Option<Drafts> {
+        let header = bytes.get(..DRAFTS_HEADER)?;
+        let u32_at = |b: &[u8], i: usize| -> Option<u32> {
+            Some(u32::from_le_bytes(b.get(i..i + 4)?.try_into().ok()?))
+        };
+        if &header[..8] != DRAFTS_MAGIC
+            || u32_at(header, 8)? != FORMAT
+            || u32_at(header, 12)? != parser_fingerprint()
+        {
+            return None;
+        }
+        let mut crc = crc32fast::Hasher::new();
+        let mut by_display = FxHashMap::default();
+        let mut pos = DRAFTS_HEADER;
+        loop {
+            let len = u32_at(&bytes, pos)?;
+            if len == END {
+                let count = u64::from_le_bytes(bytes.get(pos + 4..pos + 12)?.try_into().ok()?);
+                let sum = u32_at(&bytes, pos + 12)?;
+                let whole = pos + 16 == bytes.len()
+                    && count == by_display.len() as u64
+                    && sum == crc.finalize();
+                return whole.then_some(Drafts { bytes, by_display });
+            }
+            let record = pos + 4..(pos + 4).checked_add(len as usize)?;
+            crc.update(bytes.get(pos..record.end)?);
+            // A record starts with the file's name.
+            let (display, _) = postcard::take_from_bytes::<String>(&bytes[record.clone()]).ok()?;
+            by_display.insert(display, record.clone());
+            pos = record.end;
+        }
+    }
+
+    /// The record of a file, decoded, and as it is stored.
+    pub fn get(&self, display: &str) -> Option<(Loaded, &[u8])> {
+        let raw = &self.bytes[self.by_display.get(display)?.clone()];
+        let loaded: Loaded = postcard::from_bytes(raw).ok()?;
+        (loaded.display == display).then_some((loaded, raw))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Body;
-
     use crate::loader::parse::{ArticleDraft, Parsed};
+    use crate::model::Body;
+    use std::path::Path;
 
-    fn record() -> Record {
-        Record {
-            stat: FileStat {
-                size: 3,
-                mtime: 4,
-                ctime: 5,
-                ino: 6,
-            },
-            file: Loaded {
-                display: "a/b.md".into(),
-                rel: "/b.md".into(),
-                extra_keys: vec!["/news/b.md".into()],
-                path_date: chrono::NaiveDate::from_ymd_opt(2015, 9, 1),
-                parsed: Parsed::Article(ArticleDraft {
-                    title: "T".into(),
-                    body: Body::Inline("x".into()),
-                    digest: 7,
-                }),
-                warnings: vec![(Some(2), "w".into())],
-            },
+    fn loaded(name: &str) -> Loaded {
+        Loaded {
+            display: name.into(),
+            rel: "/b.md".into(),
+            extra_keys: vec!["/news/b.md".into()],
+            path_date: chrono::NaiveDate::from_ymd_opt(2015, 9, 1),
+            parsed: Parsed::Article(ArticleDraft {
+                title: "T".into(),
+                body: Body::Inline("x".into()),
+                digest: 7,
+            }),
+            warnings: vec![(Some(2), "w".into())],
         }
     }
 
-    fn bytes(roots: &[String]) -> Vec<u8> {
-        let r = record();
-        encode(
-            roots,
-            vec![RecordRef {
-                stat: r.stat,
-                file: &r.file,
-            }],
-        )
+    fn place(dir: &Path) -> Place {
+        Place {
+            dir: dir.join("deep/er"),
+            stem: "index-test".into(),
+            roots: vec!["/archive".into()],
+        }
     }
 
     #[test]
-    fn round_trip_and_every_kind_of_damage() {
+    fn main_file_round_trip_and_every_kind_of_damage() {
         let dir = tempfile::tempdir().unwrap();
-        let roots = vec!["/archive".to_string()];
-        let path = dir.path().join("deep/er/index.bin");
-        write(&path, &bytes(&roots)).unwrap();
-        let back = read(&path, &roots).expect("reads back");
-        assert_eq!(back.len(), 1);
-        assert_eq!(back[0].stat, record().stat);
-        assert_eq!(back[0].file.display, "a/b.md");
-        assert_eq!(back[0].file.path_date, record().file.path_date);
-        assert_eq!(back[0].file.parsed, record().file.parsed);
-        // Another set of roots.
-        assert!(read(&path, &["/other".to_string()]).is_none());
+        let place = place(dir.path());
+        std::fs::create_dir_all(&place.dir).unwrap();
+        let timeline = crate::loader::load_sample();
+        let head = Head {
+            roots: place.roots.clone(),
+            drafts: 42,
+            files: vec![("a.md".into(), FileStat::default())],
+            walk_problems: Vec::new(),
+        };
+        place.write(&head, &timeline).unwrap();
+        let index = place.read().expect("reads back");
+        assert_eq!(index.head.drafts, 42);
+        assert_eq!(index.head.files, head.files);
+        let back = index.into_timeline().expect("the snapshot reads back");
+        assert_eq!(back.events, timeline.events);
+        assert_eq!(back.problems, timeline.problems);
+        assert_eq!(back.days, timeline.days);
+        let other = Place {
+            roots: vec!["/other".into()],
+            ..place.clone()
+        };
+        assert!(other.read().is_none(), "another set of roots");
 
-        let good = bytes(&roots);
-        let mut damaged = Vec::new();
-        damaged.push(Vec::new());
-        damaged.push(good[..good.len() - 1].to_vec());
-        damaged.push(good[..HEADER - 1].to_vec());
+        let good = std::fs::read(place.main_path()).unwrap();
         let mut flipped = good.clone();
-        *flipped.last_mut().unwrap() ^= 1;
-        damaged.push(flipped);
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
         let mut older = good.clone();
         older[8] = older[8].wrapping_add(1);
-        damaged.push(older);
-        damaged.push(b"{\"json\": true}".to_vec());
         let mut longer = good.clone();
         longer.push(0);
-        damaged.push(longer);
-        for (i, d) in damaged.iter().enumerate() {
-            std::fs::write(&path, d).unwrap();
-            assert!(read(&path, &roots).is_none(), "damage {i} was accepted");
+        for (i, d) in [
+            Vec::new(),
+            good[..good.len() - 1].to_vec(),
+            good[..HEADER - 1].to_vec(),
+            flipped,
+            older,
+            b"{\"json\": true}".to_vec(),
+            longer,
+        ]
+        .iter()
+        .enumerate()
+        {
+            std::fs::write(place.main_path(), d).unwrap();
+            assert!(place.read().is_none(), "damage {i} was accepted");
         }
-        // No temporary files are left beside it.
-        let left: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+    }
+
+    #[test]
+    fn drafts_round_trip_and_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let place = place(dir.path());
+        let w = place.drafts_writer().unwrap();
+        w.add(&loaded("a.md"));
+        w.add(&loaded("b.md"));
+        w.finish(&place, 7).unwrap();
+        let d = place.read_drafts(7).expect("reads back");
+        let (a, raw) = d.get("a.md").unwrap();
+        assert_eq!(a.display, "a.md");
+        assert_eq!(a.parsed, loaded("a.md").parsed);
+        // A record copied into another drafts file reads back the same.
+        let w = place.drafts_writer().unwrap();
+        w.add_raw(raw);
+        w.finish(&place, 8).unwrap();
+        assert_eq!(
+            place.read_drafts(8).unwrap().get("a.md").unwrap().0.rel,
+            "/b.md"
+        );
+        assert!(d.get("c.md").is_none());
+
+        let good = std::fs::read(place.drafts_path(7)).unwrap();
+        for cut in [0, 5, DRAFTS_HEADER, good.len() - 1] {
+            std::fs::write(place.drafts_path(9), &good[..cut]).unwrap();
+            assert!(place.read_drafts(9).is_none(), "cut at {cut}");
+        }
+        let mut flipped = good.clone();
+        flipped[DRAFTS_HEADER + 6] ^= 1;
+        std::fs::write(place.drafts_path(9), &flipped).unwrap();
+        assert!(place.read_drafts(9).is_none(), "a flipped bit");
+
+        // An unfinished writer leaves nothing behind; tidy keeps the one
+        // named, and leaves files younger than a minute alone.
+        drop(place.drafts_writer().unwrap());
+        place.tidy(8);
+        assert_eq!(std::fs::read_dir(&place.dir).unwrap().count(), 3);
+        let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(120);
+        for e in std::fs::read_dir(&place.dir).unwrap() {
+            let f = File::options().write(true).open(e.unwrap().path()).unwrap();
+            f.set_modified(long_ago).unwrap();
+        }
+        place.tidy(8);
+        let mut left: Vec<String> = std::fs::read_dir(&place.dir)
             .unwrap()
-            .map(|e| e.unwrap().file_name())
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(left, vec![std::ffi::OsString::from("index.bin")]);
+        left.sort();
+        assert_eq!(left, vec![format!("index-test.drafts-{:016x}", 8)]);
     }
 }

@@ -22,7 +22,7 @@ use include_dir::{Dir, include_dir};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use crate::index::{self, Record, RecordRef};
+use crate::index;
 use crate::model::{Body, Origin, Problem, Timeline};
 use parse::Parsed;
 pub use read::MAX_FILE_BYTES;
@@ -238,23 +238,101 @@ impl Drop for Opened {
     }
 }
 
-/// A file found under a root, not yet read.
-struct Candidate {
-    path: PathBuf,
-    /// The path with the root made absolute, for dates and `news` keys.
+/// A root of the archive, as named and as an absolute path.
+struct Root {
+    given: PathBuf,
     abs: PathBuf,
-    display: String,
-    rel: String,
-    /// Named as a root of its own, not found by walking a folder.
+    /// A file named on its own rather than a folder to walk.
     single: bool,
+}
+
+/// A file found under a root, not yet read: only its name is kept, since
+/// most files of an indexed archive are never read.
+struct Candidate {
+    /// The file as the user named it (`Event::file`, the index's key).
+    display: String,
+    /// The path itself when the name is not UTF-8 (so `display` is not).
+    raw: Option<PathBuf>,
+    root: usize,
+}
+
+impl Candidate {
+    fn new(path: PathBuf, root: usize) -> Candidate {
+        match path.to_str() {
+            Some(s) => Candidate {
+                display: s.to_string(),
+                raw: None,
+                root,
+            },
+            None => Candidate {
+                display: path.display().to_string(),
+                raw: Some(path),
+                root,
+            },
+        }
+    }
+
+    fn path(&self) -> &Path {
+        self.raw.as_deref().unwrap_or(Path::new(&self.display))
+    }
+
+    /// The path below its root, and with the root made absolute (for
+    /// dates and `news` keys).
+    fn rel_and_abs(&self, roots: &[Root]) -> (String, PathBuf) {
+        let root = &roots[self.root];
+        let path = self.path();
+        if root.single {
+            let name = path.file_name().map_or_else(
+                || self.display.clone(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            return (format!("/{name}"), root.abs.clone());
+        }
+        let rel_path = path.strip_prefix(&root.given).unwrap_or(path);
+        let rel: Vec<Cow<'_, str>> = rel_path
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect();
+        (format!("/{}", rel.join("/")), root.abs.join(rel_path))
+    }
+
+    /// Reads and parses the file.
+    fn load(&self, roots: &[Root]) -> (Loaded, FileStat) {
+        let path = self.path();
+        let (parsed, warnings, stat) = match read::read_file(path) {
+            Ok((bytes, stat)) => {
+                let _big = (bytes.len() >= BIG_FILE).then(|| BIG_PARSE.lock());
+                let (mut p, w) = parse_bytes(&bytes, is_index_name(path));
+                if self.raw.is_some() {
+                    // A name that is not UTF-8 cannot be opened again from
+                    // `Event::file`: keep the body in memory.
+                    inline_body(&bytes, &mut p);
+                }
+                (p, w, stat)
+            }
+            Err(reason) => (
+                Parsed::Problem(None, reason),
+                Vec::new(),
+                FileStat::default(),
+            ),
+        };
+        let (rel, abs) = self.rel_and_abs(roots);
+        let extra = news_key(&abs).into_iter().filter(|k| *k != rel).collect();
+        let mut l = loaded(self.display.clone(), rel, extra, parsed, warnings);
+        if roots[self.root].single {
+            // A file named on its own is dated by the path as given.
+            l.path_date = crate::text::date_from_path(&l.display);
+        }
+        (l, stat)
+    }
 }
 
 /// What the walk made of a candidate.
 enum Outcome {
-    /// Unchanged since the index: its record, by position.
-    Reuse(usize),
+    /// Unchanged since the index: its draft is in the index.
+    Reuse,
     /// Read and parsed now.
-    Fresh(Parsed, Vec<parse::Warning>, FileStat),
+    Fresh(Box<Loaded>),
 }
 
 /// Loads every candidate file under `roots` (directories or single files),
@@ -288,15 +366,14 @@ fn roots_key(roots: &[PathBuf]) -> Vec<String> {
 /// for showing something at once while [`open`] checks the files. `None`
 /// when there is no usable index.
 pub fn open_indexed(roots: &[PathBuf]) -> Option<Timeline> {
-    let key = roots_key(roots);
-    let records = index::read(&index::path_for(&key)?, &key)?;
-    let loaded = records.into_iter().map(|r| r.file).collect();
-    Some(resolve::build(archive_name(roots), loaded, Vec::new()))
+    index::Place::for_roots(roots_key(roots))?
+        .read()?
+        .into_timeline()
 }
 
-/// Loads the archive at `roots`. With `cache`, files unchanged since the
-/// index was written are taken from it, and a new index is written (in
-/// the background) when anything changed.
+/// Loads the archive at `roots`. With `cache`, an archive unchanged since
+/// its index was written is taken from it whole; otherwise only the files
+/// that changed are read, and a new index is written (in the background).
 pub fn open(
     roots: &[PathBuf],
     cache: bool,
@@ -306,127 +383,172 @@ pub fn open(
     let trace = std::env::var_os("KTIMELINE_TRACE").is_some();
     let lap = |what: &str| {
         if trace {
-            eprintln!("{what}: {:?}", t0.elapsed());
+            let rss = std::fs::read_to_string("/proc/self/statm")
+                .ok()
+                .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+                .unwrap_or(0)
+                * 4096
+                / (1024 * 1024);
+            eprintln!("{what}: {:?} rss {rss} MiB", t0.elapsed());
         }
     };
-    let key = roots_key(roots);
-    let index_path = if cache { index::path_for(&key) } else { None };
-    let mut previous: Vec<Option<Record>> = index_path
-        .as_deref()
-        .and_then(|p| index::read(p, &key))
-        .map(|records| records.into_iter().map(Some).collect())
-        .unwrap_or_default();
-    let used = !previous.is_empty();
+    let place = if cache {
+        index::Place::for_roots(roots_key(roots))
+    } else {
+        None
+    };
+    let previous = place.as_ref().and_then(index::Place::read);
+    let drafts = place.as_ref().and_then(|p| p.drafts_writer().ok());
     lap("index read");
-    let by_display: FxHashMap<&str, usize> = previous
+    let no_files = Vec::new();
+    let indexed = previous.as_ref().map_or(&no_files, |p| &p.head.files);
+    let by_display: FxHashMap<&str, usize> = indexed
         .iter()
         .enumerate()
-        .filter_map(|(i, r)| Some((r.as_ref()?.file.display.as_str(), i)))
+        .map(|(i, (d, _))| (d.as_str(), i))
         .collect();
 
-    let found = Found {
-        previous: &by_display,
-        records: &previous,
-        items: Mutex::new(Vec::new()),
-        problems: Mutex::new(Vec::new()),
-        count: AtomicUsize::new(0),
-        progress,
-    };
-    let mut seen_roots = Vec::new();
+    let mut walked: Vec<Root> = Vec::new();
     for root in roots {
         let meta = fs::metadata(root).map_err(|e| LoadError {
             path: root.clone(),
             message: io_message(&e),
         })?;
-        let canonical = fs::canonicalize(root).unwrap_or_else(|_| root.clone());
-        if seen_roots.contains(&canonical) {
-            continue;
-        }
-        seen_roots.push(canonical.clone());
-        if meta.is_dir() {
-            walk(root, &canonical, &found);
-        } else if meta.is_file() {
-            let name = root.file_name().map_or_else(
-                || root.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            );
-            found.file(Candidate {
-                path: root.clone(),
-                abs: canonical,
-                display: root.display().to_string(),
-                rel: format!("/{name}"),
-                single: true,
-            });
-        } else {
+        if !meta.is_dir() && !meta.is_file() {
             return Err(LoadError {
                 path: root.clone(),
                 message: "not a file or a directory".into(),
             });
         }
+        let abs = fs::canonicalize(root).unwrap_or_else(|_| root.clone());
+        if walked.iter().all(|r| r.abs != abs) {
+            walked.push(Root {
+                given: root.clone(),
+                abs,
+                single: meta.is_file(),
+            });
+        }
+    }
+    let found = Found {
+        previous: &by_display,
+        indexed,
+        roots: &walked,
+        drafts: drafts.as_ref(),
+        items: Mutex::new(Vec::new()),
+        problems: Mutex::new(Vec::new()),
+        count: AtomicUsize::new(0),
+        progress,
+    };
+    for (i, root) in walked.iter().enumerate() {
+        if root.single {
+            let given = &root.given;
+            found.file(Candidate::new(given.clone(), i), || {
+                fs::symlink_metadata(given)
+            });
+        } else {
+            walk(i, &found);
+        }
     }
     lap("walked");
-    let problems = found.problems.into_inner().unwrap_or_default();
+    let mut walk_problems = found.problems.into_inner().unwrap_or_default();
+    walk_problems.sort();
     let mut items = found.items.into_inner().unwrap_or_default();
     drop(by_display);
     // Overlapping roots (`news` and `news/2013`) name some files twice:
     // keep each once, under the root that holds most of its path.
-    if seen_roots.len() > 1 {
-        items.par_sort_by(|(a, _), (b, _)| a.abs.cmp(&b.abs).then(b.rel.len().cmp(&a.rel.len())));
-        items.dedup_by(|later, first| later.0.abs == first.0.abs);
+    if walked.len() > 1 {
+        let mut keyed: Vec<_> = items
+            .into_iter()
+            .map(|item| {
+                let (rel, abs) = item.0.rel_and_abs(&walked);
+                (abs, rel.len(), item)
+            })
+            .collect();
+        keyed.par_sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        keyed.dedup_by(|later, first| later.0 == first.0);
+        items = keyed.into_iter().map(|(_, _, item)| item).collect();
     }
-    items.par_sort_unstable_by(|(a, _), (b, _)| a.display.cmp(&b.display));
+    items.par_sort_unstable_by(|(a, ..), (b, ..)| a.display.cmp(&b.display));
+    lap("sorted");
 
-    let mut reuse = 0;
-    let mut stats = Vec::with_capacity(items.len());
+    let fresh = items
+        .iter()
+        .filter(|(_, o, _)| matches!(o, Outcome::Fresh(_)))
+        .count();
+    let mut index_use = IndexUse {
+        used: previous.is_some(),
+        reread: fresh,
+        removed: indexed.len() - (items.len() - fresh),
+    };
+    let unchanged = previous.as_ref().is_some_and(|p| {
+        fresh == 0 && index_use.removed == 0 && p.head.walk_problems == walk_problems
+    });
+    let mut previous = previous;
+    if unchanged && let Some(timeline) = previous.take().and_then(index::Index::into_timeline) {
+        lap("snapshot");
+        return Ok(Opened {
+            timeline,
+            index: index_use,
+            writer: None,
+        });
+    }
+
+    // Something changed: the unchanged files' drafts come from the index.
+    let old_drafts = previous
+        .as_ref()
+        .filter(|_| items.len() > fresh)
+        .and_then(|p| place.as_ref()?.read_drafts(p.head.drafts));
+    drop(previous);
+    lap("drafts read");
+    let mut files = Vec::with_capacity(items.len());
     let loaded: Vec<Loaded> = items
         .into_iter()
-        .map(|(c, outcome)| match outcome {
-            Outcome::Reuse(i) => {
-                let r = previous[i].take().expect("each record once");
-                reuse += 1;
-                stats.push(r.stat);
-                r.file
-            }
-            Outcome::Fresh(parsed, warnings, stat) => {
-                stats.push(stat);
-                let extra = news_key(&c.abs)
-                    .into_iter()
-                    .filter(|k| *k != c.rel)
-                    .collect();
-                let mut l = loaded(c.display, c.rel, extra, parsed, warnings);
-                if c.single {
-                    // A file named on its own is dated by the path as given.
-                    l.path_date = crate::text::date_from_path(&l.display);
-                }
-                l
+        .map(|(c, outcome, stat)| {
+            files.push((c.display.clone(), stat));
+            match outcome {
+                Outcome::Fresh(l) => *l,
+                Outcome::Reuse => match old_drafts.as_ref().and_then(|d| d.get(&c.display)) {
+                    Some((l, raw)) => {
+                        if let Some(w) = &drafts {
+                            w.add_raw(raw);
+                        }
+                        l
+                    }
+                    None => {
+                        // No draft to be had: read the file after all.
+                        index_use.reread += 1;
+                        let (l, now) = c.load(&walked);
+                        if let Some(w) = &drafts {
+                            w.add(&l);
+                        }
+                        files.last_mut().expect("pushed").1 = now;
+                        l
+                    }
+                },
             }
         })
         .collect();
-    lap("sorted");
-    let index_use = IndexUse {
-        used,
-        reread: loaded.len() - reuse,
-        removed: previous.iter().filter(|r| r.is_some()).count(),
-    };
-    drop(previous);
-    let writer = match index_path {
-        Some(path) if index_use.changed() => {
-            let refs = loaded
-                .iter()
-                .zip(&stats)
-                .map(|(file, &stat)| RecordRef { stat, file })
-                .collect();
-            let bytes = index::encode(&key, refs);
-            Some(std::thread::spawn(move || {
-                // A cache that cannot be written only costs the next open.
-                let _ = index::write(&path, &bytes);
-            }))
+    drop(old_drafts);
+    lap("drafts taken");
+    let timeline = resolve::build(archive_name(roots), loaded, walk_problems.clone());
+    lap("resolved");
+    let writer = match (place, drafts) {
+        (Some(place), Some(drafts)) => {
+            let head = index::Head {
+                roots: place.roots().to_vec(),
+                drafts: index::fresh_id(),
+                files,
+                walk_problems,
+            };
+            // The drafts go in place first, then the main file that names
+            // them; a cache that cannot be written only costs the next open.
+            let written =
+                drafts.finish(&place, head.drafts).is_ok() && place.write(&head, &timeline).is_ok();
+            lap("index written");
+            written.then(|| std::thread::spawn(move || place.tidy(head.drafts)))
         }
         _ => None,
     };
-    lap("encoded");
-    let timeline = resolve::build(archive_name(roots), loaded, problems);
-    lap("resolved");
     Ok(Opened {
         timeline,
         index: index_use,
@@ -437,8 +559,10 @@ pub fn open(
 /// What the walking threads share.
 struct Found<'a> {
     previous: &'a FxHashMap<&'a str, usize>,
-    records: &'a [Option<Record>],
-    items: Mutex<Vec<(Candidate, Outcome)>>,
+    indexed: &'a [(String, FileStat)],
+    roots: &'a [Root],
+    drafts: Option<&'a index::DraftsWriter>,
+    items: Mutex<Vec<(Candidate, Outcome, FileStat)>>,
     problems: Mutex<Vec<Problem>>,
     count: AtomicUsize,
     progress: &'a (dyn Fn(usize, usize) + Sync),
@@ -463,126 +587,92 @@ impl Found<'_> {
         }
     }
 
-    /// Takes a candidate from the index when it is unchanged, else reads
-    /// and parses it.
-    fn file(&self, c: Candidate) {
+    /// Takes a candidate from the index when it is unchanged (`stat` tells
+    /// what it is now), else reads and parses it.
+    fn file(&self, c: Candidate, stat: impl FnOnce() -> std::io::Result<fs::Metadata>) {
         let n = self.count.fetch_add(1, Ordering::Relaxed);
         if n.is_multiple_of(REPORT_EVERY) {
             (self.progress)(n, 0);
         }
-        let unchanged = self.previous.get(c.display.as_str()).filter(|&&i| {
-            let indexed = self.records[i].as_ref().map(|r| r.stat);
-            let now = fs::symlink_metadata(&c.path).ok().map(|m| FileStat::of(&m));
-            now.is_some() && now == indexed
+        let unchanged = self.previous.get(c.display.as_str()).and_then(|&i| {
+            let now = FileStat::of(&stat().ok()?);
+            (now == self.indexed[i].1).then_some(now)
         });
-        let outcome = match unchanged {
-            Some(&i) => Outcome::Reuse(i),
+        let (outcome, stat) = match unchanged {
+            Some(now) => (Outcome::Reuse, now),
             None => {
-                let (parsed, warnings, stat) = match read::read_file(&c.path) {
-                    Ok((bytes, stat)) => {
-                        let _big = (bytes.len() >= BIG_FILE).then(|| BIG_PARSE.lock());
-                        let (mut p, w) = parse_bytes(&bytes, is_index_name(&c.path));
-                        if c.path.to_str().is_none() {
-                            // A name that is not UTF-8 cannot be opened again
-                            // from `Event::file`: keep the body in memory.
-                            inline_body(&bytes, &mut p);
-                        }
-                        (p, w, stat)
-                    }
-                    Err(reason) => (
-                        Parsed::Problem(None, reason),
-                        Vec::new(),
-                        FileStat::default(),
-                    ),
-                };
-                Outcome::Fresh(parsed, warnings, stat)
+                let (l, stat) = c.load(self.roots);
+                if let Some(d) = self.drafts {
+                    d.add(&l);
+                }
+                (Outcome::Fresh(Box::new(l)), stat)
             }
         };
         if let Ok(mut items) = self.items.lock() {
-            items.push((c, outcome));
+            items.push((c, outcome, stat));
         }
     }
 }
 
-/// Walks a directory on several threads, not following symbolic links and
-/// not entering hidden folders; each candidate file is handed to
-/// [`Found::file`] on the thread that found it.
-fn walk(root: &Path, abs_root: &Path, found: &Found) {
+/// Walks a directory on the pool's threads (one task per folder), not
+/// following symbolic links and not entering hidden folders; each candidate
+/// file is handed to [`Found::file`] on the thread that found it.
+fn walk(root: usize, found: &Found) {
     // Reading many small files waits on the disk more than on the CPU: a
     // few more threads than cores keep both busy.
     let threads = std::thread::available_parallelism().map_or(4, |n| (n.get() * 2).clamp(4, 16));
-    let walker = ignore::WalkBuilder::new(root)
-        .standard_filters(false)
-        .follow_links(false)
-        .threads(threads)
-        .filter_entry(|e| {
-            e.depth() == 0
-                || !(e.file_type().is_some_and(|t| t.is_dir())
-                    && e.file_name().to_string_lossy().starts_with('.'))
-        })
-        .build_parallel();
-    walker.run(|| {
-        Box::new(move |entry| {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(e) => {
-                    let path = error_path(&e).unwrap_or(root).to_path_buf();
-                    let message = e.io_error().map_or_else(|| e.to_string(), io_message);
-                    found.problem(&path, format!("unreadable: {message}"));
-                    return ignore::WalkState::Continue;
-                }
-            };
-            let path = entry.path();
-            let Some(ft) = entry.file_type() else {
-                return ignore::WalkState::Continue;
-            };
-            if ft.is_dir() || entry.depth() == 0 {
-                return ignore::WalkState::Continue;
-            }
-            // A root given as a link to a folder is followed (the user
-            // named it); links inside are not.
-            if ft.is_symlink() {
-                if is_candidate(path) {
-                    found.problem(path, "symbolic link, not followed".into());
-                } else if fs::metadata(path).is_ok_and(|m| m.is_dir()) {
-                    found.problem(path, "symbolic link to a directory, not followed".into());
-                }
-                return ignore::WalkState::Continue;
-            }
-            if !is_candidate(path) {
-                return ignore::WalkState::Continue;
-            }
-            if !ft.is_file() {
-                found.problem(path, "not a regular file".into());
-                return ignore::WalkState::Continue;
-            }
-            let rel_path = path.strip_prefix(root).unwrap_or(path);
-            let rel: Vec<Cow<'_, str>> = rel_path
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect();
-            found.file(Candidate {
-                path: path.to_path_buf(),
-                abs: abs_root.join(rel_path),
-                single: false,
-                display: path.display().to_string(),
-                rel: format!("/{}", rel.join("/")),
-            });
-            ignore::WalkState::Continue
-        })
-    });
+    let dir = found.roots[root].given.clone();
+    let run = || rayon::scope(|s| walk_dir(s, dir, root, found));
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    }
 }
 
-/// The path an error of the walk is about.
-fn error_path(e: &ignore::Error) -> Option<&Path> {
-    match e {
-        ignore::Error::WithPath { path, .. } => Some(path),
-        ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
-            error_path(err)
+fn walk_dir<'s>(scope: &rayon::Scope<'s>, dir: PathBuf, root: usize, found: &'s Found<'s>) {
+    let entries = match fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) => return found.problem(&dir, format!("unreadable: {}", io_message(&e))),
+    };
+    for entry in entries {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                found.problem(&dir, format!("unreadable: {}", io_message(&e)));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let Ok(ft) = entry.file_type() else {
+            found.problem(&path, "unreadable: cannot tell what it is".into());
+            continue;
+        };
+        if ft.is_dir() {
+            if !entry.file_name().to_string_lossy().starts_with('.') {
+                scope.spawn(move |s| walk_dir(s, path, root, found));
+            }
+            continue;
         }
-        ignore::Error::Loop { child, .. } => Some(child),
-        ignore::Error::Partial(errs) => errs.iter().find_map(error_path),
-        _ => None,
+        // A root given as a link to a folder is followed (the user named
+        // it); links inside are not.
+        if ft.is_symlink() {
+            if is_candidate(&path) {
+                found.problem(&path, "symbolic link, not followed".into());
+            } else if fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
+                found.problem(&path, "symbolic link to a directory, not followed".into());
+            }
+            continue;
+        }
+        if !is_candidate(&path) {
+            continue;
+        }
+        if !ft.is_file() {
+            found.problem(&path, "not a regular file".into());
+            continue;
+        }
+        // The entry's own metadata is read relative to its folder: much
+        // cheaper than looking the whole path up again.
+        found.file(Candidate::new(path, root), || entry.metadata());
     }
 }
 

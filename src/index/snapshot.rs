@@ -1,0 +1,199 @@
+//! The resolved timeline as the index stores it, so that an unchanged
+//! archive opens without parsing or resolving anything: every entry with
+//! its links, backlinks and tags (as numbers into one table of tag names),
+//! in timeline order. Written from a [`Timeline`] by reference; read back
+//! into one after checking every number it holds.
+
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use rustc_hash::FxHashMap;
+use serde::ser::{SerializeSeq, SerializeStruct};
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::model::{Body, Event, EventIdx, Kind, Problem, Related, Source, Tag, Timeline};
+
+#[derive(Deserialize)]
+pub struct Snapshot {
+    name: String,
+    tags: Vec<String>,
+    events: Vec<SnapEvent>,
+    problems: Vec<Problem>,
+    index_pages: usize,
+    files: usize,
+}
+
+#[derive(Deserialize)]
+struct SnapEvent {
+    id: String,
+    kind: Kind,
+    date: Option<i32>,
+    headline: String,
+    body: Body,
+    file: Option<String>,
+    sources: Vec<Source>,
+    related: Vec<SnapRelated>,
+    backlinks: Vec<EventIdx>,
+    tags: Vec<u32>,
+}
+
+#[derive(Deserialize)]
+struct SnapRelated {
+    text: Option<Box<str>>,
+    context: Vec<u32>,
+    to: EventIdx,
+    resolved: bool,
+}
+
+/// A timeline written as a [`Snapshot`] reads back.
+pub struct SnapshotRef<'a> {
+    t: &'a Timeline,
+    /// Each tag's number, by the address of its shared text.
+    ids: FxHashMap<*const u8, u32>,
+    names: Vec<&'a str>,
+}
+
+impl<'a> SnapshotRef<'a> {
+    pub fn new(t: &'a Timeline) -> SnapshotRef<'a> {
+        let mut ids = FxHashMap::default();
+        let mut names = Vec::new();
+        let all = t.events.iter().flat_map(|e| {
+            e.tags
+                .iter()
+                .chain(e.related.iter().flat_map(|r| &r.context[..]))
+        });
+        for tag in all {
+            ids.entry(tag.as_ptr()).or_insert_with(|| {
+                names.push(&**tag);
+                names.len() as u32 - 1
+            });
+        }
+        SnapshotRef { t, ids, names }
+    }
+}
+
+struct TagIds<'a>(&'a [Tag], &'a FxHashMap<*const u8, u32>);
+
+impl Serialize for TagIds<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for t in self.0 {
+            seq.serialize_element(&self.1[&t.as_ptr()])?;
+        }
+        seq.end()
+    }
+}
+
+struct EventRef<'a>(&'a Event, &'a FxHashMap<*const u8, u32>);
+
+impl Serialize for EventRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (e, ids) = (self.0, self.1);
+        let mut st = s.serialize_struct("SnapEvent", 10)?;
+        st.serialize_field("id", &e.id)?;
+        st.serialize_field("kind", &e.kind)?;
+        st.serialize_field("date", &e.date.map(|d| d.num_days_from_ce()))?;
+        st.serialize_field("headline", &e.headline)?;
+        st.serialize_field("body", &e.body)?;
+        st.serialize_field("file", &e.file)?;
+        st.serialize_field("sources", &e.sources)?;
+        st.serialize_field("related", &Seq(&e.related, |r| RelatedRef(r, ids)))?;
+        st.serialize_field("backlinks", &e.backlinks)?;
+        st.serialize_field("tags", &TagIds(&e.tags, ids))?;
+        st.end()
+    }
+}
+
+struct RelatedRef<'a>(&'a Related, &'a FxHashMap<*const u8, u32>);
+
+impl Serialize for RelatedRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let mut st = s.serialize_struct("SnapRelated", 4)?;
+        st.serialize_field("text", &r.text)?;
+        st.serialize_field("context", &TagIds(&r.context, self.1))?;
+        st.serialize_field("to", &r.to)?;
+        st.serialize_field("resolved", &r.resolved)?;
+        st.end()
+    }
+}
+
+/// A sequence written element by element through `f`.
+struct Seq<'a, T, F>(&'a [T], F);
+
+impl<'a, T, R: Serialize, F: Fn(&'a T) -> R> Serialize for Seq<'a, T, F>
+where
+    T: 'a,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for x in self.0 {
+            seq.serialize_element(&(self.1)(x))?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for SnapshotRef<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let t = self.t;
+        let mut st = s.serialize_struct("Snapshot", 6)?;
+        st.serialize_field("name", &t.name)?;
+        st.serialize_field("tags", &self.names)?;
+        st.serialize_field("events", &Seq(&t.events, |e| EventRef(e, &self.ids)))?;
+        st.serialize_field("problems", &t.problems)?;
+        st.serialize_field("index_pages", &t.index_pages)?;
+        st.serialize_field("files", &t.files)?;
+        st.end()
+    }
+}
+
+impl Snapshot {
+    /// The timeline again; `None` if any number in it points nowhere.
+    pub fn into_timeline(self) -> Option<Timeline> {
+        let n = self.events.len();
+        let tags: Vec<Tag> = self.tags.iter().map(|t| Arc::from(t.as_str())).collect();
+        let tag = |i: u32| tags.get(i as usize).cloned();
+        let mut events = Vec::with_capacity(n);
+        for e in self.events {
+            if e.backlinks.iter().any(|&b| b >= n) || e.related.iter().any(|r| r.to >= n) {
+                return None;
+            }
+            let date = match e.date {
+                Some(d) => Some(NaiveDate::from_num_days_from_ce_opt(d)?),
+                None => None,
+            };
+            let related = e
+                .related
+                .into_iter()
+                .map(|r| {
+                    Some(Related {
+                        text: r.text,
+                        context: r.context.into_iter().map(tag).collect::<Option<_>>()?,
+                        to: r.to,
+                        resolved: r.resolved,
+                    })
+                })
+                .collect::<Option<Vec<_>>>()?;
+            events.push(Event {
+                id: e.id,
+                kind: e.kind,
+                date,
+                headline: e.headline,
+                body: e.body,
+                file: e.file,
+                sources: e.sources,
+                related,
+                backlinks: e.backlinks,
+                tags: e.tags.into_iter().map(tag).collect::<Option<_>>()?,
+            });
+        }
+        Some(Timeline::assemble(
+            self.name,
+            events,
+            self.problems,
+            self.index_pages,
+            self.files,
+        ))
+    }
+}
