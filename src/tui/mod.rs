@@ -37,6 +37,11 @@ use theme::Theme;
 use crate::loader;
 use crate::model::Timeline;
 
+/// The hint given whenever the browser cannot draw.
+const USE_SUBCOMMANDS: &str = "For output you can pipe or save, use the subcommands:\n  \
+     ktimeline search --help\n  ktimeline check --help\n  \
+     ktimeline stats --help\n  ktimeline export --help";
+
 /// Opens the browser on `paths` (none: the built-in sample archive).
 pub fn run(paths: Vec<PathBuf>) -> io::Result<ExitCode> {
     for p in &paths {
@@ -49,12 +54,9 @@ pub fn run(paths: Vec<PathBuf>) -> io::Result<ExitCode> {
         }
     }
     if !io::stdout().is_terminal() {
-        eprintln!(
-            "ktimeline: the browser needs a terminal, and standard output is not one.\n\
-             For output you can pipe or save, use the subcommands:\n  \
-             ktimeline search --help\n  ktimeline check --help\n  \
-             ktimeline stats --help\n  ktimeline export --help"
-        );
+        crate::commands::warn(&format!(
+            "ktimeline: the browser needs a terminal, and standard output is not one.\n{USE_SUBCOMMANDS}"
+        ));
         return Ok(ExitCode::from(2));
     }
     let theme = Theme::from_env();
