@@ -323,3 +323,38 @@ fn control_characters_from_the_data_never_reach_the_screen() {
     h.key(KeyCode::Esc).keys("?");
     check(&h);
 }
+
+/// An event whose tag, source and archive name hold `☢️` (U+2622 U+FE0F:
+/// one column per character, two for the pair) and are too long to show.
+fn nuclear(name: &str) -> Timeline {
+    let md = "### [2020-01-01](/news/2020/01/1/index.md)\n\n\
+        # A test event about the tests.\n\nBody.\n\n### Source:\n\n\
+        1. [Gopher](gopher://example.com/☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️)\n\n\
+        ### Related:\n\n\
+        1. [Another event. ](/news/2019/01/1/another-event.md) _Context: ☢️ Nuclear and missile tests of the Democratic People's Republic of Korea since 2006_\n";
+    ktimeline::loader::load_memory(
+        name,
+        vec![("news/2020/01/1/a-test-event.md".to_string(), md)],
+    )
+}
+
+#[test]
+fn emoji_with_a_variation_selector_is_cut_without_a_panic() {
+    // The reported case: 100×30, `t`, `Enter` (filter by the ☢️ tag).
+    let mut h = Harness::new(nuclear("news"), 100, 30, Theme::default());
+    h.keys("t").key(KeyCode::Enter);
+    assert!(h.screen().contains("tag: ☢️ Nuclear"), "{}", h.screen());
+    let long_name = format!("☢️ archive {}", "☢️".repeat(60));
+    let mut h = Harness::new(nuclear(&long_name), 100, 30, Theme::default());
+    h.keys("t").key(KeyCode::Enter);
+    assert!(h.app.filter.as_deref().unwrap().starts_with("☢️ Nuclear"));
+    // Every width, so the cut falls on each side of every selector: the
+    // filter and the archive name in the status bar, then a message
+    // naming the gopher source.
+    for w in 30..=130 {
+        h.resize(w, 30);
+        h.keys("o");
+        h.key(KeyCode::Tab).key(KeyCode::Tab).key(KeyCode::Up);
+        h.key(KeyCode::Enter);
+    }
+}
