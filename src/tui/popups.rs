@@ -13,6 +13,14 @@ use super::keymap::PopupKind;
 use crate::search::Hit;
 use crate::text::{self, DateText};
 
+/// Characters kept in a popup's input line; more typed or pasted are
+/// dropped (the search uses only the first words anyway).
+pub const MAX_INPUT_CHARS: usize = 1000;
+
+/// Characters of a tag that reach the fuzzy matcher, whose memory grows
+/// with query × text length; a tag is rarely longer than a few words.
+pub const MATCH_TAG_CHARS: usize = 200;
+
 /// How many search results the popup asks for.
 pub const SEARCH_LIMIT: usize = 200;
 
@@ -145,7 +153,8 @@ pub fn match_tags(tags: &[crate::model::TagCount], input: &str) -> Vec<TagMatch>
         .iter()
         .enumerate()
         .filter_map(|(i, t)| {
-            let (score, positions) = matcher.fuzzy_indices(&t.tag, input)?;
+            let tag = crate::search::prefix_chars(&t.tag, MATCH_TAG_CHARS);
+            let (score, positions) = matcher.fuzzy_indices(tag, input)?;
             Some((score, TagMatch { tag: i, positions }))
         })
         .collect();
@@ -273,7 +282,7 @@ impl App {
 
     fn popup_input(&mut self, how: Edit) -> Option<Effect> {
         let edit = |s: &mut String| match how {
-            Edit::Push(c) if !c.is_control() => s.push(c),
+            Edit::Push(c) if !c.is_control() && s.chars().count() < MAX_INPUT_CHARS => s.push(c),
             Edit::Push(_) => {}
             Edit::Char => {
                 s.pop();
@@ -394,6 +403,25 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_start_of_a_huge_tag_is_matched() {
+        let tags = vec![
+            crate::model::TagCount {
+                tag: format!("{}zebra", "x".repeat(100_000)),
+                count: 1,
+            },
+            crate::model::TagCount {
+                tag: "zebra crossing".into(),
+                count: 1,
+            },
+        ];
+        let found = match_tags(&tags, "zebra");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].tag, 1);
+        let found = match_tags(&tags, "xx");
+        assert!(found[0].positions.iter().all(|&p| p < MATCH_TAG_CHARS));
+    }
 
     #[test]
     fn goto_dates() {
