@@ -358,3 +358,20 @@ fn emoji_with_a_variation_selector_is_cut_without_a_panic() {
         h.key(KeyCode::Enter);
     }
 }
+
+#[test]
+fn the_detail_body_is_rendered_once_per_entry_and_width() {
+    let mut h = Harness::fixture(100, 30);
+    let renders = |h: &Harness| h.app.body_cache.borrow().renders();
+    assert_eq!(renders(&h), 1);
+    // Redraws that show the same entry at the same width reuse it.
+    h.key(KeyCode::Tab).key(KeyCode::Tab).key(KeyCode::Down);
+    h.key(KeyCode::PageDown).key(KeyCode::BackTab);
+    assert_eq!(renders(&h), 1);
+    h.resize(120, 30);
+    assert_eq!(renders(&h), 2);
+    h.keys("]");
+    assert_eq!(renders(&h), 3);
+    h.key(KeyCode::Tab);
+    assert_eq!(renders(&h), 3);
+}

@@ -3,12 +3,14 @@
 //! one [`Effect`] for the event loop to carry out. Main-view navigation lives
 //! here; the popups' transitions are in `popups.rs`.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use chrono::Datelike;
 use ratatui::layout::{Position, Rect};
 
 use super::action::{Action, Effect};
+use super::body_cache::BodyCache;
 use super::history::History;
 use super::keymap::{Focus, Mode, PopupKind};
 use super::popups::{Popup, SearchState};
@@ -117,6 +119,8 @@ pub struct App {
     pub tags: Vec<TagCount>,
     pub message: Option<Message>,
     pub areas: Areas,
+    /// The selected entry's body as last drawn; filled by the draw path.
+    pub body_cache: RefCell<BodyCache>,
     pub quit: bool,
 }
 
@@ -144,6 +148,7 @@ impl App {
             tags,
             message: None,
             areas: Areas::default(),
+            body_cache: RefCell::default(),
             quit: false,
         }
     }

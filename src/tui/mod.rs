@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod app;
+pub mod body_cache;
 pub mod event_loop;
 pub mod history;
 pub mod keymap;
