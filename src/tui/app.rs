@@ -229,9 +229,14 @@ impl App {
             }
             return None;
         }
-        if matches!(action, Action::Quit) {
-            self.quit = true;
-            return Some(Effect::Quit);
+        match action {
+            Action::Quit => {
+                self.quit = true;
+                return Some(Effect::Quit);
+            }
+            Action::Suspend => return Some(Effect::Suspend),
+            Action::Redraw => return Some(Effect::Redraw),
+            _ => {}
         }
         self.message = None;
         if self.popup.is_some() {
@@ -284,8 +289,14 @@ impl App {
             }
             Action::Click { x, y } => self.click(x, y),
             Action::Scroll { x, y, down } => self.wheel(x, y, down),
-            Action::Input(_) | Action::DeleteChar | Action::DeleteWord | Action::ClearInput => {}
-            Action::Quit | Action::SearchDone { .. } => unreachable!("handled above"),
+            Action::Input(_)
+            | Action::Paste(_)
+            | Action::DeleteChar
+            | Action::DeleteWord
+            | Action::ClearInput => {}
+            Action::Quit | Action::Suspend | Action::Redraw | Action::SearchDone { .. } => {
+                unreachable!("handled above")
+            }
         }
         None
     }

@@ -81,8 +81,10 @@ impl SearchState {
 
 /// A change to a popup's input line.
 #[derive(Debug, Clone, Copy)]
-enum Edit {
+enum Edit<'a> {
     Push(char),
+    /// Pasted text: line breaks and tabs become spaces.
+    Paste(&'a str),
     Char,
     Word,
     All,
@@ -259,6 +261,7 @@ impl App {
             Action::PageUp => self.popup_move(-page),
             Action::PageDown => self.popup_move(page),
             Action::Input(c) => return self.popup_input(Edit::Push(c)),
+            Action::Paste(text) => return self.popup_input(Edit::Paste(&text)),
             Action::DeleteChar => return self.popup_input(Edit::Char),
             Action::DeleteWord => return self.popup_input(Edit::Word),
             Action::ClearInput => return self.popup_input(Edit::All),
@@ -284,6 +287,15 @@ impl App {
         let edit = |s: &mut String| match how {
             Edit::Push(c) if !c.is_control() && s.chars().count() < MAX_INPUT_CHARS => s.push(c),
             Edit::Push(_) => {}
+            Edit::Paste(text) => {
+                let room = MAX_INPUT_CHARS.saturating_sub(s.chars().count());
+                let clean = text
+                    .chars()
+                    .map(|c| if c.is_whitespace() { ' ' } else { c })
+                    .filter(|c| !c.is_control())
+                    .take(room);
+                s.extend(clean);
+            }
             Edit::Char => {
                 s.pop();
             }
@@ -296,7 +308,9 @@ impl App {
         match &mut self.popup {
             Some(Popup::Search { offset }) => {
                 *offset = 0;
-                if std::mem::take(&mut self.search.fresh) && matches!(how, Edit::Push(_)) {
+                if std::mem::take(&mut self.search.fresh)
+                    && matches!(how, Edit::Push(_) | Edit::Paste(_))
+                {
                     self.search.query.clear();
                 }
                 edit(&mut self.search.query);
