@@ -256,6 +256,7 @@ fn signals_that_end_the_browser_restore_the_terminal() {
         (libc::SIGTERM, 143),
         (libc::SIGHUP, 129),
         (libc::SIGINT, 130),
+        (libc::SIGQUIT, 131),
     ] {
         let mut s = Session::browser();
         s.screen.wait_for("Dates");
@@ -385,4 +386,24 @@ fn no_controlling_terminal_is_explained() {
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("no controlling terminal"), "{err}");
     assert!(err.contains("ktimeline search --help"), "{err}");
+}
+
+#[test]
+fn ctrl_c_after_a_long_burst_of_keys_quits() {
+    let mut s = Session::browser();
+    s.screen.wait_for("Dates");
+    s.send(b"/");
+    s.screen.wait_for("Search headlines");
+    // 20 KB typed (not a bracketed paste), then one Ctrl-C.
+    let mut burst = vec![b'x'; 20_000];
+    burst.push(0x03);
+    s.send(&burst);
+    let start = Instant::now();
+    let status = s.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
 }
