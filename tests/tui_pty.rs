@@ -282,6 +282,13 @@ fn suspend_and_resume_give_the_terminal_back_and_take_it_again() {
             _ => s.send(b"\x1a"),
         }
         s.screen.wait_until("the stop", |_| s.state() == 'T');
+        // The output written before the stop may still be on its way here.
+        s.screen.wait_until("the terminal given back", |sc| {
+            let out = sc.raw_since(from);
+            ["\x1b[?1049l", "\x1b[?25h", "\x1b[?1000l"]
+                .iter()
+                .all(|seq| out.contains(seq))
+        });
         assert_restored(&s.screen.raw_since(from));
         assert!(!s.screen.alternate(), "{how}");
         s.signal(libc::SIGCONT);
