@@ -71,7 +71,7 @@ pub fn run(paths: Vec<PathBuf>) -> io::Result<ExitCode> {
         return Ok(cannot_draw("and TERM=dumb says this one cannot draw"));
     }
     let theme = Theme::from_env();
-    let terminal =
+    let mut terminal =
         match enter_terminal().and_then(|()| Terminal::new(CrosstermBackend::new(io::stdout()))) {
             // Never dropped: `Terminal`'s drop shows the cursor and, when
             // that fails (the terminal is gone), panics printing so to a
@@ -91,8 +91,7 @@ pub fn run(paths: Vec<PathBuf>) -> io::Result<ExitCode> {
                 return Ok(cannot_draw(&why));
             }
         };
-    let mut terminal = terminal;
-    let terminal = &mut *terminal;
+    let terminal: &mut DefaultTerminal = &mut terminal;
     let _restore = Restore;
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
