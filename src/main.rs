@@ -16,7 +16,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         None => {
             if let Some(hint) = subcommand_hint(&cli.paths) {
-                eprintln!("ktimeline: {hint}");
+                commands::warn(&format!("ktimeline: {hint}"));
                 return ExitCode::from(2);
             }
             ktimeline::tui::run(cli.paths, !cli.no_cache).map_err(commands::Error::from)
@@ -41,10 +41,10 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(commands::Error::BrokenPipe) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!(
+            commands::warn(&format!(
                 "ktimeline: {}",
                 ktimeline::text::sanitize(&e.to_string(), false)
-            );
+            ));
             ExitCode::from(2)
         }
     }

@@ -21,6 +21,22 @@ pub struct Hit {
 const MAX_WORDS: usize = 12;
 const MAX_WORD_CHARS: usize = 40;
 
+/// Characters of a headline that reach the matcher. Its memory and time
+/// grow with query × text length, and a ghost's headline (a link's text)
+/// has no length limit of its own: without this cap one 7 MB link text
+/// made a search take gigabytes.
+pub const MATCH_HEADLINE_CHARS: usize = 1000;
+
+/// The first `n` characters of `s` (all of it when shorter).
+pub fn prefix_chars(s: &str, n: usize) -> &str {
+    s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
+}
+
+/// The part of a headline the matcher sees.
+pub fn matched_text(headline: &str) -> &str {
+    prefix_chars(headline, MATCH_HEADLINE_CHARS)
+}
+
 /// Above this many headlines the scoring runs on all cores.
 const PARALLEL_FROM: usize = 4096;
 
@@ -32,11 +48,7 @@ pub fn search(timeline: &Timeline, query: &str, limit: usize) -> Vec<Hit> {
     let words: Vec<&str> = query
         .split_whitespace()
         .take(MAX_WORDS)
-        .map(|w| {
-            w.char_indices()
-                .nth(MAX_WORD_CHARS)
-                .map_or(w, |(i, _)| &w[..i])
-        })
+        .map(|w| prefix_chars(w, MAX_WORD_CHARS))
         .collect();
     if words.is_empty() || limit == 0 {
         return Vec::new();
@@ -44,7 +56,7 @@ pub fn search(timeline: &Timeline, query: &str, limit: usize) -> Vec<Hit> {
     let matcher = SkimMatcherV2::default().smart_case();
     let lower_words: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
     let score = |idx: EventIdx| -> Option<(i64, EventIdx)> {
-        let headline = &timeline.events[idx].headline;
+        let headline = matched_text(&timeline.events[idx].headline);
         let mut total = 0;
         for w in &words {
             total += matcher.fuzzy_match(headline, w)?;
@@ -68,7 +80,7 @@ pub fn search(timeline: &Timeline, query: &str, limit: usize) -> Vec<Hit> {
     scored
         .into_iter()
         .map(|(score, idx)| {
-            let headline = &timeline.events[idx].headline;
+            let headline = matched_text(&timeline.events[idx].headline);
             let mut positions: Vec<usize> = words
                 .iter()
                 .filter_map(|w| matcher.fuzzy_indices(headline, w))
@@ -185,6 +197,22 @@ mod tests {
             .map(|&p| "Red Cross".chars().nth(p).unwrap())
             .collect();
         assert_eq!(chars, "RedCro");
+    }
+
+    #[test]
+    fn only_the_start_of_a_huge_headline_is_matched() {
+        let huge = format!("{} zebra", "a".repeat(100_000));
+        assert_eq!(matched_text(&huge).chars().count(), MATCH_HEADLINE_CHARS);
+        assert_eq!(matched_text("short"), "short");
+        assert_eq!(prefix_chars("한국어", 2), "한국");
+        let t = timeline(&[&huge, "A zebra escapes"]);
+        let hits = search(&t, "zebra", 10);
+        // The word past the cap is not seen; the positions stay inside it.
+        assert_eq!(hits.len(), 1);
+        assert_eq!(t.events[hits[0].idx].headline, "A zebra escapes");
+        let t = timeline(&[&format!("zeb {huge}")]);
+        let hits = search(&t, "zeb", 10);
+        assert!(hits[0].positions.iter().all(|&p| p < MATCH_HEADLINE_CHARS));
     }
 
     #[test]

@@ -252,3 +252,56 @@ fn the_browser_without_a_terminal_points_to_the_subcommands() {
     assert_eq!(code, 2);
     assert!(err.contains("did you mean `ktimeline stats`"), "{err}");
 }
+
+/// An archive with one file that has a problem, so that `stats`, `search`
+/// and `export` write a note on standard error.
+fn archive_with_a_problem() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ok.md"), "### [2013-02-3](/x)\n\n# Fine.\n").unwrap();
+    std::fs::write(dir.path().join("empty.md"), "").unwrap();
+    dir
+}
+
+/// Runs the binary with standard output thrown away and standard error
+/// going to `stderr`; returns the exit code.
+fn run_with_stderr(args: &[&str], stderr: Stdio) -> i32 {
+    Command::new(env!("CARGO_BIN_EXE_ktimeline"))
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .status()
+        .expect("runs")
+        .code()
+        .expect("exit code, not a signal")
+}
+
+#[test]
+fn a_full_or_closed_stderr_keeps_the_exit_codes() {
+    let dir = archive_with_a_problem();
+    let path = dir.path().display().to_string();
+    let cases: [(&[&str], i32); 5] = [
+        (&["export", &path], 0),
+        (&["stats", &path], 0),
+        (&["search", "fine", &path], 0),
+        (&["stats", "/no/such/dir"], 2),
+        (&["stat", "x"], 2),
+    ];
+    for (args, code) in cases {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        assert_eq!(
+            run_with_stderr(args, full.into()),
+            code,
+            "{args:?} 2>/dev/full"
+        );
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        assert_eq!(
+            run_with_stderr(args, writer.into()),
+            code,
+            "{args:?} 2>closed pipe"
+        );
+    }
+}

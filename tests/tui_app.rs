@@ -567,3 +567,22 @@ fn page_down_in_the_dates_moves_by_the_rows_on_screen() {
     go(&mut app, &[Action::PageUp]);
     assert_eq!(headline(&app), "Golf keepers strike");
 }
+
+#[test]
+fn a_popup_input_keeps_at_most_its_cap() {
+    use ktimeline::tui::popups::{MAX_INPUT_CHARS, Popup};
+    let mut app = app();
+    go(&mut app, &[Action::OpenSearch]);
+    for _ in 0..MAX_INPUT_CHARS + 500 {
+        app.update(Action::Input('x'));
+    }
+    assert_eq!(app.search.query.chars().count(), MAX_INPUT_CHARS);
+    go(&mut app, &[Action::Escape, Action::OpenTags]);
+    for _ in 0..MAX_INPUT_CHARS + 5 {
+        app.update(Action::Input('한'));
+    }
+    match &app.popup {
+        Some(Popup::Tags { input, .. }) => assert_eq!(input.chars().count(), MAX_INPUT_CHARS),
+        other => panic!("{other:?}"),
+    }
+}

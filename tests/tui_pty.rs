@@ -1,15 +1,22 @@
 //! End to end: the real binary in a pseudo-terminal, read back with a vt100
 //! parser. Search, open a result, follow a related link, go back, quit, and
-//! the terminal is left as it was found.
+//! the terminal is left as it was found; the same after the signals that
+//! end a program, around a suspend, and when the terminal goes away.
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
 
+const ROWS: u16 = 30;
+const COLS: u16 = 100;
+
+/// What the child printed, raw and as a screen.
+#[derive(Clone)]
 struct Screen {
     parser: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Screen {
@@ -17,116 +24,402 @@ impl Screen {
         self.parser.lock().unwrap().screen().contents()
     }
 
-    /// Waits until `needle` is on the screen, failing after a while.
-    fn wait_for(&self, needle: &str) {
+    fn alternate(&self) -> bool {
+        self.parser.lock().unwrap().screen().alternate_screen()
+    }
+
+    fn raw_len(&self) -> usize {
+        self.raw.lock().unwrap().len()
+    }
+
+    /// The raw output from byte `from` on.
+    fn raw_since(&self, from: usize) -> String {
+        String::from_utf8_lossy(&self.raw.lock().unwrap()[from..]).into_owned()
+    }
+
+    /// Waits until `ok` holds, failing after a while.
+    fn wait_until(&self, what: &str, ok: impl Fn(&Screen) -> bool) {
         let start = Instant::now();
-        loop {
-            let text = self.text();
-            if text.contains(needle) {
-                return;
-            }
+        while !ok(self) {
             assert!(
                 start.elapsed() < Duration::from_secs(20),
-                "timed out waiting for {needle:?}; the screen:\n{text}"
+                "timed out waiting for {what}; the screen:\n{}",
+                self.text()
             );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
+
+    /// Waits until `needle` is on the screen, failing after a while.
+    fn wait_for(&self, needle: &str) {
+        self.wait_until(needle, |s| s.text().contains(needle));
+    }
+}
+
+/// The browser running in a pseudo-terminal.
+struct Session {
+    child: Box<dyn Child + Send + Sync>,
+    master: Option<Box<dyn MasterPty + Send>>,
+    writer: Option<Box<dyn Write + Send>>,
+    screen: Screen,
+    reading: Option<std::thread::JoinHandle<()>>,
+    reader: Option<Box<dyn Read + Send>>,
+}
+
+impl Session {
+    /// Runs `program args` (the browser on the tui fixture by default).
+    fn start(program: &str, args: &[&str], env: &[(&str, &str)]) -> Session {
+        Session::start_with(program, args, env, true)
+    }
+
+    /// As [`Session::start`]; `threaded`: a thread reads the output into
+    /// the screen, else the reader is left in `reader`.
+    fn start_with(program: &str, args: &[&str], env: &[(&str, &str)], threaded: bool) -> Session {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pty");
+        let mut cmd = CommandBuilder::new(program);
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        // The index's cache and any state stay in the build's folder.
+        let xdg = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pty-xdg");
+        for (var, dir) in [
+            ("XDG_CACHE_HOME", "cache"),
+            ("XDG_STATE_HOME", "state"),
+            ("XDG_CONFIG_HOME", "config"),
+        ] {
+            cmd.env(var, xdg.join(dir));
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).expect("spawns");
+        drop(pair.slave);
+        let screen = Screen {
+            parser: Arc::new(Mutex::new(vt100::Parser::new(
+                std::num::NonZeroU16::new(ROWS).unwrap(),
+                std::num::NonZeroU16::new(COLS).unwrap(),
+                0,
+            ))),
+            raw: Arc::default(),
+        };
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        if !threaded {
+            return Session {
+                child,
+                master: Some(pair.master),
+                writer: Some(writer),
+                screen,
+                reading: None,
+                reader: Some(reader),
+            };
+        }
+        let feed = screen.clone();
+        let reading = std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                feed.parser.lock().unwrap().process(&buf[..n]);
+                feed.raw.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Session {
+            child,
+            master: Some(pair.master),
+            writer: Some(writer),
+            screen,
+            reading: Some(reading),
+            reader: None,
+        }
+    }
+
+    fn browser() -> Session {
+        Session::start(env!("CARGO_BIN_EXE_ktimeline"), &[fixture()], &[])
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        let w = self.writer.as_mut().unwrap();
+        w.write_all(bytes).unwrap();
+        w.flush().unwrap();
+    }
+
+    fn pid(&self) -> i32 {
+        self.child.process_id().expect("a pid") as i32
+    }
+
+    fn signal(&self, sig: i32) {
+        // SAFETY: kill(2) on our own child's pid.
+        assert_eq!(unsafe { libc::kill(self.pid(), sig) }, 0);
+    }
+
+    /// The child's state letter from /proc (`T` when stopped).
+    fn state(&self) -> char {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap();
+        let after = &stat[stat.rfind(')').unwrap() + 2..];
+        after.chars().next().unwrap()
+    }
+
+    fn wait_exit(&mut self) -> ExitStatus {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "did not end:\n{}",
+                self.screen.text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Closes our side of the terminal and waits for the output to end.
+    fn close(&mut self) {
+        self.writer.take();
+        self.master.take();
+        if let Some(r) = self.reading.take() {
+            let _ = r.join();
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn fixture() -> &'static str {
+    concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tui")
+}
+
+/// The sequences that give a terminal back: the normal screen, a visible
+/// cursor, no mouse reporting.
+fn assert_restored(out: &str) {
+    assert!(
+        out.contains("\x1b[?1049l"),
+        "alternate screen left: {out:?}"
+    );
+    assert!(out.contains("\x1b[?25h"), "cursor shown: {out:?}");
+    assert!(out.contains("\x1b[?1000l"), "mouse reporting off: {out:?}");
+    let left = out.rfind("\x1b[?1049l").unwrap();
+    assert!(
+        !out[left..].contains("\x1b[?1049h") && !out[left..].contains("\x1b[?1000h"),
+        "nothing taken again after: {out:?}"
+    );
 }
 
 #[test]
 fn search_follow_back_quit() {
-    let pty = native_pty_system();
-    let pair = pty
-        .openpty(PtySize {
-            rows: 30,
-            cols: 100,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("a pty");
-    let fixture = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tui");
-    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_ktimeline"));
-    cmd.arg(fixture);
-    cmd.env("TERM", "xterm-256color");
-    let xdg = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pty-xdg");
-    for (var, dir) in [
-        ("XDG_CACHE_HOME", "cache"),
-        ("XDG_STATE_HOME", "state"),
-        ("XDG_CONFIG_HOME", "config"),
-    ] {
-        cmd.env(var, xdg.join(dir));
-    }
-    cmd.env_remove("NO_COLOR");
-    let mut child = pair.slave.spawn_command(cmd).expect("spawns");
-    drop(pair.slave);
-
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        std::num::NonZeroU16::new(30).unwrap(),
-        std::num::NonZeroU16::new(100).unwrap(),
-        0,
-    )));
-    let mut reader = pair.master.try_clone_reader().unwrap();
-    let feed = parser.clone();
-    let reading = std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            feed.lock().unwrap().process(&buf[..n]);
-        }
-    });
-    let mut writer = pair.master.take_writer().unwrap();
-    let mut send = |bytes: &[u8]| {
-        writer.write_all(bytes).unwrap();
-        writer.flush().unwrap();
-    };
-    let screen = Screen { parser };
+    let mut s = Session::browser();
+    let screen = s.screen.clone();
 
     screen.wait_for("Dates");
-    assert!(screen.parser.lock().unwrap().screen().alternate_screen());
+    assert!(screen.alternate());
 
     // Search by two word prefixes and open the result.
-    send(b"/");
+    s.send(b"/");
     screen.wait_for("Search headlines");
-    send(b"win mar");
+    s.send(b"win mar");
     screen.wait_for("1 match");
-    send(b"\r");
+    s.send(b"\r");
     screen.wait_for("Monday 15 January 2018");
 
     // Tab to the related links and follow the first one.
-    send(b"\t\t");
+    s.send(b"\t\t");
     screen.wait_for("Enter follow");
-    send(b"\r");
+    s.send(b"\r");
     screen.wait_for("Monday 3 July 2017");
 
     // Back with Backspace.
-    send(b"\x7f");
+    s.send(b"\x7f");
     screen.wait_for("Monday 15 January 2018");
 
     // Help, then quit.
-    send(b"?");
+    s.send(b"?");
     screen.wait_for("Help");
-    send(b"\x1b");
+    s.send(b"\x1b");
     std::thread::sleep(Duration::from_millis(100));
-    send(b"q");
+    s.send(b"q");
 
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "did not quit:\n{}",
-            screen.text()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let status = s.wait_exit();
     assert!(status.success(), "{status:?}");
-    drop(pair.master);
-    let _ = reading.join();
-    let p = screen.parser.lock().unwrap();
-    assert!(!p.screen().alternate_screen(), "left the alternate screen");
+    s.close();
+    assert!(!screen.alternate(), "left the alternate screen");
+}
+
+#[test]
+fn signals_that_end_the_browser_restore_the_terminal() {
+    for (sig, code) in [
+        (libc::SIGTERM, 143),
+        (libc::SIGHUP, 129),
+        (libc::SIGINT, 130),
+        (libc::SIGQUIT, 131),
+    ] {
+        let mut s = Session::browser();
+        s.screen.wait_for("Dates");
+        let from = s.screen.raw_len();
+        s.signal(sig);
+        let status = s.wait_exit();
+        assert_eq!(status.exit_code(), code, "signal {sig}: {status:?}");
+        s.close();
+        assert_restored(&s.screen.raw_since(from));
+        assert!(!s.screen.alternate());
+    }
+}
+
+#[test]
+fn suspend_and_resume_give_the_terminal_back_and_take_it_again() {
+    let mut s = Session::browser();
+    s.screen.wait_for("Dates");
+    // SIGTSTP from outside, then Ctrl-Z from the keyboard.
+    for how in ["SIGTSTP", "Ctrl-Z"] {
+        let from = s.screen.raw_len();
+        match how {
+            "SIGTSTP" => s.signal(libc::SIGTSTP),
+            _ => s.send(b"\x1a"),
+        }
+        s.screen.wait_until("the stop", |_| s.state() == 'T');
+        // The output written before the stop may still be on its way here.
+        s.screen.wait_until("the terminal given back", |sc| {
+            let out = sc.raw_since(from);
+            ["\x1b[?1049l", "\x1b[?25h", "\x1b[?1000l"]
+                .iter()
+                .all(|seq| out.contains(seq))
+        });
+        assert_restored(&s.screen.raw_since(from));
+        assert!(!s.screen.alternate(), "{how}");
+        s.signal(libc::SIGCONT);
+        // Taken again and drawn whole.
+        s.screen.wait_until("the redraw", |sc| {
+            sc.alternate() && sc.text().contains("Dates")
+        });
+        assert!(s.screen.raw_since(from).contains("\x1b[?1000h"), "{how}");
+        s.send(b"j");
+    }
+    // Ctrl-L draws everything again; then quit.
+    let from = s.screen.raw_len();
+    s.send(b"\x0c");
+    s.screen
+        .wait_until("the redraw", |sc| sc.raw_since(from).contains("Dates"));
+    s.send(b"q");
+    assert!(s.wait_exit().success());
+}
+
+#[test]
+fn a_terminal_that_goes_away_ends_the_browser_even_with_sighup_ignored() {
+    let bin = env!("CARGO_BIN_EXE_ktimeline");
+    // Not the session leader (the shell is), as in a terminal window: no
+    // SIGCONT comes with the hang-up, only end-of-file on reading.
+    let script = format!("trap '' HUP; '{bin}' '{}'; exit $?", fixture());
+    let mut s = Session::start_with("sh", &["-c", &script], &[], false);
+    // Read on this thread, so that the reading handle can be closed too.
+    let mut reader = s.reader.take().unwrap();
+    let mut out = Vec::new();
+    let mut buf = [0u8; 8192];
+    // Up to the status bar's last hint: the whole first frame, so that the
+    // browser is idle, waiting for input, when the terminal goes.
+    while !String::from_utf8_lossy(&out).contains("quit") {
+        let n = reader.read(&mut buf).unwrap();
+        assert!(n > 0, "output ended early");
+        out.extend_from_slice(&buf[..n]);
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    // Hang up: every handle on our side of the terminal closed. The child
+    // must notice and end rather than spin on end-of-file.
+    drop(reader);
+    s.writer.take();
+    s.master.take();
+    let status = s.wait_exit();
+    assert!(status.success(), "{status:?}");
+}
+
+#[test]
+fn a_dumb_terminal_is_not_drawn_on() {
+    let mut s = Session::start(
+        env!("CARGO_BIN_EXE_ktimeline"),
+        &[fixture()],
+        &[("TERM", "dumb")],
+    );
+    let status = s.wait_exit();
+    assert_eq!(status.exit_code(), 2);
+    s.close();
+    let out = s.screen.raw_since(0);
+    assert!(out.contains("needs a terminal"), "{out:?}");
+    assert!(out.contains("ktimeline search --help"), "{out:?}");
+    assert!(!out.contains("\x1b[?1049h"), "{out:?}");
+}
+
+#[test]
+fn no_controlling_terminal_is_explained() {
+    use std::ffi::CStr;
+    use std::os::fd::FromRawFd;
+    use std::os::unix::process::CommandExt;
+    // A terminal for standard output, but a new session without a
+    // controlling terminal (as under `setsid` or from a service).
+    // SAFETY: plain libc calls on a pty of our own; every result checked.
+    let (master, slave) = unsafe {
+        let m = libc::posix_openpt(libc::O_RDWR | libc::O_NOCTTY);
+        assert!(m >= 0);
+        assert_eq!(libc::grantpt(m), 0);
+        assert_eq!(libc::unlockpt(m), 0);
+        let mut name = [0 as libc::c_char; 128];
+        assert_eq!(libc::ptsname_r(m, name.as_mut_ptr(), name.len()), 0);
+        let s = libc::open(
+            CStr::from_ptr(name.as_ptr()).as_ptr(),
+            libc::O_RDWR | libc::O_NOCTTY,
+        );
+        assert!(s >= 0);
+        (std::fs::File::from_raw_fd(m), std::fs::File::from_raw_fd(s))
+    };
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ktimeline"));
+    cmd.arg(fixture())
+        .env("TERM", "xterm-256color")
+        .stdin(std::process::Stdio::null())
+        .stdout(slave)
+        .stderr(std::process::Stdio::piped());
+    // SAFETY: setsid is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(|| {
+            libc::setsid();
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    drop(master);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("no controlling terminal"), "{err}");
+    assert!(err.contains("ktimeline search --help"), "{err}");
+}
+
+#[test]
+fn ctrl_c_after_a_long_burst_of_keys_quits() {
+    let mut s = Session::browser();
+    s.screen.wait_for("Dates");
+    s.send(b"/");
+    s.screen.wait_for("Search headlines");
+    // 20 KB typed (not a bracketed paste), then one Ctrl-C.
+    let mut burst = vec![b'x'; 20_000];
+    burst.push(0x03);
+    s.send(&burst);
+    let start = Instant::now();
+    let status = s.wait_exit();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        start.elapsed()
+    );
 }

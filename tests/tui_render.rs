@@ -325,3 +325,161 @@ fn control_characters_from_the_data_never_reach_the_screen() {
     h.key(KeyCode::Esc).keys("?");
     check(&h);
 }
+
+/// An event whose tag, source and archive name hold `☢️` (U+2622 U+FE0F:
+/// one column per character, two for the pair) and are too long to show.
+fn nuclear(name: &str) -> Timeline {
+    let md = "### [2020-01-01](/news/2020/01/1/index.md)\n\n\
+        # A test event about the tests.\n\nBody.\n\n### Source:\n\n\
+        1. [Gopher](gopher://example.com/☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️☢️)\n\n\
+        ### Related:\n\n\
+        1. [Another event. ](/news/2019/01/1/another-event.md) _Context: ☢️ Nuclear and missile tests of the Democratic People's Republic of Korea since 2006_\n";
+    ktimeline::loader::load_memory(
+        name,
+        vec![("news/2020/01/1/a-test-event.md".to_string(), md)],
+    )
+}
+
+#[test]
+fn emoji_with_a_variation_selector_is_cut_without_a_panic() {
+    // The reported case: 100×30, `t`, `Enter` (filter by the ☢️ tag).
+    let mut h = Harness::new(nuclear("news"), 100, 30, Theme::default());
+    h.keys("t").key(KeyCode::Enter);
+    assert!(h.screen().contains("tag: ☢️ Nuclear"), "{}", h.screen());
+    let long_name = format!("☢️ archive {}", "☢️".repeat(60));
+    let mut h = Harness::new(nuclear(&long_name), 100, 30, Theme::default());
+    h.keys("t").key(KeyCode::Enter);
+    assert!(h.app.filter.as_deref().unwrap().starts_with("☢️ Nuclear"));
+    // Every width, so the cut falls on each side of every selector: the
+    // filter and the archive name in the status bar, then a message
+    // naming the gopher source.
+    for w in 30..=130 {
+        h.resize(w, 30);
+        h.keys("o");
+        h.key(KeyCode::Tab).key(KeyCode::Tab).key(KeyCode::Up);
+        h.key(KeyCode::Enter);
+    }
+}
+
+#[test]
+fn the_detail_body_is_rendered_once_per_entry_and_width() {
+    let mut h = Harness::fixture(100, 30);
+    let renders = |h: &Harness| h.app.body_cache.borrow().renders();
+    assert_eq!(renders(&h), 1);
+    // Redraws that show the same entry at the same width reuse it.
+    h.key(KeyCode::Tab).key(KeyCode::Tab).key(KeyCode::Down);
+    h.key(KeyCode::PageDown).key(KeyCode::BackTab);
+    assert_eq!(renders(&h), 1);
+    h.resize(120, 30);
+    assert_eq!(renders(&h), 2);
+    h.keys("]");
+    assert_eq!(renders(&h), 3);
+    h.key(KeyCode::Tab);
+    assert_eq!(renders(&h), 3);
+}
+
+mod event_loop {
+    use super::*;
+    use ktimeline::tui::event_loop::{Exit, Host, NoHost, run_app};
+    use ratatui::backend::Backend;
+
+    fn key(c: char, mods: KeyModifiers) -> Msg {
+        Msg::Term(Event::Key(KeyEvent::new(KeyCode::Char(c), mods)))
+    }
+
+    /// An app, its worker, and the channel the loop reads.
+    fn setup() -> (
+        Terminal<TestBackend>,
+        App,
+        SearchWorker,
+        std::sync::mpsc::Sender<Msg>,
+        Receiver<Msg>,
+    ) {
+        let timeline = Arc::new(fixture());
+        let (tx, rx) = channel();
+        let worker = SearchWorker::spawn(timeline.clone(), tx.clone());
+        let term = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        (term, App::new(timeline, Theme::default()), worker, tx, rx)
+    }
+
+    #[test]
+    fn ctrl_c_behind_a_burst_of_keys_quits_at_once() {
+        let (mut term, mut app, worker, tx, rx) = setup();
+        tx.send(key('/', KeyModifiers::NONE)).unwrap();
+        for _ in 0..20_000 {
+            tx.send(key('x', KeyModifiers::NONE)).unwrap();
+        }
+        tx.send(key('c', KeyModifiers::CONTROL)).unwrap();
+        let exit = run_app(&mut term, &mut app, &rx, &worker, &mut NoHost).unwrap();
+        assert_eq!(exit, Exit::Quit);
+        // Quit before the keys queued ahead of Ctrl-C were handled.
+        assert!(app.popup.is_none() && app.search.query.is_empty());
+    }
+
+    #[test]
+    fn a_quitting_signal_ends_the_loop_with_its_number() {
+        let (mut term, mut app, worker, tx, rx) = setup();
+        tx.send(key('j', KeyModifiers::NONE)).unwrap();
+        tx.send(Msg::Signal(libc::SIGTERM)).unwrap();
+        let exit = run_app(&mut term, &mut app, &rx, &worker, &mut NoHost).unwrap();
+        assert_eq!(exit, Exit::Signal(libc::SIGTERM));
+        assert!(app.quit);
+    }
+
+    #[derive(Default)]
+    struct Counting {
+        suspends: usize,
+        resumes: usize,
+    }
+
+    impl<B: Backend> Host<B> for Counting {
+        fn open_url(&mut self, _url: &str) -> Result<(), String> {
+            Ok(())
+        }
+        fn suspend(&mut self, _t: &mut Terminal<B>) -> std::io::Result<()> {
+            self.suspends += 1;
+            Ok(())
+        }
+        fn resume(&mut self, _t: &mut Terminal<B>) -> std::io::Result<()> {
+            self.resumes += 1;
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn ctrl_z_and_sigtstp_suspend_sigcont_resumes_ctrl_l_redraws() {
+        let (mut term, mut app, worker, tx, rx) = setup();
+        tx.send(key('z', KeyModifiers::CONTROL)).unwrap();
+        tx.send(Msg::Signal(libc::SIGTSTP)).unwrap();
+        tx.send(Msg::Signal(libc::SIGCONT)).unwrap();
+        tx.send(key('l', KeyModifiers::CONTROL)).unwrap();
+        tx.send(key('q', KeyModifiers::NONE)).unwrap();
+        let mut host = Counting::default();
+        let exit = run_app(&mut term, &mut app, &rx, &worker, &mut host).unwrap();
+        assert_eq!(exit, Exit::Quit);
+        assert_eq!((host.suspends, host.resumes), (2, 1));
+        // Still drawn after the full redraws.
+        let screen: String = term
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .map(|c| c.symbol())
+            .collect();
+        assert!(screen.contains("Dates"));
+    }
+
+    #[test]
+    fn a_paste_arrives_as_one_edit() {
+        let mut h = Harness::fixture(100, 30);
+        h.keys("/");
+        h.send(Event::Paste("win\nmar\t".into()));
+        assert_eq!(h.app.search.query, "win mar ");
+        h.settle();
+        assert!(h.screen().contains("1 match"), "{}", h.screen());
+        // In the main view a paste does nothing.
+        h.key(KeyCode::Esc);
+        h.send(Event::Paste("q".into()));
+        assert!(!h.app.quit);
+    }
+}

@@ -73,8 +73,17 @@ pub fn note_problems(timeline: &Timeline) {
     let n = timeline.problems.len();
     if n > 0 {
         let s = if n == 1 { "" } else { "s" };
-        eprintln!("ktimeline: {n} file problem{s} while loading; `ktimeline check` lists them");
+        warn(&format!(
+            "ktimeline: {n} file problem{s} while loading; `ktimeline check` lists them"
+        ));
     }
+}
+
+/// Writes a line to standard error and ignores a failure to do so:
+/// `eprintln!` panics (exit 101) when standard error is a closed pipe or a
+/// full disk, and a message nobody can read must not change the exit code.
+pub fn warn(line: &str) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
 }
 
 /// Flushes, turning a closed pipe into [`Error::BrokenPipe`].

@@ -47,6 +47,12 @@ pub enum Action {
     DeleteWord,
     /// Ctrl-U: clear the input line.
     ClearInput,
+    /// Text pasted into a popup's input line (bracketed paste).
+    Paste(String),
+    /// Ctrl-Z: give the terminal back to the shell and stop.
+    Suspend,
+    /// Ctrl-L: draw the whole screen again.
+    Redraw,
     /// A left click at a terminal cell.
     Click {
         x: u16,
@@ -75,5 +81,9 @@ pub enum Effect {
     },
     /// Hand a web address to the platform's opener.
     OpenUrl(String),
+    /// Restore the terminal, stop the process, take the terminal again.
+    Suspend,
+    /// Clear the screen and draw everything again.
+    Redraw,
     Quit,
 }

@@ -3,12 +3,14 @@
 //! one [`Effect`] for the event loop to carry out. Main-view navigation lives
 //! here; the popups' transitions are in `popups.rs`.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use chrono::Datelike;
 use ratatui::layout::{Position, Rect};
 
 use super::action::{Action, Effect};
+use super::body_cache::BodyCache;
 use super::history::History;
 use super::keymap::{Focus, Mode, PopupKind};
 use super::popups::{Popup, SearchState};
@@ -117,6 +119,8 @@ pub struct App {
     pub tags: Vec<TagCount>,
     pub message: Option<Message>,
     pub areas: Areas,
+    /// The selected entry's body as last drawn; filled by the draw path.
+    pub body_cache: RefCell<BodyCache>,
     pub quit: bool,
 }
 
@@ -144,6 +148,7 @@ impl App {
             tags,
             message: None,
             areas: Areas::default(),
+            body_cache: RefCell::default(),
             quit: false,
         }
     }
@@ -224,9 +229,14 @@ impl App {
             }
             return None;
         }
-        if matches!(action, Action::Quit) {
-            self.quit = true;
-            return Some(Effect::Quit);
+        match action {
+            Action::Quit => {
+                self.quit = true;
+                return Some(Effect::Quit);
+            }
+            Action::Suspend => return Some(Effect::Suspend),
+            Action::Redraw => return Some(Effect::Redraw),
+            _ => {}
         }
         self.message = None;
         if self.popup.is_some() {
@@ -279,8 +289,14 @@ impl App {
             }
             Action::Click { x, y } => self.click(x, y),
             Action::Scroll { x, y, down } => self.wheel(x, y, down),
-            Action::Input(_) | Action::DeleteChar | Action::DeleteWord | Action::ClearInput => {}
-            Action::Quit | Action::SearchDone { .. } => unreachable!("handled above"),
+            Action::Input(_)
+            | Action::Paste(_)
+            | Action::DeleteChar
+            | Action::DeleteWord
+            | Action::ClearInput => {}
+            Action::Quit | Action::Suspend | Action::Redraw | Action::SearchDone { .. } => {
+                unreachable!("handled above")
+            }
         }
         None
     }
@@ -587,6 +603,8 @@ impl App {
             })
         });
         self.popup = None;
+        // The text of the entry on screen may have changed too.
+        self.body_cache = RefCell::default();
         self.search = SearchState {
             query: std::mem::take(&mut self.search.query),
             ..SearchState::default()

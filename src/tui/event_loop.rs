@@ -1,9 +1,17 @@
-//! The loop that drives the browser: one channel carries terminal events
-//! and finished background work; the loop blocks on it (no periodic tick, so
-//! an idle browser uses no CPU), maps each message to an action through the
-//! keymap, updates the state, performs the returned effect, and redraws.
-//! Generic over the ratatui backend so tests can drive it with `TestBackend`.
+//! The loop that drives the browser: one channel carries terminal events,
+//! signals and finished background work; the loop blocks on it (no periodic
+//! tick, so an idle browser uses no CPU), maps each message to an action
+//! through the keymap, updates the state, performs the returned effect, and
+//! redraws. Generic over the ratatui backend so tests can drive it with
+//! `TestBackend`; what it needs of the real terminal (suspending, taking it
+//! back) comes through [`Host`].
+//!
+//! Signals are caught by signal-hook and forwarded as [`Msg::Signal`] by a
+//! thread of their own, so no work happens in a signal handler. A hung-up
+//! terminal is noticed by a thread blocked in poll(2), since crossterm's
+//! reader then sees end-of-file forever and never returns an error.
 
+use std::collections::VecDeque;
 use std::io;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
@@ -11,11 +19,14 @@ use std::thread;
 
 use ratatui::Terminal;
 use ratatui::backend::Backend;
-use ratatui::crossterm::event::{Event as TermEvent, MouseButton, MouseEventKind};
+use ratatui::crossterm::event::{
+    Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
+use signal_hook::consts::signal::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
 
 use super::action::{Action, Effect};
 use super::app::App;
-use super::keymap;
+use super::keymap::{self, Mode, PopupKind};
 use super::popups::SEARCH_LIMIT;
 use super::ui;
 use crate::loader::{IndexUse, LoadError};
@@ -37,6 +48,73 @@ pub enum Msg {
     Checked(Box<Result<(Timeline, IndexUse), LoadError>>),
     /// The terminal can no longer be read (it went away): time to stop.
     InputClosed,
+    /// A signal caught by [`spawn_signals`].
+    Signal(i32),
+}
+
+/// How the loop ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// The user quit, or the terminal went away.
+    Quit,
+    /// A signal asked the browser to end (SIGTERM, SIGHUP, SIGINT, SIGQUIT):
+    /// the terminal is restored and the exit code is 128 + the signal.
+    Signal(i32),
+}
+
+/// What the loop needs of the world outside the app: the web browser and
+/// the real terminal in the browser, stand-ins in tests.
+pub trait Host<B: Backend> {
+    /// Hands a web address to the platform's opener.
+    fn open_url(&mut self, url: &str) -> Result<(), String>;
+    /// Gives the terminal back to the shell and stops the process; returns
+    /// once it is continued, with the terminal set up for the browser again.
+    fn suspend(&mut self, terminal: &mut Terminal<B>) -> io::Result<()>;
+    /// Sets the terminal up for the browser again after the process was
+    /// stopped by someone else (SIGCONT).
+    fn resume(&mut self, terminal: &mut Terminal<B>) -> io::Result<()>;
+    /// True when the terminal has gone away: its errors then end the
+    /// browser quietly instead of being reported.
+    fn gone(&mut self) -> bool {
+        false
+    }
+}
+
+/// A [`Host`] for tests: it opens nothing and does not stop.
+pub struct NoHost;
+
+impl<B: Backend> Host<B> for NoHost {
+    fn open_url(&mut self, _url: &str) -> Result<(), String> {
+        Err("no web browser here".into())
+    }
+    fn suspend(&mut self, _terminal: &mut Terminal<B>) -> io::Result<()> {
+        Ok(())
+    }
+    fn resume(&mut self, _terminal: &mut Terminal<B>) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The signals that end the browser (after restoring the terminal).
+pub const QUIT_SIGNALS: [i32; 4] = [SIGTERM, SIGHUP, SIGINT, SIGQUIT];
+
+/// True for a pressed Ctrl-C.
+pub fn is_ctrl_c(ev: &TermEvent) -> bool {
+    matches!(ev, TermEvent::Key(k)
+        if k.kind == KeyEventKind::Press
+            && k.code == KeyCode::Char('c')
+            && k.modifiers.contains(KeyModifiers::CONTROL))
+}
+
+/// The exit a message asks for at once, ahead of whatever is queued before
+/// it: Ctrl-C, a quitting signal, or a terminal that went away.
+pub fn urgent(msg: &Msg) -> Option<Exit> {
+    match msg {
+        Msg::Term(ev) if is_ctrl_c(ev) => Some(Exit::Quit),
+        Msg::Signal(sig) if QUIT_SIGNALS.contains(sig) => Some(Exit::Signal(*sig)),
+        Msg::InputClosed => Some(Exit::Quit),
+        _ => None,
+    }
 }
 
 /// Matches search queries on its own thread. Only the newest waiting query
@@ -99,10 +177,110 @@ pub fn spawn_input(tx: Sender<Msg>) {
     });
 }
 
+/// True when `sig` was ignored when the program started (`nohup`, or a
+/// shell's background job for SIGINT and SIGQUIT): it stays ignored.
+fn ignored_at_start(sig: i32) -> bool {
+    // SAFETY: sigaction with a null new action only reads the current one
+    // into `old`, a zeroed plain C struct.
+    unsafe {
+        let mut old: libc::sigaction = std::mem::zeroed();
+        libc::sigaction(sig, std::ptr::null(), &mut old) == 0 && old.sa_sigaction == libc::SIG_IGN
+    }
+}
+
+/// Catches SIGTERM, SIGHUP, SIGINT, SIGQUIT (those not ignored at start),
+/// SIGTSTP and SIGCONT, and forwards each as [`Msg::Signal`] from a thread
+/// of its own.
+pub fn spawn_signals(tx: Sender<Msg>) -> io::Result<()> {
+    let mut wanted: Vec<i32> = QUIT_SIGNALS
+        .into_iter()
+        .filter(|&s| !ignored_at_start(s))
+        .collect();
+    wanted.extend([SIGTSTP, SIGCONT]);
+    let mut signals = signal_hook::iterator::Signals::new(&wanted)?;
+    thread::spawn(move || {
+        for sig in signals.forever() {
+            if tx.send(Msg::Signal(sig)).is_err() {
+                return;
+            }
+        }
+    });
+    Ok(())
+}
+
+/// The terminal descriptors (standard input and output, those that are
+/// terminals), to poll for a hang-up with no events asked for.
+fn terminal_fds() -> Vec<libc::pollfd> {
+    use std::os::fd::AsRawFd;
+    [io::stdin().as_raw_fd(), io::stdout().as_raw_fd()]
+        .into_iter()
+        // SAFETY: isatty only inspects the descriptor.
+        .filter(|&fd| unsafe { libc::isatty(fd) } == 1)
+        .map(|fd| libc::pollfd {
+            fd,
+            events: 0,
+            revents: 0,
+        })
+        .collect()
+}
+
+/// Waits up to `timeout_ms` (-1: for ever) for a terminal descriptor to
+/// report a hang-up or an error. `None`: poll failed (other than EINTR).
+fn poll_hangup(fds: &mut [libc::pollfd], timeout_ms: i32) -> Option<bool> {
+    // SAFETY: `fds` is a live, correctly sized array of pollfd.
+    let n = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
+    if n < 0 {
+        return (io::Error::last_os_error().kind() == io::ErrorKind::Interrupted).then_some(false);
+    }
+    Some(n > 0 && fds.iter().any(|p| p.revents != 0))
+}
+
+/// True when standard output (the terminal drawn on) has hung up, checked
+/// without waiting. (A hung-up terminal no longer says it is one, so this
+/// does not ask.)
+pub fn hung_up() -> bool {
+    use std::os::fd::AsRawFd;
+    let mut fds = [libc::pollfd {
+        fd: io::stdout().as_raw_fd(),
+        events: 0,
+        revents: 0,
+    }];
+    poll_hangup(&mut fds, 0) == Some(true)
+}
+
+/// Sends [`Msg::InputClosed`] when the terminal hangs up. The thread sits
+/// in poll(2) asking for no events, so only a hang-up or an error wakes it:
+/// it costs nothing while the terminal is there. Without it, a terminal
+/// that went away while SIGHUP is ignored left crossterm's reader spinning
+/// on end-of-file at full CPU.
+pub fn spawn_hangup_watch(tx: Sender<Msg>) {
+    let mut fds = terminal_fds();
+    if fds.is_empty() {
+        return;
+    }
+    thread::spawn(move || {
+        loop {
+            match poll_hangup(&mut fds, -1) {
+                Some(false) => {}
+                Some(true) => {
+                    let _ = tx.send(Msg::InputClosed);
+                    return;
+                }
+                None => return,
+            }
+        }
+    });
+}
+
 /// The action a terminal event asks for, if any.
 pub fn action_for(app: &App, ev: &TermEvent) -> Option<Action> {
     match ev {
         TermEvent::Key(key) => keymap::action_for(app.mode(), *key),
+        TermEvent::Paste(text) => matches!(
+            app.mode(),
+            Mode::Popup(PopupKind::Search | PopupKind::Tags | PopupKind::Goto)
+        )
+        .then(|| Action::Paste(text.clone())),
         TermEvent::Mouse(m) => match m.kind {
             MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
                 x: m.column,
@@ -136,21 +314,61 @@ pub fn redraw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> io::Resu
     Ok(())
 }
 
-/// Handles one message; returns true when the screen needs drawing.
-pub fn handle(
+/// Clears the screen and forgets what was on it, so that the next draw
+/// writes every cell (Ctrl-L, after a resume). Unlike `Terminal::clear`,
+/// this does not ask the terminal where its cursor is: the answer would be
+/// read by the input thread and the question time out.
+pub fn forget_screen<B: Backend>(terminal: &mut Terminal<B>) -> io::Result<()> {
+    terminal
+        .backend_mut()
+        .clear()
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    // Blanks the last frame and makes it the one drawn into: both buffers
+    // are empty, as the screen now is.
+    terminal.swap_buffers();
+    Ok(())
+}
+
+/// What the loop has to do after a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    Nothing,
+    /// Draw the changes.
+    Draw,
+    /// Clear the screen and draw everything (Ctrl-L).
+    FullRedraw,
+    /// Give the terminal back and stop (Ctrl-Z, SIGTSTP).
+    Suspend,
+    /// Take the terminal again and draw everything (SIGCONT).
+    Resume,
+    /// End the loop.
+    Exit(Exit),
+}
+
+/// Handles one message: updates the app, runs its effect (searching,
+/// opening a link) and says what the terminal needs next.
+pub fn step(
     app: &mut App,
     msg: Msg,
     worker: &SearchWorker,
     open: &mut dyn FnMut(&str) -> Result<(), String>,
-) -> bool {
+) -> Next {
+    if let Some(exit) = urgent(&msg) {
+        app.quit = true;
+        return Next::Exit(exit);
+    }
     let action = match msg {
-        Msg::Term(TermEvent::Resize(..)) => return true,
+        Msg::Term(TermEvent::Resize(..)) => return Next::Draw,
         Msg::Term(ev) => match action_for(app, &ev) {
             Some(a) => a,
-            None => return false,
+            None => return Next::Nothing,
         },
         Msg::SearchDone { generation, hits } => Action::SearchDone { generation, hits },
-        Msg::Progress(..) | Msg::Loaded(_) => return false,
+        Msg::Signal(SIGTSTP) => return Next::Suspend,
+        Msg::Signal(SIGCONT) => return Next::Resume,
+        Msg::Progress(..) | Msg::Loaded(_) | Msg::Signal(_) | Msg::InputClosed => {
+            return Next::Nothing;
+        }
         Msg::Checked(result) => {
             match *result {
                 Ok((timeline, index)) => {
@@ -172,11 +390,7 @@ pub fn handle(
                     });
                 }
             }
-            return true;
-        }
-        Msg::InputClosed => {
-            app.quit = true;
-            return false;
+            return Next::Draw;
         }
     };
     match app.update(action) {
@@ -189,32 +403,112 @@ pub fn handle(
                 });
             }
         }
-        Some(Effect::Quit) | None => {}
+        Some(Effect::Suspend) => return Next::Suspend,
+        Some(Effect::Redraw) => return Next::FullRedraw,
+        Some(Effect::Quit) => return Next::Exit(Exit::Quit),
+        None => {}
     }
-    true
+    Next::Draw
 }
 
-/// Runs the browser until the user quits or the channel closes.
+/// Handles one message; returns true when the screen needs drawing. (The
+/// terminal work that [`step`] asks for is left to the caller.)
+pub fn handle(
+    app: &mut App,
+    msg: Msg,
+    worker: &SearchWorker,
+    open: &mut dyn FnMut(&str) -> Result<(), String>,
+) -> bool {
+    !matches!(step(app, msg, worker, open), Next::Nothing | Next::Exit(_))
+}
+
+/// Messages handled between two looks for newly arrived ones, so that a
+/// Ctrl-C behind a burst of keys (a paste) acts at once.
+const LOOK_AHEAD_EVERY: usize = 64;
+
+/// Takes every message already waiting into `batch`; the exit one of them
+/// asks for, if any.
+fn take_waiting(rx: &Receiver<Msg>, batch: &mut VecDeque<Msg>) -> Option<Exit> {
+    let before = batch.len();
+    batch.extend(rx.try_iter());
+    batch.range(before..).find_map(urgent)
+}
+
+/// Runs the browser until the user quits, a signal ends it, the terminal
+/// goes away or the channel closes.
 pub fn run_app<B: Backend>(
     terminal: &mut Terminal<B>,
     app: &mut App,
     rx: &Receiver<Msg>,
     worker: &SearchWorker,
-    open: &mut dyn FnMut(&str) -> Result<(), String>,
-) -> io::Result<()> {
+    host: &mut dyn Host<B>,
+) -> io::Result<Exit> {
+    match run_loop(terminal, app, rx, worker, host) {
+        // Writing to a terminal that hung up fails: that is an end, not an
+        // error to report (to a terminal that is not there).
+        Err(_) if host.gone() => Ok(Exit::Quit),
+        other => other,
+    }
+}
+
+fn run_loop<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    rx: &Receiver<Msg>,
+    worker: &SearchWorker,
+    host: &mut dyn Host<B>,
+) -> io::Result<Exit> {
     redraw(terminal, app)?;
+    let mut batch = VecDeque::new();
     while !app.quit {
-        let Ok(msg) = rx.recv() else { break };
-        let mut dirty = handle(app, msg, worker, open);
-        // Take whatever else is already waiting before drawing once.
-        while !app.quit
-            && let Ok(msg) = rx.try_recv()
-        {
-            dirty |= handle(app, msg, worker, open);
+        if batch.is_empty() {
+            let Ok(msg) = rx.recv() else { break };
+            batch.push_back(msg);
         }
-        if dirty && !app.quit {
+        // Ctrl-C and quitting signals act before the keys queued ahead of them.
+        if let Some(exit) = batch
+            .iter()
+            .find_map(urgent)
+            .or_else(|| take_waiting(rx, &mut batch))
+        {
+            app.quit = true;
+            return Ok(exit);
+        }
+        let (mut draw, mut full) = (false, false);
+        let mut handled = 0;
+        while let Some(msg) = batch.pop_front() {
+            let mut open = |url: &str| host.open_url(url);
+            match step(app, msg, worker, &mut open) {
+                Next::Nothing => {}
+                Next::Draw => draw = true,
+                Next::FullRedraw => full = true,
+                Next::Suspend => {
+                    host.suspend(terminal)?;
+                    full = true;
+                }
+                Next::Resume => {
+                    host.resume(terminal)?;
+                    full = true;
+                }
+                Next::Exit(exit) => return Ok(exit),
+            }
+            handled += 1;
+            if handled % LOOK_AHEAD_EVERY == 0
+                && let Some(exit) = take_waiting(rx, &mut batch)
+            {
+                app.quit = true;
+                return Ok(exit);
+            }
+        }
+        if app.quit {
+            break;
+        }
+        if full {
+            forget_screen(terminal)?;
+        }
+        if draw || full {
             redraw(terminal, app)?;
         }
     }
-    Ok(())
+    Ok(Exit::Quit)
 }

@@ -97,6 +97,18 @@ macro_rules! bind {
 /// Every default binding, in the order the help overlay lists them.
 pub static BINDINGS: &[Binding] = &[
     bind!(Any, [(KeyCode::Char('c'), CTRL)], Action::Quit, "quit"),
+    bind!(
+        Any,
+        [(KeyCode::Char('z'), CTRL)],
+        Action::Suspend,
+        "suspend (back to the shell; fg returns)"
+    ),
+    bind!(
+        Any,
+        [(KeyCode::Char('l'), CTRL)],
+        Action::Redraw,
+        "draw the screen again"
+    ),
     bind!(Main, [ch('q')], Action::Quit, "quit"),
     bind!(
         Main,

@@ -1,10 +1,13 @@
 //! The terminal browser: `ktimeline [PATH]...` opens a full-screen view of
 //! an archive. This module sets the terminal up and tears it down (on quit,
-//! error and panic), loads the archive in the background behind a progress
-//! gauge, and hands over to the event loop.
+//! error, panic and the signals that end a program), gives it back and
+//! takes it again around a suspend (Ctrl-Z, SIGTSTP, `fg`), loads the
+//! archive in the background behind a progress gauge, and hands over to
+//! the event loop.
 
 pub mod action;
 pub mod app;
+pub mod body_cache;
 pub mod event_loop;
 pub mod history;
 pub mod keymap;
@@ -17,25 +20,38 @@ pub mod view;
 pub mod wrap;
 
 use std::io::{self, IsTerminal};
+use std::mem::ManuallyDrop;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 
-use ratatui::DefaultTerminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::cursor::{Hide, Show};
 use ratatui::crossterm::event::{
-    DisableMouseCapture, EnableMouseCapture, Event as TermEvent, KeyCode, KeyEventKind,
-    KeyModifiers,
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    Event as TermEvent, KeyEventKind,
 };
 use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+};
+use ratatui::{DefaultTerminal, Terminal};
+use signal_hook::consts::{SIGCONT, SIGTSTP};
 
+use action::Action;
 use app::App;
-use event_loop::{Msg, SearchWorker};
+use event_loop::{Exit, Host, Msg, SearchWorker};
 use theme::Theme;
 
 use crate::loader;
 use crate::model::Timeline;
+
+/// The hint given whenever the browser cannot draw.
+const USE_SUBCOMMANDS: &str = "For output you can pipe or save, use the subcommands:\n  \
+     ktimeline search --help\n  ktimeline check --help\n  \
+     ktimeline stats --help\n  ktimeline export --help";
 
 /// Opens the browser on `paths` (none: the built-in sample archive); with
 /// `cache`, through the persistent index.
@@ -50,26 +66,44 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
         }
     }
     if !io::stdout().is_terminal() {
-        eprintln!(
-            "ktimeline: the browser needs a terminal, and standard output is not one.\n\
-             For output you can pipe or save, use the subcommands:\n  \
-             ktimeline search --help\n  ktimeline check --help\n  \
-             ktimeline stats --help\n  ktimeline export --help"
-        );
-        return Ok(ExitCode::from(2));
+        return Ok(cannot_draw("and standard output is not one"));
+    }
+    if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
+        return Ok(cannot_draw("and TERM=dumb says this one cannot draw"));
     }
     let theme = Theme::from_env();
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal =
+        match enter_terminal().and_then(|()| Terminal::new(CrosstermBackend::new(io::stdout()))) {
+            // Never dropped: `Terminal`'s drop shows the cursor and, when
+            // that fails (the terminal is gone), panics printing so to a
+            // standard error that is gone too. `Restore` shows it instead.
+            Ok(t) => ManuallyDrop::new(t),
+            Err(e) => {
+                leave_terminal();
+                let why = if e.raw_os_error() == Some(libc::ENXIO) {
+                    // Started by a service, `setsid` or the like.
+                    "and this process has no controlling terminal to read keys from".to_string()
+                } else {
+                    format!(
+                        "and this one could not be set up ({})",
+                        crate::text::one_line(&e.to_string())
+                    )
+                };
+                return Ok(cannot_draw(&why));
+            }
+        };
+    let terminal: &mut DefaultTerminal = &mut terminal;
     let _restore = Restore;
-    execute!(io::stdout(), EnableMouseCapture)?;
     let hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(io::stdout(), DisableMouseCapture);
+        leave_terminal();
         hook(info);
     }));
 
     let (tx, rx) = channel();
+    event_loop::spawn_signals(tx.clone())?;
     event_loop::spawn_input(tx.clone());
+    event_loop::spawn_hangup_watch(tx.clone());
     let what = if paths.is_empty() {
         "the built-in sample".to_string()
     } else {
@@ -133,54 +167,146 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
         let _ = loader_tx.send(msg);
     });
 
-    let Some(timeline) = wait_for_load(&mut terminal, &rx, &what, &theme)? else {
-        return Ok(ExitCode::SUCCESS);
+    let mut host = RealHost;
+    let timeline = match wait_for_load(terminal, &rx, &what, &theme, &mut host) {
+        Ok(Ok(t)) => t,
+        Ok(Err(exit)) => return Ok(exit_code(exit)),
+        Err(_) if host.gone() => return Ok(ExitCode::SUCCESS),
+        Err(e) => return Err(e),
     };
     let timeline = Arc::new(timeline);
     let worker = SearchWorker::spawn(timeline.clone(), tx);
     let mut app = App::new(timeline, theme);
-    event_loop::run_app(&mut terminal, &mut app, &rx, &worker, &mut open::open_url)?;
-    Ok(ExitCode::SUCCESS)
+    let exit = event_loop::run_app(terminal, &mut app, &rx, &worker, &mut host)?;
+    Ok(exit_code(exit))
 }
 
-/// Restores the terminal when dropped: on quit and on every error path.
+/// Says why the browser cannot draw and where to go instead; exit code 2.
+fn cannot_draw(why: &str) -> ExitCode {
+    crate::commands::warn(&format!(
+        "ktimeline: the browser needs a terminal, {why}.\n{USE_SUBCOMMANDS}"
+    ));
+    ExitCode::from(2)
+}
+
+/// 0 for a quit; 128 + the signal when a signal ended the browser.
+fn exit_code(exit: Exit) -> ExitCode {
+    match exit {
+        Exit::Quit => ExitCode::SUCCESS,
+        Exit::Signal(sig) => ExitCode::from(u8::try_from(128 + sig).unwrap_or(1)),
+    }
+}
+
+/// Sets the terminal up for the browser: raw mode, the alternate screen,
+/// mouse reporting and bracketed paste (a paste arrives as one event).
+fn enter_terminal() -> io::Result<()> {
+    enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste,
+        Hide
+    )
+}
+
+/// Gives the terminal back as it was found. Every step is tried, whatever
+/// the others did; errors are ignored (the terminal may be gone).
+fn leave_terminal() {
+    let _ = execute!(
+        io::stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        Show
+    );
+    let _ = disable_raw_mode();
+}
+
+/// The real terminal and web browser.
+struct RealHost;
+
+impl Host<CrosstermBackend<io::Stdout>> for RealHost {
+    fn open_url(&mut self, url: &str) -> Result<(), String> {
+        open::open_url(url)
+    }
+
+    fn suspend(&mut self, terminal: &mut DefaultTerminal) -> io::Result<()> {
+        leave_terminal();
+        // Stops the process as SIGTSTP's default action would; returns on
+        // SIGCONT (`fg`).
+        signal_hook::low_level::emulate_default_handler(SIGTSTP)?;
+        self.resume(terminal)
+    }
+
+    fn resume(&mut self, _terminal: &mut DefaultTerminal) -> io::Result<()> {
+        // crossterm keeps raw mode as "on" from before the stop, and the
+        // shell may have reset the terminal since: set it afresh.
+        let _ = disable_raw_mode();
+        enter_terminal()
+    }
+
+    fn gone(&mut self) -> bool {
+        event_loop::hung_up()
+    }
+}
+
+/// Restores the terminal when dropped: on quit, on a signal and on every
+/// error path.
 struct Restore;
 
 impl Drop for Restore {
     fn drop(&mut self) {
-        let _ = execute!(io::stdout(), DisableMouseCapture);
-        ratatui::restore();
+        leave_terminal();
     }
 }
 
-/// Shows the gauge until the archive is loaded. `None`: the user quit.
+/// Shows the gauge until the archive is loaded. `Err`: the user quit or a
+/// signal ended the browser first.
 fn wait_for_load(
     terminal: &mut DefaultTerminal,
     rx: &Receiver<Msg>,
     what: &str,
     theme: &Theme,
-) -> io::Result<Option<Timeline>> {
+    host: &mut RealHost,
+) -> io::Result<Result<Timeline, Exit>> {
     let (mut done, mut total) = (0, 0);
     loop {
         terminal.draw(|f| ui::loading::draw(f, what, done, total, theme))?;
-        match rx.recv() {
-            Ok(Msg::Progress(d, t)) => (done, total) = (d, t),
-            Ok(Msg::Loaded(result)) => {
+        let Ok(msg) = rx.recv() else {
+            return Err(io::Error::other("the loader stopped unexpectedly"));
+        };
+        if let Some(exit) = event_loop::urgent(&msg) {
+            return Ok(Err(exit));
+        }
+        match msg {
+            Msg::Progress(d, t) => (done, total) = (d, t),
+            Msg::Loaded(result) => {
                 return match *result {
-                    Ok(t) => Ok(Some(t)),
+                    Ok(t) => Ok(Ok(t)),
                     Err(e) => Err(io::Error::other(e.to_string())),
                 };
             }
-            Ok(Msg::Term(TermEvent::Key(k))) if k.kind == KeyEventKind::Press => {
-                let ctrl_c =
-                    k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
-                if ctrl_c || k.code == KeyCode::Char('q') {
-                    return Ok(None);
+            Msg::Term(TermEvent::Key(k)) if k.kind == KeyEventKind::Press => {
+                match keymap::action_for(keymap::Mode::Main(keymap::Focus::Dates), k) {
+                    Some(Action::Quit) => return Ok(Err(Exit::Quit)),
+                    Some(Action::Suspend) => {
+                        host.suspend(terminal)?;
+                        event_loop::forget_screen(terminal)?;
+                    }
+                    Some(Action::Redraw) => event_loop::forget_screen(terminal)?,
+                    _ => {}
                 }
             }
-            Ok(Msg::InputClosed) => return Ok(None),
-            Ok(_) => {}
-            Err(_) => return Err(io::Error::other("the loader stopped unexpectedly")),
+            Msg::Signal(SIGTSTP) => {
+                host.suspend(terminal)?;
+                event_loop::forget_screen(terminal)?;
+            }
+            Msg::Signal(SIGCONT) => {
+                host.resume(terminal)?;
+                event_loop::forget_screen(terminal)?;
+            }
+            _ => {}
         }
     }
 }

@@ -13,6 +13,14 @@ use super::keymap::PopupKind;
 use crate::search::Hit;
 use crate::text::{self, DateText};
 
+/// Characters kept in a popup's input line; more typed or pasted are
+/// dropped (the search uses only the first words anyway).
+pub const MAX_INPUT_CHARS: usize = 1000;
+
+/// Characters of a tag that reach the fuzzy matcher, whose memory grows
+/// with query × text length; a tag is rarely longer than a few words.
+pub const MATCH_TAG_CHARS: usize = 200;
+
 /// How many search results the popup asks for.
 pub const SEARCH_LIMIT: usize = 200;
 
@@ -73,8 +81,10 @@ impl SearchState {
 
 /// A change to a popup's input line.
 #[derive(Debug, Clone, Copy)]
-enum Edit {
+enum Edit<'a> {
     Push(char),
+    /// Pasted text: line breaks and tabs become spaces.
+    Paste(&'a str),
     Char,
     Word,
     All,
@@ -145,7 +155,8 @@ pub fn match_tags(tags: &[crate::model::TagCount], input: &str) -> Vec<TagMatch>
         .iter()
         .enumerate()
         .filter_map(|(i, t)| {
-            let (score, positions) = matcher.fuzzy_indices(&t.tag, input)?;
+            let tag = crate::search::prefix_chars(&t.tag, MATCH_TAG_CHARS);
+            let (score, positions) = matcher.fuzzy_indices(tag, input)?;
             Some((score, TagMatch { tag: i, positions }))
         })
         .collect();
@@ -250,6 +261,7 @@ impl App {
             Action::PageUp => self.popup_move(-page),
             Action::PageDown => self.popup_move(page),
             Action::Input(c) => return self.popup_input(Edit::Push(c)),
+            Action::Paste(text) => return self.popup_input(Edit::Paste(&text)),
             Action::DeleteChar => return self.popup_input(Edit::Char),
             Action::DeleteWord => return self.popup_input(Edit::Word),
             Action::ClearInput => return self.popup_input(Edit::All),
@@ -273,8 +285,17 @@ impl App {
 
     fn popup_input(&mut self, how: Edit) -> Option<Effect> {
         let edit = |s: &mut String| match how {
-            Edit::Push(c) if !c.is_control() => s.push(c),
+            Edit::Push(c) if !c.is_control() && s.chars().count() < MAX_INPUT_CHARS => s.push(c),
             Edit::Push(_) => {}
+            Edit::Paste(text) => {
+                let room = MAX_INPUT_CHARS.saturating_sub(s.chars().count());
+                let clean = text
+                    .chars()
+                    .map(|c| if c.is_whitespace() { ' ' } else { c })
+                    .filter(|c| !c.is_control())
+                    .take(room);
+                s.extend(clean);
+            }
             Edit::Char => {
                 s.pop();
             }
@@ -287,7 +308,9 @@ impl App {
         match &mut self.popup {
             Some(Popup::Search { offset }) => {
                 *offset = 0;
-                if std::mem::take(&mut self.search.fresh) && matches!(how, Edit::Push(_)) {
+                if std::mem::take(&mut self.search.fresh)
+                    && matches!(how, Edit::Push(_) | Edit::Paste(_))
+                {
                     self.search.query.clear();
                 }
                 edit(&mut self.search.query);
@@ -394,6 +417,25 @@ impl App {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_start_of_a_huge_tag_is_matched() {
+        let tags = vec![
+            crate::model::TagCount {
+                tag: format!("{}zebra", "x".repeat(100_000)),
+                count: 1,
+            },
+            crate::model::TagCount {
+                tag: "zebra crossing".into(),
+                count: 1,
+            },
+        ];
+        let found = match_tags(&tags, "zebra");
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].tag, 1);
+        let found = match_tags(&tags, "xx");
+        assert!(found[0].positions.iter().all(|&p| p < MATCH_TAG_CHARS));
+    }
 
     #[test]
     fn goto_dates() {

@@ -6,6 +6,7 @@
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
+use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 /// Columns a string takes.
@@ -14,7 +15,9 @@ pub fn width(s: &str) -> usize {
 }
 
 /// The longest prefix of `s` that fits in `max` columns, with an ellipsis
-/// when something was cut.
+/// when something was cut. Widths are those of whole strings (a variation
+/// selector can make the character before it two columns wide, which a sum
+/// over characters misses), so `width(&truncate(s, max)) <= max` always.
 pub fn truncate(s: &str, max: usize) -> String {
     if width(s) <= max {
         return s.to_string();
@@ -22,18 +25,55 @@ pub fn truncate(s: &str, max: usize) -> String {
     if max == 0 {
         return String::new();
     }
-    let mut out = String::new();
-    let mut w = 0;
-    for c in s.chars() {
-        let cw = c.width().unwrap_or(0);
-        if w + cw > max - 1 {
+    // The widest prefix that leaves a column for the ellipsis, found by
+    // bisection over character boundaries: O(n log n), whatever the input.
+    let bounds: Vec<usize> = s.char_indices().map(|(i, _)| i).collect();
+    let fits = |n: usize| width(&s[..bounds[n]]) < max;
+    let (mut lo, mut hi) = (0, bounds.len() - 1);
+    while lo < hi {
+        let mid = lo + (hi - lo).div_ceil(2);
+        if fits(mid) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    // Width is not always monotonic in the prefix (nor quite additive):
+    // check the result itself and give back characters until it fits.
+    let mut end = bounds[lo];
+    loop {
+        let out = format!("{}…", &s[..end]);
+        if width(&out) <= max {
+            return out;
+        }
+        match s[..end].char_indices().next_back() {
+            Some((i, _)) => end = i,
+            None => return String::new(),
+        }
+    }
+}
+
+/// The longest suffix of `s` that fits in `max` columns, for an input line
+/// that keeps its end in view. Walks back from the end once, summing the
+/// characters' widths, then checks the whole string's width (which can be
+/// wider, see [`truncate`]): linear in the length of `s`.
+pub fn tail(s: &str, max: usize) -> &str {
+    let mut start = s.len();
+    let mut used = 0;
+    for (i, c) in s.char_indices().rev() {
+        used += c.width().unwrap_or(0);
+        if used > max {
             break;
         }
-        out.push(c);
-        w += cw;
+        start = i;
     }
-    out.push('…');
-    out
+    while width(&s[start..]) > max {
+        match s[start..].chars().next() {
+            Some(c) => start += c.len_utf8(),
+            None => break,
+        }
+    }
+    &s[start..]
 }
 
 /// A run of styled text that wraps as one paragraph.
@@ -67,8 +107,8 @@ impl Para {
         let mut out = LineBuilder::new(cols, &self.first, &self.rest);
         if self.preformatted {
             for span in &self.spans {
-                for c in span.content.chars() {
-                    out.push_char(c, span.style);
+                for g in span.content.graphemes(true) {
+                    out.push_cluster(g, span.style);
                 }
             }
         } else {
@@ -169,17 +209,18 @@ impl<'a> LineBuilder<'a> {
         self.used += width(s);
     }
 
-    fn push_char(&mut self, c: char, style: Style) {
-        if c == '\n' {
+    /// One grapheme cluster (a character with its combining marks and
+    /// variation selectors), measured as a whole: `☢️` is two columns.
+    fn push_cluster(&mut self, g: &str, style: Style) {
+        if g == "\n" || g == "\r\n" {
             self.newline();
             return;
         }
-        let cw = c.width().unwrap_or(0);
+        let cw = width(g);
         if self.used > 0 && self.used + cw > self.avail {
             self.newline();
         }
-        let mut buf = [0u8; 4];
-        self.push_str(c.encode_utf8(&mut buf), style);
+        self.push_str(g, style);
     }
 
     fn push_word(&mut self, word: &Word) {
@@ -198,8 +239,8 @@ impl<'a> LineBuilder<'a> {
         } else {
             // Longer than a whole line: break it between characters.
             for (text, style) in &word.pieces {
-                for c in text.chars() {
-                    self.push_char(c, *style);
+                for g in text.graphemes(true) {
+                    self.push_cluster(g, *style);
                 }
             }
         }
@@ -251,6 +292,30 @@ mod tests {
         assert_eq!(text(&p.wrap(4)), ["abcd", "efgh", "ij"]);
         assert_eq!(p.wrap(0).len(), 10);
         assert_eq!(text(&Para::new(vec![]).wrap(5)), [""]);
+    }
+
+    #[test]
+    fn tail_keeps_the_end_that_fits() {
+        assert_eq!(tail("hello world", 5), "world");
+        assert_eq!(tail("ok", 5), "ok");
+        assert_eq!(tail("한국어", 5), "국어");
+        // U+2622 U+FE0F is two columns as a pair, one per character.
+        assert_eq!(tail("ab☢\u{fe0f}", 2), "☢\u{fe0f}");
+        assert!(width(tail("ab☢\u{fe0f}", 1)) <= 1);
+        let long = "x".repeat(200_000);
+        assert_eq!(tail(&long, 80).len(), 80);
+    }
+
+    #[test]
+    fn variation_selectors_count_as_the_string_does() {
+        let s = "☢\u{fe0f} Nuclear tests";
+        for max in 0..=width(s) {
+            assert!(width(&truncate(s, max)) <= max, "{max}");
+        }
+        let p = Para::new(vec![Span::raw("☢\u{fe0f}☢\u{fe0f}☢\u{fe0f}")]);
+        for l in p.wrap(3) {
+            assert!(width(&l.to_string()) <= 3, "{l:?}");
+        }
     }
 
     #[test]

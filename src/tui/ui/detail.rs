@@ -57,28 +57,32 @@ pub fn detail_text(
         ]),
     );
     blank(&mut lines);
-    let text_of = || {
-        tl.get(&e.id).map_or(std::borrow::Cow::Borrowed(""), |i| {
-            crate::loader::body(tl, i)
-        })
-    };
-    let body = match e.kind {
-        Kind::Event => render_markdown(&text_of(), theme),
-        Kind::Article => render_plain(&text_of()),
-        Kind::Ghost => vec![
-            Para::new(vec![Span::styled(
-                "A ghost: known only from the links that lead here; no file in the archive describes it.",
-                theme.dim().add_modifier(Modifier::ITALIC),
-            )]),
-            Para::new(vec![
-                Span::styled("Expected at ", theme.dim()),
-                Span::raw(text::one_line(&e.id)),
-            ]),
-        ],
-    };
-    for p in body {
-        add(&mut lines, p);
-    }
+    // Rendered once per entry and width, not on every frame.
+    let mut cache = app.body_cache.borrow_mut();
+    let body = cache.lines(&e.id, width, || {
+        // The body is read back from its file here, once per entry.
+        let text_of = || {
+            tl.get(&e.id)
+                .map_or(std::borrow::Cow::Borrowed(""), |i| crate::loader::body(tl, i))
+        };
+        let paras = match e.kind {
+            Kind::Event => render_markdown(&text_of(), theme),
+            Kind::Article => render_plain(&text_of()),
+            Kind::Ghost => vec![
+                Para::new(vec![Span::styled(
+                    "A ghost: known only from the links that lead here; no file in the archive describes it.",
+                    theme.dim().add_modifier(Modifier::ITALIC),
+                )]),
+                Para::new(vec![
+                    Span::styled("Expected at ", theme.dim()),
+                    Span::raw(text::one_line(&e.id)),
+                ]),
+            ],
+        };
+        paras.iter().flat_map(|p| p.wrap(width)).collect()
+    });
+    lines.extend_from_slice(body);
+    drop(cache);
     if e.kind == Kind::Article
         && let Some(file) = &e.file
     {

@@ -13,7 +13,7 @@ use crate::text;
 use crate::tui::app::{App, Areas};
 use crate::tui::keymap::help_sections;
 use crate::tui::popups::Popup;
-use crate::tui::wrap::truncate;
+use crate::tui::wrap::{self, truncate};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     match &app.popup {
@@ -143,28 +143,17 @@ fn picker(
     .areas(inner);
     let iw = input_area.width as usize;
     let shown = text::one_line(input);
-    // Keep the end of a long query visible.
-    let tail: String = {
-        let mut chars: Vec<char> = shown.chars().collect();
-        while crate::tui::wrap::width(&chars.iter().collect::<String>()) + 3 > iw
-            && !chars.is_empty()
-        {
-            chars.remove(0);
-        }
-        chars.into_iter().collect()
-    };
+    // Keep the end of a long query visible (after "› ", before the cursor).
+    let tail = wrap::tail(&shown, iw.saturating_sub(3));
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled("› ", theme.key()),
-            Span::raw(tail.clone()),
+            Span::raw(tail.to_string()),
             Span::styled("▏", theme.key()),
         ])),
         input_area,
     );
-    frame.set_cursor_position((
-        input_area.x + 2 + crate::tui::wrap::width(&tail) as u16,
-        input_area.y,
-    ));
+    frame.set_cursor_position((cursor_x(input_area, tail), input_area.y));
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled(status.to_string(), theme.dim()),
@@ -188,7 +177,7 @@ fn picker(
             let mut used = 2;
             for s in line.spans {
                 let cut = truncate(&s.content, lw.saturating_sub(used));
-                used += crate::tui::wrap::width(&cut);
+                used += wrap::width(&cut);
                 spans.push(Span::styled(cut, s.style));
             }
             let mut l = Line::from(spans);
@@ -202,6 +191,12 @@ fn picker(
     frame.render_widget(Paragraph::new(lines), list_area);
 }
 
+/// The cursor's column after the prompt and `shown`, kept inside `area`.
+fn cursor_x(area: Rect, shown: &str) -> u16 {
+    let x = area.x as usize + 2 + wrap::width(shown);
+    x.min((area.x + area.width).saturating_sub(1) as usize) as u16
+}
+
 fn goto(frame: &mut Frame, area: Rect, app: &App, input: &str, error: Option<&str>) {
     let theme = &app.theme;
     let rect = centered(area, 56, 6);
@@ -210,9 +205,10 @@ fn goto(frame: &mut Frame, area: Rect, app: &App, input: &str, error: Option<&st
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let input = text::one_line(input);
+    let input = wrap::tail(&input, (inner.width as usize).saturating_sub(3));
     let mut lines = vec![Line::from(vec![
         Span::styled("› ", theme.key()),
-        Span::raw(input.clone()),
+        Span::raw(input.to_string()),
         Span::styled("▏", theme.key()),
     ])];
     match error {
@@ -225,10 +221,7 @@ fn goto(frame: &mut Frame, area: Rect, app: &App, input: &str, error: Option<&st
     lines.push(Line::styled("Enter go  Esc close", theme.dim()));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
     if inner.height > 0 {
-        frame.set_cursor_position((
-            inner.x + 2 + crate::tui::wrap::width(&input) as u16,
-            inner.y,
-        ));
+        frame.set_cursor_position((cursor_x(inner, input), inner.y));
     }
 }
 

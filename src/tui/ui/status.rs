@@ -113,8 +113,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     };
     let total = area.width as usize;
     let right_w = width(&right).min(total);
-    let avail = total - right_w;
-    // Cut the left part to fit, span by span.
+    let avail = total.saturating_sub(right_w);
+    // Cut the left part to fit, span by span. Widths are of whole strings,
+    // as `truncate` measures them, and never subtracted below zero.
     let mut used = 0;
     let mut spans = Vec::new();
     for s in left {
@@ -123,13 +124,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             used += w;
             spans.push(s);
         } else {
-            let cut = truncate(&s.content, avail - used);
+            let cut = truncate(&s.content, avail.saturating_sub(used));
             used += width(&cut);
             spans.push(Span::styled(cut, s.style));
             break;
         }
     }
-    spans.push(Span::styled(" ".repeat(avail - used), base));
+    spans.push(Span::styled(" ".repeat(avail.saturating_sub(used)), base));
     if !right.is_empty() {
         spans.push(Span::styled(
             truncate(&right, right_w),

@@ -1,0 +1,99 @@
+//! Properties checked on random input with proptest, a few seconds in all:
+//! text cut to a width never exceeds it, sanitised text holds no control
+//! characters, and the parser takes any bytes without panicking.
+
+use ktimeline::loader::parse_bytes;
+use ktimeline::text::sanitize;
+use ktimeline::tui::wrap::{tail, truncate, width};
+use proptest::prelude::*;
+
+/// Text rich in what makes widths hard: emoji with and without variation
+/// selectors, zero-width joiners, combining marks, wide CJK, controls.
+fn tricky_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("☢️".to_string()),
+        Just("☢".to_string()),
+        Just("\u{fe0f}".to_string()),
+        Just("\u{fe0e}".to_string()),
+        Just("\u{200d}".to_string()),
+        Just("👨‍👩‍👧".to_string()),
+        Just("e\u{301}".to_string()),
+        Just("\u{301}".to_string()),
+        Just("한국".to_string()),
+        Just("ل\u{627}".to_string()),
+        Just("\r\n".to_string()),
+        Just("\u{1b}[31m".to_string()),
+        Just(" ".to_string()),
+        "[a-z]{1,5}",
+        any::<char>().prop_map(String::from),
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+/// Lines that look like the archive format, shuffled.
+fn markdownish() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just("### [2013-06-6](/news/2013/06/6/index.md)".to_string()),
+        Just("### [2013-02-30](/x)".to_string()),
+        Just("# A headline.".to_string()),
+        Just("#".to_string()),
+        Just("### Source:".to_string()),
+        Just("### Related:".to_string()),
+        Just("1. [Al Jazeera](http://www.aljazeera.com/x)".to_string()),
+        Just("1. [Text](/news/2011/01/12/x.md) _Context: North Korea, ☢️ Tests_".to_string()),
+        Just("1. [](/news/9999/99/99/.md) _Context: _".to_string()),
+        Just("1. [a](b) [c](d)".to_string()),
+        Just("> quote".to_string()),
+        Just("```".to_string()),
+        Just("- item".to_string()),
+        Just(String::new()),
+        "[ -~]{0,60}",
+        any::<String>(),
+    ];
+    prop::collection::vec(line, 0..30).prop_map(|v| v.join("\n"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn truncated_text_fits(s in any::<String>(), max in 0usize..40) {
+        prop_assert!(width(&truncate(&s, max)) <= max);
+        prop_assert!(width(tail(&s, max)) <= max);
+    }
+
+    #[test]
+    fn truncated_tricky_text_fits(s in tricky_text(), max in 0usize..40) {
+        let cut = truncate(&s, max);
+        prop_assert!(width(&cut) <= max, "{:?} to {} gave {:?}", s, max, cut);
+        prop_assert!(width(tail(&s, max)) <= max);
+        if width(&s) <= max {
+            prop_assert_eq!(cut, s);
+        }
+    }
+
+    #[test]
+    fn sanitized_text_has_no_control_characters(s in any::<String>(), keep in any::<bool>()) {
+        let out = sanitize(&s, keep);
+        for c in out.chars() {
+            prop_assert!(!c.is_control() || (keep && c == '\n'), "{:?} in {:?}", c, out);
+            let bidi = matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+            prop_assert!(!bidi, "bidi control {:?}", c);
+        }
+    }
+
+    #[test]
+    fn sanitized_escapes_leave_no_control_characters(s in tricky_text()) {
+        prop_assert!(sanitize(&s, false).chars().all(|c| !c.is_control()));
+    }
+
+    #[test]
+    fn parsing_any_bytes_does_not_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048), index in any::<bool>()) {
+        let _ = parse_bytes(&bytes, index);
+    }
+
+    #[test]
+    fn parsing_markdownish_text_does_not_panic(text in markdownish(), index in any::<bool>()) {
+        let _ = parse_bytes(text.as_bytes(), index);
+    }
+}
