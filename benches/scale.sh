@@ -62,8 +62,13 @@ browser() {
     start=$(date +%s.%N)
     tmux new-session -d -s ktl-bench -x 120 -y 40 \
         "XDG_CACHE_HOME=$CACHE $K $dir"
-    until tmux capture-pane -p -t ktl-bench 2>/dev/null | grep -q '┌ Dates'; do
+    # The date list's title, focused (┏) or not (┌); give up after a minute.
+    until tmux capture-pane -p -t ktl-bench 2>/dev/null | grep -qE '[┏┌] Dates'; do
         sleep 0.005
+        if (($(date +%s) - ${start%.*} > 60)); then
+            echo "the browser showed no date list within a minute" >&2
+            exit 1
+        fi
     done
     end=$(date +%s.%N)
     tmux kill-session -t ktl-bench

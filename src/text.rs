@@ -281,6 +281,29 @@ fn skip_string(chars: &mut Chars) {
     }
 }
 
+/// A file name fit to print: control characters (and the other characters
+/// [`sanitize`] removes) written as escapes, `\x01` or `\u{202e}`, the way
+/// `ls` and `rg` show them, so that two names never print alike.
+pub fn escape_name(name: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| is_forbidden(c) || c == '\n' || c == '\t';
+    if !name.chars().any(bad) {
+        return std::borrow::Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len() + 8);
+    for c in name.chars() {
+        match c {
+            c if bad(c) && (c as u32) < 0x100 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if bad(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Sanitises and folds all runs of white space into single spaces, trimmed:
 /// the form of every one-line label (headlines, tags, source names).
 pub fn one_line(s: &str) -> String {
@@ -310,6 +333,15 @@ pub fn url_host(url: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_escaped_not_stripped() {
+        assert_eq!(escape_name("plain/name.md"), "plain/name.md");
+        assert_eq!(escape_name("dup\u{1}.md"), "dup\\x01.md");
+        assert_eq!(escape_name("dup\u{2}.md"), "dup\\x02.md");
+        assert_eq!(escape_name("a\u{1b}[2J\u{202e}b"), "a\\x1b[2J\\u{202e}b");
+        assert!(!escape_name("\u{9b}x\n").chars().any(|c| c.is_control()));
+    }
 
     #[test]
     fn slug_follows_the_rule() {

@@ -305,3 +305,65 @@ fn a_full_or_closed_stderr_keeps_the_exit_codes() {
         );
     }
 }
+
+#[test]
+fn hostile_names_and_addresses_are_escaped_or_cleaned() {
+    let dir = tempfile::tempdir().unwrap();
+    let event = "### [2015-09-1](/news/2015/09/1/index.md)\n\n# A bell rings.\n\n### Source:\n\n1. [Title](http://x.example/&#27;]0;PWNED&#7;)\n";
+    for name in ["dup\u{1}.md", "dup\u{2}.md"] {
+        std::fs::write(dir.path().join(name), event).unwrap();
+    }
+    let (code, out, _) = run(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    // Two names that differ only in a control character print differently.
+    assert!(
+        out.contains("dup\\x01.md") && out.contains("dup\\x02.md"),
+        "{out}"
+    );
+    assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+    let (code, out, _) = run(&["export", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let e = &v["events"][0];
+    assert!(e["file"].as_str().unwrap().contains("\\x0"), "{e}");
+    let url = e["sources"][0]["url"].as_str().unwrap();
+    assert!(url.starts_with("http://x.example/"), "{url:?}");
+    assert!(!url.chars().any(char::is_control), "{url:?}");
+    // The body is still read, although the name is shown escaped.
+    assert_eq!(e["headline"], "A bell rings.");
+}
+
+#[test]
+fn check_is_honest_about_what_it_did_not_read() {
+    // A folder with nothing to read.
+    let empty = tempfile::tempdir().unwrap();
+    std::fs::write(empty.path().join("notes.json"), "{}").unwrap();
+    let (code, out, _) = run(&["check", empty.path().to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("nothing to check"), "{out}");
+    // A file named on its own that is not markdown or text.
+    let manifest = empty.path().join("notes.json");
+    let (code, out, _) = run(&["check", manifest.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(out.contains("notes.json: not read"), "{out}");
+    let (_, out, _) = run(&["stats", "--json", manifest.to_str().unwrap()]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["articles"], 0);
+}
+
+#[test]
+fn a_hashtag_starting_an_article_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("note.txt"),
+        "#EUmigrants: trains remained suspended at the border. Later more.\n",
+    )
+    .unwrap();
+    let (code, out, _) = run(&["search", "trains", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("\t#EUmigrants: trains remained suspended at the border.\t"),
+        "{out}"
+    );
+}

@@ -25,6 +25,16 @@ pub fn run(paths: &[PathBuf], cache: bool) -> Result<ExitCode> {
         writeln!(out, "{}", text::one_line(&p.to_string()))?;
     }
     let s = timeline.stats(0);
+    if s.files == 0 {
+        // An empty folder, or the wrong one: not a clean archive.
+        writeln!(
+            out,
+            "nothing to check: no .md, .markdown or .txt file was found"
+        )?;
+        super::finish(out)?;
+        opened.finish();
+        return Ok(ExitCode::from(1));
+    }
     let problems = match s.problems {
         0 => "no problems".to_string(),
         n => count(n, "problem"),

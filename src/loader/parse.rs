@@ -428,7 +428,9 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item) {
     match (section, it.link) {
         (Section::Sources, Some((name, url, image))) => {
             let name = text::one_line(&name);
-            let url = url.trim().to_string();
+            // Entities are decoded by now (`&#27;` is a real ESC): clean
+            // the address as every other text leaving the loader is.
+            let url = text::sanitize(url.trim(), false);
             let image = image || is_image(&name, &url);
             doc.sources.push(Source { name, url, image });
         }
@@ -482,6 +484,17 @@ pub(super) fn is_image(name: &str, url: &str) -> bool {
     ext.iter().any(|e| path.ends_with(e)) || name.to_lowercase().contains("image")
 }
 
+/// A line without the `#` marks of a markdown heading (`## Title`); a `#`
+/// not followed by a space is text (`#hashtag`).
+fn strip_heading_marks(line: &str) -> &str {
+    let rest = line.trim_start_matches('#');
+    if rest.len() == line.len() || rest.is_empty() || rest.starts_with(char::is_whitespace) {
+        rest.trim()
+    } else {
+        line
+    }
+}
+
 /// Abbreviations after which a full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sgt", "jr", "sr", "prof", "rev", "gov",
@@ -497,7 +510,7 @@ const TITLE_MAX: usize = 200;
 pub fn article_title(body: &str) -> Option<String> {
     let line = body
         .lines()
-        .map(|l| l.trim().trim_start_matches('#').trim())
+        .map(|l| strip_heading_marks(l.trim()))
         .find(|l| !l.is_empty())?;
     let line = text::one_line(line);
     if line.is_empty() {
@@ -651,6 +664,12 @@ mod tests {
             article_title("One line without end").unwrap(),
             "One line without end"
         );
+        // A hashtag is text, a heading mark is not.
+        assert_eq!(
+            article_title("#EUmigrants: trains stay suspended. More").unwrap(),
+            "#EUmigrants: trains stay suspended."
+        );
+        assert_eq!(article_title("## A heading\nText").unwrap(), "A heading");
         let long = "word ".repeat(100);
         let t = article_title(&long).unwrap();
         assert!(t.chars().count() <= TITLE_MAX + 1 && t.ends_with('…'));
