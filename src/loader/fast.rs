@@ -9,7 +9,10 @@
 //! items on several lines …) and the full parser reads the file instead.
 //! `tests/fast_path.rs` checks that both agree on every file they are given.
 
-use super::parse::{EventDraft, LinkDraft, Parsed, Warning, context_tags, is_image};
+use super::parse::{
+    EventDraft, LINK_TEXT_MAX, LINKS_MAX, LinkDraft, Parsed, TAG_MAX, TAGS_MAX, URL_MAX, Warning,
+    context_tags, is_image,
+};
 use crate::model::Source;
 use crate::text::{self, DateText};
 
@@ -196,7 +199,12 @@ pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
             }
             Section::Sources => {
                 let (name, url, rest) = link(item(line)?)?;
-                if has_markup(rest) {
+                // Near a cap the full parser decides, and warns.
+                if has_markup(rest)
+                    || sources.len() >= LINKS_MAX
+                    || name.len() > LINK_TEXT_MAX
+                    || url.len() > URL_MAX
+                {
                     return None;
                 }
                 let name = text::one_line(name);
@@ -211,13 +219,19 @@ pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
                     .strip_prefix('_')
                     .and_then(|a| a.strip_suffix('_'))
                     .unwrap_or(after);
-                if has_markup(inner) {
+                let context = context_tags(after);
+                if has_markup(inner)
+                    || related.len() >= LINKS_MAX
+                    || link_text.len() > LINK_TEXT_MAX
+                    || context.len() > TAGS_MAX
+                    || context.iter().any(|t| t.len() > TAG_MAX)
+                {
                     return None;
                 }
                 related.push(LinkDraft {
                     text: text::one_line(link_text),
                     target: text::normalize_target(target),
-                    context: context_tags(after),
+                    context,
                 });
             }
         }

@@ -279,6 +279,8 @@ struct Doc {
     /// and none of the second.
     news_links: usize,
     loose_paragraphs: usize,
+    /// Links past [`LINKS_MAX`] in a list, left out.
+    links_dropped: usize,
     looks_like_index: bool,
 }
 
@@ -415,7 +417,45 @@ fn push_text(heading: &mut Option<(HeadingLevel, String, usize)>, items: &mut [I
     }
 }
 
+/// Caps on what one file can hand over, so that no file, however made,
+/// costs more memory or matching time than these allow. What is cut is
+/// reported as a warning (`ktimeline check` lists it).
+pub const LINKS_MAX: usize = 1000;
+/// Longest related link text kept, in characters (as for headlines).
+pub const LINK_TEXT_MAX: usize = HEADLINE_MAX;
+/// Longest tag kept, in characters, and most tags a link gives.
+pub const TAG_MAX: usize = 200;
+pub const TAGS_MAX: usize = 100;
+/// Longest source address kept, in characters.
+pub const URL_MAX: usize = 2000;
+
+/// `s` cut to `max` characters (with `…`), and whether it was cut.
+fn cap(s: String, max: usize) -> (String, bool) {
+    match s.char_indices().nth(max) {
+        Some((at, _)) => (format!("{}…", &s[..at]), true),
+        None => (s, false),
+    }
+}
+
 fn finish_item(doc: &mut Doc, section: Section, it: Item) {
+    let full = match section {
+        Section::Sources => doc.sources.len() >= LINKS_MAX,
+        Section::Related => doc.related.len() >= LINKS_MAX,
+        _ => false,
+    };
+    if full && it.link.is_some() {
+        if doc.links_dropped == 0 {
+            doc.warnings.push((
+                Some(it.line),
+                format!("more than {LINKS_MAX} links in a list: the rest are left out"),
+            ));
+        }
+        doc.links_dropped += 1;
+        return;
+    }
+    let line = it.line;
+    let mut cuts: Vec<String> = Vec::new();
+    let mut cut = |what: &str| cuts.push(format!("{what}, shortened"));
     if it.extra_links > 0 && matches!(section, Section::Sources | Section::Related) {
         doc.warnings.push((
             Some(it.line),
@@ -430,18 +470,44 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item) {
             let name = text::one_line(&name);
             // Entities are decoded by now (`&#27;` is a real ESC): clean
             // the address as every other text leaving the loader is.
-            let url = text::sanitize(url.trim(), false);
+            let (name, long_name) = cap(name, LINK_TEXT_MAX);
+            let (url, long_url) = cap(text::sanitize(url.trim(), false), URL_MAX);
+            if long_name {
+                cut(&format!(
+                    "source name longer than {LINK_TEXT_MAX} characters"
+                ));
+            }
+            if long_url {
+                cut(&format!("address longer than {URL_MAX} characters"));
+            }
             let image = image || is_image(&name, &url);
             doc.sources.push(Source { name, url, image });
         }
         (Section::Sources, None) => doc
             .warnings
             .push((Some(it.line), "source without a link, left out".into())),
-        (Section::Related, Some((text, target, _))) => doc.related.push(LinkDraft {
-            text: text::one_line(&text),
-            target: text::normalize_target(&target),
-            context: context_tags(&it.after_link),
-        }),
+        (Section::Related, Some((text, target, _))) => {
+            let (text, long_text) = cap(text::one_line(&text), LINK_TEXT_MAX);
+            if long_text {
+                cut(&format!("link text longer than {LINK_TEXT_MAX} characters"));
+            }
+            let mut context = context_tags(&it.after_link);
+            if context.len() > TAGS_MAX {
+                context.truncate(TAGS_MAX);
+                cut(&format!("more than {TAGS_MAX} context tags: the list"));
+            }
+            if context.iter().any(|t| t.chars().count() > TAG_MAX) {
+                cut(&format!("context tag longer than {TAG_MAX} characters"));
+                for t in &mut context {
+                    *t = cap(std::mem::take(t), TAG_MAX).0;
+                }
+            }
+            doc.related.push(LinkDraft {
+                text,
+                target: text::normalize_target(&target),
+                context,
+            });
+        }
         (Section::Related, None) => doc.warnings.push((
             Some(it.line),
             "related item without a link, left out".into(),
@@ -453,6 +519,8 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item) {
         }
         (_, None) => {}
     }
+    doc.warnings
+        .extend(cuts.into_iter().map(|reason| (Some(line), reason)));
 }
 
 /// Tags from the text after a related link: `Context: a, b, c`.
@@ -778,6 +846,51 @@ mod tests {
             (e.headline.as_str(), body(text, &e.body)),
             ("Headline first", "Body.".to_string())
         );
+    }
+
+    #[test]
+    fn caps_on_links_texts_tags_and_addresses() {
+        let mut text = String::from("### [2015-09-6](/x)\n\n# H\n\n### Source:\n\n");
+        text.push_str(&format!(
+            "1. [s](http://a.example/{})\n",
+            "u".repeat(URL_MAX + 10)
+        ));
+        text.push_str("\n### Related:\n\n");
+        let long = "w".repeat(LINK_TEXT_MAX + 5);
+        let tags: Vec<String> = (0..TAGS_MAX + 20).map(|i| format!("t{i}")).collect();
+        text.push_str(&format!(
+            "1. [{long}](/news/2015/09/1/a.md) _Context: {}_\n",
+            tags.join(", ")
+        ));
+        let big_tag = "g".repeat(TAG_MAX + 1);
+        text.push_str(&format!(
+            "1. [b](/news/2015/09/1/b.md) _Context: {big_tag}_\n"
+        ));
+        for i in 0..LINKS_MAX + 50 {
+            text.push_str(&format!("1. [x{i}](/news/2015/09/1/x{i}.md)\n"));
+        }
+        let (p, warnings) = parse(&text, false);
+        let Parsed::Event(e) = p else { panic!() };
+        assert_eq!(e.related.len(), LINKS_MAX);
+        assert_eq!(e.related[0].text.chars().count(), LINK_TEXT_MAX + 1);
+        assert_eq!(e.related[0].context.len(), TAGS_MAX);
+        assert_eq!(e.related[1].context[0].chars().count(), TAG_MAX + 1);
+        assert_eq!(e.sources[0].url.chars().count(), URL_MAX + 1);
+        let reasons: Vec<&str> = warnings.iter().map(|w| w.1.as_str()).collect();
+        for what in [
+            "address longer",
+            "link text longer",
+            "context tags",
+            "context tag longer",
+            "more than 1000 links",
+        ] {
+            assert!(
+                reasons.iter().any(|r| r.contains(what)),
+                "{what}: {reasons:?}"
+            );
+        }
+        // The fast path leaves such a file to the full parser.
+        assert!(parse_fast(&text).is_none());
     }
 
     #[test]
