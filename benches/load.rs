@@ -1,26 +1,87 @@
-//! Speed of the parts a user waits on: parsing one event file, loading a
-//! generated archive from disk, and fuzzy search over 100,000 headlines.
+//! Speed of the parts a user waits on: parsing one event file (the fast
+//! path and the full markdown parser), the first scan of an archive from
+//! disk, resolving 100,000 parsed files into a timeline, reopening an
+//! archive through its index, and fuzzy search over 100,000 headlines.
 //! Run with `cargo bench`; the archives come from `ktimeline::generate`.
+//! `benches/scale.sh` measures whole commands at 100,000 events against rg.
 
-use criterion::{Criterion, criterion_group, criterion_main};
-use ktimeline::{generate, loader, search};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use ktimeline::loader::parse::{parse, parse_full};
+use ktimeline::loader::resolve::{self, Loaded};
+use ktimeline::{generate, loader, search, text};
 
 fn parse_one(c: &mut Criterion) {
     let files = generate::generate(1, 7);
-    let text = files[0].text.as_bytes().to_vec();
-    c.bench_function("parse one event file", |b| {
-        b.iter(|| loader::parse_bytes(std::hint::black_box(&text), false))
+    let text = files[0].text.clone();
+    let mut group = c.benchmark_group("parse one event file");
+    group.bench_function("fast path", |b| {
+        b.iter(|| parse(std::hint::black_box(&text), false))
     });
+    group.bench_function("full markdown parser", |b| {
+        b.iter(|| parse_full(std::hint::black_box(&text), false))
+    });
+    group.finish();
 }
 
-fn load_disk(c: &mut Criterion) {
+fn scan(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     generate::write_archive(dir.path(), 10_000, 3).expect("archive written");
     let roots = [dir.path().to_path_buf()];
-    let mut group = c.benchmark_group("load");
+    let mut group = c.benchmark_group("scan");
     group.sample_size(10);
-    group.bench_function("10k events from disk", |b| {
+    group.bench_function("10k events from disk, no index", |b| {
         b.iter(|| loader::load_paths(&roots, &|_, _| {}).expect("loads"))
+    });
+    group.finish();
+}
+
+fn resolver(c: &mut Criterion) {
+    let files: Vec<Loaded> = generate::generate(100_000, 5)
+        .into_iter()
+        .map(|f| {
+            let (parsed, warnings) = parse(&f.text, f.path.ends_with("index.md"));
+            let rel = format!("/{}", f.path.trim_start_matches('/'));
+            Loaded {
+                display: format!("bench{rel}"),
+                path_date: text::date_from_path(&rel),
+                rel,
+                extra_keys: Vec::new(),
+                parsed,
+                warnings,
+            }
+        })
+        .collect();
+    let mut group = c.benchmark_group("resolve");
+    group.sample_size(10);
+    group.bench_function("100k parsed files into a timeline", |b| {
+        b.iter_batched(
+            || files.clone(),
+            |files| resolve::build("bench".into(), files, Vec::new()),
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+fn index_read(c: &mut Criterion) {
+    let cache = tempfile::tempdir().expect("temp dir");
+    // SAFETY: set before any other thread of this benchmark runs.
+    unsafe { std::env::set_var("XDG_CACHE_HOME", cache.path()) };
+    let dir = tempfile::tempdir().expect("temp dir");
+    generate::write_archive(dir.path(), 10_000, 3).expect("archive written");
+    let roots = [dir.path().to_path_buf()];
+    loader::open(&roots, true, &|_, _| {}).expect("loads");
+    let mut group = c.benchmark_group("index");
+    group.sample_size(10);
+    group.bench_function("reopen 10k events through the index", |b| {
+        b.iter(|| {
+            let opened = loader::open(&roots, true, &|_, _| {}).expect("loads");
+            assert!(opened.index.used && opened.index.reread == 0);
+            opened
+        })
+    });
+    group.bench_function("the indexed timeline alone (browser start)", |b| {
+        b.iter(|| loader::open_indexed(&roots).expect("an index"))
     });
     group.finish();
 }
@@ -41,5 +102,5 @@ fn search_100k(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse_one, load_disk, search_100k);
+criterion_group!(benches, parse_one, scan, resolver, index_read, search_100k);
 criterion_main!(benches);

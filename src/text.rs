@@ -307,6 +307,16 @@ pub fn escape_name(name: &str) -> std::borrow::Cow<'_, str> {
 /// Sanitises and folds all runs of white space into single spaces, trimmed:
 /// the form of every one-line label (headlines, tags, source names).
 pub fn one_line(s: &str) -> String {
+    // Most labels are one line of printable ASCII already, with single
+    // spaces between words: nothing to remove or fold.
+    let b = s.as_bytes();
+    let plain = b.iter().all(|c| (0x20..0x7f).contains(c))
+        && !s.starts_with(' ')
+        && !s.ends_with(' ')
+        && !s.contains("  ");
+    if plain {
+        return s.to_string();
+    }
     sanitize(s, false)
         .split_whitespace()
         .collect::<Vec<_>>()

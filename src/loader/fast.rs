@@ -162,6 +162,7 @@ pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
         return None;
     }
     let slug_text = text::sanitize(raw, false).trim().to_string();
+    let slug_text = (slug_text != headline).then_some(slug_text);
     let body_start = start + h1.len();
 
     let mut section = Section::Body;

@@ -8,7 +8,7 @@ use pulldown_cmark::{Event as Md, HeadingLevel, Parser, Tag, TagEnd};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Body, Source};
+use crate::model::{Body, Source, Tag as TagName};
 use crate::text::{self, DateText};
 
 /// A related link as written, before resolution.
@@ -18,7 +18,8 @@ pub struct LinkDraft {
     /// The target in the one spelling the resolver compares
     /// ([`text::normalize_target`]).
     pub target: String,
-    pub context: Vec<String>,
+    /// Shared with every other link of this thread that names the tag.
+    pub context: Vec<TagName>,
 }
 
 /// An event file's content.
@@ -30,7 +31,8 @@ pub struct EventDraft {
     pub headline: String,
     /// The headline's text with its white space as written: what the slug
     /// rule counts 140 characters of.
-    pub slug_text: String,
+    /// `None` when it is the headline itself (the usual case).
+    pub slug_text: Option<String>,
     /// Line of the headline, for messages about the event as a whole.
     pub line: usize,
     pub body: Body,
@@ -113,6 +115,7 @@ fn parse_cleaned(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
         (Some((date, _)), Some((raw, line))) if !text::one_line(&raw).is_empty() => {
             let body = body_of(text, text[doc.body.clone()].trim());
             let (headline, slug_text) = headline_texts(&raw, line, &mut warnings);
+            let slug_text = (slug_text != headline).then_some(slug_text);
             (
                 Parsed::Event(EventDraft {
                     date,
@@ -499,7 +502,7 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item) {
             if context.iter().any(|t| t.chars().count() > TAG_MAX) {
                 cut(&format!("context tag longer than {TAG_MAX} characters"));
                 for t in &mut context {
-                    *t = cap(std::mem::take(t), TAG_MAX).0;
+                    *t = intern(cap(t.to_string(), TAG_MAX).0);
                 }
             }
             doc.related.push(LinkDraft {
@@ -524,20 +527,38 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item) {
 }
 
 /// Tags from the text after a related link: `Context: a, b, c`.
-pub(super) fn context_tags(after: &str) -> Vec<String> {
+pub(super) fn context_tags(after: &str) -> Vec<TagName> {
     // ASCII lowercasing keeps byte positions, so `pos` indexes `after` too.
     let Some(pos) = after.to_ascii_lowercase().find("context:") else {
         return Vec::new();
     };
-    let mut tags: Vec<String> = Vec::new();
+    let mut tags: Vec<TagName> = Vec::new();
     let mut seen = rustc_hash::FxHashSet::default();
     for t in after[pos + "context:".len()..].split(',') {
         let t = text::one_line(t.trim_matches(|c: char| c.is_whitespace() || c == '_' || c == '*'));
         if !t.is_empty() && seen.insert(t.clone()) {
-            tags.push(t);
+            tags.push(intern(t));
         }
     }
     tags
+}
+
+/// Tags this thread has seen, so that the many links naming one tag share
+/// its text (an archive has few distinct tags and a great many links).
+fn intern(tag: String) -> TagName {
+    thread_local! {
+        static SEEN: std::cell::RefCell<rustc_hash::FxHashSet<TagName>> = Default::default();
+    }
+    SEEN.with_borrow_mut(|seen| match seen.get(tag.as_str()) {
+        Some(t) => t.clone(),
+        // Bounded: a thread keeps at most this many, then stops sharing.
+        None if seen.len() >= 100_000 => TagName::from(tag),
+        None => {
+            let t = TagName::from(tag);
+            seen.insert(t.clone());
+            t
+        }
+    })
 }
 
 pub(super) fn is_image(name: &str, url: &str) -> bool {
@@ -649,8 +670,9 @@ mod tests {
         assert_eq!(e.related[0].text, "Other event.");
         assert_eq!(e.related[0].target, "/news/2011/01/12/other-event.md");
         assert_eq!(e.related[1].target, "/news/2017/06/8/third.md");
-        assert_eq!(e.related[0].context, ["North Korea", "Red Cross"]);
-        assert_eq!(e.related[1].context, ["A", "B"]);
+        let names = |r: &LinkDraft| r.context.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        assert_eq!(names(&e.related[0]), ["North Korea", "Red Cross"]);
+        assert_eq!(names(&e.related[1]), ["A", "B"]);
         assert!(e.related[2].context.is_empty());
     }
 
@@ -802,12 +824,7 @@ mod tests {
         let got: Vec<(&str, Vec<&str>)> = e
             .related
             .iter()
-            .map(|r| {
-                (
-                    r.text.as_str(),
-                    r.context.iter().map(String::as_str).collect(),
-                )
-            })
+            .map(|r| (r.text.as_str(), r.context.iter().map(|t| &**t).collect()))
             .collect();
         assert_eq!(
             got,
@@ -897,7 +914,9 @@ mod tests {
     fn slug_text_keeps_spacing_and_long_headlines_are_shortened() {
         let e = event("### [2015-09-6](/x)\n\n# The 2015  women's final. \n");
         assert_eq!(e.headline, "The 2015 women's final.");
-        assert_eq!(e.slug_text, "The 2015  women's final.");
+        assert_eq!(e.slug_text.as_deref(), Some("The 2015  women's final."));
+        let e = event("### [2015-09-6](/x)\n\n# The final. \n");
+        assert_eq!(e.slug_text, None);
         let long = format!(
             "### [2015-09-6](/x)\n\n# {}\n",
             "x".repeat(HEADLINE_MAX + 500)

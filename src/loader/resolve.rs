@@ -38,6 +38,8 @@ struct Keys {
     headline: String,
     /// The file's own paths in the spelling targets are compared in.
     paths: Vec<String>,
+    /// The event is stored at its canonical path.
+    at_canonical: bool,
 }
 
 impl Keys {
@@ -48,23 +50,24 @@ impl Keys {
             .collect();
         let (canonical, headline) = match &f.parsed {
             Parsed::Event(e) => (
-                Some(text::canonical_path(e.date, &e.slug_text)),
+                Some(text::canonical_path(
+                    e.date,
+                    e.slug_text.as_deref().unwrap_or(&e.headline),
+                )),
                 text::normalize_headline(&e.headline),
             ),
             Parsed::Article(a) => (None, text::normalize_headline(&a.title)),
             _ => (None, String::new()),
         };
+        let at_canonical = canonical
+            .as_ref()
+            .is_some_and(|c| paths.iter().any(|p| p == c));
         Keys {
             canonical,
             headline,
             paths,
+            at_canonical,
         }
-    }
-
-    fn at_canonical_path(&self) -> bool {
-        self.canonical
-            .as_ref()
-            .is_some_and(|c| self.paths.iter().any(|p| p == c))
     }
 }
 
@@ -76,13 +79,13 @@ struct Tags {
 }
 
 impl Tags {
-    fn intern(&mut self, name: String) -> u32 {
-        if let Some(&id) = self.ids.get(&name) {
+    fn intern(&mut self, tag: Tag) -> u32 {
+        if let Some(&id) = self.ids.get(&*tag) {
             return id;
         }
         let id = self.all.len() as u32;
-        self.all.push(Tag::from(name.as_str()));
-        self.ids.insert(name, id);
+        self.ids.insert(tag.to_string(), id);
+        self.all.push(tag);
         id
     }
 }
@@ -101,8 +104,11 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
     let keys: Vec<Keys> = files.par_iter().map(Keys::of).collect();
     // When two files hold the same event, the one stored at its canonical
     // path is the original and the other the duplicate (a stable sort).
-    let mut files: Vec<(Loaded, Keys)> = files.into_iter().zip(keys).collect();
-    files.sort_by_key(|(_, k)| !k.at_canonical_path());
+    let (first, second): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .zip(keys)
+        .partition(|(_, k)| k.at_canonical);
+    let files = first.into_iter().chain(second);
 
     lap("keys");
     let mut events: Vec<Event> = Vec::new();
