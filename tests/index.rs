@@ -52,14 +52,23 @@ impl Env {
         self.run_with(self.cache.path(), args)
     }
 
-    /// `stats --json`'s `index` object.
+    /// `stats --json`'s `index` object: used, reread.
     fn index_use(&self) -> (bool, u64) {
-        let (code, out) = self.run(&["stats", "--json"]);
+        let (used, reread, _) = self.index_use3(&[]);
+        (used, reread)
+    }
+
+    /// `stats --json`'s `index` object: used, reread, removed.
+    fn index_use3(&self, extra_roots: &[&str]) -> (bool, u64, u64) {
+        let mut args = vec!["stats", "--json"];
+        args.extend_from_slice(extra_roots);
+        let (code, out) = self.run(&args);
         assert_eq!(code, 0);
         let v: Value = serde_json::from_slice(&out).unwrap();
         (
             v["index"]["used"].as_bool().unwrap(),
             v["index"]["reread"].as_u64().unwrap(),
+            v["index"]["removed"].as_u64().unwrap(),
         )
     }
 
@@ -146,7 +155,11 @@ fn the_index_is_used_and_exact_under_every_change() {
     let text = fs::read_to_string(edited).unwrap();
     let text = text.replacen("\n# ", "\n# Edited: ", 1);
     fs::write(edited, text).unwrap();
-    assert_eq!(env.index_use(), (true, 1));
+    assert_eq!(
+        env.index_use3(&[]),
+        (true, 1, 0),
+        "an edit is not a removal"
+    );
     env.assert_exact("edited");
 
     // A new file.
@@ -160,7 +173,7 @@ fn the_index_is_used_and_exact_under_every_change() {
 
     // A deleted file.
     fs::remove_file(&files[1]).unwrap();
-    assert_eq!(env.index_use(), (true, 0));
+    assert_eq!(env.index_use3(&[]), (true, 0, 1));
     env.assert_exact("deleted");
 
     // A renamed file: read again under its new name.
@@ -354,4 +367,28 @@ fn no_cache_neither_reads_nor_writes_the_index() {
     let env = Env::new();
     env.run(&["stats", "--no-cache"]);
     assert!(index_files(env.cache.path()).is_empty());
+}
+
+#[test]
+fn overlapping_roots_are_indexed_whole() {
+    let env = Env::new();
+    let news = env.archive.path().join("news").display().to_string();
+    let (used, all, _) = env.index_use3(&[&news]);
+    assert!(!used && all > 300);
+    // Every file, under either root, is known the second time.
+    assert_eq!(env.index_use3(&[&news]), (true, 0, 0));
+    let (_, cached) = env.run(&["export", &news]);
+    let (_, fresh) = env.run(&["export", "--no-cache", &news]);
+    assert!(cached == fresh);
+    // A change under both roots: one file read (twice over), no other.
+    let f = fs::File::options()
+        .write(true)
+        .open(&env.event_files()[0])
+        .unwrap();
+    f.set_modified(SystemTime::now() + Duration::from_secs(5))
+        .unwrap();
+    assert_eq!(env.index_use3(&[&news]), (true, 2, 0));
+    let (_, cached) = env.run(&["export", &news]);
+    let (_, fresh) = env.run(&["export", "--no-cache", &news]);
+    assert!(cached == fresh);
 }

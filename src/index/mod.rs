@@ -415,15 +415,14 @@ impl Drafts {
         }
         let mut crc = crc32fast::Hasher::new();
         let mut by_display = FxHashMap::default();
+        let mut records = 0u64;
         let mut pos = DRAFTS_HEADER;
         loop {
             let len = u32_at(&bytes, pos)?;
             if len == END {
                 let count = u64::from_le_bytes(bytes.get(pos + 4..pos + 12)?.try_into().ok()?);
                 let sum = u32_at(&bytes, pos + 12)?;
-                let whole = pos + 16 == bytes.len()
-                    && count == by_display.len() as u64
-                    && sum == crc.finalize();
+                let whole = pos + 16 == bytes.len() && count == records && sum == crc.finalize();
                 return whole.then_some(Drafts { bytes, by_display });
             }
             let record = pos + 4..(pos + 4).checked_add(len as usize)?;
@@ -431,6 +430,7 @@ impl Drafts {
             // A record starts with the file's name.
             let (display, _) = postcard::take_from_bytes::<String>(&bytes[record.clone()]).ok()?;
             by_display.insert(display, record.clone());
+            records += 1;
             pos = record.end;
         }
     }

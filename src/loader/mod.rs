@@ -183,7 +183,6 @@ pub struct IndexUse {
     /// Files read and parsed (all of them when the index was not used).
     pub reread: usize,
     /// Files in the index that are gone.
-    #[serde(skip)]
     pub removed: usize,
 }
 
@@ -470,8 +469,26 @@ pub fn open(
     walk_problems.sort();
     let mut items = found.items.into_inner().unwrap_or_default();
     drop(by_display);
+    // The index lists every file walked, duplicates under overlapping
+    // roots included, so that they too are known unchanged next time.
+    let mut files: Vec<(String, FileStat)> = items
+        .iter()
+        .map(|(c, _, stat)| (c.display.clone(), *stat))
+        .collect();
+    files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // Roots that overlap can name one file the same way twice.
+    files.dedup_by(|a, b| a.0 == b.0);
+    let removed = indexed
+        .iter()
+        .filter(|(d, _)| files.binary_search_by(|f| f.0.as_str().cmp(d)).is_err())
+        .count();
+    let fresh = items
+        .iter()
+        .filter(|(_, o, _)| matches!(o, Outcome::Fresh(_)))
+        .count();
     // Overlapping roots (`news` and `news/2013`) name some files twice:
     // keep each once, under the root that holds most of its path.
+    let mut dropped = Vec::new();
     if walked.len() > 1 {
         let mut keyed: Vec<_> = items
             .into_iter()
@@ -481,20 +498,24 @@ pub fn open(
             })
             .collect();
         keyed.par_sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        keyed.dedup_by(|later, first| later.0 == first.0);
-        items = keyed.into_iter().map(|(_, _, item)| item).collect();
+        let mut last: Option<PathBuf> = None;
+        items = Vec::with_capacity(keyed.len());
+        for (abs, _, item) in keyed {
+            if last.as_ref() == Some(&abs) {
+                dropped.push(item);
+            } else {
+                last = Some(abs);
+                items.push(item);
+            }
+        }
     }
     items.par_sort_unstable_by(|(a, ..), (b, ..)| a.display.cmp(&b.display));
     lap("sorted");
 
-    let fresh = items
-        .iter()
-        .filter(|(_, o, _)| matches!(o, Outcome::Fresh(_)))
-        .count();
     let mut index_use = IndexUse {
         used: previous.is_some(),
         reread: fresh,
-        removed: indexed.len() - (items.len() - fresh),
+        removed,
     };
     let unchanged = previous.as_ref().is_some_and(|p| {
         fresh == 0 && index_use.removed == 0 && p.head.walk_problems == walk_problems
@@ -512,35 +533,38 @@ pub fn open(
     // Something changed: the unchanged files' drafts come from the index.
     let old_drafts = previous
         .as_ref()
-        .filter(|_| items.len() > fresh)
+        .filter(|_| files.len() > fresh)
         .and_then(|p| place.as_ref()?.read_drafts(p.head.drafts));
     drop(previous);
     lap("drafts read");
-    let mut files = Vec::with_capacity(items.len());
+    let carry = |display: &str| {
+        let found = old_drafts.as_ref().and_then(|d| d.get(display));
+        if let (Some((_, raw)), Some(w)) = (&found, &drafts) {
+            w.add_raw(raw);
+        }
+        found.map(|(l, _)| l)
+    };
+    for (c, outcome, _) in &dropped {
+        if matches!(outcome, Outcome::Reuse) {
+            carry(&c.display);
+        }
+    }
     let loaded: Vec<Loaded> = items
         .into_iter()
-        .map(|(c, outcome, stat)| {
-            files.push((c.display.clone(), stat));
+        .map(|(c, outcome, _)| {
             match outcome {
                 Outcome::Fresh(l) => *l,
-                Outcome::Reuse => match old_drafts.as_ref().and_then(|d| d.get(&c.display)) {
-                    Some((l, raw)) => {
-                        if let Some(w) = &drafts {
-                            w.add_raw(raw);
-                        }
-                        l
+                Outcome::Reuse => carry(&c.display).unwrap_or_else(|| {
+                    // No draft to be had: read the file after all. (Its
+                    // stat in the index is the walk's, taken before this
+                    // read: a change in between is seen next time.)
+                    index_use.reread += 1;
+                    let (l, _) = c.load(&walked);
+                    if let Some(w) = &drafts {
+                        w.add(&l);
                     }
-                    None => {
-                        // No draft to be had: read the file after all.
-                        index_use.reread += 1;
-                        let (l, now) = c.load(&walked);
-                        if let Some(w) = &drafts {
-                            w.add(&l);
-                        }
-                        files.last_mut().expect("pushed").1 = now;
-                        l
-                    }
-                },
+                    l
+                }),
             }
         })
         .collect();
