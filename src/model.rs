@@ -95,8 +95,9 @@ pub enum Body {
     /// sequences removed), one from an in-memory archive, or none.
     Inline(Box<str>),
     /// Bytes `start..start + len` of the entry's file as the parser read
-    /// it (`loader::parse::clean_text`), which was `text_len` bytes long.
-    File { start: u32, len: u32, text_len: u32 },
+    /// it (`loader::parse::clean_text`); `crc` is their checksum, which
+    /// tells whether the file still holds the same text there.
+    File { start: u32, len: u32, crc: u32 },
 }
 
 impl Default for Body {

@@ -38,8 +38,8 @@ const DRAFTS_MAGIC: &[u8; 8] = b"KTLDRAFT";
 const FORMAT: u32 = 2;
 /// magic, format, parser fingerprint, then two sections' length and crc.
 const HEADER: usize = 8 + 4 + 4 + 2 * (8 + 4);
-/// magic, format, parser fingerprint.
-const DRAFTS_HEADER: usize = 8 + 4 + 4;
+/// magic, format, parser fingerprint, the file's id, its roots' checksum.
+const DRAFTS_HEADER: usize = 8 + 4 + 4 + 8 + 4;
 /// Marks the end of the drafts' records: then their count and checksum.
 const END: u32 = u32::MAX;
 
@@ -207,15 +207,25 @@ impl Place {
         written
     }
 
+    /// The checksum of the roots, which a drafts file carries so that one
+    /// copied over from another archive is not taken.
+    fn roots_crc(&self) -> u32 {
+        crc32fast::hash(self.roots.join("\0").as_bytes())
+    }
+
     /// A new drafts file, filled while the archive is walked.
     pub fn drafts_writer(&self) -> io::Result<DraftsWriter> {
         std::fs::create_dir_all(&self.dir)?;
         let tmp = self.temp_path();
+        let id = fresh_id();
         let mut file = BufWriter::with_capacity(256 * 1024, File::create(&tmp)?);
         file.write_all(DRAFTS_MAGIC)?;
         file.write_all(&FORMAT.to_le_bytes())?;
         file.write_all(&parser_fingerprint().to_le_bytes())?;
+        file.write_all(&id.to_le_bytes())?;
+        file.write_all(&self.roots_crc().to_le_bytes())?;
         Ok(DraftsWriter {
+            id,
             tmp,
             state: Mutex::new(Some(DraftsState {
                 file,
@@ -225,9 +235,16 @@ impl Place {
         })
     }
 
-    /// Reads the drafts file `id`; `None` unless it is whole and current.
+    /// Reads the drafts file `id`; `None` unless it is whole, current, and
+    /// the one written under that id for these roots.
     pub fn read_drafts(&self, id: u64) -> Option<Drafts> {
         let bytes = std::fs::read(self.drafts_path(id)).ok()?;
+        let header = bytes.get(..DRAFTS_HEADER)?;
+        let stamped = u64::from_le_bytes(header[16..24].try_into().ok()?) == id
+            && u32::from_le_bytes(header[24..28].try_into().ok()?) == self.roots_crc();
+        if !stamped {
+            return None;
+        }
         Drafts::check(bytes)
     }
 
@@ -332,6 +349,7 @@ struct DraftsState {
 /// A drafts file being written, from any number of threads at once. It
 /// is removed again unless [`DraftsWriter::finish`] puts it in place.
 pub struct DraftsWriter {
+    id: u64,
     tmp: PathBuf,
     state: Mutex<Option<DraftsState>>,
 }
@@ -368,8 +386,13 @@ impl DraftsWriter {
         }
     }
 
-    /// Closes the file and puts it in place as drafts file `id`.
-    pub fn finish(self, place: &Place, id: u64) -> io::Result<()> {
+    /// The id the file will have, for the main file to name it by.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
+    /// Closes the file and puts it in place under its id.
+    pub fn finish(self, place: &Place) -> io::Result<()> {
         let state = self.state.lock().ok().and_then(|mut g| g.take());
         let Some(DraftsState {
             mut file,
@@ -384,7 +407,7 @@ impl DraftsWriter {
         file.write_all(&crc.finalize().to_le_bytes())?;
         file.flush()?;
         drop(file);
-        std::fs::rename(&self.tmp, place.drafts_path(id))
+        std::fs::rename(&self.tmp, place.drafts_path(self.id))
     }
 }
 
@@ -531,47 +554,58 @@ mod tests {
         let w = place.drafts_writer().unwrap();
         w.add(&loaded("a.md"));
         w.add(&loaded("b.md"));
-        w.finish(&place, 7).unwrap();
-        let d = place.read_drafts(7).expect("reads back");
+        let seven = w.id();
+        w.finish(&place).unwrap();
+        let d = place.read_drafts(seven).expect("reads back");
         let (a, raw) = d.get("a.md").unwrap();
         assert_eq!(a.display, "a.md");
         assert_eq!(a.parsed, loaded("a.md").parsed);
         // A record copied into another drafts file reads back the same.
         let w = place.drafts_writer().unwrap();
         w.add_raw(raw);
-        w.finish(&place, 8).unwrap();
+        let eight = w.id();
+        w.finish(&place).unwrap();
         assert_eq!(
-            place.read_drafts(8).unwrap().get("a.md").unwrap().0.rel,
+            place.read_drafts(eight).unwrap().get("a.md").unwrap().0.rel,
             "/b.md"
         );
         assert!(d.get("c.md").is_none());
 
-        let good = std::fs::read(place.drafts_path(7)).unwrap();
+        let good = std::fs::read(place.drafts_path(seven)).unwrap();
         for cut in [0, 5, DRAFTS_HEADER, good.len() - 1] {
-            std::fs::write(place.drafts_path(9), &good[..cut]).unwrap();
-            assert!(place.read_drafts(9).is_none(), "cut at {cut}");
+            std::fs::write(place.drafts_path(seven), &good[..cut]).unwrap();
+            assert!(place.read_drafts(seven).is_none(), "cut at {cut}");
         }
         let mut flipped = good.clone();
         flipped[DRAFTS_HEADER + 6] ^= 1;
-        std::fs::write(place.drafts_path(9), &flipped).unwrap();
-        assert!(place.read_drafts(9).is_none(), "a flipped bit");
+        std::fs::write(place.drafts_path(seven), &flipped).unwrap();
+        assert!(place.read_drafts(seven).is_none(), "a flipped bit");
+        // Another file's drafts under this name, or these roots' drafts
+        // read for other roots, are not taken.
+        std::fs::copy(place.drafts_path(eight), place.drafts_path(seven)).unwrap();
+        assert!(place.read_drafts(seven).is_none(), "another id");
+        let other = Place {
+            roots: vec!["/other".into()],
+            ..place.clone()
+        };
+        assert!(other.read_drafts(eight).is_none(), "other roots");
 
         // An unfinished writer leaves nothing behind; tidy keeps the one
         // named, and leaves files younger than a minute alone.
         drop(place.drafts_writer().unwrap());
-        place.tidy(8);
-        assert_eq!(std::fs::read_dir(&place.dir).unwrap().count(), 3);
+        place.tidy(eight);
+        assert_eq!(std::fs::read_dir(&place.dir).unwrap().count(), 2);
         let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(120);
         for e in std::fs::read_dir(&place.dir).unwrap() {
             let f = File::options().write(true).open(e.unwrap().path()).unwrap();
             f.set_modified(long_ago).unwrap();
         }
-        place.tidy(8);
+        place.tidy(eight);
         let mut left: Vec<String> = std::fs::read_dir(&place.dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         left.sort();
-        assert_eq!(left, vec![format!("index-test.drafts-{:016x}", 8)]);
+        assert_eq!(left, vec![format!("index-test.drafts-{eight:016x}")]);
     }
 }

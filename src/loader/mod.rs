@@ -127,15 +127,7 @@ fn collect_sample<'a>(dir: &'a Dir<'a>, out: &mut Vec<(String, &'a [u8])>) {
 /// gives an empty body.
 pub fn body(t: &Timeline, idx: usize) -> Cow<'_, str> {
     let e = &t.events[idx];
-    let (
-        Body::File {
-            start,
-            len,
-            text_len,
-        },
-        Some(file),
-    ) = (&e.body, &e.file)
-    else {
+    let (Body::File { start, len, crc }, Some(file)) = (&e.body, &e.file) else {
         return match &e.body {
             Body::Inline(s) => Cow::Borrowed(&**s),
             Body::File { .. } => Cow::Borrowed(""),
@@ -160,8 +152,8 @@ pub fn body(t: &Timeline, idx: usize) -> Cow<'_, str> {
     };
     let text = parse::clean_text(file_text);
     let range = *start as usize..(*start + *len) as usize;
-    if text.len() == *text_len as usize
-        && let Some(body) = text.get(range)
+    if let Some(body) = text.get(range)
+        && crc32fast::hash(body.as_bytes()) == *crc
     {
         return Cow::Owned(body.to_string());
     }
@@ -576,14 +568,13 @@ pub fn open(
         (Some(place), Some(drafts)) => {
             let head = index::Head {
                 roots: place.roots().to_vec(),
-                drafts: index::fresh_id(),
+                drafts: drafts.id(),
                 files,
                 walk_problems,
             };
             // The drafts go in place first, then the main file that names
             // them; a cache that cannot be written only costs the next open.
-            let written =
-                drafts.finish(&place, head.drafts).is_ok() && place.write(&head, &timeline).is_ok();
+            let written = drafts.finish(&place).is_ok() && place.write(&head, &timeline).is_ok();
             lap("index written");
             written.then(|| std::thread::spawn(move || place.tidy(head.drafts)))
         }

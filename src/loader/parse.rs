@@ -184,10 +184,10 @@ pub(super) fn body_of(text: &str, body: &str) -> Body {
         u32::try_from(body.len()),
         u32::try_from(text.len()),
     ) {
-        (Ok(start), Ok(len), Ok(text_len)) if inside && len > 0 => Body::File {
+        (Ok(start), Ok(len), Ok(_)) if inside && len > 0 => Body::File {
             start,
             len,
-            text_len,
+            crc: crc32fast::hash(body.as_bytes()),
         },
         _ => Body::Inline(body.into()),
     }
