@@ -283,15 +283,17 @@ fn skip_string(chars: &mut Chars) {
 
 /// A file name fit to print: control characters (and the other characters
 /// [`sanitize`] removes) written as escapes, `\x01` or `\u{202e}`, the way
-/// `ls` and `rg` show them, so that two names never print alike.
+/// `ls` and `rg` show them, and a backslash doubled, so that two names never
+/// print alike.
 pub fn escape_name(name: &str) -> std::borrow::Cow<'_, str> {
-    let bad = |c: char| is_forbidden(c) || c == '\n' || c == '\t';
+    let bad = |c: char| is_forbidden(c) || c == '\n' || c == '\t' || c == '\\';
     if !name.chars().any(bad) {
         return std::borrow::Cow::Borrowed(name);
     }
     let mut out = String::with_capacity(name.len() + 8);
     for c in name.chars() {
         match c {
+            '\\' => out.push_str("\\\\"),
             c if bad(c) && (c as u32) < 0x100 => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }
@@ -302,6 +304,31 @@ pub fn escape_name(name: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// A path fit to print, by [`escape_name`], with bytes that are not UTF-8
+/// written `\xe9`; borrowed when it needs no escape.
+pub fn escape_path(path: &std::path::Path) -> std::borrow::Cow<'_, str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        if let Ok(s) = std::str::from_utf8(bytes) {
+            return escape_name(s);
+        }
+        let mut out = String::with_capacity(bytes.len() + 8);
+        for chunk in bytes.utf8_chunks() {
+            out.push_str(&escape_name(chunk.valid()));
+            for b in chunk.invalid() {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+        }
+        std::borrow::Cow::Owned(out)
+    }
+    #[cfg(not(unix))]
+    {
+        std::borrow::Cow::Owned(escape_name(&path.to_string_lossy()).into_owned())
+    }
 }
 
 /// Sanitises and folds all runs of white space into single spaces, trimmed:
@@ -351,6 +378,20 @@ mod tests {
         assert_eq!(escape_name("dup\u{2}.md"), "dup\\x02.md");
         assert_eq!(escape_name("a\u{1b}[2J\u{202e}b"), "a\\x1b[2J\\u{202e}b");
         assert!(!escape_name("\u{9b}x\n").chars().any(|c| c.is_control()));
+        // A name spelling an escape and the name it stands for differ.
+        assert_eq!(escape_name("dup\\x01.md"), "dup\\\\x01.md");
+        assert_ne!(escape_name("dup\\x01.md"), escape_name("dup\u{1}.md"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let p = |b: &[u8]| std::path::PathBuf::from(std::ffi::OsStr::from_bytes(b));
+            assert_eq!(escape_path(&p(b"caf\xe9.md")), "caf\\xe9.md");
+            assert_ne!(
+                escape_path(&p(b"caf\xe9.md")),
+                escape_path(&p(b"caf\xe8.md"))
+            );
+            assert_eq!(escape_path(&p(b"plain.md")), "plain.md");
+        }
     }
 
     #[test]

@@ -332,6 +332,33 @@ fn hostile_names_and_addresses_are_escaped_or_cleaned() {
     assert!(!url.chars().any(char::is_control), "{url:?}");
     // The body is still read, although the name is shown escaped.
     assert_eq!(e["headline"], "A bell rings.");
+
+    // Names that are not UTF-8, or that spell an escape, stay apart too.
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            &b"caf\xe9.md"[..],
+            b"caf\xe8.md",
+            b"dup\x01.md",
+            b"dup\\x01.md",
+        ] {
+            let path = dir.path().join(std::ffi::OsStr::from_bytes(name));
+            std::fs::write(path, event).unwrap();
+        }
+        let (code, out, _) = run(&["check", dir.path().to_str().unwrap()]);
+        assert_eq!(code, 1);
+        for shown in ["caf\\xe9.md", "caf\\xe8.md", "dup\\x01.md", "dup\\\\x01.md"] {
+            assert!(out.contains(shown), "{shown} in {out}");
+        }
+        // Which copy is the duplicate does not change from run to run.
+        let (_, first, _) = run(&["export", "--no-cache", dir.path().to_str().unwrap()]);
+        for _ in 0..5 {
+            let (_, again, _) = run(&["export", "--no-cache", dir.path().to_str().unwrap()]);
+            assert_eq!(again, first);
+        }
+    }
 }
 
 #[test]

@@ -249,16 +249,17 @@ struct Candidate {
 
 impl Candidate {
     fn new(path: PathBuf, root: usize) -> Candidate {
-        match path.to_str().map(crate::text::escape_name) {
-            Some(Cow::Borrowed(s)) => Candidate {
+        match crate::text::escape_path(&path) {
+            Cow::Borrowed(s) => Candidate {
                 display: s.to_string(),
                 raw: None,
                 root,
             },
-            // A name that is not UTF-8 or holds control characters is shown
-            // escaped, and the path is kept to open the file by.
-            _ => Candidate {
-                display: crate::text::escape_name(&path.display().to_string()).into_owned(),
+            // A name that is not UTF-8 or holds control characters (or a
+            // backslash) is shown escaped, and the path is kept to open the
+            // file by.
+            Cow::Owned(display) => Candidate {
+                display,
                 raw: Some(path),
                 root,
             },
@@ -611,7 +612,7 @@ impl Found<'_> {
     fn problem(&self, path: &Path, reason: String) {
         if let Ok(mut p) = self.problems.lock() {
             p.push(Problem {
-                file: crate::text::escape_name(&path.display().to_string()).into_owned(),
+                file: crate::text::escape_path(path).into_owned(),
                 line: None,
                 reason,
             });
