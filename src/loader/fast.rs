@@ -238,7 +238,7 @@ pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
         }
     }
     let body_end = body_end.unwrap_or(text.len()).max(body_start);
-    let body = text[body_start..body_end].trim();
+    let body = super::parse::trim_body(&text[body_start..body_end]);
     Some((
         Parsed::Event(EventDraft {
             date,

@@ -113,7 +113,7 @@ fn parse_cleaned(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
     }
     match (doc.date, doc.headline) {
         (Some((date, _)), Some((raw, line))) if !text::one_line(&raw).is_empty() => {
-            let body = body_of(text, text[doc.body.clone()].trim());
+            let body = body_of(text, trim_body(&text[doc.body.clone()]));
             let (headline, slug_text) = headline_texts(&raw, line, &mut warnings);
             let slug_text = (slug_text != headline).then_some(slug_text);
             (
@@ -150,11 +150,11 @@ fn parse_cleaned(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
             // A titled piece of prose with no date heading: an article.
             let mut warnings = Vec::new();
             let (title, _) = headline_texts(&raw, line, &mut warnings);
-            let body = text[doc.body.clone()].trim();
+            let body = trim_body(&text[doc.body.clone()]);
             (Parsed::Article(article(text, title, body)), warnings)
         }
         (None, None) => {
-            let body = text.trim();
+            let body = trim_body(text);
             match article_title(body) {
                 Some(title) => (Parsed::Article(article(text, title, body)), Vec::new()),
                 None => (
@@ -166,12 +166,29 @@ fn parse_cleaned(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
     }
 }
 
-/// A file's text as the parser reads it: without a byte-order mark, escape
-/// sequences and control characters (so no leftover `[2J` is read as
-/// markup). Borrowed, at no cost, when there was nothing to remove.
+/// A file's text as the parser reads it: without a byte-order mark, with
+/// `\n` line ends (`\r\n` and a lone `\r` are line ends too), without
+/// escape sequences and control characters (so no leftover `[2J` is read
+/// as markup). Borrowed, at no cost, when there was nothing to change.
 pub fn clean_text(file: &str) -> std::borrow::Cow<'_, str> {
     let file = file.strip_prefix('\u{feff}').unwrap_or(file);
+    if file.contains('\r') {
+        let unix = file.replace("\r\n", "\n").replace('\r', "\n");
+        return std::borrow::Cow::Owned(text::strip_escapes(&unix).into_owned());
+    }
     text::strip_escapes(file)
+}
+
+/// A body without the blank lines around it and the white space at its
+/// end; the first line keeps its indentation (it may be code).
+pub(super) fn trim_body(s: &str) -> &str {
+    let s = s.trim_end();
+    let blank: usize = s
+        .split_inclusive('\n')
+        .take_while(|l| l.trim().is_empty())
+        .map(str::len)
+        .sum();
+    &s[blank..]
 }
 
 /// Where `body`, a slice of `text` ([`clean_text`] of a file), is: its byte
@@ -308,6 +325,9 @@ fn scan(text: &str, lines: &LineIndex) -> Doc {
     let mut body_end: Option<usize> = None;
     // Blocks seen in the body: a date heading counts only before any.
     let mut body_blocks = 0usize;
+    // Open block quotes: a heading inside one (or inside a list item) is
+    // part of the text, not the file's structure.
+    let mut quotes = 0usize;
 
     for (ev, range) in Parser::new(text).into_offset_iter() {
         match ev {
@@ -318,6 +338,12 @@ fn scan(text: &str, lines: &LineIndex) -> Doc {
                 let Some((level, raw, line)) = heading.take() else {
                     continue;
                 };
+                if quotes > 0 || !items.is_empty() {
+                    if section == Section::Body {
+                        body_blocks += 1;
+                    }
+                    continue;
+                }
                 let label = text::one_line(&raw);
                 let lower = label.to_lowercase();
                 let name = lower.trim_end_matches(':').trim();
@@ -375,9 +401,13 @@ fn scan(text: &str, lines: &LineIndex) -> Doc {
                     it.in_link = false;
                 }
             }
+            Md::End(TagEnd::BlockQuote(_)) => quotes = quotes.saturating_sub(1),
             Md::Start(Tag::Paragraph | Tag::List(_) | Tag::BlockQuote(_) | Tag::CodeBlock(_))
             | Md::Rule
             | Md::Html(_) => {
+                if matches!(ev, Md::Start(Tag::BlockQuote(_))) {
+                    quotes += 1;
+                }
                 if section == Section::Body && items.is_empty() {
                     body_blocks += 1;
                 }
@@ -674,6 +704,24 @@ mod tests {
         assert_eq!(names(&e.related[0]), ["North Korea", "Red Cross"]);
         assert_eq!(names(&e.related[1]), ["A", "B"]);
         assert!(e.related[2].context.is_empty());
+    }
+
+    #[test]
+    fn headings_in_quotes_and_lists_are_text() {
+        let text = "### [2013-06-6](/x)\n\n# H\n\nBody.\n\n> Quoted:\n>\n> ### Sources\n>\n> 1. [Q](http://q.example)\n\n1. First\n2. ### Sources\n\nMore body.\n\n### Source:\n\n1. [Real](http://r.example)\n";
+        let e = event(text);
+        assert_eq!(e.sources.len(), 1);
+        assert_eq!(e.sources[0].name, "Real");
+        assert!(body(text, &e.body).ends_with("More body."));
+    }
+
+    #[test]
+    fn cr_line_ends_and_an_indented_first_line() {
+        let e = event("### [2013-06-6](/x)\r# CR only\r\rBody.\r");
+        assert_eq!(e.headline, "CR only");
+        let text = "### [2013-06-6](/x)\n\n# H\n\n\n    let x = 1;\n\nText.\n";
+        let e = event(text);
+        assert_eq!(body(text, &e.body), "    let x = 1;\n\nText.");
     }
 
     #[test]
