@@ -608,3 +608,30 @@ fn a_body_read_back_after_a_same_length_edit_is_the_new_body() {
         "Opposition leaders called for inquiry."
     );
 }
+
+/// Markdown reads at most `MARKDOWN_MAX` bytes of a file: past that the
+/// text is body, plain, and the cut is reported. Hostile markup (`[[[[…`)
+/// then costs little, whatever the file's size.
+#[test]
+fn only_the_start_of_a_huge_file_is_read_as_markdown() {
+    use ktimeline::loader::parse::MARKDOWN_MAX;
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("### [2015-09-6](/x)\n\n# Huge.\n\n");
+    while text.len() < MARKDOWN_MAX + 1000 {
+        text.push_str("[[[[ *a*a*a <a<a<a `a\n");
+    }
+    text.push_str("\n### Related:\n\n1. [Lost](/news/2015/09/1/lost.md)\n");
+    write(dir.path(), "news/2015/09/6/huge.md", &text);
+    let t = load(dir.path());
+    let i = t.events.iter().position(|e| e.headline == "Huge.").unwrap();
+    // The Related list lies past the cap: it is body text now.
+    assert!(t.events[i].related.is_empty());
+    assert!(loader::body(&t, i).ends_with("[Lost](/news/2015/09/1/lost.md)"));
+    assert!(
+        t.problems
+            .iter()
+            .any(|p| p.reason.contains("read as plain text")),
+        "{:?}",
+        t.problems
+    );
+}

@@ -130,7 +130,7 @@ fn date_heading(line: &str) -> Option<chrono::NaiveDate> {
 /// it is an event file of the usual shape; `None` when the full parser
 /// must decide.
 pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
-    if text.contains('\t') {
+    if text.contains('\t') || text.len() > super::parse::MARKDOWN_MAX {
         return None;
     }
     let mut lines = text

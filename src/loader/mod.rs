@@ -449,10 +449,14 @@ pub fn open(
                 "not read: only .md, .markdown and .txt files are".into(),
             );
         } else if root.single {
+            // A file named on its own is read even through a symbolic link
+            // (the user named it), by its real path.
             let given = &root.given;
-            found.file(Candidate::new(given.clone(), i), || {
-                fs::symlink_metadata(given)
-            });
+            let mut candidate = Candidate::new(given.clone(), i);
+            if fs::symlink_metadata(given).is_ok_and(|m| m.file_type().is_symlink()) {
+                candidate.raw = Some(root.abs.clone());
+            }
+            found.file(candidate, || fs::metadata(given));
         } else {
             walk(i, &found);
         }
@@ -601,8 +605,10 @@ struct Found<'a> {
 }
 
 /// Files at least this large are parsed one at a time, which bounds the
-/// memory that parsing hostile files can take, whatever the core count.
-const BIG_FILE: usize = 1024 * 1024;
+/// memory that parsing hostile files can take, whatever the core count
+/// (markdown can take a hundred times a file's bytes; the usual event file
+/// is 1-3 KB and never waits).
+const BIG_FILE: usize = 16 * 1024;
 static BIG_PARSE: Mutex<()> = Mutex::new(());
 
 /// How often (in files found) the walk reports progress.

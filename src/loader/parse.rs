@@ -89,12 +89,47 @@ pub fn parse_full(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
     parse_cleaned(&clean_text(text), is_index_name)
 }
 
+/// The most text handed to the markdown parser, which can take a hundred
+/// times the bytes of a hostile file (`[[[[…`, `*a*a…`). Past it, a file's
+/// text is still its body, but no structure is looked for.
+pub const MARKDOWN_MAX: usize = 512 * 1024;
+
+/// The start of `text` that markdown reads: up to a line end before
+/// [`MARKDOWN_MAX`] bytes (or a character boundary, for one long line).
+pub fn markdown_part(text: &str) -> &str {
+    if text.len() <= MARKDOWN_MAX {
+        return text;
+    }
+    let mut cut = MARKDOWN_MAX;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    match text[..cut].rfind('\n') {
+        Some(nl) if nl > 0 => &text[..nl + 1],
+        _ => &text[..cut],
+    }
+}
+
 fn parse_cleaned(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
     if text.trim().is_empty() {
         return (Parsed::Problem(None, "empty file".into()), Vec::new());
     }
     let lines = LineIndex::new(text);
-    let doc = scan(text, &lines);
+    let part = markdown_part(text);
+    let mut doc = scan(part, &lines);
+    if part.len() < text.len() {
+        doc.warnings.push((
+            Some(lines.line(part.len())),
+            format!(
+                "longer than {} KiB: the rest is read as plain text, not markdown",
+                MARKDOWN_MAX / 1024
+            ),
+        ));
+        // A body that ran to the end of what was read runs to the end.
+        if doc.body.end == part.len() {
+            doc.body.end = text.len();
+        }
+    }
     let mut warnings = doc.warnings;
 
     if let Some((line, raw)) = doc.impossible_date {

@@ -96,7 +96,7 @@ pub fn read_file(path: &Path) -> Result<(Vec<u8>, FileStat), String> {
 
 pub fn too_large(len: u64) -> String {
     format!(
-        "too large: {:.1} MiB (the limit is {} MiB)",
+        "too large: {len} bytes, {:.1} MiB (the limit is {MAX_FILE_BYTES} bytes, {} MiB)",
         len as f64 / (1024.0 * 1024.0),
         MAX_FILE_BYTES / (1024 * 1024)
     )

@@ -66,7 +66,15 @@ pub fn detail_text(
                 .map_or(std::borrow::Cow::Borrowed(""), |i| crate::loader::body(tl, i))
         };
         let paras = match e.kind {
-            Kind::Event => render_markdown(&text_of(), theme),
+            Kind::Event => {
+                // Past the markdown cap, the rest is shown as plain text,
+                // as the loader read it.
+                let text = text_of();
+                let part = crate::loader::parse::markdown_part(&text);
+                let mut paras = render_markdown(part, theme);
+                paras.extend(render_plain(&text[part.len()..]));
+                paras
+            }
             Kind::Article => render_plain(&text_of()),
             Kind::Ghost => vec![
                 Para::new(vec![Span::styled(
