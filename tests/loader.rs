@@ -337,9 +337,18 @@ fn every_problem_is_reported_and_the_rest_loads() {
             "Inside a folder named like a file."
         ]
     );
-    // Every candidate ends as exactly one thing.
+    // Every candidate ends as exactly one thing: loaded (perhaps with a
+    // warning, as the megabyte line past the markdown cap), an index page,
+    // or a problem.
     let s = t.stats(0);
-    assert_eq!(s.files, s.events + s.articles + s.index_pages + s.problems);
+    let loaded: std::collections::HashSet<&str> =
+        t.events.iter().filter_map(|e| e.file.as_deref()).collect();
+    let fatal = t
+        .problems
+        .iter()
+        .filter(|p| !loaded.contains(p.file.as_str()))
+        .count();
+    assert_eq!(s.files, s.events + s.articles + s.index_pages + fatal);
 }
 
 #[test]
@@ -559,14 +568,14 @@ fn other_spellings_of_a_target_resolve() {
     assert_eq!(t.stats(0).ghosts, 1);
 }
 
-/// Tags are unioned as sets: an entry with 100,000 distinct tags from its
-/// links loads in a moment (with lists it took minutes), and keeps them all
-/// once each.
+/// Tags are unioned as sets: an entry with 40,000 distinct tags from its
+/// links loads in a moment (with lists it took most of a minute), and keeps
+/// them all once each.
 #[test]
 fn many_distinct_tags_load_fast_and_once() {
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("### [2015-09-6](/x)\n\n# Many tags\n\n### Related:\n\n");
-    for i in 0..1000 {
+    for i in 0..400 {
         let tags: Vec<String> = (0..100).map(|j| format!("t{i}-{j}")).collect();
         text.push_str(&format!(
             "1. [Other {i}](/news/2015/09/1/other-{i}.md) _Context: {}, t0-0_\n",
@@ -576,9 +585,9 @@ fn many_distinct_tags_load_fast_and_once() {
     write(dir.path(), "news/2015/09/6/many-tags.md", &text);
     let t = load(dir.path());
     let e = t.events.iter().find(|e| e.headline == "Many tags").unwrap();
-    assert_eq!(e.tags.len(), 100_000);
+    assert_eq!(e.tags.len(), 40_000);
     let distinct: std::collections::HashSet<&str> = e.tags.iter().map(|t| &**t).collect();
-    assert_eq!(distinct.len(), 100_000);
+    assert_eq!(distinct.len(), 40_000);
 }
 
 /// A body is read back by byte range; when the file changed since loading,
