@@ -373,6 +373,8 @@ pub fn open(
     cache: bool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Opened, LoadError> {
+    // `KTIMELINE_TRACE=1` prints how long each step took, and the memory
+    // in use then, for measuring.
     let t0 = std::time::Instant::now();
     let trace = std::env::var_os("KTIMELINE_TRACE").is_some();
     let lap = |what: &str| {
@@ -383,7 +385,12 @@ pub fn open(
                 .unwrap_or(0)
                 * 4096
                 / (1024 * 1024);
-            eprintln!("{what}: {:?} rss {rss} MiB", t0.elapsed());
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "ktimeline: {what}: {:?}, {rss} MiB in use",
+                t0.elapsed()
+            );
         }
     };
     let place = if cache {

@@ -666,6 +666,11 @@ pub fn article_title(body: &str) -> Option<String> {
         .lines()
         .map(|l| strip_heading_marks(l.trim()))
         .find(|l| !l.is_empty())?;
+    // The title is short: a few thousand characters of a huge line will do.
+    let line = match line.char_indices().nth(4 * TITLE_MAX) {
+        Some((at, _)) => &line[..at],
+        None => line,
+    };
     let line = text::one_line(line);
     if line.is_empty() {
         return None;

@@ -93,13 +93,6 @@ impl Tags {
 /// Builds the timeline. `files` must be in a stable order (sorted by path)
 /// so that the result does not depend on how the filesystem lists them.
 pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Timeline {
-    let t0 = std::time::Instant::now();
-    let trace = std::env::var_os("KTIMELINE_TRACE").is_some();
-    let lap = |what: &str| {
-        if trace {
-            eprintln!("  build {what}: {:?}", t0.elapsed());
-        }
-    };
     let candidates = files.len() + problems.len();
     let keys: Vec<Keys> = files.par_iter().map(Keys::of).collect();
     // When two files hold the same event, the one stored at its canonical
@@ -110,7 +103,6 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
         .partition(|(_, k)| k.at_canonical);
     let files = first.into_iter().chain(second);
 
-    lap("keys");
     let mut events: Vec<Event> = Vec::new();
     let mut drafts: Vec<Vec<LinkDraft>> = Vec::new();
     let mut headlines: Vec<String> = Vec::new();
@@ -205,7 +197,6 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
         headlines.push(keys.headline);
     }
 
-    lap("events");
     let mut by_headline: FxHashMap<(NaiveDate, String), EventIdx> = FxHashMap::default();
     for (i, headline) in headlines.into_iter().enumerate() {
         if let Some(date) = events[i].date {
@@ -233,10 +224,8 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
                 .collect()
         })
         .collect();
-    lap("found");
     // The lookup tables are done with: free them before the timeline grows.
     drop((by_id, by_path, by_headline, seen_events, digests));
-    lap("dropped");
 
     let loaded = events.len();
     let mut ghosts: FxHashMap<String, EventIdx> = FxHashMap::default();
@@ -275,10 +264,7 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
         }
     }
     drop((ghosts, tags, tagged));
-    lap("links");
-    let t = Timeline::new(name, events, problems, index_pages, candidates);
-    lap("timeline");
-    t
+    Timeline::new(name, events, problems, index_pages, candidates)
 }
 
 /// A ghost is known by its link's (normalised) target; a link without
