@@ -66,6 +66,12 @@ fn subcommand_hint(paths: &[std::path::PathBuf]) -> Option<String> {
                     || word.starts_with(c)
                     || strsim::damerau_levenshtein(c, &word) <= 2)
         })?;
+    if word == near {
+        // `ktimeline --no-cache stats DIR`: an option before the command.
+        return Some(format!(
+            "options go after the command: `ktimeline {near} [OPTIONS] [PATH]...`"
+        ));
+    }
     Some(format!(
         "{}: no such file or directory (did you mean `ktimeline {near}`?)",
         ktimeline::text::sanitize(&word, false)

@@ -265,7 +265,7 @@ fn archive_with_a_problem() -> tempfile::TempDir {
 /// Runs the binary with standard output thrown away and standard error
 /// going to `stderr`; returns the exit code.
 fn run_with_stderr(args: &[&str], stderr: Stdio) -> i32 {
-    Command::new(env!("CARGO_BIN_EXE_ktimeline"))
+    ktimeline()
         .args(args)
         .stdout(Stdio::null())
         .stderr(stderr)
@@ -374,6 +374,10 @@ fn check_is_honest_about_what_it_did_not_read() {
     let (code, out, _) = run(&["check", manifest.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(out.contains("notes.json: not read"), "{out}");
+    // An option before the command is pointed out.
+    let (code, _, err) = run(&["--no-cache", "stats", empty.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("options go after the command"), "{err}");
     let (_, out, _) = run(&["stats", "--json", manifest.to_str().unwrap()]);
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["articles"], 0);

@@ -586,3 +586,45 @@ fn a_popup_input_keeps_at_most_its_cap() {
         other => panic!("{other:?}"),
     }
 }
+
+/// The archive changed on disk: the fresh timeline (here with one more
+/// entry, so every later entry is renumbered) takes the old one's place,
+/// and the user stays on the same entry, with the history and an open
+/// search, which runs again on the new timeline.
+#[test]
+fn a_fresh_timeline_keeps_the_place_and_the_search() {
+    let mut app = app();
+    let c = idx(&app, "Charlie ferries return");
+    app.jump(c);
+    assert_eq!(headline(&app), "Charlie ferries return");
+    let effects = go(
+        &mut app,
+        &[Action::OpenSearch, Action::Input('e'), Action::Input('c')],
+    );
+    assert!(matches!(effects.last(), Some(Effect::Search { .. })));
+
+    let old = timeline();
+    let mut events = old.events.clone();
+    let early = event("z", date(2000, 1, 1), "Zulu comes first", &["Harbour"]);
+    events.insert(0, early);
+    for e in &mut events[1..] {
+        for r in &mut e.related {
+            r.to += 1;
+        }
+        for b in &mut e.backlinks {
+            *b += 1;
+        }
+    }
+    let fresh = Arc::new(Timeline::new("test".into(), events, Vec::new(), 0, 8));
+    let rerun = app.replace_timeline(fresh.clone());
+    assert_eq!(headline(&app), "Charlie ferries return");
+    assert_eq!(app.current(), fresh.get("c"));
+    assert!(matches!(
+        app.popup,
+        Some(ktimeline::tui::popups::Popup::Search { .. })
+    ));
+    match rerun {
+        Some(Effect::Search { query, .. }) => assert_eq!(query, "ec"),
+        other => panic!("the search is not run again: {other:?}"),
+    }
+}

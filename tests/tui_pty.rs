@@ -384,7 +384,11 @@ fn no_controlling_terminal_is_explained() {
         (std::fs::File::from_raw_fd(m), std::fs::File::from_raw_fd(s))
     };
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ktimeline"));
+    let xdg = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pty-xdg");
     cmd.arg(fixture())
+        .env("XDG_CACHE_HOME", xdg.join("cache"))
+        .env("XDG_STATE_HOME", xdg.join("state"))
+        .env("XDG_CONFIG_HOME", xdg.join("config"))
         .env("TERM", "xterm-256color")
         .stdin(std::process::Stdio::null())
         .stdout(slave)

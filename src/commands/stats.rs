@@ -49,11 +49,29 @@ pub fn run(paths: &[PathBuf], json: bool, top_tags: usize, cache: bool) -> Resul
             s.links.resolved, s.links.unresolved
         )?;
         writeln!(out, "problems     {}", s.problems)?;
-        let index = match (paths.is_empty(), cache, opened.index) {
-            (true, _, _) => "none (the built-in sample is not indexed)".to_string(),
-            (false, false, i) => format!("not used (--no-cache); {} files read", i.reread),
-            (false, true, i) if i.used => format!("used; {} files re-read", i.reread),
-            (false, true, i) => format!("none yet; {} files read, index written", i.reread),
+        let files = |n: usize| {
+            if n == 1 {
+                "1 file".to_string()
+            } else {
+                format!("{n} files")
+            }
+        };
+        let i = opened.index;
+        let index = if paths.is_empty() {
+            "none (the built-in sample is not indexed)".to_string()
+        } else if !cache {
+            format!("not used (--no-cache); {} read", files(i.reread))
+        } else {
+            let state = match (i.used, i.written) {
+                (true, _) => format!("used; {} re-read, {} gone", files(i.reread), i.removed),
+                (false, _) => format!("none yet; {} read", files(i.reread)),
+            };
+            let note = match (i.changed(), i.written) {
+                (false, _) => "",
+                (true, true) => ", index written",
+                (true, false) => ", but the cache folder could not be written",
+            };
+            format!("{state}{note}")
         };
         writeln!(out, "index        {index}")?;
         if !s.tags.is_empty() {

@@ -248,9 +248,18 @@ impl Place {
         Drafts::check(bytes)
     }
 
-    /// Removes the drafts files other than `keep`, and temporary files
-    /// left by writers that were stopped. Only files a minute old go: a
-    /// process writing at the same time may be about to name its own.
+    /// Marks the index as used now (its modification time), so that
+    /// [`Place::tidy`] keeps it.
+    pub fn used(&self) {
+        if let Ok(f) = File::options().append(true).open(self.main_path()) {
+            let _ = f.set_modified(std::time::SystemTime::now());
+        }
+    }
+
+    /// Removes the drafts files other than `keep` and temporary files left
+    /// by writers that were stopped, once a minute old (a process writing at
+    /// the same time may be about to name its own; another archive's, once
+    /// an hour old), and the indexes of any archive not opened for 30 days.
     pub fn tidy(&self, keep: u64) {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
@@ -258,16 +267,34 @@ impl Place {
         let keep = self.drafts_path(keep);
         let drafts = format!("{}.drafts-", self.stem);
         let temp = format!(".tmp-{}-", self.stem);
-        let settled = std::time::SystemTime::now() - std::time::Duration::from_secs(60);
+        let now = std::time::SystemTime::now();
+        let ago = |secs| now - std::time::Duration::from_secs(secs);
+        // An index not used for a month goes, with its drafts.
+        let mut stale_stems = Vec::new();
+        let mut files = Vec::new();
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
-            let ours = (name.starts_with(&drafts) && e.path() != keep) || name.starts_with(&temp);
-            let old = e
-                .metadata()
-                .and_then(|m| m.modified())
-                .is_ok_and(|t| t < settled);
-            if ours && old {
+            let modified = e.metadata().and_then(|m| m.modified()).ok();
+            let older = |secs| modified.is_some_and(|t| t < ago(secs));
+            if let Some(stem) = name.strip_suffix(".bin")
+                && stem.starts_with("index-")
+                && stem != self.stem
+                && older(30 * 24 * 3600)
+            {
+                stale_stems.push(format!("{stem}."));
+            }
+            let remove = (name.starts_with(&drafts) && e.path() != keep && older(60))
+                || (name.starts_with(&temp) && older(60))
+                || (name.starts_with(".tmp-index-") && older(3600));
+            if remove {
                 let _ = std::fs::remove_file(e.path());
+            } else {
+                files.push((name, e.path()));
+            }
+        }
+        for (name, path) in files {
+            if stale_stems.iter().any(|s| name.starts_with(s.as_str())) {
+                let _ = std::fs::remove_file(path);
             }
         }
     }

@@ -176,6 +176,8 @@ pub struct IndexUse {
     pub reread: usize,
     /// Files in the index that are gone.
     pub removed: usize,
+    /// A new index was written (false when the cache could not be).
+    pub written: bool,
 }
 
 impl IndexUse {
@@ -203,6 +205,7 @@ impl Opened {
                 used: false,
                 reread,
                 removed: 0,
+                written: false,
             },
             writer: None,
         }
@@ -348,8 +351,11 @@ fn roots_key(roots: &[PathBuf]) -> Vec<String> {
         .iter()
         .flat_map(|r| {
             let canonical = fs::canonicalize(r).unwrap_or_else(|_| r.clone());
+            // As given, but spelt as the walk spells it (`a/b/` and `a/./b`
+            // name files as `a/b` does).
+            let given: PathBuf = r.components().collect();
             [
-                r.to_string_lossy().into_owned(),
+                given.to_string_lossy().into_owned(),
                 canonical.to_string_lossy().into_owned(),
             ]
         })
@@ -453,7 +459,7 @@ pub fn open(
             // Named on its own, but not a kind of file ktimeline reads.
             found.problem(
                 &root.given,
-                "not read: only .md, .markdown and .txt files are".into(),
+                "not read: ktimeline reads only .md, .markdown and .txt files".into(),
             );
         } else if root.single {
             // A file named on its own is read even through a symbolic link
@@ -469,6 +475,8 @@ pub fn open(
         }
     }
     lap("walked");
+    let found_all = found.count.load(Ordering::Relaxed);
+    progress(found_all, found_all);
     let mut walk_problems = found.problems.into_inner().unwrap_or_default();
     walk_problems.sort();
     let mut items = found.items.into_inner().unwrap_or_default();
@@ -520,6 +528,7 @@ pub fn open(
         used: previous.is_some(),
         reread: fresh,
         removed,
+        written: false,
     };
     let unchanged = previous.as_ref().is_some_and(|p| {
         fresh == 0 && index_use.removed == 0 && p.head.walk_problems == walk_problems
@@ -527,6 +536,9 @@ pub fn open(
     let mut previous = previous;
     if unchanged && let Some(timeline) = previous.take().and_then(index::Index::into_timeline) {
         lap("snapshot");
+        if let Some(place) = &place {
+            place.used();
+        }
         return Ok(Opened {
             timeline,
             index: index_use,
@@ -586,9 +598,12 @@ pub fn open(
             };
             // The drafts go in place first, then the main file that names
             // them; a cache that cannot be written only costs the next open.
-            let written = drafts.finish(&place).is_ok() && place.write(&head, &timeline).is_ok();
+            index_use.written =
+                drafts.finish(&place).is_ok() && place.write(&head, &timeline).is_ok();
             lap("index written");
-            written.then(|| std::thread::spawn(move || place.tidy(head.drafts)))
+            index_use
+                .written
+                .then(|| std::thread::spawn(move || place.tidy(head.drafts)))
         }
         _ => None,
     };

@@ -588,9 +588,10 @@ impl App {
 
     /// Puts a new timeline of the same archive in place (it changed on
     /// disk), keeping the user where they were: the same entry (by id),
-    /// link and scroll, the filter if its tag is still there, and the
-    /// history. Popups close, since what they list may be gone.
-    pub fn replace_timeline(&mut self, timeline: Arc<Timeline>) {
+    /// link and scroll, the filter if its tag is still there, the history,
+    /// and an open search, run again on the new timeline (the returned
+    /// effect). Other popups close, since what they list may be gone.
+    pub fn replace_timeline(&mut self, timeline: Arc<Timeline>) -> Option<Effect> {
         let place = self.place();
         let day = self.day;
         let old = std::mem::replace(&mut self.timeline, timeline);
@@ -602,13 +603,15 @@ impl App {
                 ..*p
             })
         });
-        self.popup = None;
         // The text of the entry on screen may have changed too.
         self.body_cache = RefCell::default();
-        self.search = SearchState {
-            query: std::mem::take(&mut self.search.query),
-            ..SearchState::default()
-        };
+        // Search results point into the old timeline: the query runs again.
+        self.search.hits.clear();
+        self.search.selected = 0;
+        let rerun = self.search.changed();
+        if !matches!(self.popup, Some(Popup::Search { .. })) {
+            self.popup = None;
+        }
         self.tags = self.timeline.tag_counts();
         let filter = self
             .filter
@@ -627,6 +630,7 @@ impl App {
             }
             None => self.select_day(day.min(self.view.days.len().saturating_sub(1))),
         }
+        rerun
     }
 
     pub fn set_filter(&mut self, tag: Option<String>) {

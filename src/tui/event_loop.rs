@@ -372,8 +372,11 @@ pub fn step(
         Msg::Checked(result) => {
             match *result {
                 Ok((timeline, index)) => {
-                    app.replace_timeline(Arc::new(timeline));
+                    let rerun = app.replace_timeline(Arc::new(timeline));
                     worker.set_timeline(app.timeline.clone());
+                    if let Some(Effect::Search { generation, query }) = rerun {
+                        worker.submit(generation, query);
+                    }
                     let s = if index.reread == 1 { "" } else { "s" };
                     app.message = Some(super::app::Message {
                         text: format!(

@@ -60,8 +60,9 @@ impl SearchState {
         true
     }
 
-    /// The query changed: a new generation, and an effect to run it.
-    fn changed(&mut self) -> Option<Effect> {
+    /// The query changed (or the timeline it ran on): a new generation,
+    /// and an effect to run it.
+    pub fn changed(&mut self) -> Option<Effect> {
         self.generation += 1;
         self.cursor = None;
         self.enter_pending = false;
