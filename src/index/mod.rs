@@ -248,6 +248,11 @@ impl Place {
         Drafts::check(bytes)
     }
 
+    /// Removes the main file (one that cannot be used).
+    pub fn discard(&self) -> io::Result<()> {
+        std::fs::remove_file(self.main_path())
+    }
+
     /// Marks the index as used now (its modification time), so that
     /// [`Place::tidy`] keeps it.
     pub fn used(&self) {

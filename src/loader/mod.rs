@@ -533,17 +533,29 @@ pub fn open(
     let unchanged = previous.as_ref().is_some_and(|p| {
         fresh == 0 && index_use.removed == 0 && p.head.walk_problems == walk_problems
     });
-    let mut previous = previous;
-    if unchanged && let Some(timeline) = previous.take().and_then(index::Index::into_timeline) {
-        lap("snapshot");
-        if let Some(place) = &place {
-            place.used();
+    if unchanged {
+        let (Some(previous), Some(place)) = (previous, &place) else {
+            return open(roots, false, progress);
+        };
+        // What the walk kept goes first: the snapshot alone is the answer.
+        drop((items, files, dropped, walk_problems));
+        match previous.into_timeline() {
+            Some(timeline) => {
+                lap("snapshot");
+                place.used();
+                return Ok(Opened {
+                    timeline,
+                    index: index_use,
+                    writer: None,
+                });
+            }
+            // A whole index whose snapshot does not read back (written by
+            // a buggy build?): start again without it.
+            None => {
+                let cache = place.discard().is_ok();
+                return open(roots, cache, progress);
+            }
         }
-        return Ok(Opened {
-            timeline,
-            index: index_use,
-            writer: None,
-        });
     }
 
     // Something changed: the unchanged files' drafts come from the index.
