@@ -97,6 +97,14 @@ impl Env {
     }
 }
 
+/// Sets a file's modification time `secs` into the future (a `touch`
+/// that no clock tick can hide).
+fn touch(path: &Path, secs: u64) {
+    let f = fs::File::options().write(true).open(path).unwrap();
+    f.set_modified(SystemTime::now() + Duration::from_secs(secs))
+        .unwrap();
+}
+
 fn write(root: &Path, rel: &str, text: &str) {
     let p = root.join(rel);
     fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -183,10 +191,7 @@ fn the_index_is_used_and_exact_under_every_change() {
     env.assert_exact("renamed");
 
     // Touched only: read again, the same answer.
-    let f = fs::File::options().write(true).open(&files[3]).unwrap();
-    f.set_modified(SystemTime::now() + Duration::from_secs(5))
-        .unwrap();
-    drop(f);
+    touch(&files[3], 5);
     assert_eq!(env.index_use(), (true, 1));
     env.assert_exact("touched");
 
@@ -291,12 +296,7 @@ fn damaged_drafts_mean_reading_the_files_again() {
     let bytes = fs::read(&drafts).unwrap();
     fs::write(&drafts, &bytes[..bytes.len() / 2]).unwrap();
     // One file changes: the others' drafts cannot be had, so all are read.
-    let f = fs::File::options()
-        .write(true)
-        .open(&env.event_files()[0])
-        .unwrap();
-    f.set_modified(SystemTime::now() + Duration::from_secs(5))
-        .unwrap();
+    touch(&env.event_files()[0], 5);
     let (used, reread) = env.index_use();
     assert!(used && reread > 300, "{used} {reread}");
     env.assert_exact("after damaged drafts");
@@ -328,12 +328,7 @@ fn two_processes_writing_at_once_leave_a_whole_index() {
     for round in 0..3 {
         if round > 0 {
             // Touch a file so that this round writes again.
-            let f = fs::File::options()
-                .write(true)
-                .open(&env.event_files()[round])
-                .unwrap();
-            f.set_modified(SystemTime::now() + Duration::from_secs(10 + round as u64))
-                .unwrap();
+            touch(&env.event_files()[round], 10 + round as u64);
         }
         let spawn = || {
             Command::new(env!("CARGO_BIN_EXE_ktimeline"))
@@ -352,12 +347,7 @@ fn two_processes_writing_at_once_leave_a_whole_index() {
         assert_eq!(env.index_use(), (true, 0), "round {round}");
     }
     // The last index names drafts that are there: a change reads one file.
-    let f = fs::File::options()
-        .write(true)
-        .open(&env.event_files()[5])
-        .unwrap();
-    f.set_modified(SystemTime::now() + Duration::from_secs(60))
-        .unwrap();
+    touch(&env.event_files()[5], 60);
     assert_eq!(env.index_use(), (true, 1));
     env.assert_exact("after concurrent writers");
 }
@@ -381,12 +371,7 @@ fn overlapping_roots_are_indexed_whole() {
     let (_, fresh) = env.run(&["export", "--no-cache", &news]);
     assert!(cached == fresh);
     // A change under both roots: one file read (twice over), no other.
-    let f = fs::File::options()
-        .write(true)
-        .open(&env.event_files()[0])
-        .unwrap();
-    f.set_modified(SystemTime::now() + Duration::from_secs(5))
-        .unwrap();
+    touch(&env.event_files()[0], 5);
     assert_eq!(env.index_use3(&[&news]), (true, 2, 0));
     let (_, cached) = env.run(&["export", &news]);
     let (_, fresh) = env.run(&["export", "--no-cache", &news]);
