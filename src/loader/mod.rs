@@ -379,6 +379,29 @@ pub fn open(
     cache: bool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Opened, LoadError> {
+    match open_or_unchanged(roots, cache, true, progress)? {
+        Some(opened) => Ok(opened),
+        // Only asked for with `want_unchanged` false.
+        None => open(roots, false, progress),
+    }
+}
+
+/// Checks the archive at `roots` against its index, as [`open`] does; but
+/// `None` when nothing changed, without reading the indexed timeline (the
+/// browser shows it already, from [`open_indexed`]).
+pub fn check_changed(
+    roots: &[PathBuf],
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Option<Opened>, LoadError> {
+    open_or_unchanged(roots, true, false, progress)
+}
+
+fn open_or_unchanged(
+    roots: &[PathBuf],
+    cache: bool,
+    want_unchanged: bool,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Option<Opened>, LoadError> {
     // `KTIMELINE_TRACE=1` prints how long each step took, and the memory
     // in use then, for measuring.
     let t0 = std::time::Instant::now();
@@ -535,25 +558,28 @@ pub fn open(
     });
     if unchanged {
         let (Some(previous), Some(place)) = (previous, &place) else {
-            return open(roots, false, progress);
+            return open(roots, false, progress).map(Some);
         };
+        place.used();
+        if !want_unchanged {
+            return Ok(None);
+        }
         // What the walk kept goes first: the snapshot alone is the answer.
         drop((items, files, dropped, walk_problems));
         match previous.into_timeline() {
             Some(timeline) => {
                 lap("snapshot");
-                place.used();
-                return Ok(Opened {
+                return Ok(Some(Opened {
                     timeline,
                     index: index_use,
                     writer: None,
-                });
+                }));
             }
             // A whole index whose snapshot does not read back (written by
             // a buggy build?): start again without it.
             None => {
                 let cache = place.discard().is_ok();
-                return open(roots, cache, progress);
+                return open(roots, cache, progress).map(Some);
             }
         }
     }
@@ -619,11 +645,11 @@ pub fn open(
         }
         _ => None,
     };
-    Ok(Opened {
+    Ok(Some(Opened {
         timeline,
         index: index_use,
         writer,
-    })
+    }))
 }
 
 /// What the walking threads share.

@@ -121,7 +121,7 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
             path: PathBuf::from(&what_for_loader),
             message: "the loader failed unexpectedly".into(),
         };
-        let guarded = |f: &dyn Fn() -> Result<loader::Opened, loader::LoadError>| {
+        let guarded = |f: &dyn Fn() -> Result<Option<loader::Opened>, loader::LoadError>| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
                 .unwrap_or_else(|_| Err(failed()))
         };
@@ -150,10 +150,17 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
         };
         // `opened` lives until the message is sent: dropping it waits for
         // the index to be written.
-        let mut result = guarded(&|| loader::open(&paths, cache, &progress));
+        let mut result = guarded(&|| {
+            if shown {
+                // Nothing changed: the timeline on screen is the answer.
+                loader::check_changed(&paths, &progress)
+            } else {
+                loader::open(&paths, cache, &progress).map(Some)
+            }
+        });
         let msg = match &mut result {
-            Ok(opened) if shown && !opened.index.changed() => return,
-            Ok(opened) => {
+            Ok(None) => return,
+            Ok(Some(opened)) => {
                 let t = std::mem::take(&mut opened.timeline);
                 if shown {
                     Msg::Checked(Box::new(Ok((t, opened.index))))
