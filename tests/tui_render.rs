@@ -483,3 +483,25 @@ mod event_loop {
         assert!(!h.app.quit);
     }
 }
+
+/// A timeline shown from the index says it is being checked until the
+/// check reports, and says no more after.
+#[test]
+fn the_status_bar_tells_while_the_archive_is_checked() {
+    let mut h = Harness::fixture(120, 30);
+    h.app.checking = true;
+    redraw(&mut h.term, &mut h.app).unwrap();
+    assert!(
+        h.screen().contains("checking for changes"),
+        "{}",
+        h.screen()
+    );
+    let mut opened = |_: &str| Ok(());
+    assert!(handle(&mut h.app, Msg::Unchanged, &h.worker, &mut opened));
+    redraw(&mut h.term, &mut h.app).unwrap();
+    assert!(
+        !h.screen().contains("checking for changes"),
+        "{}",
+        h.screen()
+    );
+}

@@ -122,6 +122,9 @@ pub struct App {
     /// The selected entry's body as last drawn; filled by the draw path.
     pub body_cache: RefCell<BodyCache>,
     pub quit: bool,
+    /// The timeline shown came from the index and the archive is being
+    /// checked against it in the background (the status bar says so).
+    pub checking: bool,
 }
 
 impl App {
@@ -150,6 +153,7 @@ impl App {
             areas: Areas::default(),
             body_cache: RefCell::default(),
             quit: false,
+            checking: false,
         }
     }
 

@@ -46,6 +46,8 @@ pub enum Msg {
     /// The archive was checked against its index after the indexed
     /// timeline was shown: the fresh timeline when anything changed.
     Checked(Box<Result<(Timeline, IndexUse), LoadError>>),
+    /// The check found the archive as the index has it.
+    Unchanged,
     /// The terminal can no longer be read (it went away): time to stop.
     InputClosed,
     /// A signal caught by [`spawn_signals`].
@@ -369,7 +371,12 @@ pub fn step(
         Msg::Progress(..) | Msg::Loaded(_) | Msg::Signal(_) | Msg::InputClosed => {
             return Next::Nothing;
         }
+        Msg::Unchanged => {
+            app.checking = false;
+            return Next::Draw;
+        }
         Msg::Checked(result) => {
+            app.checking = false;
             match *result {
                 Ok((timeline, index)) => {
                     let rerun = app.replace_timeline(Arc::new(timeline));

@@ -24,7 +24,7 @@ use std::mem::ManuallyDrop;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 
 use ratatui::backend::CrosstermBackend;
@@ -115,6 +115,9 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
     };
     let loader_tx = tx.clone();
     let what_for_loader = what.clone();
+    // Set when the timeline first shown is the index's, checked after.
+    let from_index = Arc::new(AtomicBool::new(false));
+    let shown_from_index = from_index.clone();
     std::thread::spawn(move || {
         // A panic in the loader must end the browser, not leave it waiting.
         let failed = || loader::LoadError {
@@ -134,7 +137,10 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
             && std::panic::catch_unwind(|| loader::open_indexed(&paths))
                 .ok()
                 .flatten()
-                .is_some_and(|t| loader_tx.send(Msg::Loaded(Box::new(Ok(t)))).is_ok());
+                .is_some_and(|t| {
+                    shown_from_index.store(true, Ordering::Relaxed);
+                    loader_tx.send(Msg::Loaded(Box::new(Ok(t)))).is_ok()
+                });
         let last_pct = AtomicUsize::new(usize::MAX);
         let progress_tx = std::sync::Mutex::new(loader_tx.clone());
         let progress = |done: usize, total: usize| {
@@ -159,7 +165,7 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
             }
         });
         let msg = match &mut result {
-            Ok(None) => return,
+            Ok(None) => Msg::Unchanged,
             Ok(Some(opened)) => {
                 let t = std::mem::take(&mut opened.timeline);
                 if shown {
@@ -184,6 +190,7 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
     let timeline = Arc::new(timeline);
     let worker = SearchWorker::spawn(timeline.clone(), tx);
     let mut app = App::new(timeline, theme);
+    app.checking = from_index.load(Ordering::Relaxed);
     let exit = event_loop::run_app(terminal, &mut app, &rx, &worker, &mut host)?;
     Ok(exit_code(exit))
 }

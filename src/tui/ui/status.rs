@@ -89,6 +89,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         ));
     }
     left.push(sep());
+    if app.checking && app.message.is_none() {
+        left.push(Span::styled(
+            "checking for changes… ",
+            base.add_modifier(Modifier::ITALIC),
+        ));
+    }
     match &app.message {
         Some(m) => left.push(Span::styled(
             format!("{} ", text::one_line(&m.text)),
