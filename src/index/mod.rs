@@ -239,9 +239,7 @@ impl Place {
     /// the one written under that id for these roots.
     pub fn read_drafts(&self, id: u64) -> Option<Drafts> {
         let bytes = std::fs::read(self.drafts_path(id)).ok()?;
-        let header = bytes.get(..DRAFTS_HEADER)?;
-        let stamped = u64::from_le_bytes(header[16..24].try_into().ok()?) == id
-            && u32::from_le_bytes(header[24..28].try_into().ok()?) == self.roots_crc();
+        let stamped = le_u64(&bytes, 16)? == id && le_u32(&bytes, 24)? == self.roots_crc();
         if !stamped {
             return None;
         }
@@ -346,29 +344,42 @@ pub fn fresh_id() -> u64 {
     std::collections::hash_map::RandomState::new().hash_one((nanos, std::process::id()))
 }
 
+/// The little-endian number at `at` in `b`, if `b` is long enough.
+fn le_u32(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(
+        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
+}
+
+fn le_u64(b: &[u8], at: usize) -> Option<u64> {
+    Some(u64::from_le_bytes(
+        b.get(at..at.checked_add(8)?)?.try_into().ok()?,
+    ))
+}
+
+/// Does a file start with `magic`, this format and this parser's
+/// fingerprint (the first 16 bytes of both kinds of index file)?
+fn stamped(b: &[u8], magic: &[u8; 8]) -> Option<()> {
+    (b.get(..8)? == magic && le_u32(b, 8)? == FORMAT && le_u32(b, 12)? == parser_fingerprint())
+        .then_some(())
+}
+
 /// Is this the header of a main file of this format and parser?
 fn check_header(header: &[u8]) -> Option<()> {
-    let u32_at = |i: usize| u32::from_le_bytes(header[i..i + 4].try_into().expect("4 bytes"));
-    (header.len() >= HEADER
-        && &header[..8] == MAGIC
-        && u32_at(8) == FORMAT
-        && u32_at(12) == parser_fingerprint())
-    .then_some(())
+    (header.len() >= HEADER).then_some(())?;
+    stamped(header, MAGIC)
 }
 
 /// The two sections of a whole, current main file.
 fn check(bytes: &[u8]) -> Option<(Range<usize>, Range<usize>)> {
-    let header = bytes.get(..HEADER)?;
-    check_header(header)?;
-    let u32_at = |i: usize| u32::from_le_bytes(header[i..i + 4].try_into().expect("4 bytes"));
-    let u64_at = |i: usize| u64::from_le_bytes(header[i..i + 8].try_into().expect("8 bytes"));
-    let head_len = usize::try_from(u64_at(16)).ok()?;
-    let snap_len = usize::try_from(u64_at(28)).ok()?;
+    check_header(bytes)?;
+    let head_len = usize::try_from(le_u64(bytes, 16)?).ok()?;
+    let snap_len = usize::try_from(le_u64(bytes, 28)?).ok()?;
     let head = HEADER..HEADER.checked_add(head_len)?;
     let snap = head.end..head.end.checked_add(snap_len)?;
     let whole = snap.end == bytes.len()
-        && crc32fast::hash(&bytes[head.clone()]) == u32_at(24)
-        && crc32fast::hash(&bytes[snap.clone()]) == u32_at(36);
+        && crc32fast::hash(&bytes[head.clone()]) == le_u32(bytes, 24)?
+        && crc32fast::hash(&bytes[snap.clone()]) == le_u32(bytes, 36)?;
     whole.then_some((head, snap))
 }
 
@@ -458,25 +469,17 @@ pub struct Drafts {
 
 impl Drafts {
     fn check(bytes: Vec<u8>) -> Option<Drafts> {
-        let header = bytes.get(..DRAFTS_HEADER)?;
-        let u32_at = |b: &[u8], i: usize| -> Option<u32> {
-            Some(u32::from_le_bytes(b.get(i..i + 4)?.try_into().ok()?))
-        };
-        if &header[..8] != DRAFTS_MAGIC
-            || u32_at(header, 8)? != FORMAT
-            || u32_at(header, 12)? != parser_fingerprint()
-        {
-            return None;
-        }
+        bytes.get(..DRAFTS_HEADER)?;
+        stamped(&bytes, DRAFTS_MAGIC)?;
         let mut crc = crc32fast::Hasher::new();
         let mut by_display = FxHashMap::default();
         let mut records = 0u64;
         let mut pos = DRAFTS_HEADER;
         loop {
-            let len = u32_at(&bytes, pos)?;
+            let len = le_u32(&bytes, pos)?;
             if len == END {
-                let count = u64::from_le_bytes(bytes.get(pos + 4..pos + 12)?.try_into().ok()?);
-                let sum = u32_at(&bytes, pos + 12)?;
+                let count = le_u64(&bytes, pos + 4)?;
+                let sum = le_u32(&bytes, pos + 12)?;
                 let whole = pos + 16 == bytes.len() && count == records && sum == crc.finalize();
                 return whole.then_some(Drafts { bytes, by_display });
             }

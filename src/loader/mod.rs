@@ -187,12 +187,12 @@ impl IndexUse {
     }
 }
 
-/// A loaded archive, and the index being written for it in the
-/// background (waited for when this is dropped).
+/// A loaded archive, and the thread tidying the cache folder after a new
+/// index was written (waited for when this is dropped).
 pub struct Opened {
     pub timeline: Timeline,
     pub index: IndexUse,
-    writer: Option<JoinHandle<()>>,
+    tidying: Option<JoinHandle<()>>,
 }
 
 impl Opened {
@@ -207,20 +207,20 @@ impl Opened {
                 removed: 0,
                 written: false,
             },
-            writer: None,
+            tidying: None,
         }
     }
 
-    /// Waits for the index to be written, then lets the process exit
+    /// Waits for the cache to be tidied, then lets the process exit
     /// without spending time freeing the timeline, entry by entry.
     pub fn finish(mut self) {
         self.wait();
         std::mem::forget(self);
     }
 
-    /// Waits for the index to be written.
+    /// Waits for the cache to be tidied.
     pub fn wait(&mut self) {
-        if let Some(w) = self.writer.take() {
+        if let Some(w) = self.tidying.take() {
             let _ = w.join();
         }
     }
@@ -245,7 +245,9 @@ struct Root {
 struct Candidate {
     /// The file as the user named it (`Event::file`, the index's key).
     display: String,
-    /// The path itself when the name is not UTF-8 (so `display` is not).
+    /// The path to read when `display` is not it: a name shown escaped
+    /// (not UTF-8, control characters, a backslash), or the real path of a
+    /// root given as a symbolic link.
     raw: Option<PathBuf>,
     root: usize,
 }
@@ -279,7 +281,8 @@ impl Candidate {
         let root = &roots[self.root];
         let path = self.path();
         if root.single {
-            let name = path.file_name().map_or_else(
+            // Named as the user named it, even through a link.
+            let name = root.given.file_name().map_or_else(
                 || self.display.clone(),
                 |n| n.to_string_lossy().into_owned(),
             );
@@ -373,7 +376,7 @@ pub fn open_indexed(roots: &[PathBuf]) -> Option<Timeline> {
 
 /// Loads the archive at `roots`. With `cache`, an archive unchanged since
 /// its index was written is taken from it whole; otherwise only the files
-/// that changed are read, and a new index is written (in the background).
+/// that changed are read, and a new index is written.
 pub fn open(
     roots: &[PathBuf],
     cache: bool,
@@ -572,7 +575,7 @@ fn open_or_unchanged(
                 return Ok(Some(Opened {
                     timeline,
                     index: index_use,
-                    writer: None,
+                    tidying: None,
                 }));
             }
             // A whole index whose snapshot does not read back (written by
@@ -626,7 +629,7 @@ fn open_or_unchanged(
     lap("drafts taken");
     let timeline = resolve::build(archive_name(roots), loaded, walk_problems.clone());
     lap("resolved");
-    let writer = match (place, drafts) {
+    let tidying = match (place, drafts) {
         (Some(place), Some(drafts)) => {
             let head = index::Head {
                 roots: place.roots().to_vec(),
@@ -648,7 +651,7 @@ fn open_or_unchanged(
     Ok(Some(Opened {
         timeline,
         index: index_use,
-        writer,
+        tidying,
     }))
 }
 
