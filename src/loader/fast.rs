@@ -10,10 +10,9 @@
 //! `tests/fast_path.rs` checks that both agree on every file they are given.
 
 use super::parse::{
-    EventDraft, LINK_TEXT_MAX, LINKS_MAX, LinkDraft, Parsed, TAG_MAX, TAGS_MAX, URL_MAX, Warning,
-    context_tags, is_image,
+    EventDraft, LINK_TEXT_MAX, LINKS_MAX, LinkDraft, Parsed, TAG_MAX, TAGS_MAX, Warning,
+    context_tags, source,
 };
-use crate::model::Source;
 use crate::text::{self, DateText};
 
 /// Characters with a markdown meaning inside a line (emphasis, code,
@@ -200,18 +199,12 @@ pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
             }
             Section::Sources => {
                 let (name, url, rest) = link(item(line)?)?;
+                let (source, long_name, long_url) = source(name, url, false);
                 // Near a cap the full parser decides, and warns.
-                if has_markup(rest)
-                    || sources.len() >= LINKS_MAX
-                    || name.len() > LINK_TEXT_MAX
-                    || url.len() > URL_MAX
-                {
+                if has_markup(rest) || sources.len() >= LINKS_MAX || long_name || long_url {
                     return None;
                 }
-                let name = text::one_line(name);
-                let url = url.trim().to_string();
-                let image = is_image(&name, &url);
-                sources.push(Source { name, url, image });
+                sources.push(source);
             }
             Section::Related => {
                 let (link_text, target, rest) = link(item(line)?)?;

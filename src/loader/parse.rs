@@ -505,6 +505,18 @@ fn cap(s: String, max: usize) -> (String, bool) {
     }
 }
 
+/// A source from its link's text and address (`image`: written as a
+/// picture, `![…](…)`), and whether the name and the address had to be cut.
+/// Shared by both readers of a file, so that they cannot differ.
+pub(super) fn source(name: &str, url: &str, image: bool) -> (Source, bool, bool) {
+    let (name, long_name) = cap(text::one_line(name), LINK_TEXT_MAX);
+    // Entities are decoded by now (`&#27;` is a real ESC): clean the
+    // address as every other text leaving the loader is.
+    let (url, long_url) = cap(text::sanitize(url.trim(), false), URL_MAX);
+    let image = image || is_image(&name, &url);
+    (Source { name, url, image }, long_name, long_url)
+}
+
 fn finish_item(doc: &mut Doc, section: Section, it: Item) {
     let full = match section {
         Section::Sources => doc.sources.len() >= LINKS_MAX,
@@ -535,11 +547,7 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item) {
     }
     match (section, it.link) {
         (Section::Sources, Some((name, url, image))) => {
-            let name = text::one_line(&name);
-            // Entities are decoded by now (`&#27;` is a real ESC): clean
-            // the address as every other text leaving the loader is.
-            let (name, long_name) = cap(name, LINK_TEXT_MAX);
-            let (url, long_url) = cap(text::sanitize(url.trim(), false), URL_MAX);
+            let (source, long_name, long_url) = source(&name, &url, image);
             if long_name {
                 cut(&format!(
                     "source name longer than {LINK_TEXT_MAX} characters"
@@ -548,8 +556,7 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item) {
             if long_url {
                 cut(&format!("address longer than {URL_MAX} characters"));
             }
-            let image = image || is_image(&name, &url);
-            doc.sources.push(Source { name, url, image });
+            doc.sources.push(source);
         }
         (Section::Sources, None) => doc
             .warnings
