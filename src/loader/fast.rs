@@ -9,10 +9,7 @@
 //! items on several lines …) and the full parser reads the file instead.
 //! `tests/fast_path.rs` checks that both agree on every file they are given.
 
-use super::parse::{
-    EventDraft, LINK_TEXT_MAX, LINKS_MAX, LinkDraft, Parsed, TAG_MAX, TAGS_MAX, Warning,
-    context_tags, source,
-};
+use super::parse::{EventDraft, LINKS_MAX, Parsed, Warning, related_link, source};
 use crate::text::{self, DateText};
 
 /// Characters with a markdown meaning inside a line (emphasis, code,
@@ -213,20 +210,12 @@ pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
                     .strip_prefix('_')
                     .and_then(|a| a.strip_suffix('_'))
                     .unwrap_or(after);
-                let context = context_tags(after);
-                if has_markup(inner)
-                    || related.len() >= LINKS_MAX
-                    || link_text.len() > LINK_TEXT_MAX
-                    || context.len() > TAGS_MAX
-                    || context.iter().any(|t| t.len() > TAG_MAX)
-                {
+                let (link, cuts) = related_link(link_text, target, after);
+                // Near a cap the full parser decides, and warns.
+                if has_markup(inner) || related.len() >= LINKS_MAX || !cuts.is_empty() {
                     return None;
                 }
-                related.push(LinkDraft {
-                    text: text::one_line(link_text),
-                    target: text::normalize_target(target),
-                    context,
-                });
+                related.push(link);
             }
         }
     }

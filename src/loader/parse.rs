@@ -517,6 +517,33 @@ pub(super) fn source(name: &str, url: &str, image: bool) -> (Source, bool, bool)
     (Source { name, url, image }, long_name, long_url)
 }
 
+/// A related link from its text, target and the text after it (the
+/// context), and what had to be cut. Shared by both readers of a file.
+pub(super) fn related_link(text: &str, target: &str, after: &str) -> (LinkDraft, Vec<String>) {
+    let mut cuts = Vec::new();
+    let (text, long_text) = cap(text::one_line(text), LINK_TEXT_MAX);
+    if long_text {
+        cuts.push(format!("link text longer than {LINK_TEXT_MAX} characters"));
+    }
+    let mut context = context_tags(after);
+    if context.len() > TAGS_MAX {
+        context.truncate(TAGS_MAX);
+        cuts.push(format!("more than {TAGS_MAX} context tags: the list"));
+    }
+    if context.iter().any(|t| t.chars().count() > TAG_MAX) {
+        cuts.push(format!("context tag longer than {TAG_MAX} characters"));
+        for t in &mut context {
+            *t = intern(cap(t.to_string(), TAG_MAX).0);
+        }
+    }
+    let link = LinkDraft {
+        text,
+        target: text::normalize_target(target),
+        context,
+    };
+    (link, cuts)
+}
+
 fn finish_item(doc: &mut Doc, section: Section, it: Item) {
     let full = match section {
         Section::Sources => doc.sources.len() >= LINKS_MAX,
@@ -562,26 +589,9 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item) {
             .warnings
             .push((Some(it.line), "source without a link, left out".into())),
         (Section::Related, Some((text, target, _))) => {
-            let (text, long_text) = cap(text::one_line(&text), LINK_TEXT_MAX);
-            if long_text {
-                cut(&format!("link text longer than {LINK_TEXT_MAX} characters"));
-            }
-            let mut context = context_tags(&it.after_link);
-            if context.len() > TAGS_MAX {
-                context.truncate(TAGS_MAX);
-                cut(&format!("more than {TAGS_MAX} context tags: the list"));
-            }
-            if context.iter().any(|t| t.chars().count() > TAG_MAX) {
-                cut(&format!("context tag longer than {TAG_MAX} characters"));
-                for t in &mut context {
-                    *t = intern(cap(t.to_string(), TAG_MAX).0);
-                }
-            }
-            doc.related.push(LinkDraft {
-                text,
-                target: text::normalize_target(&target),
-                context,
-            });
+            let (link, cuts_here) = related_link(&text, &target, &it.after_link);
+            cuts_here.iter().for_each(|c| cut(c));
+            doc.related.push(link);
         }
         (Section::Related, None) => doc.warnings.push((
             Some(it.line),
@@ -599,7 +609,7 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item) {
 }
 
 /// Tags from the text after a related link: `Context: a, b, c`.
-pub(super) fn context_tags(after: &str) -> Vec<TagName> {
+fn context_tags(after: &str) -> Vec<TagName> {
     // ASCII lowercasing keeps byte positions, so `pos` indexes `after` too.
     let Some(pos) = after.to_ascii_lowercase().find("context:") else {
         return Vec::new();
