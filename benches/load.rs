@@ -6,9 +6,14 @@
 //! `benches/scale.sh` measures whole commands at 100,000 events against rg.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use ktimeline::filter::Filter;
 use ktimeline::loader::parse::{parse, parse_full};
 use ktimeline::loader::resolve::{self, Loaded};
+use ktimeline::search::HeadlineSearch;
 use ktimeline::{generate, loader, search, text};
+
+/// Results the browser's search popup asks for.
+const SEARCH_LIMIT: usize = 200;
 
 fn parse_one(c: &mut Criterion) {
     let files = generate::generate(1, 7);
@@ -92,13 +97,33 @@ fn search_100k(c: &mut Criterion) {
         .map(|f| (f.path, f.text))
         .collect();
     let timeline = loader::load_memory("bench", files);
+    let none = Filter::default();
     let mut group = c.benchmark_group("search");
     group.sample_size(20);
-    for query in ["egy vacc", "rail links geneva", "report 4242"] {
-        group.bench_function(format!("100k headlines: {query}"), |b| {
-            b.iter(|| search::search(&timeline, query, 50))
+    // Typing `korea` in the popup: each keystroke searches again, from the
+    // state the one before left (only its matches are looked at).
+    let typed = ["k", "ko", "kor", "kore", "korea"];
+    for (i, query) in typed.iter().enumerate() {
+        let mut before = HeadlineSearch::new(&timeline);
+        for q in &typed[..i] {
+            before.search(&timeline, q, SEARCH_LIMIT, &none);
+        }
+        group.bench_function(format!("keystroke {query:?} (100k headlines)"), |b| {
+            b.iter_batched_ref(
+                || before.clone(),
+                |s| s.search(&timeline, query, SEARCH_LIMIT, &none),
+                BatchSize::LargeInput,
+            )
         });
     }
+    for query in ["zqxj", "egy vacc", "rail links geneva", "report 4242"] {
+        group.bench_function(format!("one query {query:?} (100k headlines)"), |b| {
+            b.iter(|| search::search(&timeline, query, SEARCH_LIMIT, &none))
+        });
+    }
+    group.bench_function("preparing 100k headlines", |b| {
+        b.iter(|| HeadlineSearch::new(&timeline))
+    });
     group.finish();
 }
 

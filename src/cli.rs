@@ -4,7 +4,10 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::filter::{End, Filter, parse_date};
+use crate::model::Kind;
 
 /// A terminal browser for archives of news events kept as markdown files.
 ///
@@ -43,6 +46,8 @@ pub enum Command {
         /// How many of the most used tags to list.
         #[arg(long, default_value_t = 20)]
         tags: usize,
+        #[command(flatten)]
+        filter: FilterArgs,
     },
     /// List every problem met while loading, as FILE[:LINE]: reason.
     /// Exits 1 when there is any.
@@ -53,10 +58,15 @@ pub enum Command {
         /// in the cache folder.
         #[arg(long)]
         no_cache: bool,
+        /// Also list every related link that leads to no file, as
+        /// FILE:LINE: link to absent event ID.
+        #[arg(long)]
+        links: bool,
     },
-    /// Fuzzy search over headlines; prints DATE<TAB>HEADLINE<TAB>ID per hit,
-    /// best first. Every word of QUERY must match. Exits 1 when nothing
-    /// matches.
+    /// Fuzzy search over headlines; prints DATE<TAB>HEADLINE<TAB>FILE per hit
+    /// (the file to open; the id for a ghost), exact matches first, then
+    /// best first. Every word of QUERY must match. The count goes to
+    /// standard error. Exits 1 when nothing matches.
     Search {
         /// What to look for: a few words or word prefixes.
         #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
@@ -73,6 +83,8 @@ pub enum Command {
         /// Print a JSON array of hits instead of lines.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        filter: FilterArgs,
     },
     /// Print the whole timeline as JSON: {"events": [...]} in timeline order.
     Export {
@@ -82,5 +94,70 @@ pub enum Command {
         /// in the cache folder.
         #[arg(long)]
         no_cache: bool,
+        /// One JSON object per line (one per entry) instead of one document.
+        #[arg(long)]
+        jsonl: bool,
+        #[command(flatten)]
+        filter: FilterArgs,
     },
+}
+
+/// The entry filters shared by `search`, `export` and `stats`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FilterArgs {
+    /// Only entries dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD;
+    /// a year or month counts from its first day). Drops undated ones.
+    #[arg(long, value_name = "DATE", value_parser = since_date)]
+    pub since: Option<chrono::NaiveDate>,
+    /// Only entries dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD;
+    /// a year or month counts to its last day). Drops undated ones.
+    #[arg(long, value_name = "DATE", value_parser = until_date)]
+    pub until: Option<chrono::NaiveDate>,
+    /// Only entries carrying TAG (ignoring case); repeat it to require
+    /// several.
+    #[arg(long, value_name = "TAG")]
+    pub tag: Vec<String>,
+    /// Only entries of this kind; repeat it for several.
+    #[arg(long, value_enum)]
+    pub kind: Vec<KindArg>,
+}
+
+impl FilterArgs {
+    pub fn filter(&self) -> Filter {
+        Filter {
+            since: self.since,
+            until: self.until,
+            tags: self.tag.clone(),
+            kinds: self.kind.iter().map(|k| Kind::from(*k)).collect(),
+        }
+    }
+}
+
+fn since_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    parse_date(s, End::Start)
+}
+
+fn until_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    parse_date(s, End::Finish)
+}
+
+/// `--kind`: what an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// An event file.
+    Event,
+    /// A plain reported article.
+    Article,
+    /// An event known only from links to it.
+    Ghost,
+}
+
+impl From<KindArg> for Kind {
+    fn from(k: KindArg) -> Kind {
+        match k {
+            KindArg::Event => Kind::Event,
+            KindArg::Article => Kind::Article,
+            KindArg::Ghost => Kind::Ghost,
+        }
+    }
 }

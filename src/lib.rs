@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod filter;
 pub mod generate;
 pub mod index;
 pub mod loader;

@@ -26,16 +26,35 @@ fn main() -> ExitCode {
             json,
             tags,
             no_cache,
-        }) => commands::stats::run(&paths, json, tags, !no_cache),
-        Some(Command::Check { paths, no_cache }) => commands::check::run(&paths, !no_cache),
+            filter,
+        }) => commands::stats::run(&paths, json, tags, !no_cache, &filter.filter()),
+        Some(Command::Check {
+            paths,
+            no_cache,
+            links,
+        }) => commands::check::run(&paths, !no_cache, links),
         Some(Command::Search {
             query,
             paths,
             limit,
             json,
             no_cache,
-        }) => commands::search::run(&query, &paths, limit as usize, json, !no_cache),
-        Some(Command::Export { paths, no_cache }) => commands::export::run(&paths, !no_cache),
+            filter,
+        }) => {
+            let q = commands::search::Query {
+                text: &query,
+                limit: limit as usize,
+                json,
+                filter: filter.filter(),
+            };
+            commands::search::run(&q, &paths, !no_cache)
+        }
+        Some(Command::Export {
+            paths,
+            no_cache,
+            jsonl,
+            filter,
+        }) => commands::export::run(&paths, !no_cache, jsonl, &filter.filter()),
     };
     match result {
         Ok(code) => code,

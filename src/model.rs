@@ -61,6 +61,8 @@ pub struct Related {
     pub to: EventIdx,
     /// False when `to` is a ghost.
     pub resolved: bool,
+    /// The line of the entry's file the link is on (0: not known).
+    pub line: u32,
 }
 
 /// One entry of the timeline.
@@ -359,8 +361,17 @@ impl Timeline {
     /// Every tag with the number of non-ghost entries carrying it, most used
     /// first, then by name.
     pub fn tag_counts(&self) -> Vec<TagCount> {
+        self.tag_counts_where(|_| true)
+    }
+
+    /// [`Timeline::tag_counts`] over the entries `keep` accepts.
+    pub fn tag_counts_where(&self, keep: impl Fn(&Event) -> bool) -> Vec<TagCount> {
         let mut counts: BTreeMap<&Tag, usize> = BTreeMap::new();
-        for e in self.events.iter().filter(|e| e.kind != Kind::Ghost) {
+        for e in self
+            .events
+            .iter()
+            .filter(|e| e.kind != Kind::Ghost && keep(e))
+        {
             for t in &e.tags {
                 *counts.entry(t).or_default() += 1;
             }
@@ -395,19 +406,26 @@ impl Timeline {
     }
 
     pub fn stats(&self, top_tags: usize) -> Stats {
-        let count = |k| self.events.iter().filter(|e| e.kind == k).count();
-        let real = || self.events.iter().filter(|e| e.kind != Kind::Ghost);
+        self.stats_where(top_tags, |_| true)
+    }
+
+    /// [`Timeline::stats`] of the entries `keep` accepts (the counts of
+    /// files, index pages and problems are the whole archive's).
+    pub fn stats_where(&self, top_tags: usize, keep: impl Fn(&Event) -> bool + Copy) -> Stats {
+        let kept = || self.events.iter().filter(move |e| keep(e));
+        let count = |k| kept().filter(|e| e.kind == k).count();
+        let real = || kept().filter(|e| e.kind != Kind::Ghost);
         let mut dates: Vec<NaiveDate> = real().filter_map(|e| e.date).collect();
         dates.dedup();
         let (mut resolved, mut unresolved) = (0, 0);
-        for r in self.events.iter().flat_map(|e| &e.related) {
+        for r in kept().flat_map(|e| &e.related) {
             if r.resolved {
                 resolved += 1;
             } else {
                 unresolved += 1;
             }
         }
-        let mut tags = self.tag_counts();
+        let mut tags = self.tag_counts_where(keep);
         tags.truncate(top_tags);
         Stats {
             events: count(Kind::Event),

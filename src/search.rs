@@ -1,11 +1,30 @@
 //! Fuzzy search over headlines, shared by the `search` command and the
 //! browser's search popup. Every word of the query must match the headline
 //! on its own (in any order), so a few word prefixes find an event.
+//!
+//! The rules, for each query word (smart case: a word with a capital
+//! letter matches case-sensitively, others ignore case):
+//! - it matches *exactly* when it occurs in the headline as it is;
+//! - it matches *loosely* when its letters occur in order, each within
+//!   three characters of the one before or at the start of a word ("nk" in
+//!   "North Korea", "kora" in "Korea"), not strewn across the headline;
+//! - fuzzy-matcher's skim algorithm must also accept it, and scores it.
+//!
+//! Exact matches (every word exact) come first, then loose ones; within
+//! each, the higher score (the matcher's, plus a bonus for words that start
+//! a word of the headline) first, then timeline order.
+//!
+//! Both rules only get stricter as a word grows, so [`HeadlineSearch`]
+//! keeps the previous query's matches and, when the new query extends it
+//! (the usual case: one more letter typed), looks only at those. It also
+//! keeps each headline lowercased and a bit mask of its letters, which
+//! rules out most headlines before any matcher runs.
 
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use rayon::prelude::*;
 
+use crate::filter::Filter;
 use crate::model::{EventIdx, Timeline};
 
 /// One search result.
@@ -13,8 +32,21 @@ use crate::model::{EventIdx, Timeline};
 pub struct Hit {
     pub idx: EventIdx,
     pub score: i64,
+    /// Every query word occurs in the headline as typed.
+    pub exact: bool,
     /// Char indices of the matched characters in the headline, ascending.
     pub positions: Vec<usize>,
+}
+
+/// The best hits of a query and how many there were in all.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Found {
+    /// Best first, at most the limit asked for.
+    pub hits: Vec<Hit>,
+    /// Every headline that matched.
+    pub total: usize,
+    /// How many of them matched exactly.
+    pub exact: usize,
 }
 
 /// Query words beyond these are ignored.
@@ -27,8 +59,16 @@ const MAX_WORD_CHARS: usize = 40;
 /// made a search take gigabytes.
 pub const MATCH_HEADLINE_CHARS: usize = 1000;
 
+/// A loosely matched letter may follow the one before after skipping at
+/// most this many characters (unless it starts a word).
+const MAX_GAP: usize = 2;
+
 /// The first `n` characters of `s` (all of it when shorter).
 pub fn prefix_chars(s: &str, n: usize) -> &str {
+    if s.len() <= n {
+        // No more bytes than `n`, so no more characters.
+        return s;
+    }
     s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
 }
 
@@ -37,108 +77,353 @@ pub fn matched_text(headline: &str) -> &str {
     prefix_chars(headline, MATCH_HEADLINE_CHARS)
 }
 
-/// Above this many headlines the scoring runs on all cores.
-const PARALLEL_FROM: usize = 4096;
+/// Above this many candidates the scoring runs on all cores.
+const PARALLEL_FROM: usize = 2048;
 
-/// The best `limit` matches for `query`, best first; ties keep timeline
-/// order. An empty query matches nothing.
-pub fn search(timeline: &Timeline, query: &str, limit: usize) -> Vec<Hit> {
-    // The matcher's work grows with query × headline length: a pasted
-    // paragraph is cut to its first words.
-    let words: Vec<&str> = query
+/// The words of a query, cut to the caps: a pasted paragraph costs no more
+/// than a dozen words.
+pub fn query_words(query: &str) -> Vec<&str> {
+    query
         .split_whitespace()
         .take(MAX_WORDS)
         .map(|w| prefix_chars(w, MAX_WORD_CHARS))
-        .collect();
-    if words.is_empty() || limit == 0 {
-        return Vec::new();
-    }
-    let matcher = SkimMatcherV2::default().smart_case();
-    let lower_words: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
-    let score = |idx: EventIdx| -> Option<(i64, EventIdx)> {
-        let headline = matched_text(&timeline.events[idx].headline);
-        let mut total = 0;
-        for w in &words {
-            total += matcher.fuzzy_match(headline, w)?;
-        }
-        let lower = headline.to_lowercase();
-        for (w, lw) in words.iter().zip(&lower_words) {
-            if !lower.contains(lw.as_str()) && !compact_match(&matcher, headline, w) {
-                return None;
-            }
-        }
-        Some((total + word_prefix_bonus(&lower, &lower_words), idx))
-    };
-    let n = timeline.events.len();
-    let mut scored: Vec<(i64, EventIdx)> = if n >= PARALLEL_FROM {
-        (0..n).into_par_iter().filter_map(score).collect()
-    } else {
-        (0..n).filter_map(score).collect()
-    };
-    scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.truncate(limit);
-    scored
-        .into_iter()
-        .map(|(score, idx)| {
-            let headline = matched_text(&timeline.events[idx].headline);
-            let mut positions: Vec<usize> = words
-                .iter()
-                .filter_map(|w| matcher.fuzzy_indices(headline, w))
-                .flat_map(|(_, p)| p)
-                .collect();
-            positions.sort_unstable();
-            positions.dedup();
-            Hit {
-                idx,
-                score,
-                positions,
-            }
-        })
         .collect()
 }
 
-/// True when the letters of `word` match close together in `headline`
-/// (within twice the word's length, plus two) or all at starts of words
-/// (initials, "nk" in "North Korea"), not strewn across it: not "long" in
-/// "an undated article about things".
-fn compact_match(matcher: &SkimMatcherV2, headline: &str, word: &str) -> bool {
-    let Some((_, positions)) = matcher.fuzzy_indices(headline, word) else {
-        return false;
-    };
-    let (Some(first), Some(last)) = (positions.first(), positions.last()) else {
-        return false;
-    };
-    if last - first < 2 * word.chars().count() + 2 {
-        return true;
+/// A query word, ready to match.
+struct Word<'q> {
+    typed: &'q str,
+    /// Matches case-sensitively (it has a capital letter).
+    case: bool,
+    /// What to look for: `typed`, lowercased unless `case`.
+    key: Vec<char>,
+    key_str: String,
+    /// Lowercased, for the word-start bonus.
+    lower: String,
+    mask: u64,
+}
+
+impl<'q> Word<'q> {
+    fn new(typed: &'q str) -> Word<'q> {
+        let case = typed.chars().any(char::is_uppercase);
+        let lower = typed.to_lowercase();
+        let key_str = if case {
+            typed.to_string()
+        } else {
+            lower.clone()
+        };
+        Word {
+            typed,
+            case,
+            key: key_str.chars().collect(),
+            key_str,
+            mask: letter_mask(&lower),
+            lower,
+        }
     }
-    let chars: Vec<char> = headline.chars().collect();
-    positions
-        .iter()
-        .all(|&p| p == 0 || !chars[p - 1].is_alphanumeric())
+}
+
+/// One bit per ASCII letter and digit that occurs in `lower`.
+fn letter_mask(lower: &str) -> u64 {
+    lower.bytes().fold(0, |m, b| match b {
+        b'a'..=b'z' => m | 1 << (b - b'a'),
+        b'0'..=b'9' => m | 1 << (26 + b - b'0'),
+        _ => m,
+    })
+}
+
+/// What every query recomputed: each headline's matched part lowercased,
+/// and the mask of its letters.
+#[derive(Clone)]
+struct Prepared {
+    lower: Vec<Box<str>>,
+    masks: Vec<u64>,
+}
+
+impl Prepared {
+    fn new(timeline: &Timeline) -> Prepared {
+        let lower: Vec<Box<str>> = timeline
+            .events
+            .par_iter()
+            .with_min_len(1024)
+            .map(|e| {
+                let lower = matched_text(&e.headline).to_lowercase();
+                prefix_chars(&lower, MATCH_HEADLINE_CHARS).into()
+            })
+            .collect();
+        let masks = lower.par_iter().map(|l| letter_mask(l)).collect();
+        Prepared { lower, masks }
+    }
+}
+
+/// Headline search over one timeline, remembering the last query's matches
+/// so that typing one more letter looks only at those.
+#[derive(Clone)]
+pub struct HeadlineSearch {
+    prepared: Prepared,
+    /// The last query's words and filter, and every headline it matched,
+    /// in order.
+    last: Option<(Vec<String>, Filter, Vec<EventIdx>)>,
+}
+
+impl HeadlineSearch {
+    /// Prepares `timeline`'s headlines (a few milliseconds per 100,000).
+    pub fn new(timeline: &Timeline) -> HeadlineSearch {
+        HeadlineSearch {
+            prepared: Prepared::new(timeline),
+            last: None,
+        }
+    }
+
+    /// The best `limit` matches for `query` among the entries of `timeline`
+    /// (the one this was made for) that `filter` keeps. An empty query
+    /// matches nothing.
+    pub fn search(
+        &mut self,
+        timeline: &Timeline,
+        query: &str,
+        limit: usize,
+        filter: &Filter,
+    ) -> Found {
+        let typed = query_words(query);
+        if typed.is_empty() {
+            self.last = None;
+            return Found::default();
+        }
+        let words: Vec<Word> = typed.iter().map(|w| Word::new(w)).collect();
+        let n = timeline.events.len().min(self.prepared.lower.len());
+        let narrowed = self.last.take().and_then(|(old, old_filter, matches)| {
+            // The same filter, and every old word grown into a new one
+            // (same case rule): the new matches are among the old.
+            let same = old_filter == *filter;
+            (same
+                && old.iter().all(|o| {
+                    words.iter().any(|w| {
+                        w.typed.starts_with(o.as_str())
+                            && w.case == o.chars().any(char::is_uppercase)
+                    })
+                }))
+            .then_some(matches)
+        });
+        let matcher = SkimMatcherV2::default().smart_case();
+        let unfiltered = filter.is_empty();
+        let score = |idx: EventIdx| -> Option<(bool, i64, EventIdx)> {
+            let lower = &self.prepared.lower[idx];
+            let mask = self.prepared.masks[idx];
+            if words.iter().any(|w| w.mask & !mask != 0)
+                || (!unfiltered && !filter.accepts(&timeline.events[idx]))
+            {
+                return None;
+            }
+            let headline = matched_text(&timeline.events[idx].headline);
+            let (exact, total) = score_words(&matcher, headline, lower, &words)?;
+            Some((exact, total, idx))
+        };
+        let mut scored: Vec<(bool, i64, EventIdx)> = match &narrowed {
+            Some(c) if c.len() >= PARALLEL_FROM => c
+                .par_iter()
+                .with_min_len(256)
+                .filter_map(|&i| score(i))
+                .collect(),
+            Some(c) => c.iter().filter_map(|&i| score(i)).collect(),
+            None if n >= PARALLEL_FROM => (0..n)
+                .into_par_iter()
+                .with_min_len(256)
+                .filter_map(score)
+                .collect(),
+            None => (0..n).filter_map(score).collect(),
+        };
+        self.last = Some((
+            typed.iter().map(|w| w.to_string()).collect(),
+            filter.clone(),
+            scored.iter().map(|s| s.2).collect(),
+        ));
+        let total = scored.len();
+        let exact = scored.iter().filter(|s| s.0).count();
+        let order = |a: &(bool, i64, EventIdx), b: &(bool, i64, EventIdx)| {
+            b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
+        };
+        if limit < scored.len() {
+            if limit > 0 {
+                scored.select_nth_unstable_by(limit - 1, order);
+            }
+            scored.truncate(limit);
+        }
+        scored.sort_unstable_by(order);
+        let hits = scored
+            .into_iter()
+            .map(|(exact, score, idx)| Hit {
+                idx,
+                score,
+                exact,
+                positions: positions(&matcher, &timeline.events[idx].headline, &typed),
+            })
+            .collect();
+        Found { hits, total, exact }
+    }
+}
+
+/// The best `limit` matches for `query` among the entries `filter` keeps,
+/// best first, and how many there were. An empty query matches nothing.
+pub fn search(timeline: &Timeline, query: &str, limit: usize, filter: &Filter) -> Found {
+    if query_words(query).is_empty() {
+        return Found::default();
+    }
+    HeadlineSearch::new(timeline).search(timeline, query, limit, filter)
+}
+
+/// What a search found, in words: "no match", "16 matches", "1,204
+/// matches (22 exact), best 200 shown".
+pub fn summary(total: usize, exact: usize, shown: usize) -> String {
+    if total == 0 {
+        return "no match".to_string();
+    }
+    let mut s = match total {
+        1 => "1 match".to_string(),
+        n => format!("{} matches", thousands(n)),
+    };
+    if exact != 0 && exact != total {
+        s.push_str(&format!(" ({} exact)", thousands(exact)));
+    }
+    if shown < total {
+        s.push_str(&format!(", best {} shown", thousands(shown)));
+    }
+    s
+}
+
+/// `n` with a comma between thousands: 1,204.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Whether `headline` (whose lowercase is `lower`) matches every word, and
+/// if so whether exactly and its score.
+fn score_words(
+    matcher: &SkimMatcherV2,
+    headline: &str,
+    lower: &str,
+    words: &[Word],
+) -> Option<(bool, i64)> {
+    let mut exact = true;
+    for w in words {
+        let text = if w.case { headline } else { lower };
+        if !text.contains(w.key_str.as_str()) {
+            exact = false;
+            if !loose_match(text, &w.key) {
+                return None;
+            }
+        }
+    }
+    let mut total = 0;
+    for w in words {
+        total += matcher.fuzzy_match(headline, w.typed)?;
+    }
+    Some((exact, total + word_prefix_bonus(lower, words)))
+}
+
+/// True when the letters of `key` occur in `text` in order, each within
+/// [`MAX_GAP`] skipped characters of the one before or at the start of a
+/// word. Only the first [`MATCH_HEADLINE_CHARS`] characters of `text` are
+/// looked at.
+fn loose_match(text: &str, key: &[char]) -> bool {
+    // Sets of char positions, one bit each.
+    const W: usize = MATCH_HEADLINE_CHARS.div_ceil(64);
+    let bit = |set: &mut [u64; W], i: usize| set[i / 64] |= 1 << (i % 64);
+    let Some((&first, rest)) = key.split_first() else {
+        return true;
+    };
+    let text = prefix_chars(text, MATCH_HEADLINE_CHARS);
+    let mut starts = [0u64; W];
+    // Positions where the key so far can end.
+    let mut reach = [0u64; W];
+    let mut prev_alnum = false;
+    for (i, c) in text.chars().enumerate() {
+        if !prev_alnum {
+            bit(&mut starts, i);
+        }
+        if c == first {
+            bit(&mut reach, i);
+        }
+        prev_alnum = c.is_alphanumeric();
+    }
+    for &k in rest {
+        let Some(f) = reach.iter().position(|&w| w != 0) else {
+            return false;
+        };
+        let f = f * 64 + reach[f].trailing_zeros() as usize;
+        let mut next = [0u64; W];
+        // One to MAX_GAP + 1 places after a reached position...
+        for shift in 1..=MAX_GAP + 1 {
+            let mut carry = 0;
+            for (n, &r) in next.iter_mut().zip(&reach) {
+                *n |= (r << shift) | carry;
+                carry = r >> (64 - shift);
+            }
+        }
+        // ... or a word start after the first one.
+        for (i, (n, &s)) in next.iter_mut().zip(&starts).enumerate() {
+            let after = match (f + 1).checked_sub(i * 64) {
+                None => u64::MAX,
+                Some(b) if b >= 64 => 0,
+                Some(b) => u64::MAX << b,
+            };
+            *n |= s & after;
+        }
+        reach = [0; W];
+        for (i, c) in text.chars().enumerate() {
+            if c == k && next[i / 64] & (1 << (i % 64)) != 0 {
+                bit(&mut reach, i);
+            }
+        }
+    }
+    reach.iter().any(|&w| w != 0)
 }
 
 /// Extra score for each query word that starts a word of the headline, so
 /// that "red cross" ranks "Red Cross" above letters scattered in "restored".
 /// `lower` is the headline in lowercase.
-fn word_prefix_bonus(lower: &str, lower_words: &[String]) -> i64 {
-    let starts: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    lower_words
+fn word_prefix_bonus(lower: &str, words: &[Word]) -> i64 {
+    words
         .iter()
         .map(|q| {
-            let len = q.chars().count().min(8) as i64;
-            if starts.contains(&q.as_str()) {
-                // The whole word: "report 1234" before "report 12345".
-                24 * len
-            } else if starts.iter().any(|w| w.starts_with(q.as_str())) {
-                16 * len
-            } else {
-                0
+            let q = q.lower.as_str();
+            let mut best = 0;
+            for w in lower
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+            {
+                if w == q {
+                    // The whole word: "report 1234" before "report 12345".
+                    best = 24;
+                    break;
+                } else if w.starts_with(q) {
+                    best = 16;
+                }
             }
+            best * q.chars().count().min(8) as i64
         })
         .sum()
+}
+
+/// Char indices of the characters the matcher picked for each word.
+fn positions(matcher: &SkimMatcherV2, headline: &str, words: &[&str]) -> Vec<usize> {
+    let headline = matched_text(headline);
+    let mut positions: Vec<usize> = words
+        .iter()
+        .filter_map(|w| matcher.fuzzy_indices(headline, w))
+        .flat_map(|(_, p)| p)
+        .collect();
+    positions.sort_unstable();
+    positions.dedup();
+    positions
 }
 
 #[cfg(test)]
@@ -155,6 +440,14 @@ mod tests {
         Timeline::new("t".into(), events, Vec::new(), 0, 0)
     }
 
+    fn heads<'a>(t: &'a Timeline, query: &str) -> Vec<&'a str> {
+        search(t, query, 100, &Filter::default())
+            .hits
+            .iter()
+            .map(|h| t.events[h.idx].headline.as_str())
+            .collect()
+    }
+
     #[test]
     fn words_match_in_any_order_and_prefixes_rank_first() {
         let t = timeline(&[
@@ -162,35 +455,111 @@ mod tests {
             "North Korea reconnects the Red Cross hotline.",
             "Unrelated news about farming.",
         ]);
-        let hits = search(&t, "red cross hotl", 10);
-        assert_eq!(hits.len(), 2);
+        let found = search(&t, "red cross hotl", 10, &Filter::default());
+        assert_eq!(found.total, 2);
         assert_eq!(
-            t.events[hits[0].idx].headline,
+            t.events[found.hits[0].idx].headline,
             "North Korea reconnects the Red Cross hotline."
         );
-        let again = search(&t, "hotl cross red", 10);
-        assert_eq!(again[0].idx, hits[0].idx);
-        assert!(search(&t, "farm zzz", 10).is_empty());
+        let again = search(&t, "hotl cross red", 10, &Filter::default());
+        assert_eq!(again.hits[0].idx, found.hits[0].idx);
+        assert_eq!(
+            search(&t, "farm zzz", 10, &Filter::default()),
+            Found::default()
+        );
         // A whole word beats a longer word it starts.
         let t = timeline(&["Item (report 12345)", "Item (report 1234)"]);
-        assert_eq!(
-            t.events[search(&t, "report 1234", 1)[0].idx].headline,
-            "Item (report 1234)"
-        );
+        assert_eq!(heads(&t, "report 1234")[0], "Item (report 1234)");
         // Letters strewn across a headline are not a match.
         let t = timeline(&["An undated article about things", "A long day"]);
-        let hits = search(&t, "long", 10);
-        assert_eq!(hits.len(), 1);
-        assert_eq!(t.events[hits[0].idx].headline, "A long day");
-        // Initials close together still are: "nk" in "North Korea".
-        assert_eq!(search(&timeline(&["North Korea"]), "nk", 10).len(), 1);
-        assert!(search(&t, "   ", 10).is_empty());
+        assert_eq!(heads(&t, "long"), ["A long day"]);
+        // Initials still are: "nk" in "North Korea".
+        assert_eq!(heads(&timeline(&["North Korea"]), "nk"), ["North Korea"]);
+        assert!(search(&t, "   ", 10, &Filter::default()).hits.is_empty());
+    }
+
+    #[test]
+    fn exact_matches_come_first_and_are_counted() {
+        let t = timeline(&[
+            "Pipes leak every day",
+            "The Pope visits Seoul",
+            "Pope Francis meets Moon",
+            "Top people meet",
+        ]);
+        let found = search(&t, "pope", 10, &Filter::default());
+        let got: Vec<_> = found
+            .hits
+            .iter()
+            .map(|h| (t.events[h.idx].headline.as_str(), h.exact))
+            .collect();
+        assert_eq!(found.exact, 2);
+        assert_eq!(found.total, 3, "{got:?}");
+        assert!(got[0].1 && got[1].1 && !got[2].1, "{got:?}");
+        assert_eq!(got[2].0, "Top people meet");
+        // The limit cuts the list, not the counts.
+        let one = search(&t, "pope", 1, &Filter::default());
+        assert_eq!((one.hits.len(), one.total, one.exact), (1, 3, 2));
+    }
+
+    #[test]
+    fn summaries() {
+        assert_eq!(summary(0, 0, 0), "no match");
+        assert_eq!(summary(1, 1, 1), "1 match");
+        assert_eq!(summary(16, 16, 16), "16 matches");
+        assert_eq!(summary(16, 0, 16), "16 matches");
+        assert_eq!(summary(97, 22, 20), "97 matches (22 exact), best 20 shown");
+        assert_eq!(summary(1204, 0, 200), "1,204 matches, best 200 shown");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(999), "999");
+    }
+
+    #[test]
+    fn loose_matching_rules() {
+        let key = |s: &str| s.chars().collect::<Vec<_>>();
+        assert!(loose_match("north korea", &key("nk")));
+        assert!(loose_match("korea ends", &key("korae")));
+        assert!(!loose_match("korea's talks", &key("korae")));
+        assert!(loose_match("korea", &key("krea")));
+        assert!(!loose_match(
+            "an undated article about things",
+            &key("long")
+        ));
+        // Two skipped characters are fine, three are not (mid-word).
+        assert!(loose_match("abxxc", &key("abc")));
+        assert!(!loose_match("abxxxc", &key("abc")));
+        // A later word start is always reachable.
+        assert!(loose_match("ab xxxxxxxx cd", &key("abc")));
+        assert!(!loose_match("", &key("a")));
+        // Past 64 characters (bit sets span words).
+        let long = format!("{}north {} korea", "x".repeat(70), "y".repeat(70));
+        assert!(loose_match(&long, &key("nk")));
+        assert!(!loose_match(&long, &key("nz")));
+    }
+
+    #[test]
+    fn typing_on_narrows_without_changing_answers() {
+        let t = timeline(&[
+            "North Korea fires a missile",
+            "Korean talks resume",
+            "A kora player tours",
+            "Kaesong reopens",
+        ]);
+        let mut s = HeadlineSearch::new(&t);
+        for q in [
+            "k", "ko", "kor", "kore", "korea", "korea ", "korea t", "Korea", "kaes",
+        ] {
+            assert_eq!(
+                s.search(&t, q, 10, &Filter::default()),
+                search(&t, q, 10, &Filter::default()),
+                "query {q:?}"
+            );
+        }
     }
 
     #[test]
     fn positions_mark_the_matched_characters() {
         let t = timeline(&["Red Cross"]);
-        let hits = search(&t, "cro red", 1);
+        let hits = search(&t, "cro red", 1, &Filter::default()).hits;
         let chars: String = hits[0]
             .positions
             .iter()
@@ -206,19 +575,17 @@ mod tests {
         assert_eq!(matched_text("short"), "short");
         assert_eq!(prefix_chars("한국어", 2), "한국");
         let t = timeline(&[&huge, "A zebra escapes"]);
-        let hits = search(&t, "zebra", 10);
         // The word past the cap is not seen; the positions stay inside it.
-        assert_eq!(hits.len(), 1);
-        assert_eq!(t.events[hits[0].idx].headline, "A zebra escapes");
+        assert_eq!(heads(&t, "zebra"), ["A zebra escapes"]);
         let t = timeline(&[&format!("zeb {huge}")]);
-        let hits = search(&t, "zeb", 10);
+        let hits = search(&t, "zeb", 10, &Filter::default()).hits;
         assert!(hits[0].positions.iter().all(|&p| p < MATCH_HEADLINE_CHARS));
     }
 
     #[test]
     fn smart_case() {
         let t = timeline(&["kaesong reopens", "Kaesong closes"]);
-        assert_eq!(search(&t, "kaesong", 10).len(), 2);
-        assert_eq!(search(&t, "Kaesong", 10).len(), 1);
+        assert_eq!(search(&t, "kaesong", 10, &Filter::default()).total, 2);
+        assert_eq!(search(&t, "Kaesong", 10, &Filter::default()).total, 1);
     }
 }

@@ -123,10 +123,13 @@ fn search_finds_by_word_prefixes() {
         cols[1],
         "Fishermen report fewer seals near the tidal barrage."
     );
-    assert_eq!(
-        cols[2],
-        "/news/2021/07/9/fishermen-report-fewer-seals-near-the-tidal-barrage.md"
+    // The third column is the file to open.
+    assert!(
+        cols[2].ends_with("/news/2021/07/9/fishermen-report-fewer-seals-near-the-tidal-barrage.md"),
+        "{}",
+        cols[2]
     );
+    assert!(Path::new(cols[2]).is_file(), "{}", cols[2]);
     // Word order does not matter.
     let (_, again, _) = run(&["search", "barr seal", &basic()]);
     assert_eq!(again.lines().next(), Some(first));
@@ -146,6 +149,156 @@ fn search_limit_json_and_no_match() {
     assert_eq!((code, out.as_str()), (1, ""));
     let (_, undated, _) = run(&["search", "historian mill", &basic()]);
     assert!(undated.starts_with("undated\t"), "{undated}");
+}
+
+#[test]
+fn search_says_how_many_and_puts_exact_matches_first() {
+    let (code, out, err) = run(&["search", "tidal", &basic(), "-n", "1"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 1);
+    assert!(
+        err.contains("matches") && err.contains("best 1 shown"),
+        "{err}"
+    );
+    // A ghost's line names its id (it has no file); JSON says file and kind.
+    let (_, out, _) = run(&["search", "storm breakwater", &basic(), "--json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v[0]["kind"], "ghost");
+    assert_eq!(v[0]["file"], Value::Null);
+    assert_eq!(v[0]["exact"], true);
+    let (_, out, _) = run(&["search", "storm breakwater", &basic()]);
+    assert!(out.starts_with("2019-11-30\tA storm damages the breakwater.\t/news/2019/11/30/"));
+    let (_, out, _) = run(&["search", "seal", &basic(), "--json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(v[0]["file"].as_str().unwrap().ends_with(".md"));
+    // Exact matches before loose ones, counted apart.
+    let (_, out, err) = run(&["search", "tdl", &basic(), "--json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        v.as_array().unwrap().iter().all(|h| h["exact"] == false),
+        "{out}"
+    );
+    assert!(!err.contains("exact"), "{err}");
+}
+
+/// Headlines of `search QUERY` with extra arguments.
+fn search_heads(query: &str, extra: &[&str]) -> Vec<String> {
+    let mut args = vec!["search", query, "-n", "100"];
+    args.extend_from_slice(extra);
+    let (_, out, _) = run(&args);
+    out.lines()
+        .map(|l| l.split('\t').nth(1).unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn filters_narrow_search_export_and_stats_alike() {
+    let b = basic();
+    let all = search_heads("a", &[&b]);
+    let in_2020 = search_heads("a", &[&b, "--since", "2020", "--until", "2020-12"]);
+    assert!(!in_2020.is_empty() && in_2020.len() < all.len());
+    // Export with the same filter keeps the same entries.
+    let (code, out, _) = run(&[
+        "export", &b, "--since", "2020", "--until", "2020-12", "--jsonl",
+    ]);
+    assert_eq!(code, 0);
+    let exported: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(
+        exported
+            .iter()
+            .all(|e| e["date"].as_str().unwrap().starts_with("2020-"))
+    );
+    for h in &in_2020 {
+        assert!(exported.iter().any(|e| e["headline"] == h.as_str()), "{h}");
+    }
+    // --jsonl is the document's entries, a line each.
+    let (_, doc, _) = run(&["export", &b]);
+    let doc: Value = serde_json::from_str(&doc).unwrap();
+    let (_, lines, _) = run(&["export", &b, "--jsonl"]);
+    let lines: Vec<Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(doc["events"].as_array().unwrap(), &lines);
+    // Tags: every one given must be carried (any case); kinds.
+    let tagged = search_heads("a", &[&b, "--tag", "tidal power"]);
+    let both = search_heads("a", &[&b, "--tag", "tidal power", "--tag", "WEATHER"]);
+    assert!(
+        !tagged.is_empty() && both.len() < tagged.len(),
+        "{tagged:?} {both:?}"
+    );
+    let (code, _, err) = run(&["search", "a", &b, "--tag", "no such tag"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no entry is tagged 'no such tag'"), "{err}");
+    let (_, out, _) = run(&["export", &b, "--kind", "ghost", "--jsonl"]);
+    assert!(out.lines().count() >= 1);
+    assert!(out.lines().all(|l| l.contains("\"kind\":\"ghost\"")));
+    let (_, out, _) = run(&["stats", &b, "--kind", "article", "--json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        (v["events"].as_u64(), v["ghosts"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(v["articles"], 2);
+    assert_eq!(v["filter"], "article");
+}
+
+#[test]
+fn bad_filters_are_exit_2_with_a_message() {
+    for args in [
+        &["search", "a", "--since", "2015-13"][..],
+        &["export", "--until", "15"],
+        &["stats", "--since", "2015-02-30"],
+        &["search", "a", "--kind", "story"],
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!(code, 2, "{args:?}");
+        assert_eq!(out, "");
+        assert!(err.contains("invalid value"), "{args:?}: {err}");
+    }
+    let (_, _, err) = run(&["search", "a", "--since", "2015-13"]);
+    assert!(err.contains("not a day of the calendar"), "{err}");
+    let (_, _, err) = run(&["search", "a", "--kind", "story"]);
+    assert!(err.contains("event, article, ghost"), "{err}");
+}
+
+#[test]
+fn check_links_lists_links_to_absent_events() {
+    let (code, out, _) = run(&["check", &basic()]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out, _) = run(&["check", "--links", &basic()]);
+    assert_eq!(code, 1);
+    let absent: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("link to absent"))
+        .collect();
+    assert_eq!(absent.len(), 2, "{out}");
+    assert!(absent.iter().any(|l| l.ends_with(
+        "harbour-city-opens-its-first-tidal-power-station.md:19: link to absent event /news/2019/11/30/a-storm-damages-the-breakwater.md"
+    )), "{out}");
+    assert!(out.contains("2 links to absent events"), "{out}");
+}
+
+#[test]
+fn stats_names_every_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("one.md"),
+        "### [2013-02-3](/x)\n\n# Fine.\n",
+    )
+    .unwrap();
+    let other = dir.path().display().to_string();
+    let (code, out, _) = run(&["stats", &basic(), &other]);
+    assert_eq!(code, 0);
+    let archives: Vec<&str> = out.lines().filter(|l| l.starts_with("archive ")).collect();
+    assert_eq!(archives.len(), 2, "{out}");
+    assert!(archives[1].ends_with(&other), "{out}");
+    let (_, out, _) = run(&["stats", &basic(), &other, "--json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["archives"][1], other.as_str());
 }
 
 #[test]

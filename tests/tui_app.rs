@@ -5,7 +5,16 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use ktimeline::model::{Body, Event, Kind, Related, Source, Timeline};
-use ktimeline::search::Hit;
+use ktimeline::search::{Found, Hit};
+
+/// What the search worker sends back for these hits.
+fn found(hits: Vec<Hit>) -> Found {
+    Found {
+        total: hits.len(),
+        exact: hits.len(),
+        hits,
+    }
+}
 use ktimeline::tui::action::{Action, Effect};
 use ktimeline::tui::app::App;
 use ktimeline::tui::keymap::{Focus, Mode, PopupKind};
@@ -36,6 +45,7 @@ fn link(to: usize, text: &str, resolved: bool) -> Related {
         context: vec!["Harbour".into()].into(),
         to,
         resolved,
+        line: 0,
     }
 }
 
@@ -260,12 +270,13 @@ fn search_results_of_an_old_query_are_dropped() {
     let hit = |i| Hit {
         idx: i,
         score: 1,
+        exact: true,
         positions: vec![0],
     };
     // The answer to "c" arrives late: dropped.
     app.update(Action::SearchDone {
         generation: 1,
-        hits: vec![hit(0)],
+        found: found(vec![hit(0)]),
     });
     assert!(app.search.hits.is_empty());
     assert!(app.search.pending);
@@ -273,7 +284,7 @@ fn search_results_of_an_old_query_are_dropped() {
     let e = idx(&app, "Echo winter market");
     app.update(Action::SearchDone {
         generation: 2,
-        hits: vec![hit(c), hit(e)],
+        found: found(vec![hit(c), hit(e)]),
     });
     assert_eq!(app.search.hits.len(), 2);
     go(&mut app, &[Action::Down, Action::Activate]);
@@ -479,6 +490,7 @@ fn enter_before_the_results_of_the_latest_query_waits_for_them() {
     let hit = |i| Hit {
         idx: i,
         score: 1,
+        exact: true,
         positions: vec![0],
     };
     let c = idx(&app, "Charlie ferries return");
@@ -486,7 +498,7 @@ fn enter_before_the_results_of_the_latest_query_waits_for_them() {
     go(&mut app, &[Action::OpenSearch, Action::Input('c')]);
     app.update(Action::SearchDone {
         generation: 1,
-        hits: vec![hit(c)],
+        found: found(vec![hit(c)]),
     });
     // Typed on and pressed Enter before "ce" was answered.
     go(&mut app, &[Action::Input('e'), Action::Activate]);
@@ -494,7 +506,7 @@ fn enter_before_the_results_of_the_latest_query_waits_for_them() {
     assert_ne!(headline(&app), "Charlie ferries return");
     app.update(Action::SearchDone {
         generation: 2,
-        hits: vec![hit(e)],
+        found: found(vec![hit(e)]),
     });
     assert_eq!(app.popup, None);
     assert_eq!(headline(&app), "Echo winter market");

@@ -298,6 +298,7 @@ fn control_characters_from_the_data_never_reach_the_screen() {
         context: vec![evil.into()].into(),
         to: 1,
         resolved: true,
+        line: 7,
     }];
     let mut b = mk("b", Kind::Article);
     b.backlinks = vec![0];

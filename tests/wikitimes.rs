@@ -124,7 +124,7 @@ fn a_real_month_loads_exactly() {
     assert_eq!(ghosts, s.ghosts);
     assert!(ghosts >= 1 && ghosts <= ghost_links);
     // Every event keeps its real headline and is found by a few word prefixes.
-    let hits = search::search(&t, "temp bel palm", 3);
+    let hits = search::search(&t, "temp bel palm", 3, &Default::default()).hits;
     assert!(
         t.events[hits[0].idx]
             .headline

@@ -114,8 +114,8 @@ fuzz_target!(|data: &[u8]| {
             match app.update(action) {
                 Some(Effect::Search { generation, query }) => {
                     // The worker thread's job, done in line.
-                    let hits = search::search(&timeline, &query, SEARCH_LIMIT);
-                    app.update(Action::SearchDone { generation, hits });
+                    let found = search::search(&timeline, &query, SEARCH_LIMIT, &Default::default());
+                    app.update(Action::SearchDone { generation, found });
                 }
                 Some(Effect::Quit) => return,
                 _ => {}

@@ -17,12 +17,27 @@ fn count(n: usize, what: &str) -> String {
     }
 }
 
-pub fn run(paths: &[PathBuf], cache: bool) -> Result<ExitCode> {
+pub fn run(paths: &[PathBuf], cache: bool, links: bool) -> Result<ExitCode> {
     let opened = super::load(paths, cache)?;
     let timeline = &opened.timeline;
     let mut out = super::stdout();
     for p in &timeline.problems {
         writeln!(out, "{}", text::one_line(&p.to_string()))?;
+    }
+    let mut absent = 0;
+    if links {
+        for e in &timeline.events {
+            let Some(file) = &e.file else { continue };
+            for r in e.related.iter().filter(|r| !r.resolved) {
+                absent += 1;
+                writeln!(
+                    out,
+                    "{}: link to absent event {}",
+                    text::one_line(&format!("{file}:{}", r.line)),
+                    text::one_line(&timeline.events[r.to].id)
+                )?;
+            }
+        }
     }
     let s = timeline.stats(0);
     if s.files == 0 {
@@ -35,10 +50,17 @@ pub fn run(paths: &[PathBuf], cache: bool) -> Result<ExitCode> {
         opened.finish();
         return Ok(ExitCode::from(1));
     }
-    let problems = match s.problems {
+    let mut problems = match s.problems {
         0 => "no problems".to_string(),
         n => count(n, "problem"),
     };
+    if links {
+        let absent = match absent {
+            1 => "1 link to an absent event".to_string(),
+            n => format!("{n} links to absent events"),
+        };
+        problems = format!("{problems} and {absent}");
+    }
     writeln!(
         out,
         "{problems} in {}: {}, {}, {}, {}",
@@ -50,7 +72,7 @@ pub fn run(paths: &[PathBuf], cache: bool) -> Result<ExitCode> {
     )?;
     super::finish(out)?;
     opened.finish();
-    Ok(if s.problems == 0 {
+    Ok(if s.problems == 0 && absent == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::Result;
 use rayon::prelude::*;
 
+use crate::filter::Filter;
 use crate::model::Timeline;
 
 #[derive(Serialize)]
@@ -81,27 +82,37 @@ fn json_event(t: &Timeline, idx: usize) -> JsonEvent<'_> {
 /// files in parallel, and only this many are held at once.
 const CHUNK: usize = 1024;
 
-pub fn run(paths: &[PathBuf], cache: bool) -> Result<ExitCode> {
+pub fn run(paths: &[PathBuf], cache: bool, jsonl: bool, filter: &Filter) -> Result<ExitCode> {
     let opened = super::load(paths, cache)?;
     let timeline = &opened.timeline;
+    super::note_unknown_tags(timeline, filter);
+    let kept: Vec<usize> = (0..timeline.events.len())
+        .filter(|&i| filter.accepts(&timeline.events[i]))
+        .collect();
     let mut out = super::stdout();
-    // `{"events":[...]}`, written a chunk at a time: the same bytes as
-    // serialising the whole `Export` at once.
-    out.write_all(b"{\"events\":[")?;
-    let n = timeline.events.len();
-    for start in (0..n).step_by(CHUNK) {
-        let chunk: Vec<Vec<u8>> = (start..(start + CHUNK).min(n))
-            .into_par_iter()
-            .map(|i| serde_json::to_vec(&json_event(timeline, i)).expect("JSON of plain data"))
+    // `{"events":[...]}` (or one entry a line), written a chunk at a time:
+    // the same bytes as serialising the whole `Export` at once.
+    if !jsonl {
+        out.write_all(b"{\"events\":[")?;
+    }
+    for (c, chunk) in kept.chunks(CHUNK).enumerate() {
+        let chunk: Vec<Vec<u8>> = chunk
+            .par_iter()
+            .map(|&i| serde_json::to_vec(&json_event(timeline, i)).expect("JSON of plain data"))
             .collect();
         for (i, json) in chunk.iter().enumerate() {
-            if start + i > 0 {
+            if !jsonl && c + i > 0 {
                 out.write_all(b",")?;
             }
             out.write_all(json)?;
+            if jsonl {
+                out.write_all(b"\n")?;
+            }
         }
     }
-    out.write_all(b"]}\n")?;
+    if !jsonl {
+        out.write_all(b"]}\n")?;
+    }
     super::finish(out)?;
     super::note_problems(timeline);
     opened.finish();

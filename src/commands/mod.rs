@@ -11,6 +11,7 @@ pub mod stats;
 use std::io::{self, BufWriter, Write};
 use std::path::PathBuf;
 
+use crate::filter::Filter;
 use crate::loader::{self, LoadError, Opened};
 use crate::model::Timeline;
 
@@ -59,6 +60,24 @@ pub fn load(paths: &[PathBuf], cache: bool) -> Result<Opened> {
         Ok(Opened::new(loader::load_sample()))
     } else {
         Ok(loader::open(paths, cache, &|_, _| {})?)
+    }
+}
+
+/// Says on standard error which tags of `filter` no entry carries: the
+/// filter then matches nothing, and a typo should not look like an empty
+/// archive.
+pub fn note_unknown_tags(timeline: &Timeline, filter: &Filter) {
+    for want in &filter.tags {
+        let known = timeline
+            .events
+            .iter()
+            .any(|e| e.tags.iter().any(|t| crate::filter::same_tag(t, want)));
+        if !known {
+            warn(&format!(
+                "ktimeline: no entry is tagged '{}'",
+                crate::text::sanitize(want, false)
+            ));
+        }
     }
 }
 

@@ -5,24 +5,43 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Result;
+use crate::filter::Filter;
 use crate::loader::IndexUse;
 use crate::text;
 
 /// `stats --json`: the counts, and how the index was used.
 #[derive(serde::Serialize)]
 struct JsonStats<'a> {
+    /// The paths given, as given (none: the sample).
+    archives: &'a [String],
+    /// The filter the counts are of, when there is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filter: Option<String>,
     #[serde(flatten)]
     stats: &'a crate::model::Stats,
     index: IndexUse,
 }
 
-pub fn run(paths: &[PathBuf], json: bool, top_tags: usize, cache: bool) -> Result<ExitCode> {
+pub fn run(
+    paths: &[PathBuf],
+    json: bool,
+    top_tags: usize,
+    cache: bool,
+    filter: &Filter,
+) -> Result<ExitCode> {
     let opened = super::load(paths, cache)?;
     let timeline = &opened.timeline;
-    let s = timeline.stats(top_tags);
+    super::note_unknown_tags(timeline, filter);
+    let s = timeline.stats_where(top_tags, |e| filter.accepts(e));
+    let archives: Vec<String> = paths
+        .iter()
+        .map(|p| text::escape_path(p).into_owned())
+        .collect();
     let mut out = super::stdout();
     if json {
         let j = JsonStats {
+            archives: &archives,
+            filter: (!filter.is_empty()).then(|| filter.describe()),
             stats: &s,
             index: opened.index,
         };
@@ -33,7 +52,15 @@ pub fn run(paths: &[PathBuf], json: bool, top_tags: usize, cache: bool) -> Resul
             (Some(f), Some(l)) => format!("{f} to {l}"),
             _ => "no dated entries".into(),
         };
-        writeln!(out, "archive      {}", text::one_line(&timeline.name))?;
+        if archives.is_empty() {
+            writeln!(out, "archive      {}", text::one_line(&timeline.name))?;
+        }
+        for a in &archives {
+            writeln!(out, "archive      {a}")?;
+        }
+        if !filter.is_empty() {
+            writeln!(out, "filter       {}", text::one_line(&filter.describe()))?;
+        }
         writeln!(
             out,
             "files        {} ({} day index pages)",

@@ -43,6 +43,7 @@ struct SnapRelated {
     context: Vec<u32>,
     to: EventIdx,
     resolved: bool,
+    line: u32,
 }
 
 /// A timeline written as a [`Snapshot`] reads back.
@@ -109,11 +110,12 @@ struct RelatedRef<'a>(&'a Related, &'a FxHashMap<*const u8, u32>);
 impl Serialize for RelatedRef<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.0;
-        let mut st = s.serialize_struct("SnapRelated", 4)?;
+        let mut st = s.serialize_struct("SnapRelated", 5)?;
         st.serialize_field("text", &r.text)?;
         st.serialize_field("context", &TagIds(&r.context, self.1))?;
         st.serialize_field("to", &r.to)?;
         st.serialize_field("resolved", &r.resolved)?;
+        st.serialize_field("line", &r.line)?;
         st.end()
     }
 }
@@ -172,6 +174,7 @@ impl Snapshot {
                         context: r.context.into_iter().map(tag).collect::<Option<_>>()?,
                         to: r.to,
                         resolved: r.resolved,
+                        line: r.line,
                     })
                 })
                 .collect::<Option<Vec<_>>>()?;

@@ -165,7 +165,7 @@ pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
     let mut body_end = None;
     let mut sources = Vec::new();
     let mut related = Vec::new();
-    for (_, start, line) in lines {
+    for (line_no, start, line) in lines {
         if blank(line) {
             continue;
         }
@@ -210,7 +210,7 @@ pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
                     .strip_prefix('_')
                     .and_then(|a| a.strip_suffix('_'))
                     .unwrap_or(after);
-                let (link, cuts) = related_link(link_text, target, after);
+                let (link, cuts) = related_link(link_text, target, after, line_no);
                 // Near a cap the full parser decides, and warns.
                 if has_markup(inner) || related.len() >= LINKS_MAX || !cuts.is_empty() {
                     return None;

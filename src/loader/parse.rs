@@ -20,6 +20,8 @@ pub struct LinkDraft {
     pub target: String,
     /// Shared with every other link of this thread that names the tag.
     pub context: Vec<TagName>,
+    /// The line the link is on.
+    pub line: u32,
 }
 
 /// An event file's content.
@@ -519,7 +521,12 @@ pub(super) fn source(name: &str, url: &str, image: bool) -> (Source, bool, bool)
 
 /// A related link from its text, target and the text after it (the
 /// context), and what had to be cut. Shared by both readers of a file.
-pub(super) fn related_link(text: &str, target: &str, after: &str) -> (LinkDraft, Vec<String>) {
+pub(super) fn related_link(
+    text: &str,
+    target: &str,
+    after: &str,
+    line: usize,
+) -> (LinkDraft, Vec<String>) {
     let mut cuts = Vec::new();
     let (text, long_text) = cap(text::one_line(text), LINK_TEXT_MAX);
     if long_text {
@@ -540,6 +547,7 @@ pub(super) fn related_link(text: &str, target: &str, after: &str) -> (LinkDraft,
         text,
         target: text::normalize_target(target),
         context,
+        line: u32::try_from(line).unwrap_or(u32::MAX),
     };
     (link, cuts)
 }
@@ -589,7 +597,7 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item) {
             .warnings
             .push((Some(it.line), "source without a link, left out".into())),
         (Section::Related, Some((text, target, _))) => {
-            let (link, cuts_here) = related_link(&text, &target, &it.after_link);
+            let (link, cuts_here) = related_link(&text, &target, &it.after_link, it.line);
             cuts_here.iter().for_each(|c| cut(c));
             doc.related.push(link);
         }

@@ -260,6 +260,7 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
                     .collect(),
                 to,
                 resolved: to < loaded,
+                line: link.line,
             });
         }
     }

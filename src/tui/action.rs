@@ -4,7 +4,7 @@
 //! new state and at most one [`Effect`], which the event loop performs. This
 //! keeps all I/O out of the state machine.
 
-use crate::search::Hit;
+use crate::search::Found;
 
 /// One thing to do to the browser's state.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,7 +67,7 @@ pub enum Action {
     /// The search worker finished a query.
     SearchDone {
         generation: u64,
-        hits: Vec<Hit>,
+        found: Found,
     },
 }
 

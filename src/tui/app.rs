@@ -223,8 +223,8 @@ impl App {
     }
 
     pub fn update(&mut self, action: Action) -> Option<Effect> {
-        if let Action::SearchDone { generation, hits } = action {
-            if self.search.results(generation, hits) && self.search.enter_pending {
+        if let Action::SearchDone { generation, found } = action {
+            if self.search.results(generation, found) && self.search.enter_pending {
                 // Enter was pressed before these results came: act on it now.
                 self.search.enter_pending = false;
                 if matches!(self.popup, Some(Popup::Search { .. })) {
@@ -610,8 +610,7 @@ impl App {
         // The text of the entry on screen may have changed too.
         self.body_cache = RefCell::default();
         // Search results point into the old timeline: the query runs again.
-        self.search.hits.clear();
-        self.search.selected = 0;
+        self.search.clear();
         let rerun = self.search.changed();
         if !matches!(self.popup, Some(Popup::Search { .. })) {
             self.popup = None;

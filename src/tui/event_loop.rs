@@ -29,16 +29,17 @@ use super::app::App;
 use super::keymap::{self, Mode, PopupKind};
 use super::popups::SEARCH_LIMIT;
 use super::ui;
+use crate::filter::Filter;
 use crate::loader::{IndexUse, LoadError};
 use crate::model::Timeline;
-use crate::search::{self, Hit};
+use crate::search::{Found, HeadlineSearch};
 
 /// Everything the loop waits for.
 pub enum Msg {
     Term(TermEvent),
     SearchDone {
         generation: u64,
-        hits: Vec<Hit>,
+        found: Found,
     },
     /// Loading progress: files done, files in all.
     Progress(usize, usize),
@@ -137,19 +138,26 @@ impl SearchWorker {
         let (tx, rx) = channel::<Job>();
         thread::spawn(move || {
             let mut timeline = timeline;
+            // Prepared on the first query, so a launch does not wait for it.
+            let mut headlines: Option<HeadlineSearch> = None;
             while let Ok(job) = rx.recv() {
                 let mut query = None;
                 for job in std::iter::once(job).chain(rx.try_iter()) {
                     match job {
                         Job::Query(generation, q) => query = Some((generation, q)),
-                        Job::Timeline(t) => timeline = t,
+                        Job::Timeline(t) => {
+                            timeline = t;
+                            headlines = None;
+                        }
                     }
                 }
                 let Some((generation, query)) = query else {
                     continue;
                 };
-                let hits = search::search(&timeline, &query, SEARCH_LIMIT);
-                if out.send(Msg::SearchDone { generation, hits }).is_err() {
+                let found = headlines
+                    .get_or_insert_with(|| HeadlineSearch::new(&timeline))
+                    .search(&timeline, &query, SEARCH_LIMIT, &Filter::default());
+                if out.send(Msg::SearchDone { generation, found }).is_err() {
                     break;
                 }
             }
@@ -365,7 +373,7 @@ pub fn step(
             Some(a) => a,
             None => return Next::Nothing,
         },
-        Msg::SearchDone { generation, hits } => Action::SearchDone { generation, hits },
+        Msg::SearchDone { generation, found } => Action::SearchDone { generation, found },
         Msg::Signal(SIGTSTP) => return Next::Suspend,
         Msg::Signal(SIGCONT) => return Next::Resume,
         Msg::Progress(..) | Msg::Loaded(_) | Msg::Signal(_) | Msg::InputClosed => {

@@ -10,7 +10,7 @@ use ratatui::layout::Position;
 use super::action::{Action, Effect};
 use super::app::App;
 use super::keymap::PopupKind;
-use crate::search::Hit;
+use crate::search::{Found, Hit};
 use crate::text::{self, DateText};
 
 /// Characters kept in a popup's input line; more typed or pasted are
@@ -32,6 +32,9 @@ pub struct SearchState {
     /// Bumped for every new query; results of older ones are dropped.
     pub generation: u64,
     pub hits: Vec<Hit>,
+    /// How many headlines matched in all, and how many of them exactly.
+    pub total: usize,
+    pub exact: usize,
     /// The result chosen in the popup.
     pub selected: usize,
     /// A query is out and its results have not come back yet.
@@ -49,15 +52,25 @@ pub struct SearchState {
 impl SearchState {
     /// Takes a worker's results if they answer the latest query; true
     /// when they did.
-    pub fn results(&mut self, generation: u64, hits: Vec<Hit>) -> bool {
+    pub fn results(&mut self, generation: u64, found: Found) -> bool {
         if generation != self.generation {
             return false;
         }
-        self.hits = hits;
+        self.hits = found.hits;
+        self.total = found.total;
+        self.exact = found.exact;
         self.selected = 0;
         self.pending = false;
         self.cursor = None;
         true
+    }
+
+    /// Forgets the results (they point into a timeline that is gone).
+    pub fn clear(&mut self) {
+        self.hits.clear();
+        self.total = 0;
+        self.exact = 0;
+        self.selected = 0;
     }
 
     /// The query changed (or the timeline it ran on): a new generation,
@@ -67,8 +80,7 @@ impl SearchState {
         self.cursor = None;
         self.enter_pending = false;
         if self.query.trim().is_empty() {
-            self.hits.clear();
-            self.selected = 0;
+            self.clear();
             self.pending = false;
             return None;
         }

@@ -84,15 +84,8 @@ fn search(frame: &mut Frame, area: Rect, app: &App, offset: usize, areas: &mut A
         "type a few word prefixes".to_string()
     } else if s.pending {
         "searching…".to_string()
-    } else if s.hits.is_empty() {
-        "no match".to_string()
-    } else if s.hits.len() >= crate::tui::popups::SEARCH_LIMIT {
-        format!("best {} matches", s.hits.len())
     } else {
-        match s.hits.len() {
-            1 => "1 match".to_string(),
-            n => format!("{n} matches"),
-        }
+        crate::search::summary(s.total, s.exact, s.hits.len())
     };
     let status = if s.fresh {
         format!("{status} · typing starts a new search, Backspace edits this one")

@@ -1,0 +1,229 @@
+//! Narrowing a timeline by date, tag and kind: one [`Filter`] shared by the
+//! `search`, `export` and `stats` commands and the browser, so that a filter
+//! means the same everywhere.
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::model::{Event, Kind};
+
+/// Which entries to keep. The default keeps every entry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct Filter {
+    /// Keep entries dated on or after this day (undated ones are dropped).
+    pub since: Option<NaiveDate>,
+    /// Keep entries dated on or before this day (undated ones are dropped).
+    pub until: Option<NaiveDate>,
+    /// Keep entries carrying every one of these tags (compared ignoring
+    /// case).
+    pub tags: Vec<String>,
+    /// Keep entries of these kinds (none: every kind).
+    pub kinds: Vec<Kind>,
+}
+
+impl Filter {
+    /// True when it keeps every entry.
+    pub fn is_empty(&self) -> bool {
+        self.since.is_none()
+            && self.until.is_none()
+            && self.tags.is_empty()
+            && self.kinds.is_empty()
+    }
+
+    pub fn accepts(&self, e: &Event) -> bool {
+        if !self.kinds.is_empty() && !self.kinds.contains(&e.kind) {
+            return false;
+        }
+        if self.since.is_some() || self.until.is_some() {
+            let Some(d) = e.date else {
+                return false;
+            };
+            if self.since.is_some_and(|s| d < s) || self.until.is_some_and(|u| d > u) {
+                return false;
+            }
+        }
+        self.tags
+            .iter()
+            .all(|want| e.tags.iter().any(|t| same_tag(t, want)))
+    }
+
+    /// A short description for a status line: `2015-09-01..2015-10-31 ·
+    /// #North Korea · events`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        match (self.since, self.until) {
+            (None, None) => {}
+            (s, u) => parts.push(format!(
+                "{}..{}",
+                s.map(|d| d.to_string()).unwrap_or_default(),
+                u.map(|d| d.to_string()).unwrap_or_default()
+            )),
+        }
+        for t in &self.tags {
+            parts.push(format!("#{t}"));
+        }
+        if !self.kinds.is_empty() {
+            let kinds: Vec<&str> = self.kinds.iter().map(|k| k.as_str()).collect();
+            parts.push(kinds.join("|"));
+        }
+        parts.join(" · ")
+    }
+}
+
+/// Tags are compared ignoring case: `--tag "north korea"` finds "North
+/// Korea".
+pub fn same_tag(tag: &str, want: &str) -> bool {
+    tag.chars()
+        .flat_map(char::to_lowercase)
+        .eq(want.chars().flat_map(char::to_lowercase))
+}
+
+/// Which end of a period a partial date stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum End {
+    /// `2015-09` is 1 September 2015.
+    Start,
+    /// `2015-09` is 30 September 2015.
+    Finish,
+}
+
+/// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (month and day with or without
+/// a leading zero) as the first or last day of that period.
+pub fn parse_date(s: &str, end: End) -> Result<NaiveDate, String> {
+    let bad = || format!("'{s}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD");
+    let parts: Vec<&str> = s.trim().split('-').collect();
+    let num = |p: &str, max_len: usize| -> Result<u32, String> {
+        if p.is_empty() || p.len() > max_len || !p.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        p.parse().map_err(|_| bad())
+    };
+    let year = match parts.first() {
+        Some(y) if y.len() == 4 => num(y, 4)? as i32,
+        _ => return Err(bad()),
+    };
+    let month = parts.get(1).map(|m| num(m, 2)).transpose()?;
+    let day = parts.get(2).map(|d| num(d, 2)).transpose()?;
+    if parts.len() > 3 {
+        return Err(bad());
+    }
+    let date = match (month, day, end) {
+        (None, _, End::Start) => NaiveDate::from_ymd_opt(year, 1, 1),
+        (None, _, End::Finish) => NaiveDate::from_ymd_opt(year, 12, 31),
+        (Some(m), None, End::Start) => NaiveDate::from_ymd_opt(year, m, 1),
+        (Some(m), None, End::Finish) => NaiveDate::from_ymd_opt(year, m, 1)
+            .and_then(|first| first.checked_add_months(chrono::Months::new(1)))
+            .and_then(|next| next.pred_opt())
+            .filter(|d| d.month() == m),
+        (Some(m), Some(d), _) => NaiveDate::from_ymd_opt(year, m, d),
+    };
+    date.ok_or_else(|| format!("'{s}' is not a day of the calendar"))
+}
+
+/// A date range as typed in the browser: `2015-09..2015-10`, `2015..`,
+/// `..2016-03-01`, or one period (`2015-09` is the whole month).
+pub fn parse_range(s: &str) -> Result<(Option<NaiveDate>, Option<NaiveDate>), String> {
+    let s = s.trim();
+    let (from, to) = match s.split_once("..") {
+        Some((a, b)) => (a.trim(), b.trim()),
+        None => (s, s),
+    };
+    let since = (!from.is_empty())
+        .then(|| parse_date(from, End::Start))
+        .transpose()?;
+    let until = (!to.is_empty())
+        .then(|| parse_date(to, End::Finish))
+        .transpose()?;
+    if since.is_none() && until.is_none() {
+        return Err("an empty range: use FROM..TO, FROM.. or ..TO".into());
+    }
+    if let (Some(a), Some(b)) = (since, until)
+        && a > b
+    {
+        return Err(format!("the range {s} ends before it starts"));
+    }
+    Ok((since, until))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn partial_dates_stand_for_their_first_or_last_day() {
+        assert_eq!(parse_date("2015", End::Start), Ok(d(2015, 1, 1)));
+        assert_eq!(parse_date("2015", End::Finish), Ok(d(2015, 12, 31)));
+        assert_eq!(parse_date("2016-02", End::Finish), Ok(d(2016, 2, 29)));
+        assert_eq!(parse_date("2015-9", End::Start), Ok(d(2015, 9, 1)));
+        assert_eq!(parse_date("2015-12", End::Finish), Ok(d(2015, 12, 31)));
+        assert_eq!(parse_date("2013-06-6", End::Finish), Ok(d(2013, 6, 6)));
+        for bad in [
+            "",
+            "15",
+            "2015-13",
+            "2015-02-30",
+            "2015/09",
+            "x",
+            "2015-09-01-2",
+            "20150",
+        ] {
+            assert!(parse_date(bad, End::Start).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn ranges() {
+        assert_eq!(
+            parse_range("2015-09..2015-10"),
+            Ok((Some(d(2015, 9, 1)), Some(d(2015, 10, 31))))
+        );
+        assert_eq!(parse_range("2015.."), Ok((Some(d(2015, 1, 1)), None)));
+        assert_eq!(parse_range("..2015-03-02"), Ok((None, Some(d(2015, 3, 2)))));
+        assert_eq!(
+            parse_range("2015-09"),
+            Ok((Some(d(2015, 9, 1)), Some(d(2015, 9, 30))))
+        );
+        assert!(parse_range("..").is_err());
+        assert!(parse_range("2016..2015").is_err());
+    }
+
+    #[test]
+    fn filters_combine() {
+        let mut e = Event::new("/a".into(), Kind::Event, Some(d(2015, 9, 9)), "A".into());
+        e.tags = vec!["North Korea".into(), "Trade".into()];
+        let mut f = Filter::default();
+        assert!(f.is_empty() && f.accepts(&e));
+        f.tags = vec!["north korea".into()];
+        assert!(f.accepts(&e));
+        f.tags.push("trade".into());
+        assert!(f.accepts(&e));
+        f.tags.push("war".into());
+        assert!(!f.accepts(&e));
+        f.tags.clear();
+        f.since = Some(d(2015, 9, 10));
+        assert!(!f.accepts(&e));
+        f.since = Some(d(2015, 9, 9));
+        f.until = Some(d(2015, 9, 9));
+        assert!(f.accepts(&e));
+        f.kinds = vec![Kind::Article];
+        assert!(!f.accepts(&e));
+        let undated = Event::new("/u".into(), Kind::Article, None, "U".into());
+        assert!(!f.accepts(&undated));
+        f.since = None;
+        f.until = None;
+        assert!(f.accepts(&undated));
+        assert_eq!(
+            Filter {
+                since: Some(d(2015, 9, 1)),
+                until: None,
+                tags: vec!["Trade".into()],
+                kinds: vec![Kind::Event, Kind::Ghost],
+            }
+            .describe(),
+            "2015-09-01.. · #Trade · event|ghost"
+        );
+    }
+}

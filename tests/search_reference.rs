@@ -1,0 +1,160 @@
+//! The fast headline search (precomputed lowercase, letter masks, reuse of
+//! the last query's matches) against a plain implementation of the same
+//! rules written from their description in `src/search.rs`: every query,
+//! typed a letter at a time, gives the same hits, scores, order and counts.
+
+use fuzzy_matcher::FuzzyMatcher;
+use fuzzy_matcher::skim::SkimMatcherV2;
+use ktimeline::filter::Filter;
+use ktimeline::model::{Kind, Timeline};
+use ktimeline::search::{HeadlineSearch, query_words, search};
+use ktimeline::{generate, loader};
+
+const CAP: usize = 1000;
+
+fn cap(s: &str) -> String {
+    s.chars().take(CAP).collect()
+}
+
+/// Can `key` be found in `text` letter by letter, each letter at most
+/// three places after the one before or at the start of a word? Tried by
+/// plain backtracking.
+fn loose(text: &[char], key: &[char], from: Option<usize>) -> bool {
+    let Some((&k, rest)) = key.split_first() else {
+        return true;
+    };
+    let start = from.map_or(0, |f| f + 1);
+    (start..text.len()).any(|i| {
+        let near = from.is_none_or(|f| i - f <= 3);
+        let word_start = i == 0 || !text[i - 1].is_alphanumeric();
+        text[i] == k && (near || word_start) && loose(text, rest, Some(i))
+    })
+}
+
+fn bonus(lower: &str, word: &str) -> i64 {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let len = word.chars().count().min(8) as i64;
+    if words.contains(&word) {
+        24 * len
+    } else if words.iter().any(|w| w.starts_with(word)) {
+        16 * len
+    } else {
+        0
+    }
+}
+
+/// `(idx, exact, score)` of every match, best first; and the count exact.
+fn reference(t: &Timeline, query: &str, filter: &Filter) -> (Vec<(usize, bool, i64)>, usize) {
+    let words = query_words(query);
+    let matcher = SkimMatcherV2::default().smart_case();
+    let mut out = Vec::new();
+    if words.is_empty() {
+        return (out, 0);
+    }
+    'events: for (idx, e) in t.events.iter().enumerate() {
+        if !filter.accepts(e) {
+            continue;
+        }
+        let headline = cap(&e.headline);
+        let lower = cap(&headline.to_lowercase());
+        let mut exact = true;
+        let mut score = 0;
+        for w in &words {
+            let case = w.chars().any(char::is_uppercase);
+            let (text, key) = if case {
+                (headline.clone(), w.to_string())
+            } else {
+                (lower.clone(), w.to_lowercase())
+            };
+            if !text.contains(&key) {
+                exact = false;
+                let text: Vec<char> = text.chars().collect();
+                let key: Vec<char> = key.chars().collect();
+                if !loose(&text, &key, None) {
+                    continue 'events;
+                }
+            }
+            match matcher.fuzzy_match(&headline, w) {
+                Some(s) => score += s + bonus(&lower, &w.to_lowercase()),
+                None => continue 'events,
+            }
+        }
+        out.push((idx, exact, score));
+    }
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+    let exact = out.iter().filter(|h| h.1).count();
+    (out, exact)
+}
+
+fn compare(t: &Timeline, queries: &[&str], filter: &Filter) {
+    let mut fast = HeadlineSearch::new(t);
+    let limit = 30;
+    for q in queries {
+        // Typed a letter at a time, as in the popup.
+        let chars: Vec<char> = q.chars().collect();
+        for n in 1..=chars.len() {
+            let typed: String = chars[..n].iter().collect();
+            let got = fast.search(t, &typed, limit, filter);
+            let (want, exact) = reference(t, &typed, filter);
+            assert_eq!(got.total, want.len(), "total for {typed:?}");
+            assert_eq!(got.exact, exact, "exact count for {typed:?}");
+            let got_hits: Vec<(usize, bool, i64)> =
+                got.hits.iter().map(|h| (h.idx, h.exact, h.score)).collect();
+            let want_hits: Vec<_> = want.into_iter().take(limit).collect();
+            assert_eq!(got_hits, want_hits, "hits for {typed:?}");
+            // A search from scratch agrees with the one typed into.
+            assert_eq!(search(t, &typed, limit, filter), got, "{typed:?}");
+        }
+    }
+}
+
+const QUERIES: &[&str] = &[
+    "korea",
+    "north korea talks",
+    "Korea",
+    "nk summit",
+    "kaesong",
+    "red cross",
+    "pope",
+    "rail links geneva",
+    "egy vacc",
+    "report 4242",
+    "zqxj",
+    "a b c",
+    "ÉTÉ été",
+    "summit  moon kim",
+];
+
+#[test]
+fn the_sample_answers_as_the_plain_rules_do() {
+    let t = loader::load_sample();
+    compare(&t, QUERIES, &Filter::default());
+    let filter = Filter {
+        since: chrono::NaiveDate::from_ymd_opt(2000, 1, 1),
+        kinds: vec![Kind::Event],
+        ..Filter::default()
+    };
+    compare(&t, QUERIES, &filter);
+}
+
+#[test]
+fn a_generated_archive_answers_as_the_plain_rules_do() {
+    let files: Vec<(String, String)> = generate::generate(3000, 11)
+        .into_iter()
+        .map(|f| (f.path, f.text))
+        .collect();
+    let t = loader::load_memory("gen", files);
+    compare(&t, QUERIES, &Filter::default());
+    // A query that is edited rather than extended starts afresh.
+    let mut fast = HeadlineSearch::new(&t);
+    for q in ["kore", "kor", "korx", "k", "kx", "Kx", "K"] {
+        assert_eq!(
+            fast.search(&t, q, 10, &Filter::default()),
+            search(&t, q, 10, &Filter::default()),
+            "{q:?}"
+        );
+    }
+}
