@@ -2,6 +2,7 @@
 //! path and the full markdown parser), the first scan of an archive from
 //! disk, resolving 100,000 parsed files into a timeline, reopening an
 //! archive through its index, and fuzzy search over 100,000 headlines.
+//! Also full-text search through the word index, and building it.
 //! Run with `cargo bench`; the archives come from `ktimeline::generate`.
 //! `benches/scale.sh` measures whole commands at 100,000 events against rg.
 
@@ -10,7 +11,12 @@ use ktimeline::filter::Filter;
 use ktimeline::loader::parse::{parse, parse_full};
 use ktimeline::loader::resolve::{self, Loaded};
 use ktimeline::search::HeadlineSearch;
+use ktimeline::words::WordIndex;
 use ktimeline::{generate, loader, search, text};
+
+/// The binary's allocator, so that the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Results the browser's search popup asks for.
 const SEARCH_LIMIT: usize = 200;
@@ -127,5 +133,48 @@ fn search_100k(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse_one, scan, resolver, index_read, search_100k);
+fn full_text_100k(c: &mut Criterion) {
+    let files: Vec<(String, String)> = generate::generate(100_000, 5)
+        .into_iter()
+        .map(|f| (f.path, f.text))
+        .collect();
+    let timeline = loader::load_memory("bench", files);
+    let none = Filter::default();
+    let started = std::time::Instant::now();
+    let index = WordIndex::build(&timeline);
+    let bytes = index.to_bytes();
+    eprintln!(
+        "word index of 100k entries: built in {:.2?}, {} words, {:.1} MB",
+        started.elapsed(),
+        index.len(),
+        bytes.len() as f64 / 1e6
+    );
+    let mut group = c.benchmark_group("full text");
+    group.sample_size(20);
+    for query in [
+        "korea",
+        "north korea talks",
+        "vacc",
+        "zqxj",
+        "geneva rail report",
+    ] {
+        group.bench_function(format!("query {query:?} (100k entries)"), |b| {
+            b.iter(|| index.search(&timeline, query, SEARCH_LIMIT, &none))
+        });
+    }
+    group.bench_function("reading the word index of 100k entries", |b| {
+        b.iter(|| WordIndex::from_bytes(&bytes).expect("whole"))
+    });
+    group.finish();
+}
+
+criterion_group!(
+    benches,
+    parse_one,
+    scan,
+    resolver,
+    index_read,
+    search_100k,
+    full_text_100k
+);
 criterion_main!(benches);

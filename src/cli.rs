@@ -83,6 +83,12 @@ pub enum Command {
         /// Print a JSON array of hits instead of lines.
         #[arg(long)]
         json: bool,
+        /// Search the full text (headlines and bodies) instead: every word
+        /// of QUERY must begin a word of the entry, case and accents
+        /// ignored; headline matches first, then by relevance. Each line
+        /// gets a fourth column, a snippet around the first match.
+        #[arg(long)]
+        text: bool,
         #[command(flatten)]
         filter: FilterArgs,
     },

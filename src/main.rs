@@ -39,9 +39,11 @@ fn main() -> ExitCode {
             limit,
             json,
             no_cache,
+            text,
             filter,
         }) => {
             let q = commands::search::Query {
+                full_text: text,
                 text: &query,
                 limit: limit as usize,
                 json,

@@ -275,6 +275,11 @@ pub fn search(timeline: &Timeline, query: &str, limit: usize, filter: &Filter) -
 /// What a search found, in words: "no match", "16 matches", "1,204
 /// matches (22 exact), best 200 shown".
 pub fn summary(total: usize, exact: usize, shown: usize) -> String {
+    summary_of(total, exact, "exact", shown)
+}
+
+/// [`summary`] with another name for the first group ("22 in headlines").
+pub fn summary_of(total: usize, part: usize, part_name: &str, shown: usize) -> String {
     if total == 0 {
         return "no match".to_string();
     }
@@ -282,8 +287,8 @@ pub fn summary(total: usize, exact: usize, shown: usize) -> String {
         1 => "1 match".to_string(),
         n => format!("{} matches", thousands(n)),
     };
-    if exact != 0 && exact != total {
-        s.push_str(&format!(" ({} exact)", thousands(exact)));
+    if part != 0 && part != total {
+        s.push_str(&format!(" ({} {part_name})", thousands(part)));
     }
     if shown < total {
         s.push_str(&format!(", best {} shown", thousands(shown)));

@@ -247,6 +247,92 @@ fn filters_narrow_search_export_and_stats_alike() {
 }
 
 #[test]
+fn full_text_finds_words_deep_in_bodies() {
+    // "eighteenth" is only in the body of an undated article; "animals"
+    // only in an event's body; case and accents do not matter.
+    let (code, out, err) = run(&["search", "--text", "EIGHTEENTH", &basic()]);
+    assert_eq!(code, 0, "{err}");
+    let cols: Vec<&str> = out.lines().next().unwrap().split('\t').collect();
+    assert_eq!(cols[0], "undated");
+    assert!(Path::new(cols[2]).is_file());
+    assert!(cols[3].contains("eighteenth century"), "{}", cols[3]);
+    assert!(err.contains("1 match"), "{err}");
+    let (_, out, _) = run(&["search", "--text", "ánimals coast", &basic(), "--json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["in_headline"], false);
+    assert!(v[0]["snippet"].as_str().unwrap().contains("animals moved"));
+    // Headline matches first, and counted.
+    let (_, out, err) = run(&["search", "--text", "tidal", &basic()]);
+    let first = out.lines().next().unwrap();
+    assert!(
+        first
+            .split('\t')
+            .nth(1)
+            .unwrap()
+            .to_lowercase()
+            .contains("tidal")
+    );
+    assert!(err.contains("in headlines") || !err.contains('('), "{err}");
+    // Every word must begin a word: "ide" is inside "tide", not a start.
+    let (code, _, _) = run(&["search", "--text", "ide", &basic()]);
+    assert_eq!(code, 1);
+    // Filters apply.
+    let (code, _, _) = run(&[
+        "search",
+        "--text",
+        "eighteenth",
+        &basic(),
+        "--since",
+        "2000",
+    ]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn the_word_index_is_kept_and_a_damaged_one_is_rebuilt() {
+    let archive = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    std::fs::write(
+        archive.path().join("a.md"),
+        "### [2013-02-3](/x)\n\n# A dam opens.\n\nThe reservoir floods a valley.\n",
+    )
+    .unwrap();
+    let dir = archive.path().display().to_string();
+    let search = |q: &str| {
+        let out = ktimeline()
+            .env("XDG_CACHE_HOME", cache.path())
+            .args(["search", "--text", q, &dir])
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+        )
+    };
+    assert_eq!(search("reservoir").0, 0);
+    let words: Vec<_> = std::fs::read_dir(cache.path().join("ktimeline"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "words"))
+        .collect();
+    assert_eq!(words.len(), 1);
+    // Damaged: rebuilt, same answer.
+    std::fs::write(&words[0], b"KTLWORDS garbage").unwrap();
+    assert_eq!(search("reservoir").0, 0);
+    assert!(std::fs::read(&words[0]).unwrap().len() > 20);
+    // The archive changed: the new word is found, the old one is not.
+    std::fs::write(
+        archive.path().join("a.md"),
+        "### [2013-02-3](/x)\n\n# A dam opens.\n\nThe lake floods a valley.\n",
+    )
+    .unwrap();
+    assert_eq!(search("lake").0, 0);
+    assert_eq!(search("reservoir").0, 1);
+}
+
+#[test]
 fn bad_filters_are_exit_2_with_a_message() {
     for args in [
         &["search", "a", "--since", "2015-13"][..],

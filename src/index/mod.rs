@@ -246,6 +246,29 @@ impl Place {
         Drafts::check(bytes)
     }
 
+    /// The word index of full-text search (`crate::words`) for these
+    /// roots; `None` when there is none.
+    pub fn read_words(&self) -> Option<Vec<u8>> {
+        std::fs::read(self.words_path()).ok()
+    }
+
+    /// Writes the word index: into a temporary file, then renamed into
+    /// place, so a reader sees the old file or the new one, whole.
+    pub fn write_words(&self, bytes: &[u8]) -> io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        let tmp = self.temp_path();
+        let written =
+            std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, self.words_path()));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written
+    }
+
+    fn words_path(&self) -> PathBuf {
+        self.dir.join(format!("{}.words", self.stem))
+    }
+
     /// Removes the main file (one that cannot be used).
     pub fn discard(&self) -> io::Result<()> {
         std::fs::remove_file(self.main_path())

@@ -365,6 +365,13 @@ fn roots_key(roots: &[PathBuf]) -> Vec<String> {
         .collect()
 }
 
+/// Where the cache keeps what it knows of the archive at `roots` (the
+/// index, and the word index of full-text search); `None` without a cache
+/// folder.
+pub fn cache_place(roots: &[PathBuf]) -> Option<index::Place> {
+    index::Place::for_roots(roots_key(roots))
+}
+
 /// The timeline as the index last saw it, without looking at the archive:
 /// for showing something at once while [`open`] checks the files. `None`
 /// when there is no usable index.
