@@ -182,6 +182,15 @@ fn get_varint(b: &[u8], at: &mut usize) -> Option<u64> {
     None
 }
 
+/// One entry's words while building: all of them folded in one string,
+/// each distinct one as a range into it with its count, and how many
+/// there were.
+struct DocWords {
+    folded: String,
+    counts: Vec<(Range<u32>, u32)>,
+    len: u32,
+}
+
 /// A word's entries while building: the last entry added and the packed
 /// list so far.
 #[derive(Default)]
@@ -200,7 +209,7 @@ impl WordIndex {
         for start in (0..n).step_by(CHUNK) {
             // Each entry: its folded words in one string, and the counts of
             // each distinct word as ranges into it.
-            let docs: Vec<(String, Vec<(Range<u32>, u32)>, u32)> = (start..(start + CHUNK).min(n))
+            let docs: Vec<DocWords> = (start..(start + CHUNK).min(n))
                 .into_par_iter()
                 .map(|i| {
                     let body = crate::loader::body(t, i);
@@ -223,10 +232,22 @@ impl WordIndex {
                             _ => counts.push((r, 1)),
                         }
                     }
-                    (folded, counts, len)
+                    DocWords {
+                        folded,
+                        counts,
+                        len,
+                    }
                 })
                 .collect();
-            for (k, (folded, counts, len)) in docs.into_iter().enumerate() {
+            for (
+                k,
+                DocWords {
+                    folded,
+                    counts,
+                    len,
+                },
+            ) in docs.into_iter().enumerate()
+            {
                 let doc = (start + k) as u32;
                 doc_len[doc as usize] = len;
                 for (r, count) in counts {
