@@ -185,7 +185,8 @@ pub enum Origin {
 pub struct Timeline {
     /// A name for the archive (its root's name, or "sample").
     pub name: String,
-    /// Sorted by date (undated last), then headline, then id.
+    /// Sorted by date (undated last); within a day, the entries the day's
+    /// index page lists in its order, then the others by headline, then id.
     pub events: Vec<Event>,
     pub days: Vec<Day>,
     pub problems: Vec<Problem>,
@@ -248,17 +249,34 @@ impl Timeline {
     /// `backlinks` must index into the given `events`.
     pub fn new(
         name: String,
+        events: Vec<Event>,
+        problems: Vec<Problem>,
+        index_pages: usize,
+        files: usize,
+    ) -> Timeline {
+        Timeline::ranked(name, events, problems, index_pages, files, &[])
+    }
+
+    /// [`Timeline::new`], with the entries of a day in the order of
+    /// `day_rank` (an entry's place in its day's index page; entries past
+    /// its end, or `u32::MAX`, have none) before the rest.
+    pub fn ranked(
+        name: String,
         mut events: Vec<Event>,
         mut problems: Vec<Problem>,
         index_pages: usize,
         files: usize,
+        day_rank: &[u32],
     ) -> Timeline {
+        let rank = |i: usize| day_rank.get(i).copied().unwrap_or(u32::MAX);
         let mut order: Vec<EventIdx> = (0..events.len()).collect();
         order.sort_by(|&a, &b| {
+            let (ra, rb) = (rank(a), rank(b));
             let (a, b) = (&events[a], &events[b]);
-            (a.date.is_none(), a.date, &a.headline, &a.id).cmp(&(
+            (a.date.is_none(), a.date, ra, &a.headline, &a.id).cmp(&(
                 b.date.is_none(),
                 b.date,
+                rb,
                 &b.headline,
                 &b.id,
             ))

@@ -172,6 +172,50 @@ fn timeline_is_sorted_and_days_group_it() {
     );
 }
 
+#[test]
+fn a_day_follows_its_index_page_then_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = dir.path().join("news/2015/09/3");
+    fs::create_dir_all(&day).unwrap();
+    let event = |slug: &str, headline: &str| {
+        fs::write(
+            day.join(format!("{slug}.md")),
+            format!("### [2015-09-3](/news/2015/09/3/index.md)\n\n# {headline}\n\nText.\n"),
+        )
+        .unwrap();
+    };
+    event("zebra", "Zebras cross the road.");
+    event("apple", "Apples are picked early.");
+    event("mango", "Mangoes arrive late.");
+    event("kiwi", "Kiwis are unlisted.");
+    // The page lists zebra, then mango, then apple (under two headings,
+    // as the source groups them), and a link to no file.
+    fs::write(
+        day.join("index.md"),
+        "# 2015-09-3\n\n## Nature\n\n1. [Zebras cross the road.](/news/2015/09/3/zebra.md)\n\n\
+         ## Food\n\n1. [Mangoes arrive late.](/news/2015/09/3/mango.md)\n\
+         2. [Gone.](/news/2015/09/3/gone.md)\n\
+         3. [Apples are picked early.](/news/2015/09/3/apple.md)\n",
+    )
+    .unwrap();
+    let t = load(dir.path());
+    let heads: Vec<&str> = t.events.iter().map(|e| e.headline.as_str()).collect();
+    assert_eq!(
+        heads,
+        [
+            "Zebras cross the road.",
+            "Mangoes arrive late.",
+            "Apples are picked early.",
+            "Kiwis are unlisted."
+        ]
+    );
+    assert_eq!(t.index_pages, 1);
+    // Without the page, the usual order.
+    fs::remove_file(day.join("index.md")).unwrap();
+    let t = load(dir.path());
+    assert_eq!(t.events[0].headline, "Apples are picked early.");
+}
+
 /// Copies a tree file by file in the given order.
 fn copy_tree(from: &Path, to: &Path, reverse: bool) {
     let mut files: Vec<PathBuf> = walk(from);

@@ -56,7 +56,10 @@ pub struct ArticleDraft {
 pub enum Parsed {
     Event(EventDraft),
     Article(ArticleDraft),
-    Index,
+    /// A day's index page: the entries it lists, in its order (their
+    /// targets normalised as related links' are), at most
+    /// [`INDEX_LINKS_MAX`].
+    Index(Vec<String>),
     /// The file cannot be loaded: `(line, reason)`.
     Problem(Option<usize>, String),
 }
@@ -146,7 +149,7 @@ fn parse_cleaned(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
         Some(_) => is_index_name && doc.looks_like_index,
     };
     if index {
-        return (Parsed::Index, Vec::new());
+        return (Parsed::Index(doc.index_links), Vec::new());
     }
     match (doc.date, doc.headline) {
         (Some((date, _)), Some((raw, line))) if !text::one_line(&raw).is_empty() => {
@@ -335,6 +338,8 @@ struct Doc {
     /// sections, and paragraphs outside lists: an index page has the first
     /// and none of the second.
     news_links: usize,
+    /// The targets of those links, in order (capped).
+    index_links: Vec<String>,
     loose_paragraphs: usize,
     /// Links past [`LINKS_MAX`] in a list, left out.
     links_dropped: usize,
@@ -491,6 +496,10 @@ fn push_text(heading: &mut Option<(HeadingLevel, String, usize)>, items: &mut [I
 /// costs more memory or matching time than these allow. What is cut is
 /// reported as a warning (`ktimeline check` lists it).
 pub const LINKS_MAX: usize = 1000;
+/// Links of an index page kept for ordering its day; the day's entries
+/// past these keep the usual order.
+pub const INDEX_LINKS_MAX: usize = 10_000;
+
 /// Longest related link text kept, in characters (as for headlines).
 pub const LINK_TEXT_MAX: usize = HEADLINE_MAX;
 /// Longest tag kept, in characters, and most tags a link gives.
@@ -608,6 +617,9 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item) {
         (_, Some((_, target, _))) => {
             if target.contains("/news/") {
                 doc.news_links += 1;
+                if doc.index_links.len() < INDEX_LINKS_MAX {
+                    doc.index_links.push(text::normalize_target(&target));
+                }
             }
         }
         (_, None) => {}
@@ -880,9 +892,10 @@ mod tests {
 
     #[test]
     fn index_pages() {
+        let index = |links: &[&str]| Parsed::Index(links.iter().map(|l| l.to_string()).collect());
         assert_eq!(
             parse("# 2018-04-27\n\n1. [A](/news/2018/04/27/a.md)\n", false).0,
-            Parsed::Index
+            index(&["/news/2018/04/27/a.md"])
         );
         assert_eq!(
             parse(
@@ -890,22 +903,25 @@ mod tests {
                 false
             )
             .0,
-            Parsed::Index
+            index(&["/news/2018/04/27/a.md", "/news/2018/04/27/b.md"])
         );
         // The name counts only when the content agrees: prose is an article.
         assert!(matches!(
             parse("Anything at all.", true).0,
             Parsed::Article(_)
         ));
-        assert_eq!(parse("### [2018-04-27](/x)\n", true).0, Parsed::Index);
+        assert_eq!(parse("### [2018-04-27](/x)\n", true).0, index(&[]));
         let titled = "### [2015-09-1](/x)\n\n# September 1, 2015\n\n1. [A](/news/2015/09/1/a.md)\n";
-        assert_eq!(parse(titled, true).0, Parsed::Index);
+        assert_eq!(parse(titled, true).0, index(&["/news/2015/09/1/a.md"]));
         let dated_list =
             "### [2018-04-27](/news/2018/04/27/index.md)\n\n1. [A](/news/2018/04/27/a.md)\n";
-        assert_eq!(parse(dated_list, false).0, Parsed::Index);
-        assert_eq!(parse(dated_list, true).0, Parsed::Index);
+        assert_eq!(
+            parse(dated_list, false).0,
+            index(&["/news/2018/04/27/a.md"])
+        );
+        assert_eq!(parse(dated_list, true).0, index(&["/news/2018/04/27/a.md"]));
         let dated_h1 = "### [2018-04-27](/x)\n\n# 2018-04-27\n\n1. [A](/news/2018/04/27/a.md)\n";
-        assert_eq!(parse(dated_h1, true).0, Parsed::Index);
+        assert_eq!(parse(dated_h1, true).0, index(&["/news/2018/04/27/a.md"]));
         // An event stays an event whatever its file is called.
         assert!(matches!(parse(EVENT, true).0, Parsed::Event(_)));
     }

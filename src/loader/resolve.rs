@@ -109,6 +109,8 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
     let mut by_id: FxHashMap<String, EventIdx> = FxHashMap::default();
     let mut by_path: FxHashMap<String, EventIdx> = FxHashMap::default();
     let mut index_pages = 0;
+    // What each index page lists, in file order.
+    let mut day_lists: Vec<Vec<String>> = Vec::new();
     // Events by canonical id and normalised headline: the same pair twice
     // is a duplicate, whatever ids the first copy ended up with.
     let mut seen_events: FxHashMap<(String, String), EventIdx> = FxHashMap::default();
@@ -123,8 +125,9 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
         };
         problems.extend(f.warnings.iter().map(|(l, r)| problem(*l, r.clone())));
         let (event, links) = match f.parsed {
-            Parsed::Index => {
+            Parsed::Index(links) => {
                 index_pages += 1;
+                day_lists.push(links);
                 continue;
             }
             Parsed::Problem(line, reason) => {
@@ -224,6 +227,18 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
                 .collect()
         })
         .collect();
+    // Where each entry stands in the first index page that lists it.
+    let mut day_rank = vec![u32::MAX; events.len()];
+    for list in &day_lists {
+        for (pos, target) in list.iter().enumerate() {
+            if let Some(&i) = by_path.get(target).or_else(|| by_id.get(target))
+                && day_rank[i] == u32::MAX
+            {
+                day_rank[i] = pos as u32;
+            }
+        }
+    }
+    drop(day_lists);
     // The lookup tables are done with: free them before the timeline grows.
     drop((by_id, by_path, by_headline, seen_events, digests));
 
@@ -265,7 +280,7 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
         }
     }
     drop((ghosts, tags, tagged));
-    Timeline::new(name, events, problems, index_pages, candidates)
+    Timeline::ranked(name, events, problems, index_pages, candidates, &day_rank)
 }
 
 /// A ghost is known by its link's (normalised) target; a link without
