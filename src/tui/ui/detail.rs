@@ -251,19 +251,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     };
     let width = inner.width as usize;
     let height = inner.height as usize;
-    let selected = focused.then_some(app.link);
+    let selected = app.link.filter(|_| focused);
     let (lines, link_lines) = detail_text(app, e, width, selected);
     let total = lines.len();
     let mut scroll = app.detail_scroll.min(total.saturating_sub(height));
     if app.reveal_link
         && focused
-        && let Some(&(start, end)) = link_lines.get(app.link)
+        && let Some(&(start, end)) = app.link.and_then(|l| link_lines.get(l))
     {
         // Show the whole link if it fits, else its first line.
         scroll = keep_visible(scroll, end.saturating_sub(1), height, total);
         scroll = keep_visible(scroll, start, height, total);
     }
     areas.detail_scroll = scroll;
+    areas.detail_entry = app.current();
     areas.detail_lines = total;
     areas.link_lines = link_lines;
     if total > height && height > 0 {

@@ -17,49 +17,56 @@ use crate::tui::wrap::{truncate, width};
 /// True when the detail's selected link is a source.
 fn on_source(app: &App) -> bool {
     matches!(
-        app.links().get(app.link),
+        app.link.and_then(|l| app.links().get(l).copied()),
         Some(crate::tui::app::Link::Source(_))
     )
 }
 
-/// The keys worth showing for the focused pane.
+/// The keys worth showing for the focused pane, most useful first (the
+/// bar cuts from the end). `? help` has a place of its own at the right.
 fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
     match app.focus {
         Focus::Dates => &[
             ("↑↓", "day"),
-            ("Tab", "events"),
+            ("Enter", "entries"),
             ("/", "search"),
             ("t", "tag"),
             (":", "date"),
-            ("?", "help"),
             ("q", "quit"),
         ],
         Focus::Events => &[
             ("↑↓", "entry"),
-            ("Tab", "links"),
+            ("Enter", "read"),
             ("[ ]", "day"),
-            ("o", "open source"),
+            ("←", "dates"),
             ("/", "search"),
-            ("?", "help"),
+            ("o", "open source"),
         ],
         Focus::Links if app.links().is_empty() => &[
-            ("↑↓ PgUp PgDn", "scroll"),
+            ("↑↓ Space b", "scroll"),
+            ("g G", "top/end"),
+            ("←", "list"),
             ("Backspace", "back"),
-            ("Tab", "dates"),
-            ("?", "help"),
+        ],
+        Focus::Links if app.link.is_none() => &[
+            ("↑↓ Space b", "scroll"),
+            ("Tab", "choose a link"),
+            ("←", "list"),
+            ("Backspace", "back"),
         ],
         Focus::Links if on_source(app) => &[
-            ("↑↓", "link"),
             ("Enter", "open in browser"),
+            ("Tab", "next link"),
+            ("↑↓ Space b", "scroll"),
+            ("←", "list"),
             ("Backspace", "back"),
-            ("?", "help"),
         ],
         Focus::Links => &[
-            ("↑↓", "link"),
             ("Enter", "follow"),
+            ("Tab", "next link"),
+            ("↑↓ Space b", "scroll"),
+            ("←", "list"),
             ("Backspace", "back"),
-            ("o", "open source"),
-            ("?", "help"),
         ],
     }
 }
@@ -118,7 +125,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         n => format!(" {n} problems "),
     };
     let total = area.width as usize;
-    let right_w = width(&right).min(total);
+    // `? help` stays whatever else is cut, unless the bar is tiny.
+    let help = if total >= 40 { "? help " } else { "" };
+    let right_w = (width(&right) + width(help)).min(total);
     let avail = total.saturating_sub(right_w);
     // Cut the left part to fit, span by span. Widths are of whole strings,
     // as `truncate` measures them, and never subtracted below zero.
@@ -137,9 +146,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         }
     }
     spans.push(Span::styled(" ".repeat(avail.saturating_sub(used)), base));
+    if !help.is_empty() {
+        spans.push(Span::styled("?", base.patch(theme.key())));
+        spans.push(Span::styled(&help[1..], base));
+    }
     if !right.is_empty() {
         spans.push(Span::styled(
-            truncate(&right, right_w),
+            truncate(&right, right_w.saturating_sub(width(help))),
             base.patch(theme.error()),
         ));
     }
