@@ -93,6 +93,8 @@ pub struct Areas {
     pub detail_lines: usize,
     /// For each link, its first and one-past-last line in the detail text.
     pub link_lines: Vec<(usize, usize)>,
+    /// The chosen link if the frame showed it (some line of it on screen).
+    pub link_shown: Option<usize>,
 }
 
 /// The detail's links as the last frame showed them: each link's line
@@ -137,6 +139,9 @@ pub struct App {
     pub detail_scroll: usize,
     /// Bring the selected link into view on the next draw.
     pub reveal_link: bool,
+    /// An entry was just opened in the detail: choose its first link on
+    /// screen once the next draw has placed it.
+    pub pick_link: bool,
     /// Centre the selection of both lists on the next draw (after a jump).
     pub recenter: bool,
     pub dates_offset: usize,
@@ -176,6 +181,7 @@ impl App {
             link: None,
             detail_scroll: 0,
             reveal_link: false,
+            pick_link: false,
             recenter: false,
             dates_offset: 0,
             events_offset: 0,
@@ -245,8 +251,10 @@ impl App {
 
     /// Called after each draw with where things ended up. A chosen link
     /// that the frame did not show (scrolled away, or the window shrank)
-    /// is let go.
-    pub fn after_draw(&mut self, areas: Areas) {
+    /// is let go. True when the frame needs drawing again: an entry just
+    /// opened in the detail, whose links could only be seen on screen now
+    /// (the panes change size when the reader enters the detail).
+    pub fn after_draw(&mut self, areas: Areas) -> bool {
         self.dates_offset = areas.dates_offset;
         self.events_offset = areas.events_offset;
         self.detail_scroll = areas.detail_scroll;
@@ -256,12 +264,15 @@ impl App {
         self.reveal_link = false;
         self.recenter = false;
         self.areas = areas;
-        if self.focus == Focus::Links
-            && let Some(i) = self.link
-            && self.shown_links().is_some_and(|s| !s.on_screen(i))
-        {
-            self.link = None;
+        let mut again = false;
+        if self.focus == Focus::Links && self.shown_links().is_some() {
+            self.link = self.areas.link_shown;
+            if std::mem::take(&mut self.pick_link) && self.link.is_none() {
+                self.link = self.initial_link();
+                again = self.link.is_some();
+            }
         }
+        again
     }
 
     fn say(&mut self, text: impl Into<String>) {
@@ -385,6 +396,7 @@ impl App {
     fn set_focus(&mut self, focus: Focus) {
         if focus == Focus::Links && self.focus != Focus::Links {
             self.link = self.initial_link();
+            self.pick_link = true;
         } else if focus != Focus::Links && self.focus == Focus::Links {
             self.link = None;
             self.detail_scroll = 0;
@@ -436,7 +448,8 @@ impl App {
         // when it is on screen.
         self.detail_scroll = 0;
         self.reveal_link = false;
-        self.link = if self.focus == Focus::Links {
+        self.pick_link = self.focus == Focus::Links;
+        self.link = if self.pick_link {
             self.initial_link()
         } else {
             None
@@ -610,6 +623,7 @@ impl App {
         self.show(place.idx);
         if self.current() == Some(place.idx) {
             self.link = place.link.filter(|&l| l < self.links().len());
+            self.pick_link = false;
             self.detail_scroll = place.scroll;
             // Keys may have moved the link since the last frame: make sure
             // the one that was followed is in view.

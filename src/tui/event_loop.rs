@@ -304,14 +304,18 @@ pub fn action_for(app: &App, ev: &TermEvent) -> Option<Action> {
     }
 }
 
-/// Draws a frame and tells the app where things landed.
+/// Draws a frame and tells the app where things landed; draws a second
+/// time when the app asks (it could only choose a link once it saw where
+/// the frame put it).
 pub fn redraw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> io::Result<()> {
-    let mut areas = None;
-    terminal
-        .draw(|f| areas = Some(ui::draw(f, app)))
-        .map_err(|e| io::Error::other(e.to_string()))?;
-    if let Some(a) = areas {
-        app.after_draw(a);
+    for _ in 0..2 {
+        let mut areas = None;
+        terminal
+            .draw(|f| areas = Some(ui::draw(f, app)))
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        if !areas.is_some_and(|a| app.after_draw(a)) {
+            break;
+        }
     }
     Ok(())
 }
