@@ -252,6 +252,24 @@ fn days_and_months() {
     );
     go(&mut app, &[Action::PrevDay, Action::PrevMonth]);
     assert_eq!(headline(&app), "Golf keepers strike");
+    // At the ends: the nearest day, and the status bar says so.
+    assert!(app.message.is_some(), "no earlier month is said");
+    go(&mut app, &[Action::PrevDay]);
+    assert_eq!(headline(&app), "Golf keepers strike");
+    assert!(app.message.is_some(), "the first day is said");
+    go(&mut app, &[Action::End, Action::NextDay]);
+    assert!(app.message.is_some(), "the last day is said");
+    go(
+        &mut app,
+        &[Action::PrevDay, Action::PrevDay, Action::NextMonth],
+    );
+    assert_eq!(headline(&app), "Echo winter market");
+    go(&mut app, &[Action::NextMonth]);
+    assert_eq!(headline(&app), "Uniform letter", "undated comes last");
+    assert!(app.message.is_none());
+    go(&mut app, &[Action::NextMonth]);
+    assert_eq!(headline(&app), "Uniform letter", "the last day");
+    assert!(app.message.is_some(), "no later month is said");
 }
 
 #[test]
@@ -367,13 +385,14 @@ fn go_to_a_date() {
     assert_eq!(headline(&app), "Delta benches mapped");
     goto(&mut app, "2018");
     assert_eq!(headline(&app), "Echo winter market");
-    goto(&mut app, "2019");
-    assert_eq!(
-        app.mode(),
-        Mode::Popup(PopupKind::Goto),
-        "stays open on error"
-    );
-    go(&mut app, &[Action::Escape]);
+    // After the last day: the last (dated) day, and a word about it.
+    go(&mut app, &[Action::Down]);
+    goto(&mut app, "2030");
+    assert_eq!(app.popup, None);
+    assert_eq!(headline(&app), "Echo winter market");
+    let said = app.message.as_ref().map(|m| m.text.as_str()).unwrap_or("");
+    assert!(said.contains("the last day, 2018-01-15"), "{said}");
+    go(&mut app, &[Action::Back]);
     goto(&mut app, "nonsense");
     assert_eq!(app.mode(), Mode::Popup(PopupKind::Goto));
     go(&mut app, &[Action::Escape]);

@@ -649,3 +649,55 @@ fn the_detail_reads_like_a_pager_and_keeps_links_at_hand() {
     assert_eq!(h.app.detail_scroll, 0);
     assert!(h.screen().contains("The tide museum publishes"));
 }
+
+/// At 80×24 the help pages by a screenful and loses no word: every
+/// binding's description can be read in full, page after page.
+#[test]
+fn help_pages_and_cuts_nothing() {
+    use ktimeline::tui::popups::Popup;
+    let mut h = Harness::fixture(80, 24);
+    h.keys("?");
+    let list = h.app.areas.popup_list;
+    let page = list.height as usize - 1;
+    let mut seen = String::new();
+    let mut last = usize::MAX;
+    loop {
+        let buf = h.term.backend().buffer();
+        for y in list.y..list.bottom() {
+            let row: String = (list.x..list.right())
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            seen.push_str(&row);
+            seen.push(' ');
+        }
+        let Some(Popup::Help { scroll }) = h.app.popup else {
+            panic!("help closed")
+        };
+        if scroll == last {
+            break;
+        }
+        // A page at a time; the last step stops at the end.
+        assert!(
+            last == usize::MAX || (scroll > last && scroll <= last + page),
+            "{scroll} after {last}"
+        );
+        last = scroll;
+        h.key(KeyCode::PageDown);
+    }
+    let seen = seen.split_whitespace().collect::<Vec<_>>().join(" ");
+    for b in ktimeline::tui::keymap::BINDINGS {
+        assert!(seen.contains(b.help), "{:?} not readable in {seen}", b.help);
+    }
+    // Home goes back to the top, PgUp by a page.
+    h.key(KeyCode::Home);
+    assert_eq!(h.app.popup, Some(Popup::Help { scroll: 0 }));
+    h.key(KeyCode::PageDown);
+    assert_eq!(h.app.popup, Some(Popup::Help { scroll: page }));
+    h.key(KeyCode::End).key(KeyCode::PageUp);
+    assert_eq!(
+        h.app.popup,
+        Some(Popup::Help {
+            scroll: last - page
+        })
+    );
+}

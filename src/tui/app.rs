@@ -672,8 +672,17 @@ impl App {
         }
     }
 
+    /// `[` / `]`: the previous or next day; at either end of the archive
+    /// the nearest day, the one at the end, and a word that it is the end.
     fn move_day(&mut self, delta: isize) {
         let to = Self::clamp_add(self.day, delta, self.view.days.len());
+        if to == self.day && !self.view.days.is_empty() {
+            self.say(if delta < 0 {
+                "this is the first day"
+            } else {
+                "this is the last day"
+            });
+        }
         self.select_day(to);
     }
 
@@ -703,13 +712,20 @@ impl App {
             return;
         }
         let here = self.month_of(self.day);
+        // Past either end: the nearest day, said so.
         let to = if next {
             (self.day..n)
                 .find(|&p| self.month_of(p) != here)
-                .unwrap_or(self.day)
+                .unwrap_or_else(|| {
+                    self.say("no later month: the last day");
+                    n - 1
+                })
         } else {
             match self.month_start(self.day) {
-                0 => 0,
+                0 => {
+                    self.say("no earlier month: the first day");
+                    0
+                }
                 start => self.month_start(start - 1),
             }
         };
