@@ -701,3 +701,37 @@ fn help_pages_and_cuts_nothing() {
         })
     );
 }
+
+/// An entry with no body: one blank line between its date and its
+/// sources; an article: its first sentence, the headline, is not shown a
+/// second time as the start of its text.
+#[test]
+fn no_double_blank_lines_and_no_repeated_titles() {
+    let md = "### [2020-05-06](/news/2020/05/6/index.md)\n\n# Ferry timetable changes\n\n\
+        ### Source:\n\n1. [Port Office](https://port.example.org/timetable)\n";
+    let tl = ktimeline::loader::load_memory(
+        "short",
+        vec![("news/2020/05/6/ferry-timetable-changes.md".to_string(), md)],
+    );
+    let h = Harness::new(tl, 100, 30, Theme::default());
+    let rows: Vec<String> = h.screen().lines().map(|l| l.to_string()).collect();
+    let date = rows
+        .iter()
+        .position(|r| r.contains("Wednesday 6 May 2020") && !r.contains("·"))
+        .expect("the date line");
+    assert!(rows[date + 1].trim_matches(['│', '┃', ' ']).is_empty());
+    assert!(rows[date + 2].contains("Sources"), "{}", h.screen());
+
+    let mut h = Harness::fixture(100, 30);
+    h.keys("G");
+    let headline = "A letter to the editor about noise from the regatta.";
+    assert_eq!(h.app.current_event().unwrap().headline, headline);
+    let screen = h.screen();
+    assert!(screen.contains("It was not dated."), "{screen}");
+    let detail = &screen[screen.find("Detail").unwrap()..];
+    assert_eq!(
+        detail.matches("about noise from the").count(),
+        1,
+        "{screen}"
+    );
+}

@@ -15,7 +15,7 @@ use crate::model::{Event, Kind};
 use crate::text;
 use crate::tui::app::{App, Areas, Link, links_of};
 use crate::tui::keymap::Focus;
-use crate::tui::markdown::{render_markdown, render_plain};
+use crate::tui::markdown::{render_markdown, render_plain, without_title};
 use crate::tui::wrap::{Para, truncate};
 
 /// The entry's text wrapped to `width`, and the line range of each link
@@ -78,7 +78,7 @@ pub fn detail_text(
                 paras.extend(render_plain(&text[part.len()..]));
                 paras
             }
-            Kind::Article => render_plain(&text_of()),
+            Kind::Article => without_title(render_plain(&text_of()), &e.headline),
             Kind::Ghost => vec![
                 Para::new(vec![Span::styled(
                     "A ghost: known only from the links that lead here; no file in the archive describes it.",
