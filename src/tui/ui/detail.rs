@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::events::long_date;
-use super::{keep_visible, pane};
+use super::{headline_text, keep_visible, pane};
 use crate::model::{Event, Kind};
 use crate::text;
 use crate::tui::app::{App, Areas, Link, links_of};
@@ -43,7 +43,7 @@ pub fn detail_text(
     add(
         &mut lines,
         Para::new(vec![Span::styled(
-            text::one_line(&e.headline),
+            headline_text(&e.headline),
             theme.headline(),
         )]),
     );
@@ -162,9 +162,9 @@ pub fn detail_text(
                 let rel = &e.related[r];
                 let to = &tl.events[rel.to];
                 let headline = if to.headline.is_empty() {
-                    text::one_line(tl.link_text(rel))
+                    headline_text(tl.link_text(rel))
                 } else {
-                    text::one_line(&to.headline)
+                    headline_text(&to.headline)
                 };
                 // Only the contexts this entry does not carry itself tell
                 // something new.
@@ -187,7 +187,7 @@ pub fn detail_text(
                     heading(&mut lines, "Referenced by");
                 }
                 let from = &tl.events[e.backlinks[b]];
-                let headline = text::one_line(&from.headline);
+                let headline = headline_text(&from.headline);
                 link_para(
                     &mut lines,
                     entry_link(app, from, headline, &[], marker(i), width),

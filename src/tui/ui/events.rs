@@ -8,9 +8,8 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{keep_visible, pane};
+use super::{headline_text, keep_visible, pane};
 use crate::model::Kind;
-use crate::text;
 use crate::tui::app::{App, Areas};
 use crate::tui::keymap::Focus;
 use crate::tui::wrap::{truncate, width};
@@ -84,7 +83,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
             let e = &app.timeline.events[idx];
             let selected = pos == app.event;
             let marker = if selected { "▶ " } else { "  " };
-            let headline = truncate(&text::one_line(&e.headline), w.saturating_sub(4));
+            let headline = truncate(&headline_text(&e.headline), w.saturating_sub(4));
             let mut style = if e.kind == Kind::Ghost {
                 theme.dim()
             } else {

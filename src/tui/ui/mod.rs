@@ -128,6 +128,20 @@ pub fn draw(frame: &mut Frame, app: &App) -> Areas {
     areas
 }
 
+/// A headline as shown: one line, without the stray comma some sources
+/// leave after its last sentence (`… a rebellion. , ` reads `… a
+/// rebellion.`).
+pub fn headline_text(s: &str) -> String {
+    let mut line = text::one_line(s);
+    loop {
+        let kept = line.trim_end_matches([',', ';', ' ']);
+        if kept.len() == line.len() || !kept.ends_with(['.', '!', '?']) {
+            return line;
+        }
+        line.truncate(kept.len());
+    }
+}
+
 /// A bordered pane with its title, highlighted when focused.
 fn pane<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) -> Block<'a> {
     let title: Line = title.into();
@@ -262,4 +276,19 @@ fn empty(frame: &mut Frame, area: Rect, app: &App) {
             .wrap(Wrap { trim: false }),
         area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::headline_text;
+
+    #[test]
+    fn stray_commas_after_a_headline_go() {
+        assert_eq!(
+            headline_text("Ministers reach a plan on asylum seekers. , "),
+            "Ministers reach a plan on asylum seekers."
+        );
+        assert_eq!(headline_text("A list: one, two,"), "A list: one, two,");
+        assert_eq!(headline_text("Rain ends.  "), "Rain ends.");
+    }
 }
