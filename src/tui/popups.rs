@@ -391,11 +391,7 @@ impl App {
                     .iter()
                     .rposition(|d| dated(d).is_some())
                     .ok_or("no dated day to go to")?;
-                let day = crate::model::date_label(dated(&self.view.days[last]));
-                (
-                    last,
-                    Some(format!("nothing on or after {date}: the last day, {day}")),
-                )
+                (last, Some(format!("{date} is after the last day")))
             }
         };
         let to = self.view.events(tl, pos, self.filter.as_deref())[0];
