@@ -147,8 +147,8 @@ pub struct App {
     pub dates_offset: usize,
     pub events_offset: usize,
     pub history: History<Place>,
-    /// Ids of the entries read in this session (shown in the detail or
-    /// reached by a jump); links to them look visited. A plain set so that
+    /// Ids of the entries read in this session (open while the detail had
+    /// the keyboard, or reached by a jump); links to them look visited. A plain set so that
     /// it can be saved and loaded later.
     pub visited: HashSet<String>,
     /// The widest the detail's text gets, in columns ([`READING_WIDTH`]).
@@ -399,6 +399,7 @@ impl App {
             self.pick_link = true;
         } else if focus != Focus::Links && self.focus == Focus::Links {
             self.link = None;
+            self.pick_link = false;
             self.detail_scroll = 0;
         }
         self.focus = focus;
