@@ -153,8 +153,9 @@ fn tab_cycles_focus_and_lands_on_the_first_related_link() {
     assert_eq!(app.focus, Focus::Events);
     go(&mut app, &[Action::FocusNext]);
     assert_eq!(app.focus, Focus::Links);
-    // Two sources come first; the first related link is selected.
-    assert_eq!(app.link, 2);
+    // Two sources come first; the first related link is chosen (no frame
+    // was drawn, so every link counts as on screen).
+    assert_eq!(app.link, Some(2));
     go(&mut app, &[Action::FocusNext]);
     assert_eq!(app.focus, Focus::Dates);
     go(&mut app, &[Action::FocusPrev]);
@@ -211,7 +212,7 @@ fn a_new_jump_drops_the_forward_history() {
     assert_eq!(headline(&app), "Alpha library opens");
     assert!(app.history.can_go_forward());
     // Jump to the ghost instead: forward is gone.
-    go(&mut app, &[Action::Down, Action::Activate]);
+    go(&mut app, &[Action::NextLink, Action::Activate]);
     assert_eq!(headline(&app), "Golf keepers strike");
     assert!(!app.history.can_go_forward());
     go(&mut app, &[Action::Back]);
@@ -225,8 +226,19 @@ fn backlinks_are_followed_too() {
         &mut app,
         &[Action::Down, Action::FocusNext, Action::FocusNext],
     );
-    go(&mut app, &[Action::End, Action::Activate]);
+    // Related c and g, then backlinks c and d.
+    go(
+        &mut app,
+        &[
+            Action::NextLink,
+            Action::NextLink,
+            Action::NextLink,
+            Action::Activate,
+        ],
+    );
     assert_eq!(headline(&app), "Delta benches mapped");
+    go(&mut app, &[Action::NextLink]);
+    assert!(app.message.is_some(), "no link after the last");
 }
 
 #[test]
@@ -250,6 +262,24 @@ fn days_and_months() {
     );
     go(&mut app, &[Action::PrevDay, Action::PrevMonth]);
     assert_eq!(headline(&app), "Golf keepers strike");
+    // At the ends: the nearest day, and the status bar says so.
+    assert!(app.message.is_some(), "no earlier month is said");
+    go(&mut app, &[Action::PrevDay]);
+    assert_eq!(headline(&app), "Golf keepers strike");
+    assert!(app.message.is_some(), "the first day is said");
+    go(&mut app, &[Action::End, Action::NextDay]);
+    assert!(app.message.is_some(), "the last day is said");
+    go(
+        &mut app,
+        &[Action::PrevDay, Action::PrevDay, Action::NextMonth],
+    );
+    assert_eq!(headline(&app), "Echo winter market");
+    go(&mut app, &[Action::NextMonth]);
+    assert_eq!(headline(&app), "Uniform letter", "undated comes last");
+    assert!(app.message.is_none());
+    go(&mut app, &[Action::NextMonth]);
+    assert_eq!(headline(&app), "Uniform letter", "the last day");
+    assert!(app.message.is_some(), "no later month is said");
 }
 
 #[test]
@@ -336,7 +366,7 @@ fn tag_filter_narrows_both_lists_and_escape_clears_it() {
         &[
             Action::FocusNext,
             Action::FocusNext,
-            Action::Down,
+            Action::NextLink,
             Action::Activate,
         ],
     );
@@ -366,13 +396,14 @@ fn go_to_a_date() {
     assert_eq!(headline(&app), "Delta benches mapped");
     goto(&mut app, "2018");
     assert_eq!(headline(&app), "Echo winter market");
-    goto(&mut app, "2019");
-    assert_eq!(
-        app.mode(),
-        Mode::Popup(PopupKind::Goto),
-        "stays open on error"
-    );
-    go(&mut app, &[Action::Escape]);
+    // After the last day: the last (dated) day, and a word about it.
+    go(&mut app, &[Action::Down]);
+    goto(&mut app, "2030");
+    assert_eq!(app.popup, None);
+    assert_eq!(headline(&app), "Echo winter market");
+    let said = app.message.as_ref().map(|m| m.text.as_str()).unwrap_or("");
+    assert_eq!(said, "2030-01-01 is after the last day");
+    go(&mut app, &[Action::Back]);
     goto(&mut app, "nonsense");
     assert_eq!(app.mode(), Mode::Popup(PopupKind::Goto));
     go(&mut app, &[Action::Escape]);
@@ -392,8 +423,9 @@ fn opening_sources() {
     // On a source line in the detail, Enter and `o` open that one.
     go(
         &mut app,
-        &[Action::FocusNext, Action::FocusNext, Action::Home],
+        &[Action::FocusNext, Action::FocusNext, Action::PrevLink],
     );
+    go(&mut app, &[Action::PrevLink]);
     assert_eq!(
         go(&mut app, &[Action::Activate]),
         [Effect::OpenUrl("https://img.example.com/a.jpg".into())]
@@ -520,13 +552,13 @@ fn back_returns_to_the_link_that_was_followed() {
         &[Action::Down, Action::FocusNext, Action::FocusNext],
     );
     // Sources 0 and 1, related 2 (c) and 3 (g): follow the second.
-    go(&mut app, &[Action::Down, Action::Activate]);
+    go(&mut app, &[Action::NextLink, Action::Activate]);
     assert_eq!(headline(&app), "Golf keepers strike");
     go(&mut app, &[Action::Back]);
     assert_eq!(headline(&app), "Alpha library opens");
-    assert_eq!(app.link, 3);
+    assert_eq!(app.link, Some(3));
     // A jump shows the new entry from its top.
-    go(&mut app, &[Action::Up, Action::Activate]);
+    go(&mut app, &[Action::PrevLink, Action::Activate]);
     assert_eq!(headline(&app), "Charlie ferries return");
     assert_eq!((app.detail_scroll, app.reveal_link), (0, false));
 }

@@ -153,6 +153,23 @@ impl Session {
         w.flush().unwrap();
     }
 
+    /// The terminal's line settings (`stty -a`), read on our side.
+    fn termios(&self) -> libc::termios {
+        let fd = self.master.as_ref().unwrap().as_raw_fd().expect("a fd");
+        // SAFETY: tcgetattr fills a plain C struct from a descriptor we own.
+        unsafe {
+            let mut t: libc::termios = std::mem::zeroed();
+            assert_eq!(libc::tcgetattr(fd, &mut t), 0);
+            t
+        }
+    }
+
+    /// True when the terminal echoes and reads by line, as a shell wants.
+    fn cooked(&self) -> bool {
+        let t = self.termios();
+        t.c_lflag & libc::ECHO != 0 && t.c_lflag & libc::ICANON != 0
+    }
+
     fn pid(&self) -> i32 {
         self.child.process_id().expect("a pid") as i32
     }
@@ -246,6 +263,22 @@ fn search_follow_back_quit() {
     s.send(b"\x7f");
     screen.wait_for("Monday 15 January 2018");
 
+    // Forward and back again with Alt-→ and Alt-← from a terminal that
+    // sends Meta as Escape (`ESC ESC [ C`, `ESC ESC [ D`).
+    let only = |want: &'static str, gone: &'static str| {
+        move |sc: &Screen| sc.text().contains(want) && !sc.text().contains(gone)
+    };
+    s.send(b"\x1b\x1b[C");
+    screen.wait_until(
+        "forward",
+        only("Monday 3 July 2017", "Monday 15 January 2018"),
+    );
+    s.send(b"\x1b\x1b[D");
+    screen.wait_until("back", only("Monday 15 January 2018", "Monday 3 July 2017"));
+    // A day back (`[`) was not taken from the sequence.
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(screen.text().contains("Monday 15 January 2018"));
+
     // Help, then quit.
     s.send(b"?");
     screen.wait_for("Help");
@@ -269,10 +302,12 @@ fn signals_that_end_the_browser_restore_the_terminal() {
     ] {
         let mut s = Session::browser();
         s.screen.wait_for("Dates");
+        assert!(!s.cooked(), "raw while the browser runs");
         let from = s.screen.raw_len();
         s.signal(sig);
         let status = s.wait_exit();
         assert_eq!(status.exit_code(), code, "signal {sig}: {status:?}");
+        assert!(s.cooked(), "signal {sig}: the terminal is left raw");
         s.close();
         assert_restored(&s.screen.raw_since(from));
         assert!(!s.screen.alternate());
@@ -300,12 +335,15 @@ fn suspend_and_resume_give_the_terminal_back_and_take_it_again() {
         });
         assert_restored(&s.screen.raw_since(from));
         assert!(!s.screen.alternate(), "{how}");
+        // The shell gets its terminal back: echo and line editing on.
+        assert!(s.cooked(), "{how}: the terminal is left raw while stopped");
         s.signal(libc::SIGCONT);
-        // Taken again and drawn whole.
+        // Taken again and drawn whole, in raw mode again.
         s.screen.wait_until("the redraw", |sc| {
             sc.alternate() && sc.text().contains("Dates")
         });
         assert!(s.screen.raw_since(from).contains("\x1b[?1000h"), "{how}");
+        s.screen.wait_until("raw mode again", |_| !s.cooked());
         s.send(b"j");
     }
     // Ctrl-L draws everything again; then quit.

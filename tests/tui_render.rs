@@ -216,9 +216,12 @@ fn wide_characters_keep_the_borders_aligned() {
     let screen = h.screen();
     assert!(screen.contains("겨울"), "{screen}");
     let buf = h.term.backend().buffer();
-    let right = h.app.areas.detail.right();
-    for y in 1..(h.app.areas.detail.bottom()) {
-        assert_eq!(buf[(right, y)].symbol(), "│", "row {y}\n{screen}");
+    // The right border of each pane, on every row of the pane.
+    for area in [h.app.areas.events, h.app.areas.detail] {
+        for y in area.y..area.bottom() {
+            let border = buf[(area.right(), y)].symbol();
+            assert!(border == "│" || border == "┃", "row {y}\n{screen}");
+        }
     }
 }
 
@@ -504,5 +507,232 @@ fn the_status_bar_tells_while_the_archive_is_checked() {
         !h.screen().contains("checking for changes"),
         "{}",
         h.screen()
+    );
+}
+
+/// The fixture at the four sizes terminals most often have: the lists with
+/// the keyboard, then an entry being read.
+#[test]
+fn layouts_for_real_terminal_sizes() {
+    for (w, ht) in [(80, 24), (100, 30), (120, 40), (200, 50)] {
+        let mut h = Harness::fixture(w, ht);
+        h.key(KeyCode::Down).key(KeyCode::Tab);
+        insta::assert_snapshot!(format!("lists_{w}x{ht}"), h.term.backend());
+        // Headlines keep at least 40 columns, and this one is whole.
+        assert!(h.app.areas.events.width >= 44, "{w}x{ht}");
+        assert!(
+            h.screen()
+                .contains("▶   Harbour city opens a floating library"),
+            "{}",
+            h.screen()
+        );
+        // The pane titles keep the date.
+        assert!(h.screen().contains(" 8 Jun"), "{}", h.screen());
+        h.key(KeyCode::Tab);
+        insta::assert_snapshot!(format!("reading_{w}x{ht}"), h.term.backend());
+        // The entry opens on its headline.
+        let d = h.app.areas.detail;
+        let first: String = (d.x..d.right())
+            .map(|x| h.term.backend().buffer()[(x, d.y)].symbol().to_string())
+            .collect();
+        assert!(first.contains("Harbour city opens"), "{first:?}");
+        // Body lines are never wider than the reading width.
+        assert!(h.app.areas.detail.width <= h.app.reading_width + 2);
+    }
+}
+
+/// An entry long enough to scroll, with links to two others.
+fn long_entry() -> Timeline {
+    let mut body = String::new();
+    for i in 1..=30 {
+        body.push_str(&format!(
+            "Paragraph {i} tells how the tide museum counted its visitors.\n\n"
+        ));
+    }
+    let long = format!(
+        "### [2020-03-04](/news/2020/03/4/index.md)\n\n# The tide museum publishes a long report\n\n{body}\
+         ### Source:\n\n1. [Museum Notes](https://museum.example.org/report)\n\n\
+         ### Related:\n\n\
+         1. [Divers clean the old pier](/news/2020/02/1/divers-clean-the-old-pier.md) _Context: Harbour, Volunteers_\n\
+         2. [Gulls nest on the museum roof](/news/2020/01/5/gulls-nest-on-the-museum-roof.md) _Context: Birds_\n"
+    );
+    let pier = "### [2020-02-01](/news/2020/02/1/index.md)\n\n# Divers clean the old pier\n\n\
+        Twelve divers lifted bicycles from the water.\n";
+    ktimeline::loader::load_memory(
+        "tides",
+        vec![
+            (
+                "news/2020/03/4/the-tide-museum-publishes-a-long-report.md".to_string(),
+                long.as_str(),
+            ),
+            (
+                "news/2020/02/1/divers-clean-the-old-pier.md".to_string(),
+                pier,
+            ),
+        ],
+    )
+}
+
+#[test]
+fn the_detail_reads_like_a_pager_and_keeps_links_at_hand() {
+    let mut h = Harness::new(long_entry(), 80, 24, Theme::default());
+    // Dates: the ghost's day, the pier's day, the report's day.
+    h.keys("G").key(KeyCode::Enter).key(KeyCode::Enter);
+    assert_eq!(
+        h.app.current_event().unwrap().headline,
+        "The tide museum publishes a long report"
+    );
+    let height = h.app.areas.detail.height as usize;
+    let total = h.app.areas.detail_lines;
+    assert!(total > 3 * height, "{total} lines, {height} high");
+    // Opened on the headline, no link chosen (none is on screen).
+    assert_eq!((h.app.detail_scroll, h.app.link), (0, None));
+    h.keys("j");
+    assert_eq!(h.app.detail_scroll, 1);
+    h.keys("k");
+    assert_eq!(h.app.detail_scroll, 0);
+    h.keys(" ");
+    assert_eq!(h.app.detail_scroll, height - 1);
+    h.keys("b");
+    assert_eq!(h.app.detail_scroll, 0);
+    h.send(Event::Key(KeyEvent::new(
+        KeyCode::Char('d'),
+        KeyModifiers::CONTROL,
+    )));
+    assert_eq!(h.app.detail_scroll, height / 2);
+    h.send(Event::Key(KeyEvent::new(
+        KeyCode::Char('u'),
+        KeyModifiers::CONTROL,
+    )));
+    assert_eq!(h.app.detail_scroll, 0);
+    h.keys("G");
+    assert_eq!(h.app.detail_scroll, total - height);
+    h.key(KeyCode::Home);
+    assert_eq!(h.app.detail_scroll, 0);
+    assert!(h.screen().contains("The tide museum publishes"));
+
+    // Tab with no link on screen: the nearest one below, scrolled into
+    // view just enough (it is the last line shown).
+    h.key(KeyCode::Tab);
+    let (start, end) = h.app.areas.link_lines[0];
+    assert_eq!(h.app.link, Some(0));
+    assert_eq!(h.app.detail_scroll + height, end);
+    assert!(start >= h.app.detail_scroll);
+    // The next link is on screen or close: reading position moves by no
+    // more than that link's lines.
+    let before = h.app.detail_scroll;
+    h.key(KeyCode::Tab);
+    assert_eq!(h.app.link, Some(1));
+    let (_, end1) = h.app.areas.link_lines[1];
+    assert_eq!(h.app.detail_scroll, before.max(end1 - height));
+    // Follow it; the pier opens on its headline; back restores the place.
+    let place = (h.app.detail_scroll, h.app.link);
+    h.key(KeyCode::Enter);
+    assert_eq!(
+        h.app.current_event().unwrap().headline,
+        "Divers clean the old pier"
+    );
+    assert_eq!(h.app.detail_scroll, 0);
+    h.key(KeyCode::Backspace);
+    assert_eq!((h.app.detail_scroll, h.app.link), place);
+    // The pier is now marked as read where it is linked.
+    assert!(
+        h.screen().contains("✓ Divers clean the old pier"),
+        "{}",
+        h.screen()
+    );
+    // Scrolling the chosen link out of view lets it go: Enter then
+    // chooses again instead of following a link out of sight.
+    h.keys("g");
+    assert_eq!(h.app.link, None);
+    // Leaving for the list puts the text back at its top.
+    h.keys("G").key(KeyCode::Left);
+    assert_eq!(h.app.detail_scroll, 0);
+    assert!(h.screen().contains("The tide museum publishes"));
+}
+
+/// At 80×24 the help pages by a screenful and loses no word: every
+/// binding's description can be read in full, page after page.
+#[test]
+fn help_pages_and_cuts_nothing() {
+    use ktimeline::tui::popups::Popup;
+    let mut h = Harness::fixture(80, 24);
+    h.keys("?");
+    let list = h.app.areas.popup_list;
+    let page = list.height as usize - 1;
+    let mut seen = String::new();
+    let mut last = usize::MAX;
+    loop {
+        let buf = h.term.backend().buffer();
+        for y in list.y..list.bottom() {
+            let row: String = (list.x..list.right())
+                .map(|x| buf[(x, y)].symbol().to_string())
+                .collect();
+            seen.push_str(&row);
+            seen.push(' ');
+        }
+        let Some(Popup::Help { scroll }) = h.app.popup else {
+            panic!("help closed")
+        };
+        if scroll == last {
+            break;
+        }
+        // A page at a time; the last step stops at the end.
+        assert!(
+            last == usize::MAX || (scroll > last && scroll <= last + page),
+            "{scroll} after {last}"
+        );
+        last = scroll;
+        h.key(KeyCode::PageDown);
+    }
+    let seen = seen.split_whitespace().collect::<Vec<_>>().join(" ");
+    for b in ktimeline::tui::keymap::BINDINGS {
+        assert!(seen.contains(b.help), "{:?} not readable in {seen}", b.help);
+    }
+    // Home goes back to the top, PgUp by a page.
+    h.key(KeyCode::Home);
+    assert_eq!(h.app.popup, Some(Popup::Help { scroll: 0 }));
+    h.key(KeyCode::PageDown);
+    assert_eq!(h.app.popup, Some(Popup::Help { scroll: page }));
+    h.key(KeyCode::End).key(KeyCode::PageUp);
+    assert_eq!(
+        h.app.popup,
+        Some(Popup::Help {
+            scroll: last - page
+        })
+    );
+}
+
+/// An entry with no body: one blank line between its date and its
+/// sources; an article: its first sentence, the headline, is not shown a
+/// second time as the start of its text.
+#[test]
+fn no_double_blank_lines_and_no_repeated_titles() {
+    let md = "### [2020-05-06](/news/2020/05/6/index.md)\n\n# Ferry timetable changes\n\n\
+        ### Source:\n\n1. [Port Office](https://port.example.org/timetable)\n";
+    let tl = ktimeline::loader::load_memory(
+        "short",
+        vec![("news/2020/05/6/ferry-timetable-changes.md".to_string(), md)],
+    );
+    let h = Harness::new(tl, 100, 30, Theme::default());
+    let rows: Vec<String> = h.screen().lines().map(|l| l.to_string()).collect();
+    let date = rows
+        .iter()
+        .position(|r| r.contains("Wednesday 6 May 2020") && !r.contains("·"))
+        .expect("the date line");
+    assert!(rows[date + 1].trim_matches(['│', '┃', ' ']).is_empty());
+    assert!(rows[date + 2].contains("Sources"), "{}", h.screen());
+
+    let mut h = Harness::fixture(100, 30);
+    h.keys("G");
+    let headline = "A letter to the editor about noise from the regatta.";
+    assert_eq!(h.app.current_event().unwrap().headline, headline);
+    let screen = h.screen();
+    assert!(screen.contains("It was not dated."), "{screen}");
+    let detail = &screen[screen.find("Detail").unwrap()..];
+    assert_eq!(
+        detail.matches("about noise from the").count(),
+        1,
+        "{screen}"
     );
 }

@@ -48,13 +48,14 @@ const KEYS: &[(KeyCode, KeyModifiers)] = &[
     (KeyCode::Right, KeyModifiers::ALT),
     (KeyCode::Char('w'), KeyModifiers::CONTROL),
     (KeyCode::Char('u'), KeyModifiers::CONTROL),
+    (KeyCode::Char('d'), KeyModifiers::CONTROL),
     (KeyCode::Char('l'), KeyModifiers::CONTROL),
     (KeyCode::Char('z'), KeyModifiers::CONTROL),
     (KeyCode::Char('n'), KeyModifiers::CONTROL),
     (KeyCode::Char('p'), KeyModifiers::CONTROL),
 ];
 
-const CHARS: &str = "/t:?[]{}nNoghjklGq 2017-06aexyz☢️\u{fe0f}한\u{301}";
+const CHARS: &str = "/t:?[]{}nNoghjklGqb 2017-06aexyz☢️\u{fe0f}한\u{301}";
 
 fuzz_target!(|data: &[u8]| {
     let (file, script) = match data.iter().position(|&b| b == 0xff) {

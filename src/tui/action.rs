@@ -14,6 +14,9 @@ pub enum Action {
     Down,
     PageUp,
     PageDown,
+    /// Ctrl-U / Ctrl-D: half a page up or down.
+    HalfPageUp,
+    HalfPageDown,
     Home,
     End,
     /// Tab / Shift-Tab: the next or previous pane, round the cycle.
@@ -22,6 +25,9 @@ pub enum Action {
     /// → / ←: the pane to the right or left, stopping at the edges.
     FocusRight,
     FocusLeft,
+    /// Tab / Shift-Tab in the detail pane: the next or previous link.
+    NextLink,
+    PrevLink,
     /// Enter: go into the next pane, follow a link, pick a popup entry.
     Activate,
     Back,

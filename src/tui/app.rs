@@ -4,6 +4,7 @@
 //! here; the popups' transitions are in `popups.rs`.
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::Datelike;
@@ -19,21 +20,26 @@ use super::view::{DateRow, View, visible};
 use crate::model::{Event, EventIdx, TagCount, Timeline};
 use crate::text;
 
+/// Columns of body text at most, however wide the detail pane: lines much
+/// longer than this are hard to read. A field of [`App`], so that a
+/// setting can change it.
+pub const READING_WIDTH: u16 = 100;
+
 /// A place in the history: an entry as the user left it. Two places are
 /// the same when they show the same entry.
 #[derive(Debug, Clone, Copy)]
 pub struct Place {
     pub idx: EventIdx,
-    pub link: usize,
+    pub link: Option<usize>,
     pub scroll: usize,
 }
 
 impl Place {
-    /// An entry as it first opens.
+    /// An entry as it first opens: from its headline, no link chosen.
     pub fn at(idx: EventIdx) -> Place {
         Place {
             idx,
-            link: 0,
+            link: None,
             scroll: 0,
         }
     }
@@ -80,10 +86,32 @@ pub struct Areas {
     pub events_offset: usize,
     pub popup_offset: usize,
     pub detail_scroll: usize,
+    /// The entry the detail pane showed, and so the one the detail fields
+    /// here describe.
+    pub detail_entry: Option<EventIdx>,
     /// Lines of the detail text at the last width.
     pub detail_lines: usize,
     /// For each link, its first and one-past-last line in the detail text.
     pub link_lines: Vec<(usize, usize)>,
+    /// The chosen link if the frame showed it (some line of it on screen).
+    pub link_shown: Option<usize>,
+}
+
+/// The detail's links as the last frame showed them: each link's line
+/// range, the first line shown and how many were.
+struct Shown<'a> {
+    lines: &'a [(usize, usize)],
+    top: usize,
+    height: usize,
+}
+
+impl Shown<'_> {
+    /// True when some line of link `i` was on screen.
+    fn on_screen(&self, i: usize) -> bool {
+        self.lines
+            .get(i)
+            .is_some_and(|&(s, e)| e > self.top && s < self.top + self.height)
+    }
 }
 
 /// A short note in the status bar until the next key.
@@ -103,17 +131,28 @@ pub struct App {
     pub day: usize,
     /// Selected entry: a position in the day's visible entries.
     pub event: usize,
-    /// Selected link of the detail pane: a position in `links_of`.
-    pub link: usize,
+    /// The chosen link of the detail pane, a position in `links_of`: only
+    /// ever one that is on screen (see [`App::after_draw`]), so that Enter
+    /// never follows a link the reader cannot see.
+    pub link: Option<usize>,
     /// First line of the detail text shown, as asked for.
     pub detail_scroll: usize,
     /// Bring the selected link into view on the next draw.
     pub reveal_link: bool,
+    /// An entry was just opened in the detail: choose its first link on
+    /// screen once the next draw has placed it.
+    pub pick_link: bool,
     /// Centre the selection of both lists on the next draw (after a jump).
     pub recenter: bool,
     pub dates_offset: usize,
     pub events_offset: usize,
     pub history: History<Place>,
+    /// Ids of the entries read in this session (open while the detail had
+    /// the keyboard, or reached by a jump); links to them look visited. A plain set so that
+    /// it can be saved and loaded later.
+    pub visited: HashSet<String>,
+    /// The widest the detail's text gets, in columns ([`READING_WIDTH`]).
+    pub reading_width: u16,
     pub popup: Option<Popup>,
     pub search: SearchState,
     pub tags: Vec<TagCount>,
@@ -139,13 +178,16 @@ impl App {
             view,
             day: 0,
             event: 0,
-            link: 0,
+            link: None,
             detail_scroll: 0,
             reveal_link: false,
+            pick_link: false,
             recenter: false,
             dates_offset: 0,
             events_offset: 0,
             history: History::default(),
+            visited: HashSet::new(),
+            reading_width: READING_WIDTH,
             popup: None,
             search: SearchState::default(),
             tags,
@@ -184,19 +226,35 @@ impl App {
         self.current_event().map(links_of).unwrap_or_default()
     }
 
-    /// The link selected when focus enters the detail: the first related
-    /// link, else the first backlink, else the first source.
-    fn initial_link(&self) -> usize {
-        let links = self.links();
-        links
-            .iter()
-            .position(|l| matches!(l, Link::Related(_)))
-            .or_else(|| links.iter().position(|l| matches!(l, Link::Backlink(_))))
-            .unwrap_or(0)
+    /// Where the detail's links were on the last frame, when that frame
+    /// showed the current entry.
+    fn shown_links(&self) -> Option<Shown<'_>> {
+        let a = &self.areas;
+        (a.detail_entry.is_some() && a.detail_entry == self.current()).then_some(Shown {
+            lines: &a.link_lines,
+            top: a.detail_scroll,
+            height: a.detail.height as usize,
+        })
     }
 
-    /// Called after each draw with where things ended up.
-    pub fn after_draw(&mut self, areas: Areas) {
+    /// The link chosen when the reader enters the detail or an entry opens
+    /// in it: the first related link or backlink on screen (never a source,
+    /// so that Enter Enter does not open a web browser by surprise). Before
+    /// the entry was drawn, the first of them anywhere: the next draw drops
+    /// it if it is out of view.
+    fn initial_link(&self) -> Option<usize> {
+        let links = self.links();
+        let shown = self.shown_links();
+        let on_screen = |i: usize| shown.as_ref().is_none_or(|s| s.on_screen(i));
+        (0..links.len()).find(|&i| !matches!(links[i], Link::Source(_)) && on_screen(i))
+    }
+
+    /// Called after each draw with where things ended up. A chosen link
+    /// that the frame did not show (scrolled away, or the window shrank)
+    /// is let go. True when the frame needs drawing again: an entry just
+    /// opened in the detail, whose links could only be seen on screen now
+    /// (the panes change size when the reader enters the detail).
+    pub fn after_draw(&mut self, areas: Areas) -> bool {
         self.dates_offset = areas.dates_offset;
         self.events_offset = areas.events_offset;
         self.detail_scroll = areas.detail_scroll;
@@ -206,6 +264,15 @@ impl App {
         self.reveal_link = false;
         self.recenter = false;
         self.areas = areas;
+        let mut again = false;
+        if self.focus == Focus::Links && self.shown_links().is_some() {
+            self.link = self.areas.link_shown;
+            if std::mem::take(&mut self.pick_link) && self.link.is_none() {
+                self.link = self.initial_link();
+                again = self.link.is_some();
+            }
+        }
+        again
     }
 
     fn say(&mut self, text: impl Into<String>) {
@@ -249,10 +316,14 @@ impl App {
         match action {
             Action::Up => self.step(-1),
             Action::Down => self.step(1),
-            Action::PageUp => self.page(-1),
-            Action::PageDown => self.page(1),
+            Action::PageUp => self.page(-1, 1),
+            Action::PageDown => self.page(1, 1),
+            Action::HalfPageUp => self.page(-1, 2),
+            Action::HalfPageDown => self.page(1, 2),
             Action::Home => self.step(isize::MIN / 2),
             Action::End => self.step(isize::MAX / 2),
+            Action::NextLink => self.next_link(true),
+            Action::PrevLink => self.next_link(false),
             Action::FocusNext => self.set_focus(match self.focus {
                 Focus::Dates => Focus::Events,
                 Focus::Events => Focus::Links,
@@ -302,15 +373,63 @@ impl App {
                 unreachable!("handled above")
             }
         }
+        if self.focus == Focus::Links {
+            self.mark_visited();
+        }
         None
     }
 
+    /// Counts the current entry as read.
+    fn mark_visited(&mut self) {
+        if let Some(e) = self.current_event()
+            && !self.visited.contains(&e.id)
+        {
+            let id = e.id.clone();
+            self.visited.insert(id);
+        }
+    }
+
+    /// Moves the keyboard to another pane. Entering the detail keeps the
+    /// text where it is (the headline, for an entry just chosen) and
+    /// chooses a link only among those on screen; leaving it for a list
+    /// puts the text back at its top.
     fn set_focus(&mut self, focus: Focus) {
         if focus == Focus::Links && self.focus != Focus::Links {
             self.link = self.initial_link();
-            self.reveal_link = true;
+            self.pick_link = true;
+        } else if focus != Focus::Links && self.focus == Focus::Links {
+            self.link = None;
+            self.pick_link = false;
+            self.detail_scroll = 0;
         }
         self.focus = focus;
+    }
+
+    /// Tab / Shift-Tab in the detail: the link after (before) the chosen
+    /// one; with none chosen, the first (last) on screen, else the nearest
+    /// below (above) it. The text scrolls only when that link is out of
+    /// view, and then just enough to show it.
+    fn next_link(&mut self, forward: bool) {
+        let n = self.links().len();
+        if n == 0 {
+            self.say("this entry has no links");
+            return;
+        }
+        let to = match (self.link, self.shown_links()) {
+            (Some(l), _) if forward => Some(l + 1).filter(|&t| t < n),
+            (Some(l), _) => l.checked_sub(1),
+            (None, Some(s)) if forward => s.lines.iter().position(|&(_, e)| e > s.top),
+            (None, Some(s)) => s.lines.iter().rposition(|&(l, _)| l < s.top + s.height),
+            (None, None) => Some(if forward { 0 } else { n - 1 }),
+        };
+        match to {
+            Some(t) => {
+                self.link = Some(t);
+                self.reveal_link = true;
+            }
+            None if forward => self.say("no more links below"),
+            None => self.say("no more links above"),
+        }
     }
 
     /// Selects a day (a position in the view), its first entry, and resets
@@ -326,11 +445,16 @@ impl App {
     fn select_event(&mut self, pos: usize) {
         let n = self.day_events().len();
         self.event = pos.min(n.saturating_sub(1));
+        // A new entry is shown from its headline; a link is chosen only
+        // when it is on screen.
         self.detail_scroll = 0;
-        self.link = self.initial_link();
-        // A new entry is shown from its headline; the selected link is
-        // brought into view only when the user moves between links.
         self.reveal_link = false;
+        self.pick_link = self.focus == Focus::Links;
+        self.link = if self.pick_link {
+            self.initial_link()
+        } else {
+            None
+        };
     }
 
     fn clamp_add(pos: usize, delta: isize, len: usize) -> usize {
@@ -355,28 +479,24 @@ impl App {
                     self.select_event(to);
                 }
             }
-            Focus::Links => {
-                let n = self.links().len();
-                if n == 0 {
-                    self.scroll_detail(delta);
-                } else {
-                    self.link = Self::clamp_add(self.link, delta, n);
-                    self.reveal_link = true;
-                    if delta.abs() > 1 {
-                        self.scroll_detail(delta);
-                    }
-                }
-            }
+            // The detail scrolls like a pager; Home and End reach its ends.
+            Focus::Links => self.scroll_detail(delta),
         }
     }
 
-    fn page(&mut self, dir: isize) {
+    /// A page (`part` 1) or half a page (`part` 2) up (`dir` -1) or down.
+    fn page(&mut self, dir: isize, part: isize) {
         let height = match self.focus {
             Focus::Dates => self.areas.dates.height,
             Focus::Events => self.areas.events.height,
             Focus::Links => self.areas.detail.height,
         };
-        let page = (height as isize - 1).max(1);
+        // A whole page keeps one line of the last one in view.
+        let page = if part == 1 {
+            (height as isize - 1).max(1)
+        } else {
+            (height as isize / part).max(1)
+        };
         match self.focus {
             Focus::Links => self.scroll_detail(dir * page),
             // The date list's rows include year and month separators: move
@@ -416,9 +536,11 @@ impl App {
         match self.focus {
             Focus::Dates => self.set_focus(Focus::Events),
             Focus::Events => self.set_focus(Focus::Links),
+            // No link chosen: Enter chooses one, as Tab does.
+            Focus::Links if self.link.is_none() => self.next_link(true),
             Focus::Links => {
                 let e = self.current_event()?;
-                match self.links().get(self.link).copied()? {
+                match self.links().get(self.link?).copied()? {
                     Link::Source(i) => return self.open_url(&e.sources[i].url.clone()),
                     Link::Related(i) => {
                         let to = e.related[i].to;
@@ -441,8 +563,11 @@ impl App {
             self.complain("nothing selected");
             return None;
         };
-        let selected = match (self.focus, self.links().get(self.link)) {
-            (Focus::Links, Some(Link::Source(i))) => Some(*i),
+        let selected = match (
+            self.focus,
+            self.link.and_then(|l| self.links().get(l).copied()),
+        ) {
+            (Focus::Links, Some(Link::Source(i))) => Some(i),
             _ => None,
         };
         let pick = selected.or_else(|| {
@@ -491,13 +616,15 @@ impl App {
             self.history.visit(from, &Place::at(to));
         }
         self.show(to);
+        self.mark_visited();
     }
 
     /// Shows a place from the history as it was left.
     fn restore(&mut self, place: Place) {
         self.show(place.idx);
         if self.current() == Some(place.idx) {
-            self.link = place.link.min(self.links().len().saturating_sub(1));
+            self.link = place.link.filter(|&l| l < self.links().len());
+            self.pick_link = false;
             self.detail_scroll = place.scroll;
             // Keys may have moved the link since the last frame: make sure
             // the one that was followed is in view.
@@ -546,8 +673,17 @@ impl App {
         }
     }
 
+    /// `[` / `]`: the previous or next day; at either end of the archive
+    /// the nearest day, the one at the end, and a word that it is the end.
     fn move_day(&mut self, delta: isize) {
         let to = Self::clamp_add(self.day, delta, self.view.days.len());
+        if to == self.day && !self.view.days.is_empty() {
+            self.say(if delta < 0 {
+                "this is the first day"
+            } else {
+                "this is the last day"
+            });
+        }
         self.select_day(to);
     }
 
@@ -577,13 +713,20 @@ impl App {
             return;
         }
         let here = self.month_of(self.day);
+        // Past either end: the nearest day, said so.
         let to = if next {
             (self.day..n)
                 .find(|&p| self.month_of(p) != here)
-                .unwrap_or(self.day)
+                .unwrap_or_else(|| {
+                    self.say("no later month: the last day");
+                    n - 1
+                })
         } else {
             match self.month_start(self.day) {
-                0 => 0,
+                0 => {
+                    self.say("no earlier month: the first day");
+                    0
+                }
                 start => self.month_start(start - 1),
             }
         };
@@ -627,7 +770,7 @@ impl App {
         match place.and_then(|p| Some((remap(p.idx)?, p))) {
             Some((idx, p)) => {
                 self.show(idx);
-                self.link = p.link.min(self.links().len().saturating_sub(1));
+                self.link = p.link.filter(|&l| l < self.links().len());
                 self.detail_scroll = p.scroll;
                 self.recenter = true;
             }
@@ -655,13 +798,13 @@ impl App {
         let a = &self.areas;
         if a.dates.contains(p) {
             let row = self.dates_offset + (y - a.dates.y) as usize;
-            self.focus = Focus::Dates;
+            self.set_focus(Focus::Dates);
             if let Some(DateRow::Day(pos)) = self.view.rows.get(row).copied() {
                 self.select_day(pos);
             }
         } else if a.events.contains(p) {
             let pos = self.events_offset + (y - a.events.y) as usize;
-            self.focus = Focus::Events;
+            self.set_focus(Focus::Events);
             if pos < self.day_events().len() {
                 self.select_event(pos);
             }
@@ -674,8 +817,8 @@ impl App {
             if self.focus != Focus::Links {
                 self.set_focus(Focus::Links);
             }
-            if let Some(i) = hit {
-                self.link = i;
+            if hit.is_some() {
+                self.link = hit;
             }
             self.reveal_link = false;
         }

@@ -16,11 +16,12 @@ use std::io;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread;
+use std::time::Duration;
 
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::{
-    Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+    Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
 };
 use signal_hook::consts::signal::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
 
@@ -175,14 +176,190 @@ impl SearchWorker {
     }
 }
 
-/// Forwards terminal events into `tx` from a thread of their own.
+/// How long an Escape waits for the rest of a key sent as `ESC` + its
+/// sequence (Meta sent as Escape) before it counts as Escape alone.
+pub const META_WAIT: Duration = Duration::from_millis(50);
+
+/// Puts back together the Alt chords of a terminal that sends Meta as
+/// Escape: `ESC ESC [ D` (Alt-←) reaches crossterm, which reads `ESC ESC`
+/// as Escape, as Escape, `[`, `D`. Escape is held for a moment
+/// ([`META_WAIT`]); when the keys that follow spell a cursor or editing
+/// key, they become that key with Alt, and otherwise they pass on as they
+/// came. An Escape followed at once by a navigation key (the two bytes
+/// read apart) is that key with Alt too.
+#[derive(Debug, Default)]
+pub struct MetaKeys {
+    held: Vec<KeyEvent>,
+}
+
+impl MetaKeys {
+    /// True when keys are held back waiting for the rest of a sequence.
+    pub fn waiting(&self) -> bool {
+        !self.held.is_empty()
+    }
+
+    /// The time ran out: the held keys pass on as they came.
+    pub fn flush(&mut self) -> Vec<TermEvent> {
+        self.held.drain(..).map(TermEvent::Key).collect()
+    }
+
+    /// Takes the next event; returns the events ready to pass on.
+    pub fn feed(&mut self, ev: TermEvent) -> Vec<TermEvent> {
+        let TermEvent::Key(key) = ev else {
+            let mut out = self.flush();
+            out.push(ev);
+            return out;
+        };
+        // crossterm marks capitals with Shift (`O`, `D`): as typed, bare.
+        let plain =
+            key.kind == KeyEventKind::Press && (key.modifiers - KeyModifiers::SHIFT).is_empty();
+        let is_char = |c: char| plain && key.code == KeyCode::Char(c);
+        match self.held.as_slice() {
+            [] if key.kind == KeyEventKind::Press
+                && key.modifiers.is_empty()
+                && key.code == KeyCode::Esc =>
+            {
+                self.held.push(key);
+                Vec::new()
+            }
+            [] => vec![ev],
+            [_esc] if is_char('[') || is_char('O') => {
+                self.held.push(key);
+                Vec::new()
+            }
+            [_esc] if key.kind == KeyEventKind::Press && is_navigation(key.code) => {
+                self.held.clear();
+                vec![TermEvent::Key(KeyEvent::new(
+                    key.code,
+                    key.modifiers | KeyModifiers::ALT,
+                ))]
+            }
+            [_esc, intro, params @ ..] => {
+                let csi = intro.code == KeyCode::Char('[');
+                let is_param = matches!(key.code, KeyCode::Char('0'..='9' | ';'));
+                if plain && csi && is_param && params.len() < 8 {
+                    self.held.push(key);
+                    return Vec::new();
+                }
+                let digits: String = params
+                    .iter()
+                    .filter_map(|k| match k.code {
+                        KeyCode::Char(c) => Some(c),
+                        _ => None,
+                    })
+                    .collect();
+                let fin = match key.code {
+                    KeyCode::Char(c) if plain => Some(c),
+                    _ => None,
+                };
+                match fin.and_then(|f| sequence_key(csi, &digits, f)) {
+                    Some((code, mods)) => {
+                        self.held.clear();
+                        vec![TermEvent::Key(KeyEvent::new(
+                            code,
+                            mods | KeyModifiers::ALT,
+                        ))]
+                    }
+                    None => self.pass_on(ev),
+                }
+            }
+            [_esc] => self.pass_on(ev),
+        }
+    }
+
+    /// The held keys did not spell anything: they pass on, then `ev` is
+    /// taken afresh (it may be an Escape that starts a new sequence).
+    fn pass_on(&mut self, ev: TermEvent) -> Vec<TermEvent> {
+        let mut out = self.flush();
+        out.extend(self.feed(ev));
+        out
+    }
+}
+
+/// Keys that a terminal sends as a sequence, and so can follow an Escape
+/// that stands for Meta.
+fn is_navigation(code: KeyCode) -> bool {
+    matches!(
+        code,
+        KeyCode::Left
+            | KeyCode::Right
+            | KeyCode::Up
+            | KeyCode::Down
+            | KeyCode::Home
+            | KeyCode::End
+            | KeyCode::PageUp
+            | KeyCode::PageDown
+            | KeyCode::Insert
+            | KeyCode::Delete
+    )
+}
+
+/// The key of `ESC [ params final` (`csi`) or `ESC O final`, with the
+/// modifiers its second parameter gives (`1;5D` is Ctrl-←).
+fn sequence_key(csi: bool, params: &str, fin: char) -> Option<(KeyCode, KeyModifiers)> {
+    let mut parts = params.split(';');
+    let first = parts.next().unwrap_or("");
+    let mods = parts
+        .next()
+        .and_then(|m| m.parse::<u8>().ok())
+        .map_or(KeyModifiers::NONE, |m| {
+            let bits = m.saturating_sub(1);
+            let mut out = KeyModifiers::NONE;
+            for (bit, modifier) in [
+                (1, KeyModifiers::SHIFT),
+                (2, KeyModifiers::ALT),
+                (4, KeyModifiers::CONTROL),
+            ] {
+                if bits & bit != 0 {
+                    out |= modifier;
+                }
+            }
+            out
+        });
+    let code = match (fin, first) {
+        ('A', _) => KeyCode::Up,
+        ('B', _) => KeyCode::Down,
+        ('C', _) => KeyCode::Right,
+        ('D', _) => KeyCode::Left,
+        ('H', _) => KeyCode::Home,
+        ('F', _) => KeyCode::End,
+        ('~', "1" | "7") if csi => KeyCode::Home,
+        ('~', "4" | "8") if csi => KeyCode::End,
+        ('~', "2") if csi => KeyCode::Insert,
+        ('~', "3") if csi => KeyCode::Delete,
+        ('~', "5") if csi => KeyCode::PageUp,
+        ('~', "6") if csi => KeyCode::PageDown,
+        _ => return None,
+    };
+    Some((code, mods))
+}
+
+/// Forwards terminal events into `tx` from a thread of their own, Alt
+/// chords sent as Escape put together ([`MetaKeys`]).
 pub fn spawn_input(tx: Sender<Msg>) {
+    use ratatui::crossterm::event;
     thread::spawn(move || {
-        while let Ok(ev) = ratatui::crossterm::event::read() {
-            if tx.send(Msg::Term(ev)).is_err() {
+        let mut meta = MetaKeys::default();
+        let send = |evs: Vec<TermEvent>| evs.into_iter().all(|ev| tx.send(Msg::Term(ev)).is_ok());
+        loop {
+            if meta.waiting() {
+                match event::poll(META_WAIT) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        if !send(meta.flush()) {
+                            return;
+                        }
+                        continue;
+                    }
+                    Err(_) => break,
+                }
+            }
+            let Ok(ev) = event::read() else { break };
+            if !send(meta.feed(ev)) {
                 return;
             }
         }
+        send(meta.flush());
         let _ = tx.send(Msg::InputClosed);
     });
 }
@@ -312,14 +489,18 @@ pub fn action_for(app: &App, ev: &TermEvent) -> Option<Action> {
     }
 }
 
-/// Draws a frame and tells the app where things landed.
+/// Draws a frame and tells the app where things landed; draws a second
+/// time when the app asks (it could only choose a link once it saw where
+/// the frame put it).
 pub fn redraw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> io::Result<()> {
-    let mut areas = None;
-    terminal
-        .draw(|f| areas = Some(ui::draw(f, app)))
-        .map_err(|e| io::Error::other(e.to_string()))?;
-    if let Some(a) = areas {
-        app.after_draw(a);
+    for _ in 0..2 {
+        let mut areas = None;
+        terminal
+            .draw(|f| areas = Some(ui::draw(f, app)))
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        if !areas.is_some_and(|a| app.after_draw(a)) {
+            break;
+        }
     }
     Ok(())
 }
@@ -529,4 +710,104 @@ fn run_loop<B: Backend>(
         }
     }
     Ok(Exit::Quit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> TermEvent {
+        TermEvent::Key(KeyEvent::new(code, KeyModifiers::NONE))
+    }
+
+    /// Characters as crossterm reports them: capitals with Shift.
+    fn chars(s: &str) -> Vec<TermEvent> {
+        s.chars()
+            .map(|c| {
+                let mods = if c.is_ascii_uppercase() {
+                    KeyModifiers::SHIFT
+                } else {
+                    KeyModifiers::NONE
+                };
+                TermEvent::Key(KeyEvent::new(KeyCode::Char(c), mods))
+            })
+            .collect()
+    }
+
+    /// Feeds events as crossterm would hand them over, then lets the wait
+    /// run out.
+    fn through(events: Vec<TermEvent>) -> Vec<TermEvent> {
+        let mut meta = MetaKeys::default();
+        let mut out: Vec<TermEvent> = events.into_iter().flat_map(|e| meta.feed(e)).collect();
+        out.extend(meta.flush());
+        out
+    }
+
+    fn alt(code: KeyCode) -> TermEvent {
+        TermEvent::Key(KeyEvent::new(code, KeyModifiers::ALT))
+    }
+
+    #[test]
+    fn meta_sent_as_escape_makes_alt_chords() {
+        // `ESC ESC [ D` read at once: crossterm gives Esc, `[`, `D`.
+        let mut evs = vec![key(KeyCode::Esc)];
+        evs.extend(chars("[D"));
+        assert_eq!(through(evs), [alt(KeyCode::Left)]);
+        let mut evs = vec![key(KeyCode::Esc)];
+        evs.extend(chars("[C"));
+        assert_eq!(through(evs), [alt(KeyCode::Right)]);
+        // Read apart: Esc, then the arrow crossterm recognised.
+        assert_eq!(
+            through(vec![key(KeyCode::Esc), key(KeyCode::Left)]),
+            [alt(KeyCode::Left)]
+        );
+        // SS3 arrows, and parameters: `ESC ESC [ 1 ; 5 D` is Ctrl-Alt-←.
+        let mut evs = vec![key(KeyCode::Esc)];
+        evs.extend(chars("OD"));
+        assert_eq!(through(evs), [alt(KeyCode::Left)]);
+        let mut evs = vec![key(KeyCode::Esc)];
+        evs.extend(chars("[1;5D"));
+        assert_eq!(
+            through(evs),
+            [TermEvent::Key(KeyEvent::new(
+                KeyCode::Left,
+                KeyModifiers::ALT | KeyModifiers::CONTROL
+            ))]
+        );
+        let mut evs = vec![key(KeyCode::Esc)];
+        evs.extend(chars("[5~"));
+        assert_eq!(through(evs), [alt(KeyCode::PageUp)]);
+    }
+
+    #[test]
+    fn anything_else_passes_as_it_came() {
+        for evs in [
+            vec![key(KeyCode::Esc)],
+            vec![key(KeyCode::Esc), key(KeyCode::Esc)],
+            vec![key(KeyCode::Esc), key(KeyCode::Char('q'))],
+            vec![key(KeyCode::Esc), key(KeyCode::Enter)],
+            chars("[D"),
+            [vec![key(KeyCode::Esc)], chars("[x")].concat(),
+            [vec![key(KeyCode::Esc)], chars("[12345678901")].concat(),
+            vec![
+                key(KeyCode::Esc),
+                TermEvent::Resize(80, 24),
+                key(KeyCode::Left),
+            ],
+        ] {
+            assert_eq!(through(evs.clone()), evs);
+        }
+        // An Escape that breaks a sequence starts one of its own.
+        let mut evs = vec![key(KeyCode::Esc), key(KeyCode::Char('['))];
+        evs.push(key(KeyCode::Esc));
+        evs.extend(chars("[D"));
+        assert_eq!(
+            through(evs),
+            [
+                key(KeyCode::Esc),
+                key(KeyCode::Char('[')),
+                alt(KeyCode::Left)
+            ]
+        );
+    }
 }

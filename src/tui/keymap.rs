@@ -13,7 +13,8 @@ pub enum Focus {
     #[default]
     Dates,
     Events,
-    /// The link list of the detail pane (sources, related, referenced by).
+    /// The detail pane, read like a pager: keys scroll the text, Tab
+    /// chooses among its links (sources, related, referenced by).
     Links,
 }
 
@@ -40,6 +41,10 @@ pub enum Ctx {
     Any,
     /// The main view, whatever pane has focus.
     Main,
+    /// The date and entry lists.
+    Lists,
+    /// The detail pane, read like a pager.
+    Reader,
     /// The search and tag pickers (lists with an input line).
     Picker,
     Goto,
@@ -51,6 +56,8 @@ impl Ctx {
         match self {
             Ctx::Any => true,
             Ctx::Main => matches!(mode, Mode::Main(_)),
+            Ctx::Lists => matches!(mode, Mode::Main(Focus::Dates | Focus::Events)),
+            Ctx::Reader => mode == Mode::Main(Focus::Links),
             Ctx::Picker => matches!(
                 mode,
                 Mode::Popup(PopupKind::Search) | Mode::Popup(PopupKind::Tags)
@@ -63,7 +70,9 @@ impl Ctx {
     pub fn title(self) -> &'static str {
         match self {
             Ctx::Any => "Everywhere",
-            Ctx::Main => "Browsing",
+            Ctx::Main => "Browsing (any pane)",
+            Ctx::Lists => "In the date and entry lists",
+            Ctx::Reader => "Reading an entry (the detail pane, like less)",
             Ctx::Picker => "Search and tag pickers",
             Ctx::Goto => "Go to date",
             Ctx::Help => "Help",
@@ -112,70 +121,33 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Main, [ch('q')], Action::Quit, "quit"),
     bind!(
         Main,
-        [(KeyCode::Up, NONE), ch('k')],
-        Action::Up,
-        "move up in the focused list"
+        [(KeyCode::PageUp, NONE), ch('b')],
+        Action::PageUp,
+        "a page up (the focused list, or the text)"
     ),
     bind!(
         Main,
-        [(KeyCode::Down, NONE), ch('j')],
-        Action::Down,
-        "move down in the focused list"
-    ),
-    bind!(Main, [(KeyCode::PageUp, NONE)], Action::PageUp, "page up"),
-    bind!(
-        Main,
-        [(KeyCode::PageDown, NONE)],
+        [(KeyCode::PageDown, NONE), ch(' ')],
         Action::PageDown,
-        "page down"
+        "a page down"
     ),
     bind!(
         Main,
-        [(KeyCode::Home, NONE), ch('g')],
-        Action::Home,
-        "first entry"
+        [(KeyCode::Char('u'), CTRL)],
+        Action::HalfPageUp,
+        "half a page up"
     ),
     bind!(
         Main,
-        [(KeyCode::End, NONE), ch('G')],
-        Action::End,
-        "last entry"
-    ),
-    bind!(
-        Main,
-        [(KeyCode::Tab, NONE)],
-        Action::FocusNext,
-        "focus: dates → events → links → dates"
-    ),
-    bind!(
-        Main,
-        [(KeyCode::BackTab, NONE)],
-        Action::FocusPrev,
-        "focus the previous pane"
-    ),
-    bind!(
-        Main,
-        [(KeyCode::Right, NONE), ch('l')],
-        Action::FocusRight,
-        "focus the pane to the right"
-    ),
-    bind!(
-        Main,
-        [(KeyCode::Left, NONE), ch('h')],
-        Action::FocusLeft,
-        "focus the pane to the left"
-    ),
-    bind!(
-        Main,
-        [(KeyCode::Enter, NONE)],
-        Action::Activate,
-        "open: day → events → links; follow a link or open a source"
+        [(KeyCode::Char('d'), CTRL)],
+        Action::HalfPageDown,
+        "half a page down"
     ),
     bind!(
         Main,
         [(KeyCode::Backspace, NONE), (KeyCode::Left, ALT)],
         Action::Back,
-        "go back"
+        "go back (to where a link, search or date jump came from)"
     ),
     bind!(Main, [(KeyCode::Right, ALT)], Action::Forward, "go forward"),
     bind!(Main, [ch('[')], Action::PrevDay, "previous day"),
@@ -205,10 +177,112 @@ pub static BINDINGS: &[Binding] = &[
     ),
     bind!(Main, [ch('?')], Action::OpenHelp, "this help"),
     bind!(
-        Main,
+        Lists,
+        [(KeyCode::Up, NONE), ch('k')],
+        Action::Up,
+        "previous day or entry"
+    ),
+    bind!(
+        Lists,
+        [(KeyCode::Down, NONE), ch('j')],
+        Action::Down,
+        "next day or entry"
+    ),
+    bind!(
+        Lists,
+        [(KeyCode::Home, NONE), ch('g')],
+        Action::Home,
+        "first day or entry"
+    ),
+    bind!(
+        Lists,
+        [(KeyCode::End, NONE), ch('G')],
+        Action::End,
+        "last day or entry"
+    ),
+    bind!(
+        Lists,
+        [(KeyCode::Tab, NONE)],
+        Action::FocusNext,
+        "next pane: dates → entries → the entry"
+    ),
+    bind!(
+        Lists,
+        [(KeyCode::BackTab, NONE)],
+        Action::FocusPrev,
+        "previous pane"
+    ),
+    bind!(
+        Lists,
+        [(KeyCode::Right, NONE), ch('l')],
+        Action::FocusRight,
+        "the pane to the right"
+    ),
+    bind!(
+        Lists,
+        [(KeyCode::Left, NONE), ch('h')],
+        Action::FocusLeft,
+        "the pane to the left"
+    ),
+    bind!(
+        Lists,
+        [(KeyCode::Enter, NONE)],
+        Action::Activate,
+        "open: a day's entries, an entry to read"
+    ),
+    bind!(
+        Lists,
         [(KeyCode::Esc, NONE)],
         Action::Escape,
         "clear the tag filter"
+    ),
+    bind!(
+        Reader,
+        [(KeyCode::Up, NONE), ch('k')],
+        Action::Up,
+        "scroll a line up"
+    ),
+    bind!(
+        Reader,
+        [(KeyCode::Down, NONE), ch('j')],
+        Action::Down,
+        "scroll a line down"
+    ),
+    bind!(
+        Reader,
+        [(KeyCode::Home, NONE), ch('g')],
+        Action::Home,
+        "the top (the headline)"
+    ),
+    bind!(
+        Reader,
+        [(KeyCode::End, NONE), ch('G')],
+        Action::End,
+        "the end"
+    ),
+    bind!(
+        Reader,
+        [(KeyCode::Tab, NONE)],
+        Action::NextLink,
+        "next link (the first one on screen if none is chosen)"
+    ),
+    bind!(
+        Reader,
+        [(KeyCode::BackTab, NONE)],
+        Action::PrevLink,
+        "previous link"
+    ),
+    bind!(
+        Reader,
+        [(KeyCode::Enter, NONE)],
+        Action::Activate,
+        "follow the link (a source opens in the web browser)"
+    ),
+    bind!(
+        Reader,
+        [(KeyCode::Left, NONE), ch('h'), (KeyCode::Esc, NONE)],
+        Action::FocusLeft,
+        "back to the list of entries"
     ),
     bind!(
         Picker,
@@ -258,7 +332,7 @@ pub static BINDINGS: &[Binding] = &[
         Goto,
         [(KeyCode::Enter, NONE)],
         Action::Activate,
-        "go to the date"
+        "go to the date (or the nearest day)"
     ),
     bind!(
         Goto,
@@ -285,12 +359,29 @@ pub static BINDINGS: &[Binding] = &[
         Action::Down,
         "scroll down"
     ),
-    bind!(Help, [(KeyCode::PageUp, NONE)], Action::PageUp, "page up"),
     bind!(
         Help,
-        [(KeyCode::PageDown, NONE)],
+        [(KeyCode::PageUp, NONE), ch('b')],
+        Action::PageUp,
+        "a page up"
+    ),
+    bind!(
+        Help,
+        [(KeyCode::PageDown, NONE), ch(' ')],
         Action::PageDown,
-        "page down"
+        "a page down"
+    ),
+    bind!(
+        Help,
+        [(KeyCode::Home, NONE), ch('g')],
+        Action::Home,
+        "the top"
+    ),
+    bind!(
+        Help,
+        [(KeyCode::End, NONE), ch('G')],
+        Action::End,
+        "the end"
     ),
     bind!(
         Help,
@@ -445,6 +536,70 @@ mod tests {
             action_for(Mode::Popup(PopupKind::Help), key(KeyCode::Char('x'), NONE)),
             None
         );
+    }
+
+    #[test]
+    fn the_detail_pane_reads_like_a_pager() {
+        let reader = Mode::Main(Focus::Links);
+        let list = Mode::Main(Focus::Events);
+        let k = |c| key(KeyCode::Char(c), NONE);
+        assert_eq!(action_for(reader, k('j')), Some(Action::Down));
+        assert_eq!(action_for(reader, k(' ')), Some(Action::PageDown));
+        assert_eq!(action_for(reader, k('b')), Some(Action::PageUp));
+        assert_eq!(
+            action_for(reader, key(KeyCode::Char('d'), CTRL)),
+            Some(Action::HalfPageDown)
+        );
+        assert_eq!(
+            action_for(reader, key(KeyCode::Tab, NONE)),
+            Some(Action::NextLink)
+        );
+        assert_eq!(
+            action_for(reader, key(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(Action::PrevLink)
+        );
+        assert_eq!(
+            action_for(reader, key(KeyCode::Esc, NONE)),
+            Some(Action::FocusLeft)
+        );
+        // In the lists Tab still moves between panes, Esc clears a filter.
+        assert_eq!(
+            action_for(list, key(KeyCode::Tab, NONE)),
+            Some(Action::FocusNext)
+        );
+        assert_eq!(
+            action_for(list, key(KeyCode::Esc, NONE)),
+            Some(Action::Escape)
+        );
+        for mode in [reader, list] {
+            assert_eq!(
+                action_for(mode, key(KeyCode::Left, ALT)),
+                Some(Action::Back)
+            );
+        }
+    }
+
+    /// A key means one thing wherever it applies: no two bindings that
+    /// can apply at once share a key (the first would hide the second).
+    #[test]
+    fn no_key_is_bound_twice_in_one_mode() {
+        let modes = [
+            Mode::Main(Focus::Dates),
+            Mode::Main(Focus::Events),
+            Mode::Main(Focus::Links),
+            Mode::Popup(PopupKind::Search),
+            Mode::Popup(PopupKind::Tags),
+            Mode::Popup(PopupKind::Goto),
+            Mode::Popup(PopupKind::Help),
+        ];
+        for mode in modes {
+            let mut seen = std::collections::HashSet::new();
+            for b in BINDINGS.iter().filter(|b| b.ctx.applies(mode)) {
+                for &(c, m) in b.keys {
+                    assert!(seen.insert(normalize(c, m)), "{mode:?}: {c:?} {m:?}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -4,12 +4,12 @@
 //! followed by its host, dimmed. Everything taken from the data is
 //! sanitised again here, URLs included.
 
-use pulldown_cmark::{Event as Md, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Alignment, Event as Md, HeadingLevel, Options, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Span;
 
 use super::theme::Theme;
-use super::wrap::Para;
+use super::wrap::{Align, Para, Table};
 use crate::text;
 
 /// Paragraphs of a markdown body, with empty paragraphs as spacers.
@@ -24,8 +24,10 @@ pub fn render_markdown(body: &str, theme: &Theme) -> Vec<Para> {
         quote: 0,
         link_host: Vec::new(),
         code_block: false,
+        table: None,
+        space_after_link: false,
     };
-    for ev in Parser::new_ext(body, Options::empty()) {
+    for ev in Parser::new_ext(body, Options::ENABLE_TABLES) {
         r.event(ev);
     }
     r.flush();
@@ -57,8 +59,32 @@ pub fn render_plain(body: &str) -> Vec<Para> {
     out
 }
 
+/// An article's paragraphs without its title: the title is the first
+/// sentence of the text, already shown as the headline above it.
+pub fn without_title(mut paras: Vec<Para>, title: &str) -> Vec<Para> {
+    let Some(first) = paras.first() else {
+        return paras;
+    };
+    let text: String = first.spans.iter().map(|s| s.content.as_ref()).collect();
+    let text = text::one_line(text.trim_start_matches('#'));
+    let title = text::one_line(title);
+    let Some(rest) = text.strip_prefix(&title).filter(|_| !title.is_empty()) else {
+        return paras;
+    };
+    let rest = rest.trim_start().to_string();
+    if rest.is_empty() {
+        paras.remove(0);
+        while paras.first().is_some_and(is_blank) {
+            paras.remove(0);
+        }
+    } else {
+        paras[0].spans = vec![Span::raw(rest)];
+    }
+    paras
+}
+
 fn is_blank(p: &Para) -> bool {
-    p.spans.iter().all(|s| s.content.trim().is_empty()) && p.first.is_empty()
+    p.table.is_none() && p.spans.iter().all(|s| s.content.trim().is_empty()) && p.first.is_empty()
 }
 
 struct Renderer<'t> {
@@ -74,6 +100,12 @@ struct Renderer<'t> {
     /// Hosts of the open links, shown after their text.
     link_host: Vec<Option<String>>,
     code_block: bool,
+    /// The table being read, its cells gathered row by row.
+    table: Option<Table>,
+    /// A link's text ended in a space, taken out of it: put back before
+    /// the next word, unless punctuation follows (`[a rebellion. ](x), in`
+    /// reads "a rebellion., in", not "a rebellion. , in").
+    space_after_link: bool,
 }
 
 impl Renderer<'_> {
@@ -94,9 +126,35 @@ impl Renderer<'_> {
 
     fn text(&mut self, s: &str) {
         let clean = text::sanitize(s, self.code_block);
-        if !clean.is_empty() {
-            self.spans.push(Span::styled(clean, self.style()));
+        if clean.is_empty() {
+            return;
         }
+        if std::mem::take(&mut self.space_after_link)
+            && !clean.starts_with(|c: char| c.is_whitespace() || ",.;:!?)]}".contains(c))
+        {
+            self.spans.push(Span::styled(" ", self.style()));
+        }
+        self.spans.push(Span::styled(clean, self.style()));
+    }
+
+    /// Drops the white space at the end of the current spans; true when
+    /// there was some.
+    fn trim_end(&mut self) -> bool {
+        let mut trimmed = false;
+        while let Some(last) = self.spans.last_mut() {
+            let kept = last.content.trim_end().len();
+            if kept == last.content.len() {
+                break;
+            }
+            trimmed = true;
+            if kept == 0 {
+                self.spans.pop();
+            } else {
+                last.content.to_mut().truncate(kept);
+                break;
+            }
+        }
+        trimmed
     }
 
     fn indent(&self) -> String {
@@ -110,6 +168,7 @@ impl Renderer<'_> {
 
     /// Ends the current paragraph, if it has anything.
     fn flush(&mut self) {
+        self.space_after_link = false;
         if self.spans.is_empty() {
             return;
         }
@@ -225,7 +284,36 @@ impl Renderer<'_> {
                 self.push_style(|s| s.patch(link));
             }
             Tag::Image { .. } => self.push_style(|s| s.add_modifier(Modifier::ITALIC)),
+            Tag::Table(align) => {
+                self.flush();
+                self.blank();
+                self.table = Some(Table {
+                    align: align
+                        .iter()
+                        .map(|a| match a {
+                            Alignment::Right => Align::Right,
+                            Alignment::Center => Align::Center,
+                            Alignment::Left | Alignment::None => Align::Left,
+                        })
+                        .collect(),
+                    rule: self.theme.dim(),
+                    ..Table::default()
+                });
+            }
+            Tag::TableHead => {
+                let h = self.theme.headline();
+                self.push_style(|s| s.patch(h));
+                self.table_row();
+            }
+            Tag::TableRow => self.table_row(),
+            Tag::TableCell => self.spans.clear(),
             _ => {}
+        }
+    }
+
+    fn table_row(&mut self) {
+        if let Some(t) = &mut self.table {
+            t.rows.push(Vec::new());
         }
     }
 
@@ -267,10 +355,34 @@ impl Renderer<'_> {
             }
             TagEnd::Link => {
                 self.pop_style();
+                let spaced = self.trim_end();
                 if let Some(Some(host)) = self.link_host.pop() {
                     self.spans
                         .push(Span::styled(format!(" ({host})"), self.theme.dim()));
                 }
+                self.space_after_link = spaced;
+            }
+            TagEnd::TableCell => {
+                self.space_after_link = false;
+                let cell = std::mem::take(&mut self.spans);
+                if let Some(row) = self.table.as_mut().and_then(|t| t.rows.last_mut()) {
+                    row.push(cell);
+                }
+            }
+            TagEnd::TableHead => {
+                self.pop_style();
+                if let Some(t) = &mut self.table {
+                    t.header = t.rows.len();
+                }
+            }
+            TagEnd::Table => {
+                if let Some(t) = self.table.take() {
+                    self.out.push(Para {
+                        table: Some(Box::new(t)),
+                        ..Para::default()
+                    });
+                }
+                self.blank();
             }
             _ => {}
         }
@@ -338,6 +450,69 @@ mod tests {
         );
         let all = plain(&paras, 80).join("\n");
         assert!(!all.contains('\u{1b}'), "{all:?}");
+    }
+
+    #[test]
+    fn a_space_at_the_end_of_a_link_text_does_not_land_before_punctuation() {
+        let md = "After [the rebellion. ](/news/2015/09/9/x.md), 2015-09-09, and \
+                  [the talks ](/news/x.md)ended.\n\n[Last ](/y.md)\n\nNext";
+        let paras = render_markdown(md, &Theme::default());
+        assert_eq!(
+            plain(&paras, 80),
+            [
+                "After the rebellion., 2015-09-09, and the talks ended.",
+                "",
+                "Last",
+                "",
+                "Next"
+            ]
+        );
+    }
+
+    #[test]
+    fn tables_become_aligned_columns() {
+        let md = "Before.\n\n| Pier | Boats | Note |\n|:-----|------:|:----:|\n\
+                  | North | 12 | busy |\n| Old harbour | 3 | *quiet* |\n\nAfter.";
+        let paras = render_markdown(md, &Theme::default());
+        assert_eq!(
+            plain(&paras, 80),
+            [
+                "Before.",
+                "",
+                "Pier        │ Boats │ Note",
+                "────────────┼───────┼──────",
+                "North       │    12 │ busy",
+                "Old harbour │     3 │ quiet",
+                "",
+                "After.",
+            ]
+        );
+        // Narrower than the table: every line still fits.
+        for l in paras.iter().flat_map(|p| p.wrap(20)) {
+            assert!(l.width() <= 20, "{l:?}");
+        }
+        // A table that ends the body is kept.
+        let paras = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n", &Theme::default());
+        assert_eq!(plain(&paras, 80), ["a │ b", "──┼──", "1 │ 2"]);
+    }
+
+    #[test]
+    fn an_article_does_not_repeat_its_title() {
+        let paras = render_plain("The phones rang.\n\nThey rang again.\n");
+        assert_eq!(
+            plain(&without_title(paras, "The phones rang."), 80),
+            ["They rang again."]
+        );
+        let paras = render_plain("# The phones rang. All night\nlong.\n");
+        assert_eq!(
+            plain(&without_title(paras, "The phones rang."), 80),
+            ["All night long."]
+        );
+        let paras = render_plain("Something else.\n");
+        assert_eq!(
+            plain(&without_title(paras, "The phones rang."), 80),
+            ["Something else."]
+        );
     }
 
     #[test]

@@ -273,6 +273,8 @@ impl App {
             Action::Down => self.popup_move(1),
             Action::PageUp => self.popup_move(-page),
             Action::PageDown => self.popup_move(page),
+            Action::Home => self.popup_move(isize::MIN / 2),
+            Action::End => self.popup_move(isize::MAX / 2),
             Action::Input(c) => return self.popup_input(Edit::Push(c)),
             Action::Paste(text) => return self.popup_input(Edit::Paste(&text)),
             Action::DeleteChar => return self.popup_input(Edit::Char),
@@ -386,17 +388,29 @@ impl App {
         }
     }
 
+    /// The first day on or after the date; after the last day, the last
+    /// one, and the status bar says so.
     fn goto(&mut self, input: &str) -> Result<(), String> {
         let date = parse_goto(input)?;
         let tl = &self.timeline;
-        let pos = self
-            .view
-            .days
-            .iter()
-            .position(|&d| tl.days[d].date.is_some_and(|dd| dd >= date))
-            .ok_or_else(|| format!("no day on or after {date}"))?;
+        let dated = |&d: &usize| tl.days[d].date;
+        let (pos, note) = match self.view.days.iter().position(|d| dated(d) >= Some(date)) {
+            Some(pos) => (pos, None),
+            None => {
+                let last = self
+                    .view
+                    .days
+                    .iter()
+                    .rposition(|d| dated(d).is_some())
+                    .ok_or("no dated day to go to")?;
+                (last, Some(format!("{date} is after the last day")))
+            }
+        };
         let to = self.view.events(tl, pos, self.filter.as_deref())[0];
         self.jump(to);
+        if let Some(text) = note {
+            self.message = Some(super::app::Message { text, error: false });
+        }
         Ok(())
     }
 

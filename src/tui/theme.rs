@@ -89,6 +89,11 @@ impl Theme {
         self.fg(Color::Blue).add_modifier(Modifier::UNDERLINED)
     }
 
+    /// A link to an entry read in this session (it also carries `✓`).
+    pub fn visited(&self) -> Style {
+        self.fg(Color::Magenta)
+    }
+
     pub fn tag(&self) -> Style {
         self.fg(Color::Magenta)
     }

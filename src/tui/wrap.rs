@@ -86,6 +86,142 @@ pub struct Para {
     pub spans: Vec<Span<'static>>,
     /// Keep spaces and break only where the text is too wide (code blocks).
     pub preformatted: bool,
+    /// A table, laid out at the width it is wrapped to (then `spans` is
+    /// unused).
+    pub table: Option<Box<Table>>,
+}
+
+/// How a table column's cells sit in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Align {
+    #[default]
+    Left,
+    Center,
+    Right,
+}
+
+/// A table: rows of cells of styled text, the first `header` rows being
+/// the head. Laid out as aligned columns; when they do not fit, the wide
+/// columns share what room there is and their cells wrap.
+#[derive(Debug, Clone, Default)]
+pub struct Table {
+    pub rows: Vec<Vec<Vec<Span<'static>>>>,
+    pub header: usize,
+    pub align: Vec<Align>,
+    /// The style of the lines between columns and under the head.
+    pub rule: Style,
+}
+
+/// Columns between two cells: ` │ `.
+const COLUMN_GAP: usize = 3;
+
+impl Table {
+    /// The widths of the columns in `cols` columns: each column's widest
+    /// cell, or when they do not all fit, an even share of the room for
+    /// the wide ones (the narrow ones keep their width). `None` when not
+    /// even a few columns each fit.
+    fn widths(&self, cols: usize) -> Option<Vec<usize>> {
+        let n = self.rows.iter().map(Vec::len).max().unwrap_or(0);
+        if n == 0 {
+            return None;
+        }
+        let mut natural = vec![0; n];
+        for row in &self.rows {
+            for (i, cell) in row.iter().enumerate() {
+                let w: usize = cell.iter().map(|s| width(&s.content)).sum();
+                natural[i] = natural[i].max(w);
+            }
+        }
+        let room = cols.checked_sub(COLUMN_GAP * (n - 1))?;
+        if natural.iter().sum::<usize>() <= room {
+            return Some(natural);
+        }
+        if room < 4 * n {
+            return None;
+        }
+        // Water-filling: columns narrower than an even share of what is
+        // left keep their width; the rest split the remainder.
+        let mut out = vec![0; n];
+        let mut open: Vec<usize> = (0..n).collect();
+        let mut left = room;
+        loop {
+            let share = left / open.len();
+            let (fit, wide): (Vec<usize>, Vec<usize>) =
+                open.iter().partition(|&&i| natural[i] <= share);
+            if fit.is_empty() {
+                let extra = left - share * wide.len();
+                for (k, &i) in wide.iter().enumerate() {
+                    out[i] = share + usize::from(k < extra);
+                }
+                return Some(out);
+            }
+            for &i in &fit {
+                out[i] = natural[i];
+                left -= natural[i];
+            }
+            open = wide;
+            if open.is_empty() {
+                return Some(out);
+            }
+        }
+    }
+
+    /// The table as lines no wider than `cols`.
+    pub fn lines(&self, cols: usize) -> Vec<Line<'static>> {
+        let Some(widths) = self.widths(cols) else {
+            // Too narrow for columns: each row on one line, cut.
+            return self
+                .rows
+                .iter()
+                .map(|row| {
+                    let text: Vec<String> = row
+                        .iter()
+                        .map(|c| c.iter().map(|s| s.content.as_ref()).collect())
+                        .collect();
+                    Line::raw(truncate(&text.join(" | "), cols))
+                })
+                .collect();
+        };
+        let mut out = Vec::new();
+        for (r, row) in self.rows.iter().enumerate() {
+            let cells: Vec<Vec<Line<'static>>> = widths
+                .iter()
+                .enumerate()
+                .map(|(i, &w)| {
+                    let spans = row.get(i).cloned().unwrap_or_default();
+                    Para::new(spans).wrap(w)
+                })
+                .collect();
+            let height = cells.iter().map(Vec::len).max().unwrap_or(1);
+            for l in 0..height {
+                let mut spans: Vec<Span<'static>> = Vec::new();
+                for (i, &w) in widths.iter().enumerate() {
+                    if i > 0 {
+                        spans.push(Span::styled(" │ ", self.rule));
+                    }
+                    let line = cells[i].get(l).cloned().unwrap_or_default();
+                    let pad = w.saturating_sub(line.width());
+                    let (before, after) = match self.align.get(i).copied().unwrap_or_default() {
+                        Align::Left => (0, pad),
+                        Align::Right => (pad, 0),
+                        Align::Center => (pad / 2, pad - pad / 2),
+                    };
+                    spans.push(Span::raw(" ".repeat(before)));
+                    spans.extend(line.spans);
+                    // The last column needs no padding after it.
+                    if i + 1 < widths.len() {
+                        spans.push(Span::raw(" ".repeat(after)));
+                    }
+                }
+                out.push(Line::from(spans));
+            }
+            if r + 1 == self.header {
+                let rule: Vec<String> = widths.iter().map(|&w| "─".repeat(w)).collect();
+                out.push(Line::styled(rule.join("─┼─"), self.rule));
+            }
+        }
+        out
+    }
 }
 
 impl Para {
@@ -104,6 +240,13 @@ impl Para {
 
     /// The paragraph as lines no wider than `cols` (always at least one).
     pub fn wrap(&self, cols: usize) -> Vec<Line<'static>> {
+        if let Some(t) = &self.table {
+            let mut lines = t.lines(cols);
+            if lines.is_empty() {
+                lines.push(Line::default());
+            }
+            return lines;
+        }
         let mut out = LineBuilder::new(cols, &self.first, &self.rest);
         if self.preformatted {
             for span in &self.spans {
@@ -316,6 +459,52 @@ mod tests {
         for l in p.wrap(3) {
             assert!(width(&l.to_string()) <= 3, "{l:?}");
         }
+    }
+
+    fn table(rows: &[&[&str]]) -> Table {
+        Table {
+            rows: rows
+                .iter()
+                .map(|r| r.iter().map(|c| vec![Span::raw(c.to_string())]).collect())
+                .collect(),
+            header: 1,
+            align: vec![Align::Left, Align::Right],
+            rule: Style::default(),
+        }
+    }
+
+    #[test]
+    fn tables_line_up_in_columns() {
+        let t = table(&[&["Port", "Ships"], &["North", "12"], &["Old harbour", "3"]]);
+        assert_eq!(
+            text(&t.lines(40)),
+            [
+                "Port        │ Ships",
+                "────────────┼──────",
+                "North       │    12",
+                "Old harbour │     3",
+            ]
+        );
+    }
+
+    #[test]
+    fn wide_tables_wrap_their_wide_columns_and_never_overflow() {
+        let mut t = table(&[
+            &["Name", "What happened"],
+            &["Quay", "the crane was moved to the far end of the quay"],
+        ]);
+        t.align = vec![Align::Left; 2];
+        let lines = t.lines(30);
+        for l in &lines {
+            assert!(l.width() <= 30, "{l:?}");
+        }
+        assert_eq!(text(&lines)[0], "Name │ What happened");
+        assert_eq!(text(&lines)[2], "Quay │ the crane was moved to");
+        assert!(lines.len() > 3, "the long cell wraps");
+        // Too narrow for columns: a row a line, cut with an ellipsis.
+        let lines = t.lines(8);
+        assert!(text(&lines).iter().all(|l| width(l) <= 8));
+        assert!(text(&lines)[1].ends_with('…'));
     }
 
     #[test]

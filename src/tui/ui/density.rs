@@ -30,6 +30,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let Some((first, counts)) = app.timeline.monthly_counts() else {
         return;
     };
+    if area.height == 1 {
+        one_row(frame, area, app, first, &counts);
+        return;
+    }
     let [spark_area, axis] =
         Layout::vertical([Constraint::Length(2), Constraint::Length(1)]).areas(area);
     let inner = Rect {
@@ -37,28 +41,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         width: spark_area.width.saturating_sub(2),
         ..spark_area
     };
-    let (bars, per) = buckets(&counts, inner.width as usize);
-    let current = app
-        .current_event()
-        .and_then(|e| e.date)
-        .map(|d| month_index(first, d))
-        .filter(|&m| m >= 0 && (m as usize) < counts.len())
-        .map(|m| m as usize / per);
-    let bw = bar_width(bars.len(), inner.width as usize);
-    let data: Vec<SparklineBar> = bars
-        .iter()
-        .enumerate()
-        .flat_map(|(i, &v)| std::iter::repeat_n((i, v), bw))
-        .map(|(i, v)| {
-            let bar = SparklineBar::from(v);
-            if Some(i) == current {
-                bar.style(Some(theme.spark_current()))
-            } else {
-                bar
-            }
-        })
-        .collect();
-    frame.render_widget(Sparkline::default().data(data).style(theme.spark()), inner);
+    let (bars, bw, current) = sparkline(frame, inner, app, first, &counts);
 
     // The axis: first year, a marker under the current month, last year.
     let w = inner.width as usize;
@@ -70,14 +53,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             }
         }
     };
-    let first_label = first.year().to_string();
-    let last_month = first
-        .checked_add_months(chrono::Months::new(counts.len().saturating_sub(1) as u32))
-        .unwrap_or(first);
-    let last_label = last_month.year().to_string();
+    let (first_label, last_label) = year_labels(first, &counts);
     let mut last_x = w.saturating_sub(last_label.len());
     if bw > 1 {
-        last_x = ((bars.len() - 1) * bw).min(last_x);
+        last_x = ((bars - 1) * bw).min(last_x);
     }
     put(&mut cells, 0, &first_label);
     if last_x > first_label.len() {
@@ -116,6 +95,75 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     frame.render_widget(
         Paragraph::new(Line::from(vec![Span::styled(axis_line, theme.dim())])),
         axis_area,
+    );
+}
+
+/// The bars, in `area`, with the current month's in its own colour:
+/// returns the number of bars, the columns each takes, and which one is
+/// the current month's.
+fn sparkline(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    first: NaiveDate,
+    counts: &[u64],
+) -> (usize, usize, Option<usize>) {
+    let theme = &app.theme;
+    let (bars, per) = buckets(counts, area.width as usize);
+    let current = app
+        .current_event()
+        .and_then(|e| e.date)
+        .map(|d| month_index(first, d))
+        .filter(|&m| m >= 0 && (m as usize) < counts.len())
+        .map(|m| m as usize / per);
+    let bw = bar_width(bars.len(), area.width as usize);
+    let data: Vec<SparklineBar> = bars
+        .iter()
+        .enumerate()
+        .flat_map(|(i, &v)| std::iter::repeat_n((i, v), bw))
+        .map(|(i, v)| {
+            let bar = SparklineBar::from(v);
+            if Some(i) == current {
+                bar.style(Some(theme.spark_current()))
+            } else {
+                bar
+            }
+        })
+        .collect();
+    frame.render_widget(Sparkline::default().data(data).style(theme.spark()), area);
+    (bars.len(), bw, current)
+}
+
+/// The first and last years of the archive.
+fn year_labels(first: NaiveDate, counts: &[u64]) -> (String, String) {
+    let last_month = first
+        .checked_add_months(chrono::Months::new(counts.len().saturating_sub(1) as u32))
+        .unwrap_or(first);
+    (first.year().to_string(), last_month.year().to_string())
+}
+
+/// The strip on a short terminal: `2016 ▁▃█▅▂ 2018` on one row.
+fn one_row(frame: &mut Frame, area: Rect, app: &App, first: NaiveDate, counts: &[u64]) {
+    let (first_label, last_label) = year_labels(first, counts);
+    let labels = (first_label.len() + last_label.len() + 4) as u16;
+    if area.width <= labels + 4 {
+        return;
+    }
+    let [left, bars, right] = Layout::horizontal([
+        Constraint::Length(first_label.len() as u16 + 2),
+        Constraint::Min(1),
+        Constraint::Length(last_label.len() as u16 + 2),
+    ])
+    .areas(area);
+    let dim = app.theme.dim();
+    frame.render_widget(
+        Paragraph::new(Line::styled(format!(" {first_label} "), dim)),
+        left,
+    );
+    sparkline(frame, bars, app, first, counts);
+    frame.render_widget(
+        Paragraph::new(Line::styled(format!(" {last_label} "), dim)),
+        right,
     );
 }
 

@@ -10,13 +10,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::events::long_date;
-use super::{keep_visible, pane};
+use super::{headline_text, keep_visible, pane};
 use crate::model::{Event, Kind};
 use crate::text;
 use crate::tui::app::{App, Areas, Link, links_of};
 use crate::tui::keymap::Focus;
-use crate::tui::markdown::{render_markdown, render_plain};
-use crate::tui::wrap::Para;
+use crate::tui::markdown::{render_markdown, render_plain, without_title};
+use crate::tui::wrap::{Para, truncate};
 
 /// The entry's text wrapped to `width`, and the line range of each link
 /// (in `links_of` order). `selected` is highlighted.
@@ -32,15 +32,18 @@ pub fn detail_text(
     let mut link_lines = Vec::new();
     let add = |lines: &mut Vec<Line<'static>>, p: Para| lines.extend(p.wrap(width));
     let blank = |lines: &mut Vec<Line<'static>>| lines.push(Line::raw(""));
+    // One blank line before a heading, however the text above ended.
     let heading = |lines: &mut Vec<Line<'static>>, s: &str| {
-        lines.push(Line::raw(""));
+        if lines.last().is_some_and(|l| l.width() > 0) {
+            lines.push(Line::raw(""));
+        }
         lines.push(Line::styled(s.to_string(), theme.heading()));
     };
 
     add(
         &mut lines,
         Para::new(vec![Span::styled(
-            text::one_line(&e.headline),
+            headline_text(&e.headline),
             theme.headline(),
         )]),
     );
@@ -75,7 +78,7 @@ pub fn detail_text(
                 paras.extend(render_plain(&text[part.len()..]));
                 paras
             }
-            Kind::Article => render_plain(&text_of()),
+            Kind::Article => without_title(render_plain(&text_of()), &e.headline),
             Kind::Ghost => vec![
                 Para::new(vec![Span::styled(
                     "A ghost: known only from the links that lead here; no file in the archive describes it.",
@@ -106,9 +109,8 @@ pub fn detail_text(
 
     let links = links_of(e);
     let mut link_no = 0;
-    let mut link_para = |lines: &mut Vec<Line<'static>>, p: Para| {
+    let mut link_para = |lines: &mut Vec<Line<'static>>, mut wrapped: Vec<Line<'static>>| {
         let start = lines.len();
-        let mut wrapped = p.wrap(width);
         if selected == Some(link_no) {
             for l in &mut wrapped {
                 let pad = width.saturating_sub(l.width());
@@ -145,7 +147,9 @@ pub fn detail_text(
                 }
                 link_para(
                     &mut lines,
-                    Para::new(spans).indented(vec![Span::raw(marker(i))], vec![Span::raw("  ")]),
+                    Para::new(spans)
+                        .indented(vec![Span::raw(marker(i))], vec![Span::raw("  ")])
+                        .wrap(width),
                 );
             }
             Link::Related(r) => {
@@ -157,36 +161,22 @@ pub fn detail_text(
                 }
                 let rel = &e.related[r];
                 let to = &tl.events[rel.to];
-                let ghost = to.kind == Kind::Ghost;
                 let headline = if to.headline.is_empty() {
-                    text::one_line(tl.link_text(rel))
+                    headline_text(tl.link_text(rel))
                 } else {
-                    text::one_line(&to.headline)
+                    headline_text(&to.headline)
                 };
-                let base = if ghost { theme.dim() } else { Style::new() };
-                let mut spans = vec![
-                    Span::styled(if ghost { "○ " } else { "→ " }, theme.dim()),
-                    Span::styled(headline, base),
-                    Span::styled(
-                        format!(
-                            "  {}{}",
-                            crate::model::date_label(to.date),
-                            if ghost {
-                                " · ghost, not in the archive"
-                            } else {
-                                ""
-                            }
-                        ),
-                        theme.dim(),
-                    ),
-                ];
-                if !rel.context.is_empty() {
-                    let ctx: Vec<String> = rel.context.iter().map(|c| text::one_line(c)).collect();
-                    spans.push(Span::styled(format!(" · {}", ctx.join(", ")), theme.tag()));
-                }
+                // Only the contexts this entry does not carry itself tell
+                // something new.
+                let new_tags: Vec<String> = rel
+                    .context
+                    .iter()
+                    .filter(|c| !e.tags.contains(c))
+                    .map(|c| text::one_line(c))
+                    .collect();
                 link_para(
                     &mut lines,
-                    Para::new(spans).indented(vec![Span::raw(marker(i))], vec![Span::raw("    ")]),
+                    entry_link(app, to, headline, &new_tags, marker(i), width),
                 );
             }
             Link::Backlink(b) => {
@@ -197,17 +187,10 @@ pub fn detail_text(
                     heading(&mut lines, "Referenced by");
                 }
                 let from = &tl.events[e.backlinks[b]];
-                let spans = vec![
-                    Span::styled("← ", theme.dim()),
-                    Span::raw(text::one_line(&from.headline)),
-                    Span::styled(
-                        format!("  {}", crate::model::date_label(from.date)),
-                        theme.dim(),
-                    ),
-                ];
+                let headline = headline_text(&from.headline);
                 link_para(
                     &mut lines,
-                    Para::new(spans).indented(vec![Span::raw(marker(i))], vec![Span::raw("    ")]),
+                    entry_link(app, from, headline, &[], marker(i), width),
                 );
             }
         }
@@ -218,9 +201,64 @@ pub fn detail_text(
     (lines, link_lines)
 }
 
+/// Columns before a linked entry's headline: the selection marker, the
+/// date and the entry's own marker (`○` ghost, `✓` read).
+const LINK_INDENT: usize = 15;
+
+/// A link to another entry: its date first, then its headline wrapped
+/// under itself, dimmed for a ghost and in the visited style once read,
+/// then `new_tags` (the link's contexts the entry shown lacks) on one
+/// dimmed line.
+fn entry_link(
+    app: &App,
+    to: &Event,
+    headline: String,
+    new_tags: &[String],
+    marker: &'static str,
+    width: usize,
+) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let ghost = to.kind == Kind::Ghost;
+    let visited = app.visited.contains(&to.id);
+    let mark = if ghost {
+        "○ "
+    } else if visited {
+        "✓ "
+    } else {
+        "  "
+    };
+    let style = if ghost {
+        theme.dim()
+    } else if visited {
+        theme.visited()
+    } else {
+        Style::new()
+    };
+    let date = format!("{:<10} ", crate::model::date_label(to.date));
+    let first = vec![
+        Span::raw(marker),
+        Span::styled(date, theme.date()),
+        Span::styled(mark, theme.dim()),
+    ];
+    let indent = vec![Span::raw(" ".repeat(LINK_INDENT))];
+    let mut out = Para::new(vec![Span::styled(headline, style)])
+        .indented(first, indent.clone())
+        .wrap(width);
+    if !new_tags.is_empty() {
+        let room = width.saturating_sub(LINK_INDENT);
+        let line = truncate(&new_tags.join(", "), room);
+        let mut spans = indent;
+        spans.push(Span::styled(line, theme.dim()));
+        out.push(Line::from(spans));
+    }
+    out
+}
+
 fn tags(lines: &mut Vec<Line<'static>>, e: &Event, app: &App, width: usize) {
     let theme = &app.theme;
-    lines.push(Line::raw(""));
+    if lines.last().is_some_and(|l| l.width() > 0) {
+        lines.push(Line::raw(""));
+    }
     let mut spans = vec![Span::styled("Tags ", theme.heading())];
     for (i, t) in e.tags.iter().enumerate() {
         if i > 0 {
@@ -249,21 +287,35 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
         frame.render_widget(block, area);
         return;
     };
-    let width = inner.width as usize;
+    // A column of margin beside each border, and no wider than the
+    // reading width however wide the pane.
+    let margin = u16::from(inner.width >= 40);
+    let text_area = Rect {
+        x: inner.x + margin,
+        width: (inner.width - 2 * margin).min(app.reading_width),
+        ..inner
+    };
+    let width = text_area.width as usize;
     let height = inner.height as usize;
-    let selected = focused.then_some(app.link);
+    let selected = app.link.filter(|_| focused);
     let (lines, link_lines) = detail_text(app, e, width, selected);
     let total = lines.len();
     let mut scroll = app.detail_scroll.min(total.saturating_sub(height));
     if app.reveal_link
         && focused
-        && let Some(&(start, end)) = link_lines.get(app.link)
+        && let Some(&(start, end)) = app.link.and_then(|l| link_lines.get(l))
     {
         // Show the whole link if it fits, else its first line.
         scroll = keep_visible(scroll, end.saturating_sub(1), height, total);
         scroll = keep_visible(scroll, start, height, total);
     }
     areas.detail_scroll = scroll;
+    areas.link_shown = selected.filter(|&l| {
+        link_lines
+            .get(l)
+            .is_some_and(|&(s, e)| e > scroll && s < scroll + height)
+    });
+    areas.detail_entry = app.current();
     areas.detail_lines = total;
     areas.link_lines = link_lines;
     if total > height && height > 0 {
@@ -278,5 +330,5 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     }
     frame.render_widget(block, area);
     let shown: Vec<Line> = lines.into_iter().skip(scroll).take(height).collect();
-    frame.render_widget(Paragraph::new(shown), inner);
+    frame.render_widget(Paragraph::new(shown), text_area);
 }

@@ -8,12 +8,11 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use super::{keep_visible, pane};
+use super::{headline_text, keep_visible, pane};
 use crate::model::Kind;
-use crate::text;
 use crate::tui::app::{App, Areas};
 use crate::tui::keymap::Focus;
-use crate::tui::wrap::truncate;
+use crate::tui::wrap::{truncate, width};
 
 /// `Thursday 8 June 2017`, or `Undated`.
 pub fn long_date(date: Option<NaiveDate>) -> String {
@@ -21,6 +20,26 @@ pub fn long_date(date: Option<NaiveDate>) -> String {
         || "Undated".to_string(),
         |d| d.format("%A %-d %B %Y").to_string(),
     )
+}
+
+/// The pane's title: the day and its number of entries, the date as long
+/// as fits between the corners (a title too wide is cut, and the date is
+/// what the title is for).
+fn fitting_title(date: Option<NaiveDate>, n: usize, cols: usize) -> String {
+    let Some(d) = date else {
+        return format!(" Undated · {n} ");
+    };
+    let forms = [
+        format!(" {} · {n} ", long_date(date)),
+        format!(" {} · {n} ", d.format("%a %-d %b %Y")),
+        format!(" {} · {n} ", d.format("%Y-%m-%d")),
+    ];
+    let room = cols.saturating_sub(2);
+    forms
+        .iter()
+        .find(|f| width(f) <= room)
+        .unwrap_or(&forms[2])
+        .clone()
 }
 
 /// The marker before a headline in lists.
@@ -41,7 +60,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
         .days
         .get(app.day)
         .and_then(|&d| app.timeline.days[d].date);
-    let title = format!(" {} · {} ", long_date(date), events.len());
+    let title = fitting_title(date, events.len(), area.width as usize);
     let block = pane(title, focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -64,7 +83,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
             let e = &app.timeline.events[idx];
             let selected = pos == app.event;
             let marker = if selected { "▶ " } else { "  " };
-            let headline = truncate(&text::one_line(&e.headline), w.saturating_sub(4));
+            let headline = truncate(&headline_text(&e.headline), w.saturating_sub(4));
             let mut style = if e.kind == Kind::Ghost {
                 theme.dim()
             } else {

@@ -26,7 +26,38 @@ pub use detail::detail_text;
 pub const MIN_WIDTH: u16 = 30;
 pub const MIN_HEIGHT: u16 = 8;
 /// Below this width one pane is shown at a time (the focused one).
-pub const NARROW: u16 = 72;
+pub const NARROW: u16 = 60;
+/// From this width the three panes stand side by side; below it the two
+/// lists sit above the detail, each as wide as the window, so that a
+/// headline keeps its words at 80 columns.
+pub const WIDE: u16 = 110;
+/// From this height the density strip has its bars and axis (three rows);
+/// from [`STRIP_MIN_HEIGHT`] it is one row, below that it is left out.
+pub const STRIP_FULL_HEIGHT: u16 = 36;
+pub const STRIP_MIN_HEIGHT: u16 = 14;
+
+/// How the panes are placed for a window size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrangement {
+    /// One pane at a time: the focused one.
+    Single,
+    /// The lists side by side on top, the detail under them.
+    Stacked,
+    /// Dates, entries and detail side by side.
+    Columns,
+}
+
+impl Arrangement {
+    pub fn for_width(width: u16) -> Arrangement {
+        if width < NARROW {
+            Arrangement::Single
+        } else if width < WIDE {
+            Arrangement::Stacked
+        } else {
+            Arrangement::Columns
+        }
+    }
+}
 
 /// Draws the whole screen and reports where things are.
 pub fn draw(frame: &mut Frame, app: &App) -> Areas {
@@ -40,36 +71,75 @@ pub fn draw(frame: &mut Frame, app: &App) -> Areas {
         empty(frame, area, app);
         return areas;
     }
-    let show_density = area.height >= 16;
+    let strip = match area.height {
+        h if h >= STRIP_FULL_HEIGHT => 3,
+        h if h >= STRIP_MIN_HEIGHT => 1,
+        _ => 0,
+    };
     let [main, density, status] = Layout::vertical([
         Constraint::Min(3),
-        Constraint::Length(if show_density { 3 } else { 0 }),
+        Constraint::Length(strip),
         Constraint::Length(1),
     ])
     .areas(area);
 
-    if area.width < NARROW {
-        match app.focus {
+    let dates_w = if area.width >= 140 { 20 } else { 17 };
+    match Arrangement::for_width(area.width) {
+        Arrangement::Single => match app.focus {
             Focus::Dates => dates::draw(frame, main, app, &mut areas),
             Focus::Events => events::draw(frame, main, app, &mut areas),
             Focus::Links => detail::draw(frame, main, app, &mut areas),
+        },
+        Arrangement::Stacked => {
+            // The lists take most of the height while one of them has the
+            // keyboard, and a few rows (the selection in context) while
+            // the reader reads.
+            let lists_h = if app.focus == Focus::Links {
+                (main.height / 4).clamp(3, 8)
+            } else {
+                (main.height * 3 / 5).max(3)
+            };
+            let [top, t] =
+                Layout::vertical([Constraint::Length(lists_h), Constraint::Min(3)]).areas(main);
+            let [d, e] =
+                Layout::horizontal([Constraint::Length(dates_w), Constraint::Min(10)]).areas(top);
+            dates::draw(frame, d, app, &mut areas);
+            events::draw(frame, e, app, &mut areas);
+            detail::draw(frame, t, app, &mut areas);
         }
-    } else {
-        let dates_w = if area.width >= 100 { 20 } else { 17 };
-        let [d, rest] =
-            Layout::horizontal([Constraint::Length(dates_w), Constraint::Min(10)]).areas(main);
-        let [e, t] = Layout::horizontal([Constraint::Percentage(42), Constraint::Percentage(58)])
-            .areas(rest);
-        dates::draw(frame, d, app, &mut areas);
-        events::draw(frame, e, app, &mut areas);
-        detail::draw(frame, t, app, &mut areas);
+        Arrangement::Columns => {
+            let [d, rest] =
+                Layout::horizontal([Constraint::Length(dates_w), Constraint::Min(10)]).areas(main);
+            // The detail needs no more than its reading width (plus the
+            // borders and a margin); the entries take what is left.
+            let detail_w = (rest.width * 55 / 100).min(app.reading_width + 3);
+            let [e, t] =
+                Layout::horizontal([Constraint::Min(10), Constraint::Length(detail_w)]).areas(rest);
+            dates::draw(frame, d, app, &mut areas);
+            events::draw(frame, e, app, &mut areas);
+            detail::draw(frame, t, app, &mut areas);
+        }
     }
-    if show_density {
+    if strip > 0 {
         density::draw(frame, density, app);
     }
-    status::draw(frame, status, app);
+    status::draw(frame, status, app, &areas);
     popups::draw(frame, area, app, &mut areas);
     areas
+}
+
+/// A headline as shown: one line, without the stray comma some sources
+/// leave after its last sentence (`… a rebellion. , ` reads `… a
+/// rebellion.`).
+pub fn headline_text(s: &str) -> String {
+    let mut line = text::one_line(s);
+    loop {
+        let kept = line.trim_end_matches([',', ';', ' ']);
+        if kept.len() == line.len() || !kept.ends_with(['.', '!', '?']) {
+            return line;
+        }
+        line.truncate(kept.len());
+    }
 }
 
 /// A bordered pane with its title, highlighted when focused.
@@ -206,4 +276,19 @@ fn empty(frame: &mut Frame, area: Rect, app: &App) {
             .wrap(Wrap { trim: false }),
         area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::headline_text;
+
+    #[test]
+    fn stray_commas_after_a_headline_go() {
+        assert_eq!(
+            headline_text("Ministers reach a plan on asylum seekers. , "),
+            "Ministers reach a plan on asylum seekers."
+        );
+        assert_eq!(headline_text("A list: one, two,"), "A list: one, two,");
+        assert_eq!(headline_text("Rain ends.  "), "Rain ends.");
+    }
 }

@@ -13,7 +13,7 @@ use crate::text;
 use crate::tui::app::{App, Areas};
 use crate::tui::keymap::help_sections;
 use crate::tui::popups::Popup;
-use crate::tui::wrap::{self, truncate};
+use crate::tui::wrap::{self, Para, truncate};
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     match &app.popup {
@@ -218,46 +218,81 @@ fn goto(frame: &mut Frame, area: Rect, app: &App, input: &str, error: Option<&st
     }
 }
 
+/// The help overlay, generated from the keymap: each section's keys in a
+/// column, what they do wrapped beside it (so nothing is cut), paged like
+/// the detail.
 fn help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, areas: &mut Areas) {
     let theme = &app.theme;
+    let w = 90.min(area.width);
+    let text_w = w.saturating_sub(2) as usize;
+    let sections = help_sections();
+    let widest = sections
+        .iter()
+        .flat_map(|(_, rows)| rows.iter().map(|(k, _)| wrap::width(k)))
+        .max()
+        .unwrap_or(0);
+    // Two columns of indent, the keys, two of gap; the keys get at most a
+    // third of the width (longer ones are cut with an ellipsis).
+    let key_w = (widest + 4).min(text_w / 3).max(6);
     let mut lines: Vec<Line> = Vec::new();
-    let key_w = 26;
-    for (title, rows) in help_sections() {
+    let note = |lines: &mut Vec<Line>, s: &str| {
+        lines.extend(Para::new(vec![Span::styled(s.to_string(), theme.dim())]).wrap(text_w));
+    };
+    for (title, rows) in sections {
         if !lines.is_empty() {
             lines.push(Line::raw(""));
         }
-        lines.push(Line::styled(title, theme.heading()));
+        lines.push(Line::styled(truncate(title, text_w), theme.heading()));
         for (keys, what) in rows {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<key_w$}"), theme.key()),
-                Span::raw(what),
-            ]));
+            let keys = truncate(&keys, key_w - 4);
+            let pad = " ".repeat(key_w - 2 - wrap::width(&keys));
+            let first = vec![Span::styled(format!("  {keys}{pad}"), theme.key())];
+            let rest = vec![Span::raw(" ".repeat(key_w))];
+            lines.extend(
+                Para::new(vec![Span::raw(what)])
+                    .indented(first, rest)
+                    .wrap(text_w),
+            );
         }
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
+    note(
+        &mut lines,
         "Mouse: click selects or focuses, the wheel scrolls.",
-        theme.dim(),
-    ));
-    lines.push(Line::styled(
-        "o opens the selected source line, else the first source that is not a picture.",
-        theme.dim(),
-    ));
-    lines.push(Line::styled(
-        "¶ article   ○ ghost (known only from links)",
-        theme.dim(),
-    ));
-    let w = 90.min(area.width);
+    );
+    note(
+        &mut lines,
+        "o opens the chosen source line, else the first source that is not a picture.",
+    );
+    note(
+        &mut lines,
+        "¶ article   ○ ghost (known only from links)   ✓ read in this session",
+    );
     let h = (lines.len() as u16 + 2).min(area.height);
     let rect = centered(area, w, h);
     frame.render_widget(Clear, rect);
-    let block = pane(" Help — ↑↓ scroll, Esc closes ", true, theme);
+    let mut block = pane(" Help — Esc closes ", true, theme);
     let inner = block.inner(rect);
-    frame.render_widget(block, rect);
     let height = inner.height as usize;
-    let scroll = scroll.min(lines.len().saturating_sub(height));
+    let total = lines.len();
+    let scroll = scroll.min(total.saturating_sub(height));
+    if total > height && height > 0 {
+        block = block.title_bottom(
+            Line::styled(
+                format!(
+                    " ↑↓ PgUp PgDn · {}–{} of {total} ",
+                    scroll + 1,
+                    (scroll + height).min(total)
+                ),
+                theme.dim(),
+            )
+            .right_aligned(),
+        );
+    }
+    frame.render_widget(block, rect);
     areas.popup_offset = scroll;
-    areas.popup_list = Rect::default();
+    // Its height is what a page is; nothing in it can be clicked.
+    areas.popup_list = inner;
     let shown: Vec<Line> = lines.into_iter().skip(scroll).take(height).collect();
     frame.render_widget(Paragraph::new(shown), inner);
 }

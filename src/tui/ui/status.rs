@@ -10,61 +10,70 @@ use ratatui::widgets::Paragraph;
 
 use crate::model::date_label;
 use crate::text;
-use crate::tui::app::App;
+use crate::tui::app::{App, Areas};
 use crate::tui::keymap::Focus;
 use crate::tui::wrap::{truncate, width};
 
-/// True when the detail's selected link is a source.
-fn on_source(app: &App) -> bool {
+/// True when the detail's chosen link is a source.
+fn on_source(app: &App, link: Option<usize>) -> bool {
     matches!(
-        app.links().get(app.link),
+        link.and_then(|l| app.links().get(l).copied()),
         Some(crate::tui::app::Link::Source(_))
     )
 }
 
-/// The keys worth showing for the focused pane.
-fn hints(app: &App) -> &'static [(&'static str, &'static str)] {
+/// The keys worth showing for the focused pane, most useful first (the
+/// bar cuts from the end). `? help` has a place of its own at the right.
+fn hints(app: &App, link: Option<usize>) -> &'static [(&'static str, &'static str)] {
     match app.focus {
         Focus::Dates => &[
             ("↑↓", "day"),
-            ("Tab", "events"),
+            ("Enter", "entries"),
             ("/", "search"),
             ("t", "tag"),
             (":", "date"),
-            ("?", "help"),
             ("q", "quit"),
         ],
         Focus::Events => &[
             ("↑↓", "entry"),
-            ("Tab", "links"),
+            ("Enter", "read"),
             ("[ ]", "day"),
-            ("o", "open source"),
+            ("←", "dates"),
             ("/", "search"),
-            ("?", "help"),
+            ("o", "open source"),
         ],
         Focus::Links if app.links().is_empty() => &[
-            ("↑↓ PgUp PgDn", "scroll"),
+            ("↑↓ Space b", "scroll"),
+            ("g G", "top/end"),
+            ("←", "list"),
             ("Backspace", "back"),
-            ("Tab", "dates"),
-            ("?", "help"),
         ],
-        Focus::Links if on_source(app) => &[
-            ("↑↓", "link"),
-            ("Enter", "open in browser"),
+        Focus::Links if link.is_none() => &[
+            ("↑↓ Space b", "scroll"),
+            ("Tab", "choose a link"),
+            ("←", "list"),
             ("Backspace", "back"),
-            ("?", "help"),
+        ],
+        Focus::Links if on_source(app, link) => &[
+            ("Enter", "open in browser"),
+            ("Tab", "next link"),
+            ("↑↓ Space b", "scroll"),
+            ("←", "list"),
+            ("Backspace", "back"),
         ],
         Focus::Links => &[
-            ("↑↓", "link"),
             ("Enter", "follow"),
+            ("Tab", "next link"),
+            ("↑↓ Space b", "scroll"),
+            ("←", "list"),
             ("Backspace", "back"),
-            ("o", "open source"),
-            ("?", "help"),
         ],
     }
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
+/// `areas`: where this frame put things so far; the detail's chosen link
+/// counts only if the frame shows it.
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
     let theme = &app.theme;
     let base = theme.status();
     let mut left: Vec<Span> = vec![Span::styled(
@@ -95,21 +104,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             base.add_modifier(Modifier::ITALIC),
         ));
     }
-    match &app.message {
-        Some(m) => left.push(Span::styled(
+    if let Some(m) = &app.message {
+        left.push(Span::styled(
             format!("{} ", text::one_line(&m.text)),
             if m.error {
                 base.patch(theme.error())
             } else {
                 base.add_modifier(Modifier::ITALIC)
             },
-        )),
-        None => {
-            for (k, what) in hints(app) {
-                left.push(Span::styled(*k, base.patch(theme.key())));
-                left.push(Span::styled(format!(" {what}  "), base));
-            }
-        }
+        ));
     }
     let problems = app.timeline.problems.len();
     let right = match problems {
@@ -118,12 +121,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
         n => format!(" {n} problems "),
     };
     let total = area.width as usize;
-    let right_w = width(&right).min(total);
+    // `? help` stays whatever else is cut, unless the bar is tiny.
+    let help = if total >= 40 { " ? help " } else { "" };
+    let right_w = (width(&right) + width(help)).min(total);
     let avail = total.saturating_sub(right_w);
     // Cut the left part to fit, span by span. Widths are of whole strings,
     // as `truncate` measures them, and never subtracted below zero.
     let mut used = 0;
     let mut spans = Vec::new();
+    let mut cut_short = false;
     for s in left {
         let w = width(&s.content);
         if used + w <= avail {
@@ -133,13 +139,36 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
             let cut = truncate(&s.content, avail.saturating_sub(used));
             used += width(&cut);
             spans.push(Span::styled(cut, s.style));
+            cut_short = true;
             break;
         }
     }
+    // Then the key hints, each whole or not at all.
+    if app.message.is_none() && !cut_short {
+        let link = if areas.detail_entry.is_some() {
+            areas.link_shown
+        } else {
+            app.link
+        };
+        for (k, what) in hints(app, link) {
+            let what = format!(" {what}  ");
+            let w = width(k) + width(&what);
+            if used + w > avail {
+                break;
+            }
+            used += w;
+            spans.push(Span::styled(*k, base.patch(theme.key())));
+            spans.push(Span::styled(what, base));
+        }
+    }
     spans.push(Span::styled(" ".repeat(avail.saturating_sub(used)), base));
+    if !help.is_empty() {
+        spans.push(Span::styled(" ?", base.patch(theme.key())));
+        spans.push(Span::styled(&help[2..], base));
+    }
     if !right.is_empty() {
         spans.push(Span::styled(
-            truncate(&right, right_w),
+            truncate(&right, right_w.saturating_sub(width(help))),
             base.patch(theme.error()),
         ));
     }
