@@ -36,6 +36,9 @@ pub struct Hit {
     pub exact: bool,
     /// Char indices of the matched characters in the headline, ascending.
     pub positions: Vec<usize>,
+    /// A line of the body to show under the headline (the browser fills
+    /// it: the first line, or for full text the words around the match).
+    pub snippet: Option<String>,
 }
 
 /// The best hits of a query and how many there were in all.
@@ -45,8 +48,10 @@ pub struct Found {
     pub hits: Vec<Hit>,
     /// Every headline that matched.
     pub total: usize,
-    /// How many of them matched exactly.
+    /// How many of them matched exactly (for full text: in the headline).
     pub exact: usize,
+    /// Full text: the folded query words, to mark in snippets.
+    pub terms: Vec<String>,
 }
 
 /// Query words beyond these are ignored.
@@ -257,9 +262,15 @@ impl HeadlineSearch {
                 score,
                 exact,
                 positions: positions(&matcher, &timeline.events[idx].headline, &typed),
+                snippet: None,
             })
             .collect();
-        Found { hits, total, exact }
+        Found {
+            hits,
+            total,
+            exact,
+            terms: Vec::new(),
+        }
     }
 }
 

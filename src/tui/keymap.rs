@@ -47,6 +47,8 @@ pub enum Ctx {
     Reader,
     /// The search and tag pickers (lists with an input line).
     Picker,
+    /// The search popup alone.
+    Search,
     Goto,
     Help,
 }
@@ -62,6 +64,7 @@ impl Ctx {
                 mode,
                 Mode::Popup(PopupKind::Search) | Mode::Popup(PopupKind::Tags)
             ),
+            Ctx::Search => mode == Mode::Popup(PopupKind::Search),
             Ctx::Goto => mode == Mode::Popup(PopupKind::Goto),
             Ctx::Help => mode == Mode::Popup(PopupKind::Help),
         }
@@ -74,6 +77,7 @@ impl Ctx {
             Ctx::Lists => "In the date and entry lists",
             Ctx::Reader => "Reading an entry (the detail pane, like less)",
             Ctx::Picker => "Search and tag pickers",
+            Ctx::Search => "Search popup",
             Ctx::Goto => "Go to date",
             Ctx::Help => "Help",
         }
@@ -328,6 +332,12 @@ pub static BINDINGS: &[Binding] = &[
         "clear the input"
     ),
     bind!(Picker, [(KeyCode::Esc, NONE)], Action::Escape, "close"),
+    bind!(
+        Search,
+        [(KeyCode::Tab, NONE)],
+        Action::ToggleSearchMode,
+        "switch between headlines and full text (bodies too)"
+    ),
     bind!(
         Goto,
         [(KeyCode::Enter, NONE)],

@@ -14,6 +14,7 @@ pub mod keymap;
 pub mod markdown;
 pub mod open;
 pub mod popups;
+pub mod search_worker;
 pub mod theme;
 pub mod ui;
 pub mod view;
@@ -113,6 +114,11 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // The word index of full-text search is cached beside the archive's
+    // index (the sample has none).
+    let words_place = (cache && !paths.is_empty())
+        .then(|| loader::cache_place(&paths))
+        .flatten();
     let loader_tx = tx.clone();
     let what_for_loader = what.clone();
     // Set when the timeline first shown is the index's, checked after.
@@ -188,7 +194,7 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
         Err(e) => return Err(e),
     };
     let timeline = Arc::new(timeline);
-    let worker = SearchWorker::spawn(timeline.clone(), tx);
+    let worker = SearchWorker::spawn_with(timeline.clone(), words_place, tx);
     let mut app = App::new(timeline, theme);
     app.checking = from_index.load(Ordering::Relaxed);
     let exit = event_loop::run_app(terminal, &mut app, &rx, &worker, &mut host)?;
