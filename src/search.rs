@@ -21,6 +21,8 @@
 //! keeps each headline lowercased and a bit mask of its letters, which
 //! rules out most headlines before any matcher runs.
 
+use std::borrow::Cow;
+
 use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use rayon::prelude::*;
@@ -344,6 +346,29 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
+/// The headline as the matcher is shown it for a word without capitals:
+/// skim ignores only ASCII case, so other capitals are lowered here (each
+/// to one character, so that positions stay the same), and "éclair" finds
+/// "Éclair" as "eclair" finds "Eclair".
+pub fn skim_view(headline: &str) -> Cow<'_, str> {
+    let capital = |c: char| !c.is_ascii() && c.is_uppercase();
+    if headline.is_ascii() || !headline.chars().any(capital) {
+        return Cow::Borrowed(headline);
+    }
+    Cow::Owned(
+        headline
+            .chars()
+            .map(|c| {
+                let mut lower = c.to_lowercase();
+                match (capital(c), lower.next(), lower.next()) {
+                    (true, Some(l), None) => l,
+                    _ => c,
+                }
+            })
+            .collect(),
+    )
+}
+
 /// Whether `headline` (whose lowercase is `lower`) matches every word
 /// (and the matcher would accept each), and if so whether exactly.
 fn match_words(headline: &str, lower: &str, words: &[Word]) -> Option<bool> {
@@ -357,9 +382,10 @@ fn match_words(headline: &str, lower: &str, words: &[Word]) -> Option<bool> {
             }
         }
     }
+    let view = skim_view(headline);
     words
         .iter()
-        .all(|w| skim_accepts(headline, w.typed))
+        .all(|w| skim_accepts(if w.case { headline } else { &view }, w.typed))
         .then_some(exact)
 }
 
@@ -388,9 +414,13 @@ fn skim_accepts(headline: &str, word: &str) -> bool {
 /// The score of a headline that [`match_words`] accepted: the matcher's
 /// for each word, and the word-start bonus.
 fn score_words(matcher: &SkimMatcherV2, headline: &str, lower: &str, words: &[Word]) -> i64 {
+    let view = skim_view(headline);
     let total: i64 = words
         .iter()
-        .map(|w| matcher.fuzzy_match(headline, w.typed).unwrap_or(0))
+        .map(|w| {
+            let text = if w.case { headline } else { &view };
+            matcher.fuzzy_match(text, w.typed).unwrap_or(0)
+        })
         .sum();
     total + word_prefix_bonus(lower, words)
 }
@@ -489,9 +519,13 @@ fn word_prefix_bonus(lower: &str, words: &[Word]) -> i64 {
 /// Char indices of the characters the matcher picked for each word.
 fn positions(matcher: &SkimMatcherV2, headline: &str, words: &[&str]) -> Vec<usize> {
     let headline = matched_text(headline);
+    let view = skim_view(headline);
     let mut positions: Vec<usize> = words
         .iter()
-        .filter_map(|w| matcher.fuzzy_indices(headline, w))
+        .filter_map(|w| {
+            let case = w.chars().any(char::is_uppercase);
+            matcher.fuzzy_indices(if case { headline } else { &view }, w)
+        })
         .flat_map(|(_, p)| p)
         .collect();
     positions.sort_unstable();
@@ -685,5 +719,17 @@ mod tests {
         let t = timeline(&["kaesong reopens", "Kaesong closes"]);
         assert_eq!(search(&t, "kaesong", 10, &Filter::default()).total, 2);
         assert_eq!(search(&t, "Kaesong", 10, &Filter::default()).total, 1);
+        // Beyond ASCII too: lowercase finds any case, a capital itself.
+        let t = timeline(&[
+            "Éclair shop opens",
+            "Über alles",
+            "İstanbul bridge",
+            "éclair day",
+        ]);
+        assert_eq!(heads(&t, "éclair"), ["Éclair shop opens", "éclair day"]);
+        assert_eq!(heads(&t, "Éclair"), ["Éclair shop opens"]);
+        assert_eq!(heads(&t, "über"), ["Über alles"]);
+        assert_eq!(skim_view("Ünder ÉTÉ"), "ünder éTé");
+        assert!(matches!(skim_view("ASCII Only"), Cow::Borrowed(_)));
     }
 }

@@ -78,7 +78,12 @@ fn reference(t: &Timeline, query: &str, filter: &Filter) -> (Vec<(usize, bool, i
                     continue 'events;
                 }
             }
-            match matcher.fuzzy_match(&headline, w) {
+            let shown = if case {
+                headline.clone()
+            } else {
+                ktimeline::search::skim_view(&headline).into_owned()
+            };
+            match matcher.fuzzy_match(&shown, w) {
                 Some(s) => score += s + bonus(&lower, &w.to_lowercase()),
                 None => continue 'events,
             }

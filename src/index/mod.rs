@@ -156,12 +156,15 @@ impl Place {
         use std::io::Read;
         // The header first: an index of another format or parser is not
         // read any further.
-        let mut file = File::open(self.main_path()).ok()?;
+        let (mut file, len) = crate::loader::read::open_regular(&self.main_path())?;
         let mut header = [0; HEADER];
         file.read_exact(&mut header).ok()?;
         check_header(&header)?;
-        let mut bytes = header.to_vec();
-        file.read_to_end(&mut bytes).ok()?;
+        let mut bytes = Vec::with_capacity(usize::try_from(len).ok()?);
+        bytes.extend_from_slice(&header);
+        file.take(len.saturating_sub(HEADER as u64))
+            .read_to_end(&mut bytes)
+            .ok()?;
         let (head, snapshot) = check(&bytes)?;
         let head: Head = postcard::from_bytes(&bytes[head]).ok()?;
         if head.roots != self.roots {
@@ -238,7 +241,7 @@ impl Place {
     /// Reads the drafts file `id`; `None` unless it is whole, current, and
     /// the one written under that id for these roots.
     pub fn read_drafts(&self, id: u64) -> Option<Drafts> {
-        let bytes = std::fs::read(self.drafts_path(id)).ok()?;
+        let bytes = crate::loader::read::read_regular(&self.drafts_path(id))?;
         let stamped = le_u64(&bytes, 16)? == id && le_u32(&bytes, 24)? == self.roots_crc();
         if !stamped {
             return None;
@@ -249,7 +252,7 @@ impl Place {
     /// The word index of full-text search (`crate::words`) for these
     /// roots; `None` when there is none.
     pub fn read_words(&self) -> Option<Vec<u8>> {
-        std::fs::read(self.words_path()).ok()
+        crate::loader::read::read_regular(&self.words_path())
     }
 
     /// Writes the word index: into a temporary file, then renamed into

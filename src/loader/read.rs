@@ -94,6 +94,26 @@ pub fn read_file(path: &Path) -> Result<(Vec<u8>, FileStat), String> {
     Ok((bytes, stat))
 }
 
+/// Opens a file of the cache folder the way archive files are opened (no
+/// link followed, no blocking on a FIFO, a regular file only), so that a
+/// cache file replaced by a link to `/dev/zero` or by a FIFO is ignored
+/// rather than read forever. `None` when it is not such a file.
+pub fn open_regular(path: &Path) -> Option<(File, u64)> {
+    let file = open(path).ok()?;
+    let meta = file.metadata().ok()?;
+    meta.is_file().then(|| (file, meta.len()))
+}
+
+/// Reads a whole cache file opened by [`open_regular`]: no more than the
+/// size it had when opened (a file that grows meanwhile is cut there, and
+/// its checksums then refuse it).
+pub fn read_regular(path: &Path) -> Option<Vec<u8>> {
+    let (file, len) = open_regular(path)?;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).ok()?);
+    file.take(len).read_to_end(&mut bytes).ok()?;
+    Some(bytes)
+}
+
 pub fn too_large(len: u64) -> String {
     format!(
         "too large: {len} bytes, {:.1} MiB (the limit is {MAX_FILE_BYTES} bytes, {} MiB)",
@@ -133,5 +153,13 @@ mod tests {
         assert_eq!(read_file(&fifo).unwrap_err(), "not a regular file");
 
         assert_eq!(read_file(dir.path()).unwrap_err(), "not a regular file");
+
+        // Cache files alike: a link to an endless device, a FIFO, a folder.
+        assert_eq!(read_regular(&real).as_deref(), Some(&b"hello"[..]));
+        let zero = dir.path().join("zero");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        assert_eq!(read_regular(&zero), None);
+        assert_eq!(read_regular(&fifo), None);
+        assert_eq!(read_regular(dir.path()), None);
     }
 }
