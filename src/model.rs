@@ -258,17 +258,17 @@ impl Timeline {
     }
 
     /// [`Timeline::new`], with the entries of a day in the order of
-    /// `day_rank` (an entry's place in its day's index page; entries past
-    /// its end, or `u32::MAX`, have none) before the rest.
+    /// `day_rank` (an entry's place in its day's index pages; entries past
+    /// its end, or `u64::MAX`, have none) before the rest.
     pub fn ranked(
         name: String,
         mut events: Vec<Event>,
         mut problems: Vec<Problem>,
         index_pages: usize,
         files: usize,
-        day_rank: &[u32],
+        day_rank: &[u64],
     ) -> Timeline {
-        let rank = |i: usize| day_rank.get(i).copied().unwrap_or(u32::MAX);
+        let rank = |i: usize| day_rank.get(i).copied().unwrap_or(u64::MAX);
         let mut order: Vec<EventIdx> = (0..events.len()).collect();
         order.sort_by(|&a, &b| {
             let (ra, rb) = (rank(a), rank(b));

@@ -210,6 +210,33 @@ fn a_day_follows_its_index_page_then_the_rest() {
         ]
     );
     assert_eq!(t.index_pages, 1);
+    // A link spelled as related links may be (no leading slash, month
+    // without its zero) finds its entry as they do; a second page for the
+    // day orders what the first does not list, after it.
+    fs::write(
+        day.join("index.md"),
+        "# 2015-09-3\n\n1. [Zebras cross the road.](news/2015/9/3/zebra.md)\n",
+    )
+    .unwrap();
+    fs::write(
+        day.join("more.md"),
+        "# 2015-09-3\n\n1. [Kiwis are unlisted.](/news/2015/09/3/kiwi.md)\n\
+         2. [Zebras cross the road.](/news/2015/09/3/zebra.md)\n\
+         3. [Apples are picked early.](/news/2015/09/3/apple.md)\n",
+    )
+    .unwrap();
+    let t = load(dir.path());
+    let heads: Vec<&str> = t.events.iter().map(|e| e.headline.as_str()).collect();
+    assert_eq!(
+        heads,
+        [
+            "Zebras cross the road.",
+            "Kiwis are unlisted.",
+            "Apples are picked early.",
+            "Mangoes arrive late."
+        ]
+    );
+    fs::remove_file(day.join("more.md")).unwrap();
     // Without the page, the usual order.
     fs::remove_file(day.join("index.md")).unwrap();
     let t = load(dir.path());

@@ -501,6 +501,44 @@ fn a_date_range_and_several_tags_filter_the_lists_and_search() {
 }
 
 #[test]
+fn stepping_through_results_keeps_to_a_filter_set_after_the_search() {
+    let mut app = sample_app();
+    let effects = go(&mut app, &[Action::OpenSearch]);
+    assert!(effects.is_empty());
+    let mut last = None;
+    for c in "kaes".chars() {
+        last = app.update(Action::Input(c));
+    }
+    let Some(Effect::Search {
+        generation,
+        query,
+        filter,
+        ..
+    }) = last
+    else {
+        panic!("a search");
+    };
+    let found = ktimeline::search::search(&app.timeline, &query, 200, &filter);
+    let all = found.total;
+    app.update(Action::SearchDone { generation, found });
+    go(&mut app, &[Action::Escape]);
+    pick_tag(&mut app, "hotline");
+    assert_eq!(app.filter.tags.len(), 1);
+    for _ in 0..3 {
+        go(&mut app, &[Action::NextResult]);
+        assert_eq!(app.filter.tags.len(), 1, "the filter stays");
+        let e = app.current_event().unwrap();
+        assert!(
+            e.tags.iter().any(|t| **t == *app.filter.tags[0]),
+            "{}",
+            e.headline
+        );
+        let m = app.message.as_ref().unwrap();
+        assert!(m.text.contains(&format!("({all} in all)")), "{}", m.text);
+    }
+}
+
+#[test]
 fn go_to_a_date() {
     let mut app = app();
     let goto = |app: &mut App, s: &str| {

@@ -56,10 +56,10 @@ pub struct ArticleDraft {
 pub enum Parsed {
     Event(EventDraft),
     Article(ArticleDraft),
-    /// A day's index page: the entries it lists, in its order (their
-    /// targets normalised as related links' are), at most
+    /// A day's index page: the entries it lists, in its order, as
+    /// (target normalised as related links' are, link text), at most
     /// [`INDEX_LINKS_MAX`].
-    Index(Vec<String>),
+    Index(Vec<(String, String)>),
     /// The file cannot be loaded: `(line, reason)`.
     Problem(Option<usize>, String),
 }
@@ -338,8 +338,8 @@ struct Doc {
     /// sections, and paragraphs outside lists: an index page has the first
     /// and none of the second.
     news_links: usize,
-    /// The targets of those links, in order (capped).
-    index_links: Vec<String>,
+    /// Those links' targets and texts, in order (capped).
+    index_links: Vec<(String, String)>,
     loose_paragraphs: usize,
     /// Links past [`LINKS_MAX`] in a list, left out.
     links_dropped: usize,
@@ -614,11 +614,14 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item) {
             Some(it.line),
             "related item without a link, left out".into(),
         )),
-        (_, Some((_, target, _))) => {
-            if target.contains("/news/") {
+        (_, Some((link_text, target, _))) => {
+            // `/news/…`, and `news/…` or `./news/…` as links may be written.
+            if target.contains("/news/") || target.trim_start_matches("./").starts_with("news/") {
                 doc.news_links += 1;
                 if doc.index_links.len() < INDEX_LINKS_MAX {
-                    doc.index_links.push(text::normalize_target(&target));
+                    let (link_text, _) = cap(text::one_line(&link_text), LINK_TEXT_MAX);
+                    doc.index_links
+                        .push((text::normalize_target(&target), link_text));
                 }
             }
         }
@@ -892,7 +895,19 @@ mod tests {
 
     #[test]
     fn index_pages() {
-        let index = |links: &[&str]| Parsed::Index(links.iter().map(|l| l.to_string()).collect());
+        let index = |links: &[&str]| {
+            Parsed::Index(
+                links
+                    .iter()
+                    .map(|l| {
+                        (
+                            l.to_string(),
+                            l.rsplit('/').next().unwrap()[..1].to_uppercase(),
+                        )
+                    })
+                    .collect(),
+            )
+        };
         assert_eq!(
             parse("# 2018-04-27\n\n1. [A](/news/2018/04/27/a.md)\n", false).0,
             index(&["/news/2018/04/27/a.md"])

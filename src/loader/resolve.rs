@@ -110,7 +110,7 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
     let mut by_path: FxHashMap<String, EventIdx> = FxHashMap::default();
     let mut index_pages = 0;
     // What each index page lists, in file order.
-    let mut day_lists: Vec<Vec<String>> = Vec::new();
+    let mut day_lists: Vec<Vec<(String, String)>> = Vec::new();
     // Events by canonical id and normalised headline: the same pair twice
     // is a duplicate, whatever ids the first copy ended up with.
     let mut seen_events: FxHashMap<(String, String), EventIdx> = FxHashMap::default();
@@ -227,14 +227,23 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
                 .collect()
         })
         .collect();
-    // Where each entry stands in the first index page that lists it.
-    let mut day_rank = vec![u32::MAX; events.len()];
-    for list in &day_lists {
-        for (pos, target) in list.iter().enumerate() {
-            if let Some(&i) = by_path.get(target).or_else(|| by_id.get(target))
-                && day_rank[i] == u32::MAX
+    // Where each entry stands: the first index page that lists it (pages
+    // in file order), then its place there. Its links are found as
+    // related links are.
+    let mut day_rank = vec![u64::MAX; events.len()];
+    for (page, list) in day_lists.iter().enumerate() {
+        for (pos, (target, link_text)) in list.iter().enumerate() {
+            let found = by_path
+                .get(target)
+                .or_else(|| by_id.get(target))
+                .or_else(|| {
+                    let date = text::date_from_path(target)?;
+                    by_headline.get(&(date, text::normalize_headline(link_text)))
+                });
+            if let Some(&i) = found
+                && day_rank[i] == u64::MAX
             {
-                day_rank[i] = pos as u32;
+                day_rank[i] = ((page as u64) << 32) | pos as u64;
             }
         }
     }

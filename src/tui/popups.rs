@@ -480,20 +480,40 @@ impl App {
             });
             return;
         }
-        let at = match (self.search.cursor, next) {
-            (None, true) => 0,
-            (None, false) => n - 1,
-            (Some(c), true) => (c + 1) % n,
-            (Some(c), false) => (c + n - 1) % n,
+        // Results the filter hides (it changed since the search) are
+        // passed over, so that stepping keeps to the filter.
+        let vis: Vec<bool> = self
+            .search
+            .hits
+            .iter()
+            .map(|h| crate::tui::view::visible(&self.timeline, h.idx, &self.filter))
+            .collect();
+        let shown = |i: usize| vis[i];
+        let order: Vec<usize> = match (self.search.cursor, next) {
+            (None, true) => (0..n).collect(),
+            (None, false) => (0..n).rev().collect(),
+            (Some(c), true) => (1..=n).map(|k| (c + k) % n).collect(),
+            (Some(c), false) => (1..=n).map(|k| (c + n - k) % n).collect(),
+        };
+        let Some(at) = order.into_iter().find(|&i| shown(i)) else {
+            self.message = Some(super::app::Message {
+                text: "the filter hides every search result: Esc clears it".into(),
+                error: true,
+            });
+            return;
         };
         self.search.cursor = Some(at);
         self.search.selected = at;
         let to = self.search.hits[at].idx;
         self.jump(to);
-        self.message = Some(super::app::Message {
-            text: format!("result {} of {}", at + 1, n),
-            error: false,
-        });
+        let visible = (0..n).filter(|&i| shown(i)).count();
+        let text = if visible == n {
+            format!("result {} of {}", at + 1, n)
+        } else {
+            let nth = (0..at).filter(|&i| shown(i)).count() + 1;
+            format!("result {nth} of the {visible} the filter shows ({n} in all)")
+        };
+        self.message = Some(super::app::Message { text, error: false });
     }
 }
 
