@@ -69,7 +69,7 @@ pub enum Command {
     /// standard error. Exits 1 when nothing matches.
     Search {
         /// What to look for: a few words or word prefixes.
-        #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
+        #[arg(value_parser = query_words)]
         query: String,
         /// Archive folders or files (none: the built-in sample).
         paths: Vec<PathBuf>,
@@ -121,7 +121,7 @@ pub struct FilterArgs {
     pub until: Option<chrono::NaiveDate>,
     /// Only entries carrying TAG (ignoring case); repeat it to require
     /// several.
-    #[arg(long, value_name = "TAG")]
+    #[arg(long, value_name = "TAG", value_parser = tag_name)]
     pub tag: Vec<String>,
     /// Only entries of this kind; repeat it for several.
     #[arg(long, value_enum)]
@@ -129,14 +129,40 @@ pub struct FilterArgs {
 }
 
 impl FilterArgs {
-    pub fn filter(&self) -> Filter {
-        Filter {
+    /// The filter, or why it can keep nothing (a range that ends before it
+    /// starts).
+    pub fn filter(&self) -> Result<Filter, String> {
+        if let (Some(s), Some(u)) = (self.since, self.until)
+            && s > u
+        {
+            return Err(format!(
+                "--since {s} is after --until {u}: nothing can match"
+            ));
+        }
+        Ok(Filter {
             since: self.since,
             until: self.until,
             tags: self.tag.clone(),
             kinds: self.kind.iter().map(|k| Kind::from(*k)).collect(),
-        }
+        })
     }
+}
+
+/// A query with at least one word.
+fn query_words(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        return Err("the query has no words".into());
+    }
+    Ok(s.to_string())
+}
+
+/// A tag as tags are stored: white space folded; not empty.
+fn tag_name(s: &str) -> Result<String, String> {
+    let tag = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if tag.is_empty() {
+        return Err("a tag cannot be empty".into());
+    }
+    Ok(tag)
 }
 
 fn since_date(s: &str) -> Result<chrono::NaiveDate, String> {

@@ -89,7 +89,8 @@ pub enum End {
 /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (month and day with or without
 /// a leading zero) as the first or last day of that period.
 pub fn parse_date(s: &str, end: End) -> Result<NaiveDate, String> {
-    let bad = || format!("'{s}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD");
+    let shown = crate::search::prefix_chars(s, 40);
+    let bad = || format!("'{shown}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD");
     let parts: Vec<&str> = s.trim().split('-').collect();
     let num = |p: &str, max_len: usize| -> Result<u32, String> {
         if p.is_empty() || p.len() > max_len || !p.bytes().all(|b| b.is_ascii_digit()) {
@@ -116,7 +117,7 @@ pub fn parse_date(s: &str, end: End) -> Result<NaiveDate, String> {
             .filter(|d| d.month() == m),
         (Some(m), Some(d), _) => NaiveDate::from_ymd_opt(year, m, d),
     };
-    date.ok_or_else(|| format!("'{s}' is not a day of the calendar"))
+    date.ok_or_else(|| format!("'{shown}' is not a day of the calendar"))
 }
 
 /// A date range as typed in the browser: `2015-09..2015-10`, `2015..`,

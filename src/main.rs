@@ -27,7 +27,10 @@ fn main() -> ExitCode {
             tags,
             no_cache,
             filter,
-        }) => commands::stats::run(&paths, json, tags, !no_cache, &filter.filter()),
+        }) => match filter.filter() {
+            Ok(f) => commands::stats::run(&paths, json, tags, !no_cache, &f),
+            Err(e) => return usage(&e),
+        },
         Some(Command::Check {
             paths,
             no_cache,
@@ -42,12 +45,16 @@ fn main() -> ExitCode {
             text,
             filter,
         }) => {
+            let filter = match filter.filter() {
+                Ok(f) => f,
+                Err(e) => return usage(&e),
+            };
             let q = commands::search::Query {
                 full_text: text,
                 text: &query,
                 limit: limit as usize,
                 json,
-                filter: filter.filter(),
+                filter,
             };
             commands::search::run(&q, &paths, !no_cache)
         }
@@ -56,7 +63,10 @@ fn main() -> ExitCode {
             no_cache,
             jsonl,
             filter,
-        }) => commands::export::run(&paths, !no_cache, jsonl, &filter.filter()),
+        }) => match filter.filter() {
+            Ok(f) => commands::export::run(&paths, !no_cache, jsonl, &f),
+            Err(e) => return usage(&e),
+        },
     };
     match result {
         Ok(code) => code,
@@ -69,6 +79,12 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// A usage error found after parsing: said, exit 2.
+fn usage(why: &str) -> ExitCode {
+    commands::warn(&format!("ktimeline: {why}"));
+    ExitCode::from(2)
 }
 
 /// `ktimeline stat x`: the first PATH does not exist and looks like a

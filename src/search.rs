@@ -324,7 +324,9 @@ pub fn summary_of(total: usize, part: usize, part_name: &str, shown: usize) -> S
         1 => "1 match".to_string(),
         n => format!("{} matches", thousands(n)),
     };
-    if part != 0 && part != total {
+    if part == 0 {
+        s.push_str(&format!(" (none {part_name})"));
+    } else if part != total {
         s.push_str(&format!(" ({} {part_name})", thousands(part)));
     }
     if shown < total {
@@ -613,9 +615,9 @@ mod tests {
         assert_eq!(summary(0, 0, 0), "no match");
         assert_eq!(summary(1, 1, 1), "1 match");
         assert_eq!(summary(16, 16, 16), "16 matches");
-        assert_eq!(summary(16, 0, 16), "16 matches");
+        assert_eq!(summary(16, 0, 16), "16 matches (none exact)");
         assert_eq!(summary(97, 22, 20), "97 matches (22 exact), best 20 shown");
-        assert_eq!(summary(1204, 0, 200), "1,204 matches, best 200 shown");
+        assert_eq!(summary(1204, 0, 200), "1,204 matches (none exact), best 200 shown");
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(999), "999");
     }

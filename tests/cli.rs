@@ -178,7 +178,7 @@ fn search_says_how_many_and_puts_exact_matches_first() {
         v.as_array().unwrap().iter().all(|h| h["exact"] == false),
         "{out}"
     );
-    assert!(!err.contains("exact"), "{err}");
+    assert!(err.contains("(none exact)"), "{err}");
 }
 
 /// Headlines of `search QUERY` with extra arguments.
@@ -347,6 +347,17 @@ fn bad_filters_are_exit_2_with_a_message() {
     }
     let (_, _, err) = run(&["search", "a", "--since", "2015-13"]);
     assert!(err.contains("not a day of the calendar"), "{err}");
+    for args in [
+        &["search", "  "][..],
+        &["search", "a", "--tag", " "],
+        &["export", "--since", "2016", "--until", "2015"],
+    ] {
+        let (code, out, err) = run(args);
+        assert_eq!((code, out.as_str()), (2, ""), "{args:?}: {err}");
+    }
+    // A tag is matched with its white space folded, in any case.
+    let (code, _, _) = run(&["search", "seal", &basic(), "--tag", "  tidal   POWER "]);
+    assert_eq!(code, 0);
     let (_, _, err) = run(&["search", "a", "--kind", "story"]);
     assert!(err.contains("event, article, ghost"), "{err}");
 }

@@ -101,7 +101,8 @@ pub fn read_file(path: &Path) -> Result<(Vec<u8>, FileStat), String> {
 pub fn open_regular(path: &Path) -> Option<(File, u64)> {
     let file = open(path).ok()?;
     let meta = file.metadata().ok()?;
-    meta.is_file().then(|| (file, meta.len()))
+    let len = meta.len();
+    meta.is_file().then_some((file, len))
 }
 
 /// Reads a whole cache file opened by [`open_regular`]: no more than the

@@ -195,8 +195,8 @@ pub fn parse_goto(input: &str) -> Result<NaiveDate, String> {
     let s = input.trim();
     let bad = || {
         format!(
-            "not a date: {:?} (try 2017, 2017-06 or 2017-06-08)",
-            text::one_line(s)
+            "not a date: '{}' (try 2017, 2017-06 or 2017-06-08)",
+            crate::search::prefix_chars(&text::one_line(s), 40)
         )
     };
     match text::parse_date_text(s) {
@@ -297,7 +297,6 @@ impl App {
             Action::Activate => self.popup_activate(),
             Action::ToggleSearchMode if matches!(self.popup, Some(Popup::Search { .. })) => {
                 self.search.full_text = !self.search.full_text;
-                self.search.fresh = false;
                 self.search.selected = 0;
                 return self.search.changed(&self.filter);
             }

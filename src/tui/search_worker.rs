@@ -96,7 +96,8 @@ impl State {
             h.snippet = if terms.is_empty() {
                 first_line(&body)
             } else {
-                words::snippet(&body, terms, SNIPPET_CHARS)
+                // A match in the headline alone: the body's first line.
+                words::snippet(&body, terms, SNIPPET_CHARS).or_else(|| first_line(&body))
             };
         });
         found

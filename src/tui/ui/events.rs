@@ -60,7 +60,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
         .days
         .get(app.day)
         .and_then(|&d| app.timeline.days[d].date);
-    let title = fitting_title(date, events.len(), area.width as usize);
+    let title = if app.view.days.is_empty() {
+        " Nothing under the filter (Esc clears it) ".to_string()
+    } else {
+        fitting_title(date, events.len(), area.width as usize)
+    };
     let block = pane(title, focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -216,7 +216,14 @@ fn window(s: &str, positions: &[usize], width: usize) -> (String, Vec<usize>) {
     let Some(&first) = positions.first() else {
         return (s.to_string(), Vec::new());
     };
-    if n <= width || first + 4 < width {
+    // The first match, and a few characters after it, must show.
+    let need = positions
+        .iter()
+        .take_while(|&&p| p < first + 12)
+        .max()
+        .unwrap_or(&first)
+        + 2;
+    if n <= width || need < width {
         return (s.to_string(), positions.to_vec());
     }
     let start = first.saturating_sub(width / 3).min(n);
