@@ -617,7 +617,10 @@ mod tests {
         assert_eq!(summary(16, 16, 16), "16 matches");
         assert_eq!(summary(16, 0, 16), "16 matches (none exact)");
         assert_eq!(summary(97, 22, 20), "97 matches (22 exact), best 20 shown");
-        assert_eq!(summary(1204, 0, 200), "1,204 matches (none exact), best 200 shown");
+        assert_eq!(
+            summary(1204, 0, 200),
+            "1,204 matches (none exact), best 200 shown"
+        );
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(999), "999");
     }

@@ -227,6 +227,9 @@ impl App {
                 Popup::Search { offset: 0 }
             }
             PopupKind::Tags => {
+                // Counted under the filter: what choosing a tag would leave.
+                let filter = &self.filter;
+                self.tags = self.timeline.tag_counts_where(|e| filter.accepts(e));
                 let selected = self
                     .filter
                     .tags

@@ -30,17 +30,28 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
                 .iter()
                 .map(|m| {
                     let t = &app.tags[m.tag];
-                    let mut spans = highlighted(
+                    let active = app.filter.tags.iter().any(|f| *f == t.tag);
+                    let mut spans =
+                        vec![Span::styled(if active { "✓ " } else { "  " }, theme.key())];
+                    spans.extend(highlighted(
                         &text::one_line(&t.tag),
                         &m.positions,
                         theme.tag(),
                         theme.matched(),
-                    );
+                    ));
                     spans.push(Span::styled(format!("  {}", t.count), theme.dim()));
                     Line::from(spans)
                 })
                 .collect();
-            let status = format!("{} of {} tags", matches.len(), app.tags.len());
+            let status = if app.filter.is_empty() {
+                format!("{} of {} tags", matches.len(), app.tags.len())
+            } else {
+                format!(
+                    "{} of {} tags, counted under the filter (✓ in it)",
+                    matches.len(),
+                    app.tags.len()
+                )
+            };
             picker(
                 frame,
                 area,
