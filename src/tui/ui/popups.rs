@@ -30,7 +30,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
                 .iter()
                 .map(|m| {
                     let t = &app.tags[m.tag];
-                    let active = app.filter.tags.iter().any(|f| *f == t.tag);
+                    let active = app.filter.tags.contains(&t.tag);
                     let mut spans =
                         vec![Span::styled(if active { "✓ " } else { "  " }, theme.key())];
                     spans.extend(highlighted(
