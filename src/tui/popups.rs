@@ -130,6 +130,13 @@ pub enum Popup {
     Help {
         scroll: usize,
     },
+    /// The `'` list (see `marks.rs`).
+    Bookmarks {
+        input: String,
+        matches: Vec<super::marks::MarkMatch>,
+        selected: usize,
+        offset: usize,
+    },
 }
 
 impl Popup {
@@ -139,13 +146,16 @@ impl Popup {
             Popup::Tags { .. } => PopupKind::Tags,
             Popup::Goto { .. } => PopupKind::Goto,
             Popup::Help { .. } => PopupKind::Help,
+            Popup::Bookmarks { .. } => PopupKind::Bookmarks,
         }
     }
 
     /// Records the first row the last draw showed.
     pub fn set_offset(&mut self, to: usize) {
         match self {
-            Popup::Search { offset } | Popup::Tags { offset, .. } => *offset = to,
+            Popup::Search { offset }
+            | Popup::Tags { offset, .. }
+            | Popup::Bookmarks { offset, .. } => *offset = to,
             Popup::Help { scroll } => *scroll = to,
             Popup::Goto { .. } => {}
         }
@@ -231,6 +241,7 @@ impl App {
                 error: None,
             },
             PopupKind::Help => Popup::Help { scroll: 0 },
+            PopupKind::Bookmarks => self.bookmarks_popup(),
         });
     }
 
@@ -238,6 +249,7 @@ impl App {
         match &self.popup {
             Some(Popup::Search { .. }) => self.search.hits.len(),
             Some(Popup::Tags { matches, .. }) => matches.len(),
+            Some(Popup::Bookmarks { matches, .. }) => matches.len(),
             _ => 0,
         }
     }
@@ -245,7 +257,9 @@ impl App {
     fn popup_selected(&mut self) -> Option<&mut usize> {
         match &mut self.popup {
             Some(Popup::Search { .. }) => Some(&mut self.search.selected),
-            Some(Popup::Tags { selected, .. }) => Some(selected),
+            Some(Popup::Tags { selected, .. }) | Some(Popup::Bookmarks { selected, .. }) => {
+                Some(selected)
+            }
             _ => None,
         }
     }
@@ -281,6 +295,7 @@ impl App {
             Action::DeleteWord => return self.popup_input(Edit::Word),
             Action::ClearInput => return self.popup_input(Edit::All),
             Action::Activate => self.popup_activate(),
+            Action::RemoveBookmark => return self.remove_chosen_bookmark(),
             Action::Click { x, y } => {
                 let list = self.areas.popup_list;
                 if list.contains(Position::new(x, y)) {
@@ -347,6 +362,17 @@ impl App {
                 edit(input);
                 *error = None;
             }
+            Some(Popup::Bookmarks {
+                input,
+                matches,
+                selected,
+                offset,
+            }) => {
+                edit(input);
+                *matches = super::marks::match_marks(&self.bookmarks, input);
+                *selected = 0;
+                *offset = 0;
+            }
             _ => {}
         }
         None
@@ -384,6 +410,13 @@ impl App {
                 }
             },
             Some(Popup::Help { .. }) => self.popup = None,
+            Some(Popup::Bookmarks {
+                matches, selected, ..
+            }) => {
+                if let Some(m) = matches.get(selected) {
+                    self.go_to_bookmark(m.mark);
+                }
+            }
             None => {}
         }
     }
