@@ -221,7 +221,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     }
     let mut overrides = Vec::new();
     let mut lines = Vec::new();
-    for (name, keys) in &raw.keys {
+    // In the file's order, so that a clash is reported at its second line.
+    let mut entries: Vec<_> = raw.keys.iter().collect();
+    entries.sort_by_key(|(_, k)| k.span().start);
+    for (name, keys) in entries {
         let at = Some(keys.span().start);
         let action = keymap::action_named(name).ok_or_else(|| {
             err(
