@@ -431,14 +431,11 @@ fn the_watcher_applies_an_added_file() {
     let start = Instant::now();
     let timeline = loop {
         let left = Duration::from_secs(15).saturating_sub(start.elapsed());
-        match rx.recv_timeout(left).expect("the change arrives") {
-            Msg::Checked(r) => {
-                let (t, _) = (*r).unwrap();
-                if t.events.iter().any(|e| e.headline.contains("Bridge")) {
-                    break t;
-                }
+        if let Msg::Checked(r) = rx.recv_timeout(left).expect("the change arrives") {
+            let (t, _) = (*r).unwrap();
+            if t.events.iter().any(|e| e.headline.contains("Bridge")) {
+                break t;
             }
-            _ => {}
         }
     };
     assert!(start.elapsed() < Duration::from_secs(5));
