@@ -409,14 +409,26 @@ impl Timeline {
     /// density strip: `(first month, counts)`. The months span every dated
     /// entry, so that any day can be marked; ghosts are not counted.
     pub fn monthly_counts(&self) -> Option<(NaiveDate, Vec<u64>)> {
+        self.monthly_counts_where(|_, _| true)
+    }
+
+    /// [`Timeline::monthly_counts`] of the entries `keep` accepts, over
+    /// the same months.
+    pub fn monthly_counts_where(
+        &self,
+        keep: impl Fn(EventIdx, &Event) -> bool,
+    ) -> Option<(NaiveDate, Vec<u64>)> {
         use chrono::Datelike;
         let first = self.events.iter().find_map(|e| e.date)?;
         let last = self.events.iter().rev().find_map(|e| e.date)?;
         let month_no = |d: NaiveDate| d.year() as i64 * 12 + d.month0() as i64;
         let base = month_no(first);
         let mut counts = vec![0u64; (month_no(last) - base + 1) as usize];
-        for e in self.events.iter().filter(|e| e.kind != Kind::Ghost) {
-            if let Some(d) = e.date {
+        for (i, e) in self.events.iter().enumerate() {
+            if e.kind != Kind::Ghost
+                && let Some(d) = e.date
+                && keep(i, e)
+            {
                 counts[(month_no(d) - base) as usize] += 1;
             }
         }

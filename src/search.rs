@@ -6,8 +6,9 @@
 //! letter matches case-sensitively, others ignore case):
 //! - it matches *exactly* when it occurs in the headline as it is;
 //! - it matches *loosely* when its letters occur in order, each within
-//!   three characters of the one before or at the start of a word ("nk" in
-//!   "North Korea", "kora" in "Korea"), not strewn across the headline;
+//!   three characters of the one before ("kora" in "Korea"), or at the
+//!   start of a word when the one before also starts a word (initials: "nk"
+//!   in "North Korea"), not strewn across the headline;
 //! - fuzzy-matcher's skim algorithm must also accept it, and scores it.
 //!
 //! Exact matches (every word exact) come first, then loose ones; within
@@ -36,6 +37,9 @@ pub struct Hit {
     pub exact: bool,
     /// Char indices of the matched characters in the headline, ascending.
     pub positions: Vec<usize>,
+    /// A line of the body to show under the headline (the browser fills
+    /// it: the first line, or for full text the words around the match).
+    pub snippet: Option<String>,
 }
 
 /// The best hits of a query and how many there were in all.
@@ -45,8 +49,10 @@ pub struct Found {
     pub hits: Vec<Hit>,
     /// Every headline that matched.
     pub total: usize,
-    /// How many of them matched exactly.
+    /// How many of them matched exactly (for full text: in the headline).
     pub exact: usize,
+    /// Full text: the folded query words, to mark in snippets.
+    pub terms: Vec<String>,
 }
 
 /// Query words beyond these are ignored.
@@ -207,7 +213,9 @@ impl HeadlineSearch {
         });
         let matcher = SkimMatcherV2::default().smart_case();
         let unfiltered = filter.is_empty();
-        let score = |idx: EventIdx| -> Option<(bool, i64, EventIdx)> {
+        // First which headlines match, and whether exactly: cheap tests,
+        // no scoring.
+        let matches = |idx: EventIdx| -> Option<(bool, EventIdx)> {
             let lower = &self.prepared.lower[idx];
             let mask = self.prepared.masks[idx];
             if words.iter().any(|w| w.mask & !mask != 0)
@@ -216,30 +224,51 @@ impl HeadlineSearch {
                 return None;
             }
             let headline = matched_text(&timeline.events[idx].headline);
-            let (exact, total) = score_words(&matcher, headline, lower, &words)?;
-            Some((exact, total, idx))
+            Some((match_words(headline, lower, &words)?, idx))
         };
-        let mut scored: Vec<(bool, i64, EventIdx)> = match &narrowed {
+        let found: Vec<(bool, EventIdx)> = match &narrowed {
             Some(c) if c.len() >= PARALLEL_FROM => c
                 .par_iter()
                 .with_min_len(256)
-                .filter_map(|&i| score(i))
+                .filter_map(|&i| matches(i))
                 .collect(),
-            Some(c) => c.iter().filter_map(|&i| score(i)).collect(),
+            Some(c) => c.iter().filter_map(|&i| matches(i)).collect(),
             None if n >= PARALLEL_FROM => (0..n)
                 .into_par_iter()
                 .with_min_len(256)
-                .filter_map(score)
+                .filter_map(matches)
                 .collect(),
-            None => (0..n).filter_map(score).collect(),
+            None => (0..n).filter_map(matches).collect(),
         };
         self.last = Some((
             typed.iter().map(|w| w.to_string()).collect(),
             filter.clone(),
-            scored.iter().map(|s| s.2).collect(),
+            found.iter().map(|s| s.1).collect(),
         ));
-        let total = scored.len();
-        let exact = scored.iter().filter(|s| s.0).count();
+        let total = found.len();
+        let exact = found.iter().filter(|s| s.0).count();
+        // Then the matcher scores those that can be shown: when the exact
+        // matches fill the list, the loose ones (ranked after them) cannot.
+        let shown_group = |e: bool| e || exact < limit;
+        let score = |&(e, idx): &(bool, EventIdx)| -> (bool, i64, EventIdx) {
+            let headline = matched_text(&timeline.events[idx].headline);
+            let lower = &self.prepared.lower[idx];
+            (e, score_words(&matcher, headline, lower, &words), idx)
+        };
+        let mut scored: Vec<(bool, i64, EventIdx)> = if found.len() >= PARALLEL_FROM {
+            found
+                .par_iter()
+                .with_min_len(256)
+                .filter(|s| shown_group(s.0))
+                .map(score)
+                .collect()
+        } else {
+            found
+                .iter()
+                .filter(|s| shown_group(s.0))
+                .map(score)
+                .collect()
+        };
         let order = |a: &(bool, i64, EventIdx), b: &(bool, i64, EventIdx)| {
             b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
         };
@@ -257,9 +286,15 @@ impl HeadlineSearch {
                 score,
                 exact,
                 positions: positions(&matcher, &timeline.events[idx].headline, &typed),
+                snippet: None,
             })
             .collect();
-        Found { hits, total, exact }
+        Found {
+            hits,
+            total,
+            exact,
+            terms: Vec::new(),
+        }
     }
 }
 
@@ -309,14 +344,9 @@ pub fn thousands(n: usize) -> String {
     out
 }
 
-/// Whether `headline` (whose lowercase is `lower`) matches every word, and
-/// if so whether exactly and its score.
-fn score_words(
-    matcher: &SkimMatcherV2,
-    headline: &str,
-    lower: &str,
-    words: &[Word],
-) -> Option<(bool, i64)> {
+/// Whether `headline` (whose lowercase is `lower`) matches every word
+/// (and the matcher would accept each), and if so whether exactly.
+fn match_words(headline: &str, lower: &str, words: &[Word]) -> Option<bool> {
     let mut exact = true;
     for w in words {
         let text = if w.case { headline } else { lower };
@@ -327,16 +357,47 @@ fn score_words(
             }
         }
     }
-    let mut total = 0;
-    for w in words {
-        total += matcher.fuzzy_match(headline, w.typed)?;
+    words
+        .iter()
+        .all(|w| skim_accepts(headline, w.typed))
+        .then_some(exact)
+}
+
+/// Exactly when fuzzy-matcher's skim matcher (smart case) gives `word` a
+/// score in `headline`: its letters occur in order, compared as skim
+/// compares them (a word with an ASCII capital letter case-sensitively,
+/// others ignoring ASCII case only).
+fn skim_accepts(headline: &str, word: &str) -> bool {
+    let case = word.bytes().any(|b| b.is_ascii_uppercase());
+    let mut want = word.chars().peekable();
+    for c in headline.chars() {
+        let Some(&p) = want.peek() else {
+            break;
+        };
+        if if case {
+            c == p
+        } else {
+            c.eq_ignore_ascii_case(&p)
+        } {
+            want.next();
+        }
     }
-    Some((exact, total + word_prefix_bonus(lower, words)))
+    want.peek().is_none()
+}
+
+/// The score of a headline that [`match_words`] accepted: the matcher's
+/// for each word, and the word-start bonus.
+fn score_words(matcher: &SkimMatcherV2, headline: &str, lower: &str, words: &[Word]) -> i64 {
+    let total: i64 = words
+        .iter()
+        .map(|w| matcher.fuzzy_match(headline, w.typed).unwrap_or(0))
+        .sum();
+    total + word_prefix_bonus(lower, words)
 }
 
 /// True when the letters of `key` occur in `text` in order, each within
-/// [`MAX_GAP`] skipped characters of the one before or at the start of a
-/// word. Only the first [`MATCH_HEADLINE_CHARS`] characters of `text` are
+/// [`MAX_GAP`] skipped characters of the one before, or at the start of a
+/// word when the one before starts a word too. Only the first [`MATCH_HEADLINE_CHARS`] characters of `text` are
 /// looked at.
 fn loose_match(text: &str, key: &[char]) -> bool {
     // Sets of char positions, one bit each.
@@ -360,10 +421,9 @@ fn loose_match(text: &str, key: &[char]) -> bool {
         prev_alnum = c.is_alphanumeric();
     }
     for &k in rest {
-        let Some(f) = reach.iter().position(|&w| w != 0) else {
+        if reach.iter().all(|&w| w == 0) {
             return false;
-        };
-        let f = f * 64 + reach[f].trailing_zeros() as usize;
+        }
         let mut next = [0u64; W];
         // One to MAX_GAP + 1 places after a reached position...
         for shift in 1..=MAX_GAP + 1 {
@@ -373,14 +433,22 @@ fn loose_match(text: &str, key: &[char]) -> bool {
                 carry = r >> (64 - shift);
             }
         }
-        // ... or a word start after the first one.
-        for (i, (n, &s)) in next.iter_mut().zip(&starts).enumerate() {
-            let after = match (f + 1).checked_sub(i * 64) {
-                None => u64::MAX,
-                Some(b) if b >= 64 => 0,
-                Some(b) => u64::MAX << b,
-            };
-            *n |= s & after;
+        // ... or, from a reached word start, any later word start
+        // (initials: "nk" in "North Korea").
+        let initial = reach
+            .iter()
+            .zip(&starts)
+            .position(|(r, s)| r & s != 0)
+            .map(|w| w * 64 + (reach[w] & starts[w]).trailing_zeros() as usize);
+        if let Some(f) = initial {
+            for (i, (n, &s)) in next.iter_mut().zip(&starts).enumerate() {
+                let after = match (f + 1).checked_sub(i * 64) {
+                    None => u64::MAX,
+                    Some(b) if b >= 64 => 0,
+                    Some(b) => u64::MAX << b,
+                };
+                *n |= s & after;
+            }
         }
         reach = [0; W];
         for (i, c) in text.chars().enumerate() {
@@ -519,6 +587,28 @@ mod tests {
     }
 
     #[test]
+    fn skim_acceptance_is_the_matchers() {
+        let m = SkimMatcherV2::default().smart_case();
+        for (h, w) in [
+            ("North Korea", "nk"),
+            ("North Korea", "NK"),
+            ("North Korea", "Nk"),
+            ("Été à Paris", "été"),
+            ("Été à Paris", "Été"),
+            ("été", "ÉTÉ"),
+            ("abc", "abcd"),
+            ("ǅx", "ǆx"),
+            ("", "a"),
+        ] {
+            assert_eq!(
+                skim_accepts(h, w),
+                m.fuzzy_match(h, w).is_some(),
+                "{h:?} {w:?}"
+            );
+        }
+    }
+
+    #[test]
     fn loose_matching_rules() {
         let key = |s: &str| s.chars().collect::<Vec<_>>();
         assert!(loose_match("north korea", &key("nk")));
@@ -532,11 +622,14 @@ mod tests {
         // Two skipped characters are fine, three are not (mid-word).
         assert!(loose_match("abxxc", &key("abc")));
         assert!(!loose_match("abxxxc", &key("abc")));
-        // A later word start is always reachable.
-        assert!(loose_match("ab xxxxxxxx cd", &key("abc")));
+        // A later word start is reachable from a word start, not from
+        // inside a word.
+        assert!(loose_match("ab xxxxxxxx cd", &key("ac")));
+        assert!(!loose_match("ab xxxxxxxx cd", &key("bc")));
+        assert!(loose_match("north south korea", &key("nsk")));
         assert!(!loose_match("", &key("a")));
         // Past 64 characters (bit sets span words).
-        let long = format!("{}north {} korea", "x".repeat(70), "y".repeat(70));
+        let long = format!("{} north {} korea", "x".repeat(70), "y".repeat(70));
         assert!(loose_match(&long, &key("nk")));
         assert!(!loose_match(&long, &key("nz")));
     }

@@ -28,9 +28,13 @@ pub struct Place {
     /// The pane with the keyboard: `dates`, `events` or `detail`.
     #[serde(default)]
     pub focus: String,
-    /// The tag filter, if one was set.
+    /// The browser's filter: its dates and tags.
     #[serde(default)]
-    pub tag: Option<String>,
+    pub since: Option<NaiveDate>,
+    #[serde(default)]
+    pub until: Option<NaiveDate>,
+    #[serde(default)]
+    pub tags: Vec<String>,
     /// The first line of the detail's text shown.
     #[serde(default)]
     pub scroll: usize,
@@ -177,8 +181,9 @@ mod tests {
             place: Some(Place {
                 id: "/news/a.md".into(),
                 focus: "events".into(),
-                tag: Some("Harbour".into()),
+                tags: vec!["Harbour".into()],
                 scroll: 3,
+                ..Place::default()
             }),
             bookmarks: vec![Bookmark {
                 id: "/news/b.md".into(),

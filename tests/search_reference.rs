@@ -17,17 +17,18 @@ fn cap(s: &str) -> String {
 }
 
 /// Can `key` be found in `text` letter by letter, each letter at most
-/// three places after the one before or at the start of a word? Tried by
-/// plain backtracking.
+/// three places after the one before, or at the start of a word when the
+/// one before starts a word too? Tried by plain backtracking.
 fn loose(text: &[char], key: &[char], from: Option<usize>) -> bool {
     let Some((&k, rest)) = key.split_first() else {
         return true;
     };
     let start = from.map_or(0, |f| f + 1);
     (start..text.len()).any(|i| {
+        let starts = |i: usize| i == 0 || !text[i - 1].is_alphanumeric();
         let near = from.is_none_or(|f| i - f <= 3);
-        let word_start = i == 0 || !text[i - 1].is_alphanumeric();
-        text[i] == k && (near || word_start) && loose(text, rest, Some(i))
+        let initials = from.is_some_and(|f| starts(f) && starts(i));
+        text[i] == k && (near || initials) && loose(text, rest, Some(i))
     })
 }
 

@@ -13,11 +13,13 @@ fn found(hits: Vec<Hit>) -> Found {
         total: hits.len(),
         exact: hits.len(),
         hits,
+        terms: Vec::new(),
     }
 }
 use ktimeline::tui::action::{Action, Effect};
 use ktimeline::tui::app::App;
 use ktimeline::tui::keymap::{Focus, Mode, PopupKind};
+use ktimeline::tui::popups::Popup;
 use ktimeline::tui::theme::Theme;
 
 fn date(y: i32, m: u32, d: u32) -> Option<NaiveDate> {
@@ -294,7 +296,9 @@ fn search_results_of_an_old_query_are_dropped() {
         effects.last(),
         Some(&Effect::Search {
             generation: 2,
-            query: "ch".into()
+            query: "ch".into(),
+            full_text: false,
+            filter: Default::default(),
         })
     );
     let hit = |i| Hit {
@@ -302,6 +306,7 @@ fn search_results_of_an_old_query_are_dropped() {
         score: 1,
         exact: true,
         positions: vec![0],
+        snippet: None,
     };
     // The answer to "c" arrives late: dropped.
     app.update(Action::SearchDone {
@@ -355,7 +360,7 @@ fn tag_filter_narrows_both_lists_and_escape_clears_it() {
         app.update(Action::Input(c));
     }
     go(&mut app, &[Action::Activate]);
-    assert_eq!(app.filter.as_deref(), Some("Harbour"));
+    assert_eq!(app.filter.tags, ["Harbour"]);
     // Ghosts are not shown under a filter, so June 8 comes first.
     assert_eq!(app.view.days.len(), 3);
     assert_eq!(headline(&app), "Alpha library opens");
@@ -371,13 +376,128 @@ fn tag_filter_narrows_both_lists_and_escape_clears_it() {
         ],
     );
     assert_eq!(headline(&app), "Golf keepers strike");
-    assert_eq!(app.filter, None);
+    assert!(app.filter.is_empty());
     go(&mut app, &[Action::Back]);
     go(&mut app, &[Action::OpenTags, Action::Activate]);
-    assert_eq!(app.filter.as_deref(), Some("Harbour"), "most used first");
+    assert_eq!(app.filter.tags, ["Harbour"], "most used first");
     go(&mut app, &[Action::Escape]);
-    assert_eq!(app.filter, None);
+    assert!(app.filter.is_empty());
     assert_eq!(headline(&app), "Alpha library opens", "selection kept");
+}
+
+/// The sample archive in an app.
+fn sample_app() -> App {
+    App::new(Arc::new(ktimeline::loader::load_sample()), Theme::default())
+}
+
+fn goto_input(app: &mut App, s: &str) {
+    go(app, &[Action::OpenGoto]);
+    for c in s.chars() {
+        app.update(Action::Input(c));
+    }
+    go(app, &[Action::Activate]);
+}
+
+fn pick_tag(app: &mut App, s: &str) {
+    go(app, &[Action::OpenTags]);
+    for c in s.chars() {
+        app.update(Action::Input(c));
+    }
+    go(app, &[Action::Activate]);
+}
+
+#[test]
+fn a_date_range_and_several_tags_filter_the_lists_and_search() {
+    let mut app = sample_app();
+    let all_days = app.view.days.len();
+    goto_input(&mut app, "1950..1953-07");
+    assert_eq!(app.popup, None);
+    let dates: Vec<_> = app
+        .view
+        .days
+        .iter()
+        .map(|&d| app.timeline.days[d].date.unwrap())
+        .collect();
+    assert!(!dates.is_empty() && dates.len() < all_days);
+    assert!(
+        dates
+            .iter()
+            .all(|d| d.to_string().as_str() >= "1950-01-01"
+                && d.to_string().as_str() <= "1953-07-31")
+    );
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("1950-01-01..1953-07-31")
+    );
+    // The density strip counts only what the filter keeps.
+    let (_, counts) = app
+        .timeline
+        .monthly_counts_where(|i, _| ktimeline::tui::view::visible(&app.timeline, i, &app.filter))
+        .unwrap();
+    let shown: usize = app
+        .view
+        .days
+        .iter()
+        .map(|&d| app.timeline.days[d].len())
+        .sum();
+    assert_eq!(counts.iter().sum::<u64>() as usize, shown);
+    // A tag on top narrows further; a second one further still.
+    let in_range = dates.len();
+    pick_tag(&mut app, "war");
+    assert_eq!(app.filter.tags.len(), 1);
+    let one_tag = app.view.days.len();
+    assert!(one_tag <= in_range && one_tag > 0);
+    let first_tag = app.filter.tags[0].clone();
+    let other = app
+        .current_event()
+        .unwrap()
+        .tags
+        .iter()
+        .find(|t| &***t != first_tag.as_str())
+        .map(|t| t.to_string());
+    if let Some(other) = other {
+        pick_tag(&mut app, &other);
+        assert_eq!(app.filter.tags.len(), 2);
+        for &d in &app.view.days {
+            for i in app.timeline.days[d].events.clone() {
+                if ktimeline::tui::view::visible(&app.timeline, i, &app.filter) {
+                    let tags = &app.timeline.events[i].tags;
+                    assert!(tags.iter().any(|t| **t == *first_tag));
+                    assert!(tags.iter().any(|t| **t == *other));
+                }
+            }
+        }
+        // Picking a chosen tag again takes it out.
+        pick_tag(&mut app, &other);
+        assert_eq!(app.filter.tags, std::slice::from_ref(&first_tag));
+    }
+    // A search made now runs under the filter.
+    let effects = go(&mut app, &[Action::OpenSearch, Action::Input('k')]);
+    match effects.last() {
+        Some(Effect::Search { filter, .. }) => assert_eq!(*filter, app.filter),
+        other => panic!("{other:?}"),
+    }
+    // Tab switches the popup to full text, and searches again.
+    let effects = go(&mut app, &[Action::ToggleSearchMode]);
+    assert!(matches!(
+        effects.last(),
+        Some(Effect::Search {
+            full_text: true,
+            ..
+        })
+    ));
+    go(&mut app, &[Action::Escape, Action::Escape]);
+    assert!(app.filter.is_empty());
+    assert_eq!(app.view.days.len(), all_days);
+    // A bad range says why and keeps the popup open.
+    goto_input(&mut app, "2016..2015");
+    assert!(matches!(
+        app.popup,
+        Some(Popup::Goto { error: Some(_), .. })
+    ));
 }
 
 #[test]
@@ -524,6 +644,7 @@ fn enter_before_the_results_of_the_latest_query_waits_for_them() {
         score: 1,
         exact: true,
         positions: vec![0],
+        snippet: None,
     };
     let c = idx(&app, "Charlie ferries return");
     let e = idx(&app, "Echo winter market");

@@ -113,9 +113,14 @@ fuzz_target!(|data: &[u8]| {
         };
         if let Some(action) = action_for(&app, &ev) {
             match app.update(action) {
-                Some(Effect::Search { generation, query }) => {
+                Some(Effect::Search {
+                    generation,
+                    query,
+                    filter,
+                    ..
+                }) => {
                     // The worker thread's job, done in line.
-                    let found = search::search(&timeline, &query, SEARCH_LIMIT, &Default::default());
+                    let found = search::search(&timeline, &query, SEARCH_LIMIT, &filter);
                     app.update(Action::SearchDone { generation, found });
                 }
                 Some(Effect::Quit) => return,

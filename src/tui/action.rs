@@ -37,6 +37,8 @@ pub enum Action {
     PrevMonth,
     NextMonth,
     OpenSearch,
+    /// In the search popup: headlines only, or full text.
+    ToggleSearchMode,
     OpenTags,
     OpenGoto,
     OpenHelp,
@@ -96,6 +98,10 @@ pub enum Effect {
     Search {
         generation: u64,
         query: String,
+        /// Headlines and bodies, not headlines alone.
+        full_text: bool,
+        /// Only entries it keeps.
+        filter: crate::filter::Filter,
     },
     /// Hand a web address to the platform's opener.
     OpenUrl(String),

@@ -17,6 +17,7 @@ use super::keymap::{Focus, Keymap, Mode, PopupKind};
 use super::popups::{Popup, SearchState};
 use super::theme::Theme;
 use super::view::{DateRow, View, visible};
+use crate::filter::Filter;
 use crate::model::{Event, EventIdx, TagCount, Timeline};
 use crate::text;
 
@@ -125,7 +126,8 @@ pub struct App {
     pub timeline: Arc<Timeline>,
     pub theme: Theme,
     pub focus: Focus,
-    pub filter: Option<String>,
+    /// What the lists show: a date range, tags, kinds (`Esc` clears it).
+    pub filter: Filter,
     pub view: View,
     /// Selected day: a position in `view.days`.
     pub day: usize,
@@ -172,13 +174,13 @@ pub struct App {
 
 impl App {
     pub fn new(timeline: Arc<Timeline>, theme: Theme) -> App {
-        let view = View::new(&timeline, None);
+        let view = View::new(&timeline, &Filter::default());
         let tags = timeline.tag_counts();
         App {
             timeline,
             theme,
             focus: Focus::Dates,
-            filter: None,
+            filter: Filter::default(),
             view,
             day: 0,
             event: 0,
@@ -215,8 +217,7 @@ impl App {
 
     /// The entries of the selected day under the filter.
     pub fn day_events(&self) -> Vec<EventIdx> {
-        self.view
-            .events(&self.timeline, self.day, self.filter.as_deref())
+        self.view.events(&self.timeline, self.day, &self.filter)
     }
 
     /// The selected entry.
@@ -281,7 +282,7 @@ impl App {
         again
     }
 
-    pub(super) fn say(&mut self, text: impl Into<String>) {
+    pub fn say(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
             text: text.into(),
             error: false,
@@ -355,7 +356,13 @@ impl App {
             Action::NextDay => self.move_day(1),
             Action::PrevMonth => self.move_month(false),
             Action::NextMonth => self.move_month(true),
-            Action::OpenSearch => self.open_popup(PopupKind::Search),
+            Action::OpenSearch => {
+                self.open_popup(PopupKind::Search);
+                // Results made under another filter are made again.
+                if self.search.filter != self.filter && !self.search.query.trim().is_empty() {
+                    return self.search.changed(&self.filter);
+                }
+            }
             Action::OpenTags => self.open_popup(PopupKind::Tags),
             Action::OpenGoto => self.open_popup(PopupKind::Goto),
             Action::OpenHelp => self.open_popup(PopupKind::Help),
@@ -368,14 +375,15 @@ impl App {
             Action::NextResult => self.step_result(true),
             Action::PrevResult => self.step_result(false),
             Action::Escape => {
-                if self.filter.is_some() {
-                    self.set_filter(None);
-                    self.say("tag filter cleared");
+                if !self.filter.is_empty() {
+                    self.set_filter(Filter::default());
+                    self.say("filter cleared");
                 }
             }
             Action::Click { x, y } => self.click(x, y),
             Action::Scroll { x, y, down } => self.wheel(x, y, down),
             Action::Input(_)
+            | Action::ToggleSearchMode
             | Action::Paste(_)
             | Action::DeleteChar
             | Action::DeleteWord
@@ -649,9 +657,9 @@ impl App {
         if idx >= self.timeline.events.len() {
             return;
         }
-        if !visible(&self.timeline, idx, self.filter.as_deref()) {
-            self.set_filter(None);
-            self.say("tag filter cleared to show this entry");
+        if !visible(&self.timeline, idx, &self.filter) {
+            self.set_filter(Filter::default());
+            self.say("filter cleared to show this entry");
         }
         let Some(day) = self.timeline.day_of(idx) else {
             return;
@@ -766,17 +774,17 @@ impl App {
         self.body_cache = RefCell::default();
         // Search results point into the old timeline: the query runs again.
         self.search.clear();
-        let rerun = self.search.changed();
+        let rerun = self.search.changed(&self.filter);
         if !matches!(self.popup, Some(Popup::Search { .. })) {
             self.popup = None;
         }
         self.tags = self.timeline.tag_counts();
-        let filter = self
-            .filter
-            .take()
-            .filter(|f| self.tags.iter().any(|t| t.tag == *f));
-        self.filter = filter;
-        self.view = View::new(&self.timeline, self.filter.as_deref());
+        // Tags no entry carries any more leave the filter.
+        let tags = &self.tags;
+        self.filter
+            .tags
+            .retain(|f| tags.iter().any(|t| crate::filter::same_tag(&t.tag, f)));
+        self.view = View::new(&self.timeline, &self.filter);
         self.day = 0;
         self.event = 0;
         match place.and_then(|p| Some((remap(p.idx)?, p))) {
@@ -791,15 +799,15 @@ impl App {
         rerun
     }
 
-    pub fn set_filter(&mut self, tag: Option<String>) {
+    pub fn set_filter(&mut self, filter: Filter) {
         let keep = self.current();
-        self.filter = tag;
-        self.view = View::new(&self.timeline, self.filter.as_deref());
+        self.filter = filter;
+        self.view = View::new(&self.timeline, &self.filter);
         self.day = 0;
         self.event = 0;
         self.dates_offset = 0;
         self.events_offset = 0;
-        match keep.filter(|&i| visible(&self.timeline, i, self.filter.as_deref())) {
+        match keep.filter(|&i| visible(&self.timeline, i, &self.filter)) {
             Some(i) => self.show(i),
             None => self.select_day(0),
         }

@@ -16,7 +16,7 @@ use std::io;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::mpsc::{Receiver, Sender};
 use std::thread;
 use std::time::Duration;
 
@@ -30,12 +30,11 @@ use signal_hook::consts::signal::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIG
 use super::action::{Action, Effect};
 use super::app::App;
 use super::keymap::{Mode, PopupKind};
-use super::popups::SEARCH_LIMIT;
+pub use super::search_worker::SearchWorker;
 use super::ui;
-use crate::filter::Filter;
 use crate::loader::{IndexUse, LoadError};
 use crate::model::Timeline;
-use crate::search::{Found, HeadlineSearch};
+use crate::search::Found;
 
 /// Everything the loop waits for.
 pub enum Msg {
@@ -143,61 +142,6 @@ pub fn urgent(msg: &Msg) -> Option<Exit> {
         Msg::Signal(sig) if QUIT_SIGNALS.contains(sig) => Some(Exit::Signal(*sig)),
         Msg::InputClosed => Some(Exit::Quit),
         _ => None,
-    }
-}
-
-/// Matches search queries on its own thread. Only the newest waiting query
-/// is run; results carry the query's generation so the app can drop stale
-/// ones.
-pub struct SearchWorker {
-    tx: Sender<Job>,
-}
-
-enum Job {
-    Query(u64, String),
-    /// Search this timeline from now on.
-    Timeline(Arc<Timeline>),
-}
-
-impl SearchWorker {
-    pub fn spawn(timeline: Arc<Timeline>, out: Sender<Msg>) -> SearchWorker {
-        let (tx, rx) = channel::<Job>();
-        thread::spawn(move || {
-            let mut timeline = timeline;
-            // Prepared on the first query, so a launch does not wait for it.
-            let mut headlines: Option<HeadlineSearch> = None;
-            while let Ok(job) = rx.recv() {
-                let mut query = None;
-                for job in std::iter::once(job).chain(rx.try_iter()) {
-                    match job {
-                        Job::Query(generation, q) => query = Some((generation, q)),
-                        Job::Timeline(t) => {
-                            timeline = t;
-                            headlines = None;
-                        }
-                    }
-                }
-                let Some((generation, query)) = query else {
-                    continue;
-                };
-                let found = headlines
-                    .get_or_insert_with(|| HeadlineSearch::new(&timeline))
-                    .search(&timeline, &query, SEARCH_LIMIT, &Filter::default());
-                if out.send(Msg::SearchDone { generation, found }).is_err() {
-                    break;
-                }
-            }
-        });
-        SearchWorker { tx }
-    }
-
-    pub fn submit(&self, generation: u64, query: String) {
-        let _ = self.tx.send(Job::Query(generation, query));
-    }
-
-    /// Searches `timeline` from the next query on.
-    pub fn set_timeline(&self, timeline: Arc<Timeline>) {
-        let _ = self.tx.send(Job::Timeline(timeline));
     }
 }
 
@@ -642,8 +586,8 @@ pub fn step(
                     let old = app.timeline.clone();
                     let rerun = app.replace_timeline(Arc::new(timeline));
                     worker.set_timeline(app.timeline.clone());
-                    if let Some(Effect::Search { generation, query }) = rerun {
-                        worker.submit(generation, query);
+                    if let Some(effect) = rerun {
+                        worker.submit(effect);
                     }
                     app.message = Some(super::app::Message {
                         text: crate::watch::describe(&old, &app.timeline),
@@ -661,7 +605,7 @@ pub fn step(
         }
     };
     match app.update(action) {
-        Some(Effect::Search { generation, query }) => worker.submit(generation, query),
+        Some(effect @ Effect::Search { .. }) => worker.submit(effect),
         Some(Effect::OpenUrl(url)) => {
             if let Err(e) = open(&url) {
                 app.message = Some(super::app::Message {

@@ -49,6 +49,8 @@ pub enum Ctx {
     Reader,
     /// The search and tag pickers (lists with an input line).
     Picker,
+    /// The search popup alone.
+    Search,
     Goto,
     Help,
     /// The list of bookmarks (a picker too).
@@ -67,6 +69,7 @@ impl Ctx {
                 Mode::Popup(PopupKind::Search | PopupKind::Tags | PopupKind::Bookmarks)
             ),
             Ctx::Bookmarks => mode == Mode::Popup(PopupKind::Bookmarks),
+            Ctx::Search => mode == Mode::Popup(PopupKind::Search),
             Ctx::Goto => mode == Mode::Popup(PopupKind::Goto),
             Ctx::Help => mode == Mode::Popup(PopupKind::Help),
         }
@@ -80,6 +83,7 @@ impl Ctx {
             Ctx::Reader => "Reading an entry (the detail pane, like less)",
             Ctx::Picker => "Search, tag and bookmark pickers",
             Ctx::Bookmarks => "Bookmarks",
+            Ctx::Search => "Search popup",
             Ctx::Goto => "Go to date",
             Ctx::Help => "Help",
         }
@@ -364,6 +368,12 @@ pub static BINDINGS: &[Binding] = &[
         "clear the input"
     ),
     bind!(Picker, [(KeyCode::Esc, NONE)], Action::Escape, "close"),
+    bind!(
+        Search,
+        [(KeyCode::Tab, NONE)],
+        Action::ToggleSearchMode,
+        "switch between headlines and full text (bodies too)"
+    ),
     bind!(
         Goto,
         [(KeyCode::Enter, NONE)],

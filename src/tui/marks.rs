@@ -153,7 +153,9 @@ impl App {
             place: self.current_event().map(|e| Place {
                 id: e.id.clone(),
                 focus: focus_name(self.focus).into(),
-                tag: self.filter.clone(),
+                since: self.filter.since,
+                until: self.filter.until,
+                tags: self.filter.tags.clone(),
                 scroll: if self.focus == Focus::Links {
                     self.detail_scroll
                 } else {
@@ -178,8 +180,18 @@ impl App {
             self.open_on_newest_day();
             return;
         };
-        if let Some(tag) = p.tag.filter(|t| self.tags.iter().any(|c| &c.tag == t)) {
-            self.set_filter(Some(tag));
+        let filter = crate::filter::Filter {
+            since: p.since,
+            until: p.until,
+            tags: p
+                .tags
+                .into_iter()
+                .filter(|t| self.tags.iter().any(|c| crate::filter::same_tag(&c.tag, t)))
+                .collect(),
+            kinds: Vec::new(),
+        };
+        if !filter.is_empty() {
+            self.set_filter(filter);
         }
         self.focus = match p.focus.as_str() {
             "events" => Focus::Events,
@@ -203,7 +215,7 @@ impl App {
             .rposition(|&d| tl.days[d].date.is_some())
             .or(self.view.days.len().checked_sub(1));
         if let Some(pos) = newest
-            && let Some(&first) = self.view.events(tl, pos, self.filter.as_deref()).first()
+            && let Some(&first) = self.view.events(tl, pos, &self.filter).first()
         {
             self.show(first);
         }

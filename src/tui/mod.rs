@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod marks;
 pub mod open;
 pub mod popups;
+pub mod search_worker;
 pub mod theme;
 pub mod ui;
 pub mod view;
@@ -118,6 +119,11 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
             .collect::<Vec<_>>()
             .join(", ")
     };
+    // The word index of full-text search is cached beside the archive's
+    // index (the sample has none).
+    let words_place = (cache && !paths.is_empty())
+        .then(|| loader::cache_place(&paths))
+        .flatten();
     let loader_tx = tx.clone();
     let what_for_loader = what.clone();
     let store = crate::state::Store::for_roots(&paths);
@@ -200,7 +206,7 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
         Err(e) => return Err(e),
     };
     let timeline = Arc::new(timeline);
-    let worker = SearchWorker::spawn(timeline.clone(), tx.clone());
+    let worker = SearchWorker::spawn_with(timeline.clone(), words_place, tx.clone());
     let mut app = App::new(timeline, theme);
     app.keys = config.keymap;
     app.reading_width = config.body_width;

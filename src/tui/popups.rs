@@ -47,6 +47,14 @@ pub struct SearchState {
     /// The popup was reopened on the last query: the first character typed
     /// starts a new one (Backspace edits the old one instead).
     pub fresh: bool,
+    /// Searching headlines and bodies rather than headlines.
+    pub full_text: bool,
+    /// A full-text answer came back (the word index is built).
+    pub words_ready: bool,
+    /// Full text: the folded query words, to mark in snippets.
+    pub terms: Vec<String>,
+    /// The filter the last query ran under.
+    pub filter: crate::filter::Filter,
 }
 
 impl SearchState {
@@ -59,6 +67,8 @@ impl SearchState {
         self.hits = found.hits;
         self.total = found.total;
         self.exact = found.exact;
+        self.words_ready |= self.full_text;
+        self.terms = found.terms;
         self.selected = 0;
         self.pending = false;
         self.cursor = None;
@@ -75,9 +85,10 @@ impl SearchState {
 
     /// The query changed (or the timeline it ran on): a new generation,
     /// and an effect to run it.
-    pub fn changed(&mut self) -> Option<Effect> {
+    pub fn changed(&mut self, filter: &crate::filter::Filter) -> Option<Effect> {
         self.generation += 1;
         self.cursor = None;
+        self.filter = filter.clone();
         self.enter_pending = false;
         if self.query.trim().is_empty() {
             self.clear();
@@ -88,6 +99,8 @@ impl SearchState {
         Some(Effect::Search {
             generation: self.generation,
             query: self.query.clone(),
+            full_text: self.full_text,
+            filter: filter.clone(),
         })
     }
 }
@@ -226,7 +239,8 @@ impl App {
             PopupKind::Tags => {
                 let selected = self
                     .filter
-                    .as_ref()
+                    .tags
+                    .last()
                     .and_then(|f| self.tags.iter().position(|t| &t.tag == f))
                     .unwrap_or(0);
                 Popup::Tags {
@@ -296,6 +310,12 @@ impl App {
             Action::ClearInput => return self.popup_input(Edit::All),
             Action::Activate => self.popup_activate(),
             Action::RemoveBookmark => return self.remove_chosen_bookmark(),
+            Action::ToggleSearchMode if matches!(self.popup, Some(Popup::Search { .. })) => {
+                self.search.full_text = !self.search.full_text;
+                self.search.fresh = false;
+                self.search.selected = 0;
+                return self.search.changed(&self.filter);
+            }
             Action::Click { x, y } => {
                 let list = self.areas.popup_list;
                 if list.contains(Position::new(x, y)) {
@@ -345,7 +365,7 @@ impl App {
                 }
                 edit(&mut self.search.query);
                 self.search.selected = 0;
-                return self.search.changed();
+                return self.search.changed(&self.filter);
             }
             Some(Popup::Tags {
                 input,
@@ -396,9 +416,45 @@ impl App {
                 matches, selected, ..
             }) => {
                 if let Some(m) = matches.get(selected) {
+                    // Another tag narrows further; a tag already in the
+                    // filter leaves it.
                     let tag = self.tags[m.tag].tag.clone();
                     self.popup = None;
-                    self.set_filter(Some(tag));
+                    let mut filter = self.filter.clone();
+                    let had = filter.tags.len();
+                    filter.tags.retain(|t| *t != tag);
+                    let note = if filter.tags.len() == had {
+                        filter.tags.push(tag.clone());
+                        format!("showing entries tagged {}", filter.tags.join(" + "))
+                    } else {
+                        format!("tag {tag} left the filter")
+                    };
+                    self.set_filter(filter);
+                    self.say(&note);
+                }
+            }
+            Some(Popup::Goto { input, .. }) if input.contains("..") => {
+                match crate::filter::parse_range(&input) {
+                    Ok((since, until)) => {
+                        self.popup = None;
+                        let filter = crate::filter::Filter {
+                            since,
+                            until,
+                            ..self.filter.clone()
+                        };
+                        let shown = filter.describe();
+                        self.set_filter(filter);
+                        if self.view.days.is_empty() {
+                            self.say(format!("nothing in {shown}; Esc clears the filter"));
+                        } else {
+                            self.say(format!("showing {shown}"));
+                        }
+                    }
+                    Err(e) => {
+                        if let Some(Popup::Goto { error, .. }) = &mut self.popup {
+                            *error = Some(e);
+                        }
+                    }
                 }
             }
             Some(Popup::Goto { input, .. }) => match self.goto(&input) {
@@ -439,7 +495,7 @@ impl App {
                 (last, Some(format!("{date} is after the last day")))
             }
         };
-        let to = self.view.events(tl, pos, self.filter.as_deref())[0];
+        let to = self.view.events(tl, pos, &self.filter)[0];
         self.jump(to);
         if let Some(text) = note {
             self.message = Some(super::app::Message { text, error: false });

@@ -1,9 +1,10 @@
-//! What the two lists show under the current tag filter: the visible days,
+//! What the two lists show under the current filter (dates, tags, kinds): the visible days,
 //! the rows of the date list (with year and month separators), and the
 //! visible entries of a day. Rebuilt only when the filter changes.
 
 use chrono::Datelike;
 
+use crate::filter::Filter;
 use crate::model::{EventIdx, Kind, Timeline};
 
 /// One row of the date list.
@@ -27,18 +28,13 @@ pub struct View {
 /// True when an entry shows under the filter (ghosts carry the contexts of
 /// the links to them, but a tag filter shows only real entries, as the tag
 /// counts do).
-pub fn visible(timeline: &Timeline, idx: EventIdx, filter: Option<&str>) -> bool {
-    match filter {
-        None => true,
-        Some(tag) => {
-            let e = &timeline.events[idx];
-            e.kind != Kind::Ghost && e.tags.iter().any(|t| **t == *tag)
-        }
-    }
+pub fn visible(timeline: &Timeline, idx: EventIdx, filter: &Filter) -> bool {
+    let e = &timeline.events[idx];
+    filter.accepts(e) && (filter.tags.is_empty() || e.kind != Kind::Ghost)
 }
 
 impl View {
-    pub fn new(timeline: &Timeline, filter: Option<&str>) -> View {
+    pub fn new(timeline: &Timeline, filter: &Filter) -> View {
         let mut view = View::default();
         let mut last_month: Option<(i32, u32)> = None;
         for (d, day) in timeline.days.iter().enumerate() {
@@ -63,7 +59,7 @@ impl View {
     }
 
     /// The visible entries of the visible day at `pos`.
-    pub fn events(&self, timeline: &Timeline, pos: usize, filter: Option<&str>) -> Vec<EventIdx> {
+    pub fn events(&self, timeline: &Timeline, pos: usize, filter: &Filter) -> Vec<EventIdx> {
         let Some(&d) = self.days.get(pos) else {
             return Vec::new();
         };

@@ -74,10 +74,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
             DateRow::Month(_, m) => Line::styled(format!(" {}", month_name(m)), theme.month()),
             DateRow::Day(pos) => {
                 let day = &app.timeline.days[view.days[pos]];
-                let count = app
-                    .view
-                    .events(&app.timeline, pos, app.filter.as_deref())
-                    .len();
+                let count = app.view.events(&app.timeline, pos, &app.filter).len();
                 let label = match day.date {
                     Some(d) => day_label(d),
                     None => "Undated".to_string(),

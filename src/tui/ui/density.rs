@@ -27,7 +27,10 @@ fn month_index(first: NaiveDate, d: NaiveDate) -> i64 {
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
     let theme = &app.theme;
-    let Some((first, counts)) = app.timeline.monthly_counts() else {
+    let Some((first, counts)) = app
+        .timeline
+        .monthly_counts_where(|i, _| crate::tui::view::visible(&app.timeline, i, &app.filter))
+    else {
         return;
     };
     if area.height == 1 {

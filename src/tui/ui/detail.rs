@@ -265,7 +265,12 @@ fn tags(lines: &mut Vec<Line<'static>>, e: &Event, app: &App, width: usize) {
             spans.push(Span::styled(", ", theme.dim()));
         }
         let mut style = theme.tag();
-        if app.filter.as_deref() == Some(&**t) {
+        if app
+            .filter
+            .tags
+            .iter()
+            .any(|f| crate::filter::same_tag(t, f))
+        {
             style = style.add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
         }
         spans.push(Span::styled(text::one_line(t), style));

@@ -221,6 +221,28 @@ fn highlighted(
     spans
 }
 
+/// `s` (one line) fitted to `width` characters so that its first marked
+/// character shows: when it would fall past the cut, the start is dropped
+/// (shown as `…`) and the mark sits about a third of the way in. Returns
+/// the text and the positions moved with it.
+fn window(s: &str, positions: &[usize], width: usize) -> (String, Vec<usize>) {
+    let n = s.chars().count();
+    let Some(&first) = positions.first() else {
+        return (s.to_string(), Vec::new());
+    };
+    if n <= width || first + 4 < width {
+        return (s.to_string(), positions.to_vec());
+    }
+    let start = first.saturating_sub(width / 3).min(n);
+    let text = std::iter::once('…').chain(s.chars().skip(start)).collect();
+    let moved = positions
+        .iter()
+        .filter(|&&p| p >= start)
+        .map(|p| p - start + 1)
+        .collect();
+    (text, moved)
+}
+
 fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
     let msg = format!(
         "Window too small ({}×{}); ktimeline needs {}×{}. q quits.",

@@ -7,7 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
 use super::events::kind_marker;
-use super::{centered, highlighted, keep_visible, pane};
+use super::{centered, highlighted, keep_visible, pane, window};
 use crate::model::date_label;
 use crate::text;
 use crate::tui::app::{App, Areas};
@@ -44,12 +44,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
                 frame,
                 area,
                 app,
-                " Filter by tag ",
+                " Filter by tag (another narrows further; a chosen one leaves) ",
                 input,
                 &status,
                 rows,
                 *selected,
                 *offset,
+                Vec::new(),
                 areas,
             );
         }
@@ -113,6 +114,7 @@ fn bookmarks(
         rows,
         selected,
         offset,
+        Vec::new(),
         areas,
     );
 }
@@ -120,6 +122,8 @@ fn bookmarks(
 fn search(frame: &mut Frame, area: Rect, app: &App, offset: usize, areas: &mut Areas) {
     let theme = &app.theme;
     let s = &app.search;
+    // Room for a headline: the list's width less the mark, date and kind.
+    let room = (picker_rect(area).width as usize).saturating_sub(2 + 2 + 11 + 2);
     let rows: Vec<Line> = s
         .hits
         .iter()
@@ -129,9 +133,10 @@ fn search(frame: &mut Frame, area: Rect, app: &App, offset: usize, areas: &mut A
                 Span::styled(format!("{:<10} ", date_label(e.date)), theme.date()),
                 Span::styled(kind_marker(e.kind), theme.dim()),
             ];
+            let (shown, positions) = window(&text::one_line(&e.headline), &h.positions, room);
             spans.extend(highlighted(
-                &text::one_line(&e.headline),
-                &h.positions,
+                &shown,
+                &positions,
                 ratatui::style::Style::new(),
                 theme.matched(),
             ));
@@ -139,9 +144,17 @@ fn search(frame: &mut Frame, area: Rect, app: &App, offset: usize, areas: &mut A
         })
         .collect();
     let status = if s.query.trim().is_empty() {
-        "type a few word prefixes".to_string()
+        if s.full_text {
+            "type words: every one must begin a word of the headline or body".to_string()
+        } else {
+            "type a few word prefixes".to_string()
+        }
+    } else if s.pending && s.full_text && !s.words_ready {
+        "indexing every word (the first full-text search takes a moment)…".to_string()
     } else if s.pending {
         "searching…".to_string()
+    } else if s.full_text {
+        crate::search::summary_of(s.total, s.exact, "in headlines", s.hits.len())
     } else {
         crate::search::summary(s.total, s.exact, s.hits.len())
     };
@@ -150,18 +163,58 @@ fn search(frame: &mut Frame, area: Rect, app: &App, offset: usize, areas: &mut A
     } else {
         status
     };
+    let title = if s.full_text {
+        " Search full text · Tab: headlines only "
+    } else {
+        " Search headlines · Tab: full text "
+    };
+    let footer = s
+        .hits
+        .get(s.selected)
+        .map(|h| preview(app, h, &s.terms))
+        .unwrap_or_default();
     picker(
-        frame,
-        area,
-        app,
-        " Search headlines ",
-        &s.query,
-        &status,
-        rows,
-        s.selected,
-        offset,
-        areas,
+        frame, area, app, title, &s.query, &status, rows, s.selected, offset, footer, areas,
     );
+}
+
+/// Two lines under the results for the chosen one: its date, kind and
+/// tags; then its snippet (full text) or the first line of its body.
+fn preview(app: &App, h: &crate::search::Hit, terms: &[String]) -> Vec<Line<'static>> {
+    let theme = &app.theme;
+    let e = &app.timeline.events[h.idx];
+    let mut meta = format!("{} · {}", date_label(e.date), e.kind.as_str());
+    if !e.tags.is_empty() {
+        let tags: Vec<String> = e.tags.iter().take(8).map(|t| text::one_line(t)).collect();
+        meta.push_str(" · ");
+        meta.push_str(&tags.join(", "));
+    }
+    let mut lines = vec![Line::styled(meta, theme.dim())];
+    if let Some(snippet) = &h.snippet {
+        let snippet = text::one_line(snippet);
+        // The words of a full-text match are marked.
+        let mut marks = Vec::new();
+        crate::words::words(&snippet, |w, r| {
+            if let Some(t) = terms.iter().find(|t| w.starts_with(t.as_str())) {
+                let first = snippet[..r.start].chars().count();
+                marks.extend(first..first + snippet[r].chars().count().min(t.chars().count()));
+            }
+        });
+        lines.push(Line::from(highlighted(
+            &snippet,
+            &marks,
+            ratatui::style::Style::new(),
+            theme.matched(),
+        )));
+    }
+    lines
+}
+
+/// Where a picker popup goes in `area`.
+fn picker_rect(area: Rect) -> Rect {
+    let w = (area.width * 9 / 10).clamp(20.min(area.width), 110);
+    let h = (area.height * 8 / 10).max(6.min(area.height));
+    centered(area, w, h)
 }
 
 /// An input line, a status line and a list with a selection.
@@ -176,22 +229,48 @@ fn picker(
     rows: Vec<Line>,
     selected: usize,
     offset: usize,
+    footer: Vec<Line<'static>>,
     areas: &mut Areas,
 ) {
     let theme = &app.theme;
-    let w = (area.width * 9 / 10).clamp(20.min(area.width), 110);
-    let h = (area.height * 8 / 10).max(6.min(area.height));
-    let rect = centered(area, w, h);
+    let rect = picker_rect(area);
     frame.render_widget(Clear, rect);
     let block = pane(title, true, theme);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let [input_area, status_area, list_area] = Layout::vertical([
+    // The footer only when the list keeps a few rows.
+    let footer_h = if inner.height >= 8 + footer.len() as u16 {
+        footer.len() as u16
+    } else {
+        0
+    };
+    let [input_area, status_area, list_area, footer_area] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
         Constraint::Min(0),
+        Constraint::Length(footer_h),
     ])
     .areas(inner);
+    if footer_h > 0 {
+        let fw = footer_area.width as usize;
+        let lines: Vec<Line> = footer
+            .into_iter()
+            .map(|l| {
+                let mut used = 0;
+                let spans: Vec<Span> = l
+                    .spans
+                    .into_iter()
+                    .map(|s| {
+                        let cut = truncate(&s.content, fw.saturating_sub(used));
+                        used += wrap::width(&cut);
+                        Span::styled(cut, s.style)
+                    })
+                    .collect();
+                Line::from(spans).style(l.style)
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(lines), footer_area);
+    }
     let iw = input_area.width as usize;
     let shown = text::one_line(input);
     // Keep the end of a long query visible (after "› ", before the cursor).
@@ -250,7 +329,7 @@ fn cursor_x(area: Rect, shown: &str) -> u16 {
 
 fn goto(frame: &mut Frame, area: Rect, app: &App, input: &str, error: Option<&str>) {
     let theme = &app.theme;
-    let rect = centered(area, 56, 6);
+    let rect = centered(area, 64, 8);
     frame.render_widget(Clear, rect);
     let block = pane(" Go to date ", true, theme);
     let inner = block.inner(rect);
@@ -265,7 +344,7 @@ fn goto(frame: &mut Frame, area: Rect, app: &App, input: &str, error: Option<&st
     match error {
         Some(e) => lines.push(Line::styled(text::one_line(e), theme.error())),
         None => lines.push(Line::styled(
-            "2017, 2017-06 or 2017-06-08: the first day on or after it",
+            "2017, 2017-06 or 2017-06-08: the first day on or after it; 2015-09..2015-10, 2015.. or ..2016 shows only that range",
             theme.dim(),
         )),
     }

@@ -111,10 +111,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
             base,
         ));
     }
-    if let Some(tag) = &app.filter {
+    if !app.filter.is_empty() {
         left.push(sep());
         left.push(Span::styled(
-            format!("tag: {} (Esc clears) ", text::one_line(tag)),
+            format!(
+                "filter: {} (Esc clears) ",
+                text::one_line(&app.filter.describe())
+            ),
             base.add_modifier(Modifier::BOLD),
         ));
     }
