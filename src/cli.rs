@@ -1,6 +1,7 @@
 //! The command line, defined with clap: `ktimeline [PATH]...` opens the
 //! browser; `stats`, `check`, `search` and `export` answer from the
-//! command line for scripts.
+//! command line for scripts; `bookmarks`, `config`, `completions` and `man`
+//! serve everyday use.
 
 use std::path::PathBuf;
 
@@ -106,6 +107,36 @@ pub enum Command {
         #[command(flatten)]
         filter: FilterArgs,
     },
+    /// Print the bookmarks kept for an archive (set with `m` in the
+    /// browser) as DATE<TAB>HEADLINE<TAB>FILE, like `search`. Exits 1 when
+    /// there is none.
+    Bookmarks {
+        /// Archive folders or files (none: the built-in sample).
+        paths: Vec<PathBuf>,
+        /// Read every file again, ignoring (and not writing) the index kept
+        /// in the cache folder.
+        #[arg(long)]
+        no_cache: bool,
+        /// Print a JSON array instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the default configuration file, every option commented, to
+    /// copy to $XDG_CONFIG_HOME/ktimeline/config.toml.
+    Config {
+        /// Check the configuration file instead: exits 0 when it is good,
+        /// 2 (saying where and what) when it is not.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print a completion script for a shell, e.g.
+    /// `ktimeline completions bash > ~/.local/share/bash-completion/completions/ktimeline`.
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `ktimeline man | man -l -`.
+    Man,
 }
 
 /// The entry filters shared by `search`, `export` and `stats`.

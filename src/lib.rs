@@ -4,12 +4,15 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod filter;
 pub mod generate;
 pub mod index;
 pub mod loader;
 pub mod model;
 pub mod search;
+pub mod state;
 pub mod text;
 pub mod tui;
+pub mod watch;
 pub mod words;

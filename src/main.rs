@@ -67,6 +67,14 @@ fn main() -> ExitCode {
             Ok(f) => commands::export::run(&paths, !no_cache, jsonl, &f),
             Err(e) => return usage(&e),
         },
+        Some(Command::Bookmarks {
+            paths,
+            no_cache,
+            json,
+        }) => commands::bookmarks::run(&paths, !no_cache, json),
+        Some(Command::Config { check }) => commands::config::run(check),
+        Some(Command::Completions { shell }) => commands::shell::completions(shell),
+        Some(Command::Man) => commands::shell::man(),
     };
     match result {
         Ok(code) => code,
@@ -95,14 +103,23 @@ fn subcommand_hint(paths: &[std::path::PathBuf]) -> Option<String> {
         return None;
     }
     let word = first.to_str()?.to_lowercase();
-    let near = ["stats", "check", "search", "export"]
-        .into_iter()
-        .find(|c| {
-            word.len() >= 3
-                && (c.starts_with(&word)
-                    || word.starts_with(c)
-                    || strsim::damerau_levenshtein(c, &word) <= 2)
-        })?;
+    let near = [
+        "stats",
+        "check",
+        "search",
+        "export",
+        "bookmarks",
+        "config",
+        "completions",
+        "man",
+    ]
+    .into_iter()
+    .find(|c| {
+        word.len() >= 3
+            && (c.starts_with(&word)
+                || word.starts_with(c)
+                || strsim::damerau_levenshtein(c, &word) <= 2)
+    })?;
     if word == near {
         // `ktimeline --no-cache stats DIR`: an option before the command.
         return Some(format!(

@@ -90,9 +90,14 @@ impl Session {
         cmd.env_remove("NO_COLOR");
         // The index's cache and any state stay in the build's folder.
         let xdg = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pty-xdg");
+        // Each session starts with no saved state (place, bookmarks).
+        static SESSIONS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let state = format!("state-{}-{n}", std::process::id());
+        let _ = std::fs::remove_dir_all(xdg.join(&state));
         for (var, dir) in [
             ("XDG_CACHE_HOME", "cache"),
-            ("XDG_STATE_HOME", "state"),
+            ("XDG_STATE_HOME", state.as_str()),
             ("XDG_CONFIG_HOME", "config"),
         ] {
             cmd.env(var, xdg.join(dir));

@@ -227,7 +227,15 @@ fn wide_characters_keep_the_borders_aligned() {
 
 #[test]
 fn no_color_draws_no_colours_and_still_marks_the_selection() {
-    let mut h = Harness::new(fixture(), 100, 30, Theme { color: false });
+    let mut h = Harness::new(
+        fixture(),
+        100,
+        30,
+        Theme {
+            color: false,
+            ..Theme::default()
+        },
+    );
     h.key(KeyCode::Down).keys("/win").settle();
     let buf = h.term.backend().buffer();
     for c in buf.content() {

@@ -3,9 +3,12 @@
 //! problems found or nothing matched; errors (exit 2) come back as
 //! [`Error`] for `main` to print.
 
+pub mod bookmarks;
 pub mod check;
+pub mod config;
 pub mod export;
 pub mod search;
+pub mod shell;
 pub mod stats;
 
 use std::io::{self, BufWriter, Write};

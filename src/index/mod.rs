@@ -105,14 +105,20 @@ fn parser_fingerprint() -> u32 {
 /// `$XDG_CACHE_HOME/ktimeline` (an absolute path only, as the XDG spec
 /// says), else `~/.cache/ktimeline`.
 pub fn cache_dir() -> Option<PathBuf> {
-    let xdg = std::env::var_os("XDG_CACHE_HOME")
+    xdg_dir("XDG_CACHE_HOME", ".cache")
+}
+
+/// `$VAR/ktimeline` when the XDG variable `var` holds an absolute path,
+/// else `$HOME/fallback/ktimeline`; `None` when neither is there.
+pub fn xdg_dir(var: &str, fallback: &str) -> Option<PathBuf> {
+    let xdg = std::env::var_os(var)
         .map(PathBuf::from)
         .filter(|p| p.is_absolute());
     let base = xdg.or_else(|| {
         std::env::var_os("HOME")
             .map(PathBuf::from)
             .filter(|p| p.is_absolute())
-            .map(|h| h.join(".cache"))
+            .map(|h| h.join(fallback))
     })?;
     Some(base.join("ktimeline"))
 }

@@ -349,7 +349,7 @@ pub fn load_paths(
 
 /// The key of a set of roots in the cache: each as given and as an
 /// absolute, canonical path.
-fn roots_key(roots: &[PathBuf]) -> Vec<String> {
+pub fn roots_key(roots: &[PathBuf]) -> Vec<String> {
     roots
         .iter()
         .flat_map(|r| {

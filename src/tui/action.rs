@@ -72,6 +72,18 @@ pub enum Action {
         y: u16,
         down: bool,
     },
+    /// `y`: copy the chosen link's address, else the headline and date.
+    Copy,
+    /// `e`: open the entry's file in the editor.
+    Edit,
+    /// `m`: bookmark the selected entry, or unmark it.
+    ToggleBookmark,
+    /// `'`: the list of bookmarks.
+    OpenBookmarks,
+    /// Delete in the list of bookmarks: remove the chosen one.
+    RemoveBookmark,
+    /// `R`: read the archive's changes now.
+    Reload,
     /// The search worker finished a query.
     SearchDone {
         generation: u64,
@@ -93,6 +105,17 @@ pub enum Effect {
     },
     /// Hand a web address to the platform's opener.
     OpenUrl(String),
+    /// Put text on the clipboard (OSC 52); `what` says what it is.
+    Copy {
+        text: String,
+        what: String,
+    },
+    /// Open a file of the archive in the editor, the browser suspended.
+    Edit(std::path::PathBuf),
+    /// Read the archive's changes.
+    Reload,
+    /// Write the state (bookmarks changed).
+    SaveState,
     /// Restore the terminal, stop the process, take the terminal again.
     Suspend,
     /// Clear the screen and draw everything again.

@@ -13,7 +13,7 @@ use ratatui::layout::{Position, Rect};
 use super::action::{Action, Effect};
 use super::body_cache::BodyCache;
 use super::history::History;
-use super::keymap::{Focus, Mode, PopupKind};
+use super::keymap::{Focus, Keymap, Mode, PopupKind};
 use super::popups::{Popup, SearchState};
 use super::theme::Theme;
 use super::view::{DateRow, View, visible};
@@ -166,6 +166,10 @@ pub struct App {
     /// The timeline shown came from the index and the archive is being
     /// checked against it in the background (the status bar says so).
     pub checking: bool,
+    /// The keys in force (the defaults with the configuration's `[keys]`).
+    pub keys: Keymap,
+    /// Bookmarked entries, in the order they were set (see `marks.rs`).
+    pub bookmarks: Vec<crate::state::Bookmark>,
 }
 
 impl App {
@@ -198,6 +202,8 @@ impl App {
             body_cache: RefCell::default(),
             quit: false,
             checking: false,
+            keys: Keymap::default(),
+            bookmarks: Vec::new(),
         }
     }
 
@@ -283,7 +289,7 @@ impl App {
         });
     }
 
-    fn complain(&mut self, text: impl Into<String>) {
+    pub(super) fn complain(&mut self, text: impl Into<String>) {
         self.message = Some(Message {
             text: text.into(),
             error: true,
@@ -361,6 +367,11 @@ impl App {
             Action::OpenGoto => self.open_popup(PopupKind::Goto),
             Action::OpenHelp => self.open_popup(PopupKind::Help),
             Action::OpenSource => return self.open_source(),
+            Action::Copy => return self.copy(),
+            Action::Edit => return self.edit(),
+            Action::ToggleBookmark => return self.toggle_bookmark(),
+            Action::OpenBookmarks => self.open_popup(PopupKind::Bookmarks),
+            Action::Reload => return Some(Effect::Reload),
             Action::NextResult => self.step_result(true),
             Action::PrevResult => self.step_result(false),
             Action::Escape => {
@@ -376,7 +387,8 @@ impl App {
             | Action::Paste(_)
             | Action::DeleteChar
             | Action::DeleteWord
-            | Action::ClearInput => {}
+            | Action::ClearInput
+            | Action::RemoveBookmark => {}
             Action::Quit | Action::Suspend | Action::Redraw | Action::SearchDone { .. } => {
                 unreachable!("handled above")
             }

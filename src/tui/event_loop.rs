@@ -13,7 +13,9 @@
 
 use std::collections::VecDeque;
 use std::io;
+use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, Sender};
 use std::thread;
 use std::time::Duration;
@@ -27,7 +29,7 @@ use signal_hook::consts::signal::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIG
 
 use super::action::{Action, Effect};
 use super::app::App;
-use super::keymap::{self, Mode, PopupKind};
+use super::keymap::{Mode, PopupKind};
 pub use super::search_worker::SearchWorker;
 use super::ui;
 use crate::loader::{IndexUse, LoadError};
@@ -49,6 +51,8 @@ pub enum Msg {
     Checked(Box<Result<(Timeline, IndexUse), LoadError>>),
     /// The check found the archive as the index has it.
     Unchanged,
+    /// A reload asked for with `R` found nothing changed.
+    NoChange,
     /// The terminal can no longer be read (it went away): time to stop.
     InputClosed,
     /// A signal caught by [`spawn_signals`].
@@ -80,6 +84,27 @@ pub trait Host<B: Backend> {
     /// browser quietly instead of being reported.
     fn gone(&mut self) -> bool {
         false
+    }
+    /// Puts text on the terminal's clipboard (OSC 52).
+    fn copy(&mut self, _text: &str) -> Result<(), String> {
+        Err("no clipboard here".into())
+    }
+    /// Opens a file in the editor, the terminal given back meanwhile.
+    fn edit(
+        &mut self,
+        _terminal: &mut Terminal<B>,
+        _file: &Path,
+    ) -> io::Result<Result<(), String>> {
+        Ok(Err("no editor here".into()))
+    }
+    /// Reads the archive's changes (the answer comes as a message);
+    /// `manual`: asked for by the user.
+    fn reload(&mut self, _manual: bool) -> Result<(), String> {
+        Err("this archive cannot be read again".into())
+    }
+    /// Saves what the browser remembers of the archive.
+    fn save_state(&mut self, _app: &App) -> Result<(), String> {
+        Ok(())
     }
 }
 
@@ -278,6 +303,31 @@ fn sequence_key(csi: bool, params: &str, fin: char) -> Option<(KeyCode, KeyModif
     Some((code, mods))
 }
 
+/// Asked for while another program (the editor) has the terminal: the
+/// input thread stops reading it.
+static INPUT_PAUSED: AtomicBool = AtomicBool::new(false);
+/// The input thread is parked: it is not reading the terminal.
+static INPUT_PARKED: AtomicBool = AtomicBool::new(false);
+/// How long the input thread waits for a key before it looks whether it
+/// is asked to stop reading (an idle browser wakes this rarely, draws
+/// nothing).
+const INPUT_LOOK: Duration = Duration::from_millis(250);
+
+/// Stops the input thread reading the terminal, for a program that runs
+/// on it (the editor); returns once it has stopped, or after a second.
+pub fn pause_input() {
+    INPUT_PAUSED.store(true, Ordering::SeqCst);
+    let start = std::time::Instant::now();
+    while !INPUT_PARKED.load(Ordering::SeqCst) && start.elapsed() < Duration::from_secs(1) {
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Lets the input thread read the terminal again.
+pub fn resume_input() {
+    INPUT_PAUSED.store(false, Ordering::SeqCst);
+}
+
 /// Forwards terminal events into `tx` from a thread of their own, Alt
 /// chords sent as Escape put together ([`MetaKeys`]).
 pub fn spawn_input(tx: Sender<Msg>) {
@@ -286,17 +336,26 @@ pub fn spawn_input(tx: Sender<Msg>) {
         let mut meta = MetaKeys::default();
         let send = |evs: Vec<TermEvent>| evs.into_iter().all(|ev| tx.send(Msg::Term(ev)).is_ok());
         loop {
-            if meta.waiting() {
-                match event::poll(META_WAIT) {
-                    Ok(true) => {}
-                    Ok(false) => {
-                        if !send(meta.flush()) {
-                            return;
-                        }
-                        continue;
+            if INPUT_PAUSED.load(Ordering::SeqCst) {
+                INPUT_PARKED.store(true, Ordering::SeqCst);
+                thread::sleep(Duration::from_millis(20));
+                continue;
+            }
+            INPUT_PARKED.store(false, Ordering::SeqCst);
+            let wait = if meta.waiting() {
+                META_WAIT
+            } else {
+                INPUT_LOOK
+            };
+            match event::poll(wait) {
+                Ok(true) => {}
+                Ok(false) => {
+                    if meta.waiting() && !send(meta.flush()) {
+                        return;
                     }
-                    Err(_) => break,
+                    continue;
                 }
+                Err(_) => break,
             }
             let Ok(ev) = event::read() else { break };
             if !send(meta.feed(ev)) {
@@ -406,10 +465,12 @@ pub fn spawn_hangup_watch(tx: Sender<Msg>) {
 /// The action a terminal event asks for, if any.
 pub fn action_for(app: &App, ev: &TermEvent) -> Option<Action> {
     match ev {
-        TermEvent::Key(key) => keymap::action_for(app.mode(), *key),
+        TermEvent::Key(key) => app.keys.action_for(app.mode(), *key),
         TermEvent::Paste(text) => matches!(
             app.mode(),
-            Mode::Popup(PopupKind::Search | PopupKind::Tags | PopupKind::Goto)
+            Mode::Popup(
+                PopupKind::Search | PopupKind::Tags | PopupKind::Goto | PopupKind::Bookmarks
+            )
         )
         .then(|| Action::Paste(text.clone())),
         TermEvent::Mouse(m) => match m.kind {
@@ -465,8 +526,11 @@ pub fn forget_screen<B: Backend>(terminal: &mut Terminal<B>) -> io::Result<()> {
 }
 
 /// What the loop has to do after a message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Next {
+    /// Carry out an effect that needs the host (clipboard, editor,
+    /// reloading, saving), then draw.
+    Host(Effect),
     Nothing,
     /// Draw the changes.
     Draw,
@@ -508,21 +572,25 @@ pub fn step(
             app.checking = false;
             return Next::Draw;
         }
+        Msg::NoChange => {
+            app.message = Some(super::app::Message {
+                text: "the archive has not changed".into(),
+                error: false,
+            });
+            return Next::Draw;
+        }
         Msg::Checked(result) => {
             app.checking = false;
             match *result {
-                Ok((timeline, index)) => {
+                Ok((timeline, _index)) => {
+                    let old = app.timeline.clone();
                     let rerun = app.replace_timeline(Arc::new(timeline));
                     worker.set_timeline(app.timeline.clone());
                     if let Some(effect) = rerun {
                         worker.submit(effect);
                     }
-                    let s = if index.reread == 1 { "" } else { "s" };
                     app.message = Some(super::app::Message {
-                        text: format!(
-                            "the archive changed: {} file{s} re-read, {} gone",
-                            index.reread, index.removed
-                        ),
+                        text: crate::watch::describe(&old, &app.timeline),
                         error: false,
                     });
                 }
@@ -548,10 +616,61 @@ pub fn step(
         }
         Some(Effect::Suspend) => return Next::Suspend,
         Some(Effect::Redraw) => return Next::FullRedraw,
+        Some(e @ (Effect::Copy { .. } | Effect::Edit(_) | Effect::Reload | Effect::SaveState)) => {
+            return Next::Host(e);
+        }
         Some(Effect::Quit) => return Next::Exit(Exit::Quit),
         None => {}
     }
     Next::Draw
+}
+
+/// Carries out an effect through the host and says how it went in the
+/// status bar; true when the screen must be drawn afresh (after the
+/// editor).
+fn perform<B: Backend>(
+    terminal: &mut Terminal<B>,
+    app: &mut App,
+    host: &mut dyn Host<B>,
+    effect: Effect,
+) -> io::Result<bool> {
+    let say = |app: &mut App, r: Result<String, String>| {
+        app.message = Some(match r {
+            Ok(text) => super::app::Message { text, error: false },
+            Err(text) => super::app::Message { text, error: true },
+        });
+    };
+    match effect {
+        Effect::Copy { text, what } => {
+            let r = host.copy(&text).map(|()| format!("copied {what}"));
+            say(app, r);
+        }
+        Effect::Edit(file) => {
+            let r = host.edit(terminal, &file)?;
+            match r {
+                // What the editor changed comes back as a reload.
+                Ok(()) => {
+                    let _ = host.reload(false);
+                    app.message = None;
+                }
+                Err(e) => say(app, Err(e)),
+            }
+            return Ok(true);
+        }
+        Effect::Reload => {
+            let r = host
+                .reload(true)
+                .map(|()| "reading the archive's changes…".to_string());
+            say(app, r);
+        }
+        Effect::SaveState => {
+            if let Err(e) = host.save_state(app) {
+                say(app, Err(format!("could not save the bookmarks: {e}")));
+            }
+        }
+        _ => {}
+    }
+    Ok(false)
 }
 
 /// Handles one message; returns true when the screen needs drawing. (The
@@ -632,6 +751,10 @@ fn run_loop<B: Backend>(
                 Next::Resume => {
                     host.resume(terminal)?;
                     full = true;
+                }
+                Next::Host(effect) => {
+                    full |= perform(terminal, app, host, effect)?;
+                    draw = true;
                 }
                 Next::Exit(exit) => return Ok(exit),
             }

@@ -1,7 +1,8 @@
 //! The one table from keys to actions. Every default binding lives in
-//! [`BINDINGS`], per context (the focused pane or the open popup), and the
-//! help overlay is generated from the same table, so remapping later means
-//! changing data, not code.
+//! [`BINDINGS`], per context (the focused pane or the open popup); a
+//! [`Keymap`] is that table with the configuration's `[keys]` applied, and
+//! the help overlay, the status hints and the man page are generated from
+//! it, so they always show the keys in force.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
@@ -25,6 +26,7 @@ pub enum PopupKind {
     Tags,
     Goto,
     Help,
+    Bookmarks,
 }
 
 /// Where a key press lands.
@@ -51,6 +53,8 @@ pub enum Ctx {
     Search,
     Goto,
     Help,
+    /// The list of bookmarks (a picker too).
+    Bookmarks,
 }
 
 impl Ctx {
@@ -62,8 +66,9 @@ impl Ctx {
             Ctx::Reader => mode == Mode::Main(Focus::Links),
             Ctx::Picker => matches!(
                 mode,
-                Mode::Popup(PopupKind::Search) | Mode::Popup(PopupKind::Tags)
+                Mode::Popup(PopupKind::Search | PopupKind::Tags | PopupKind::Bookmarks)
             ),
+            Ctx::Bookmarks => mode == Mode::Popup(PopupKind::Bookmarks),
             Ctx::Search => mode == Mode::Popup(PopupKind::Search),
             Ctx::Goto => mode == Mode::Popup(PopupKind::Goto),
             Ctx::Help => mode == Mode::Popup(PopupKind::Help),
@@ -76,7 +81,8 @@ impl Ctx {
             Ctx::Main => "Browsing (any pane)",
             Ctx::Lists => "In the date and entry lists",
             Ctx::Reader => "Reading an entry (the detail pane, like less)",
-            Ctx::Picker => "Search and tag pickers",
+            Ctx::Picker => "Search, tag and bookmark pickers",
+            Ctx::Bookmarks => "Bookmarks",
             Ctx::Search => "Search popup",
             Ctx::Goto => "Go to date",
             Ctx::Help => "Help",
@@ -178,6 +184,36 @@ pub static BINDINGS: &[Binding] = &[
         [ch('o')],
         Action::OpenSource,
         "open a source in the web browser"
+    ),
+    bind!(
+        Main,
+        [ch('y')],
+        Action::Copy,
+        "copy the chosen link's address (else the headline and date)"
+    ),
+    bind!(
+        Main,
+        [ch('e')],
+        Action::Edit,
+        "edit the entry's file (read again afterwards)"
+    ),
+    bind!(
+        Main,
+        [ch('m')],
+        Action::ToggleBookmark,
+        "bookmark the entry, or unmark it"
+    ),
+    bind!(
+        Main,
+        [ch('\'')],
+        Action::OpenBookmarks,
+        "the list of bookmarks"
+    ),
+    bind!(
+        Main,
+        [ch('R')],
+        Action::Reload,
+        "read the archive's changes now"
     ),
     bind!(Main, [ch('?')], Action::OpenHelp, "this help"),
     bind!(
@@ -358,6 +394,12 @@ pub static BINDINGS: &[Binding] = &[
     ),
     bind!(Goto, [(KeyCode::Esc, NONE)], Action::Escape, "close"),
     bind!(
+        Bookmarks,
+        [(KeyCode::Delete, NONE), (KeyCode::Char('d'), CTRL)],
+        Action::RemoveBookmark,
+        "remove the chosen bookmark"
+    ),
+    bind!(
         Help,
         [(KeyCode::Up, NONE), ch('k')],
         Action::Up,
@@ -410,38 +452,402 @@ fn normalize(code: KeyCode, mods: KeyModifiers) -> (KeyCode, KeyModifiers) {
     }
 }
 
-/// The action for a key event in a mode, if any. Releases and repeats of
-/// other kinds than press do nothing; characters typed into an input line
-/// that are bound to nothing become [`Action::Input`].
-pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
-    if key.kind != KeyEventKind::Press {
-        return None;
-    }
-    let (code, mods) = normalize(key.code, key.modifiers);
-    let found = BINDINGS
+/// A key as the keymap holds it: a code and its modifiers.
+pub type Key = (KeyCode, KeyModifiers);
+
+/// Where the configuration's `[keys]` apply: not in the input lines of the
+/// search, tag, date and bookmark popups, where letters are typed.
+pub fn remappable(ctx: Ctx) -> bool {
+    !matches!(ctx, Ctx::Picker | Ctx::Goto | Ctx::Bookmarks)
+}
+
+/// Every mode a key can land in.
+pub const MODES: [Mode; 8] = [
+    Mode::Main(Focus::Dates),
+    Mode::Main(Focus::Events),
+    Mode::Main(Focus::Links),
+    Mode::Popup(PopupKind::Search),
+    Mode::Popup(PopupKind::Tags),
+    Mode::Popup(PopupKind::Goto),
+    Mode::Popup(PopupKind::Help),
+    Mode::Popup(PopupKind::Bookmarks),
+];
+
+/// True when a binding of `key` in `ctx` is in force in `mode`. A plain
+/// character bound everywhere (`quit = ["q"]`) is not in force in the
+/// popups: there it is typed, or the popup's own keys take it.
+pub fn key_applies(ctx: Ctx, key: Key, mode: Mode) -> bool {
+    let plain_char = matches!(key.0, KeyCode::Char(_)) && !key.1.intersects(CTRL | ALT);
+    ctx.applies(mode) && !(ctx == Ctx::Any && plain_char && matches!(mode, Mode::Popup(_)))
+}
+
+/// True when some mode has `key` in force in both contexts.
+fn clash(a: Ctx, b: Ctx, key: Key) -> bool {
+    MODES
         .iter()
-        .filter(|b| b.ctx.applies(mode))
-        .find(|b| b.keys.iter().any(|&(c, m)| normalize(c, m) == (code, mods)));
-    if let Some(b) = found {
-        return Some(b.action.clone());
+        .any(|&m| key_applies(a, key, m) && key_applies(b, key, m))
+}
+
+/// The names of the actions that `[keys]` can remap, as the configuration
+/// file spells them.
+pub const ACTION_NAMES: &[(&str, Action)] = &[
+    ("quit", Action::Quit),
+    ("suspend", Action::Suspend),
+    ("redraw", Action::Redraw),
+    ("up", Action::Up),
+    ("down", Action::Down),
+    ("page_up", Action::PageUp),
+    ("page_down", Action::PageDown),
+    ("half_page_up", Action::HalfPageUp),
+    ("half_page_down", Action::HalfPageDown),
+    ("top", Action::Home),
+    ("bottom", Action::End),
+    ("next_pane", Action::FocusNext),
+    ("prev_pane", Action::FocusPrev),
+    ("right", Action::FocusRight),
+    ("left", Action::FocusLeft),
+    ("next_link", Action::NextLink),
+    ("prev_link", Action::PrevLink),
+    ("activate", Action::Activate),
+    ("back", Action::Back),
+    ("forward", Action::Forward),
+    ("prev_day", Action::PrevDay),
+    ("next_day", Action::NextDay),
+    ("prev_month", Action::PrevMonth),
+    ("next_month", Action::NextMonth),
+    ("search", Action::OpenSearch),
+    ("tags", Action::OpenTags),
+    ("goto", Action::OpenGoto),
+    ("help", Action::OpenHelp),
+    ("open", Action::OpenSource),
+    ("next_result", Action::NextResult),
+    ("prev_result", Action::PrevResult),
+    ("escape", Action::Escape),
+    ("copy", Action::Copy),
+    ("edit", Action::Edit),
+    ("bookmark", Action::ToggleBookmark),
+    ("bookmarks", Action::OpenBookmarks),
+    ("reload", Action::Reload),
+];
+
+/// The action a configuration name stands for.
+pub fn action_named(name: &str) -> Option<Action> {
+    ACTION_NAMES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, a)| a.clone())
+}
+
+/// The configuration name of an action, if it can be remapped.
+pub fn action_name(action: &Action) -> Option<&'static str> {
+    ACTION_NAMES
+        .iter()
+        .find(|(_, a)| a == action)
+        .map(|(n, _)| *n)
+}
+
+/// Reads a key as the configuration writes it: `q`, `G`, `ctrl-c`,
+/// `alt-left`, `backspace`, `enter`, `esc`, `tab`, `shift-tab`, `space`,
+/// `up`, `pagedown`, `f1`…
+pub fn parse_key(s: &str) -> Result<Key, String> {
+    let mut mods = NONE;
+    let mut rest = s;
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        let (m, len) = if lower.starts_with("ctrl-") {
+            (CTRL, 5)
+        } else if lower.starts_with("alt-") {
+            (ALT, 4)
+        } else if lower.starts_with("shift-") {
+            (KeyModifiers::SHIFT, 6)
+        } else {
+            break;
+        };
+        if rest.len() == len {
+            break;
+        }
+        mods |= m;
+        rest = &rest[len..];
     }
-    let typing = matches!(
-        mode,
-        Mode::Popup(PopupKind::Search | PopupKind::Tags | PopupKind::Goto)
-    );
-    match code {
-        KeyCode::Char(c) if typing && !mods.intersects(CTRL | ALT) => Some(Action::Input(c)),
-        _ => None,
+    let mut chars = rest.chars();
+    let code = match (chars.next(), chars.next()) {
+        (Some(c), None) if !c.is_control() => {
+            if mods.contains(CTRL) {
+                KeyCode::Char(c.to_ascii_lowercase())
+            } else {
+                KeyCode::Char(c)
+            }
+        }
+        _ => match rest.to_ascii_lowercase().as_str() {
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pageup" | "pgup" => KeyCode::PageUp,
+            "pagedown" | "pgdn" => KeyCode::PageDown,
+            "tab" if mods.contains(KeyModifiers::SHIFT) => KeyCode::BackTab,
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "enter" | "return" => KeyCode::Enter,
+            "backspace" => KeyCode::Backspace,
+            "esc" | "escape" => KeyCode::Esc,
+            "space" => KeyCode::Char(' '),
+            "delete" | "del" => KeyCode::Delete,
+            "insert" | "ins" => KeyCode::Insert,
+            f if f.len() >= 2
+                && f.starts_with('f')
+                && f[1..].parse::<u8>().is_ok_and(|n| (1..=12).contains(&n)) =>
+            {
+                KeyCode::F(f[1..].parse().unwrap_or(1))
+            }
+            _ => return Err(format!("unknown key name {:?}", crate::text::one_line(s))),
+        },
+    };
+    Ok(normalize(code, mods))
+}
+
+/// How the configuration file writes a key (what [`parse_key`] reads).
+pub fn key_name((code, mods): Key) -> String {
+    let name = match code {
+        KeyCode::Char(' ') => "space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::BackTab => "shift-tab".to_string(),
+        KeyCode::PageUp => "pageup".to_string(),
+        KeyCode::PageDown => "pagedown".to_string(),
+        KeyCode::F(n) => format!("f{n}"),
+        other => format!("{other:?}").to_ascii_lowercase(),
+    };
+    let mut out = String::new();
+    if mods.contains(CTRL) {
+        out.push_str("ctrl-");
     }
+    if mods.contains(ALT) {
+        out.push_str("alt-");
+    }
+    out + &name
+}
+
+/// One line of a keymap: [`Binding`] with the keys in force.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub ctx: Ctx,
+    pub keys: Vec<Key>,
+    pub action: Action,
+    pub help: &'static str,
+}
+
+/// The bindings in force: [`BINDINGS`] with the configuration's remapping.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    pub rows: Vec<Row>,
+}
+
+impl Default for Keymap {
+    fn default() -> Keymap {
+        Keymap {
+            rows: BINDINGS
+                .iter()
+                .map(|b| Row {
+                    ctx: b.ctx,
+                    keys: b.keys.iter().map(|&(c, m)| normalize(c, m)).collect(),
+                    action: b.action.clone(),
+                    help: b.help,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Why a remapping cannot be applied: which of the overrides (its
+/// position in the list given) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemapError {
+    pub which: usize,
+    pub message: String,
+}
+
+impl Keymap {
+    /// The default keymap with each action of `overrides` bound to the
+    /// keys given instead of its defaults (outside the input lines). A key
+    /// given to one action is taken from the defaults of any other that
+    /// could apply at the same time; two overrides may not share a key
+    /// where both apply.
+    pub fn with_overrides(overrides: &[(Action, Vec<Key>)]) -> Result<Keymap, RemapError> {
+        let mut map = Keymap::default();
+        let mut owner: Vec<Option<usize>> = vec![None; map.rows.len()];
+        for (which, (action, keys)) in overrides.iter().enumerate() {
+            let keys: Vec<Key> = keys.iter().map(|&(c, m)| normalize(c, m)).collect();
+            let mut any = false;
+            for (row, own) in map.rows.iter_mut().zip(owner.iter_mut()) {
+                if row.action == *action && remappable(row.ctx) {
+                    row.keys = keys.clone();
+                    *own = Some(which);
+                    any = true;
+                }
+            }
+            if !any {
+                return Err(RemapError {
+                    which,
+                    message: "this action has no keys to remap".into(),
+                });
+            }
+        }
+        // Keys given by the user win over defaults that would hide them or
+        // be hidden by them.
+        let given: Vec<(Ctx, Key, usize)> = map
+            .rows
+            .iter()
+            .zip(&owner)
+            .filter_map(|(r, o)| o.map(|o| (r, o)))
+            .flat_map(|(r, o)| r.keys.iter().map(move |&k| (r.ctx, k, o)))
+            .collect();
+        for (row, own) in map.rows.iter_mut().zip(&owner) {
+            for &(ctx, key, o) in &given {
+                if !row.keys.contains(&key) || !clash(ctx, row.ctx, key) {
+                    continue;
+                }
+                match own {
+                    None => row.keys.retain(|&k| k != key),
+                    Some(other) if *other != o && overrides[*other].0 != overrides[o].0 => {
+                        let name = action_name(&overrides[*other].0).unwrap_or("?");
+                        return Err(RemapError {
+                            which: o.max(*other),
+                            message: format!(
+                                "{} is given to {} as well",
+                                key_name(key),
+                                if o > *other {
+                                    name
+                                } else {
+                                    action_name(&overrides[o].0).unwrap_or("?")
+                                }
+                            ),
+                        });
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        Ok(map)
+    }
+
+    /// The action for a key event in a mode, if any. Releases and repeats
+    /// of other kinds than press do nothing; characters typed into an input
+    /// line become [`Action::Input`] unless the popup itself binds them.
+    pub fn action_for(&self, mode: Mode, key: KeyEvent) -> Option<Action> {
+        if key.kind != KeyEventKind::Press {
+            return None;
+        }
+        let (code, mods) = normalize(key.code, key.modifiers);
+        let typing = matches!(
+            mode,
+            Mode::Popup(
+                PopupKind::Search | PopupKind::Tags | PopupKind::Goto | PopupKind::Bookmarks
+            )
+        );
+        let plain_char = matches!(code, KeyCode::Char(_)) && !mods.intersects(CTRL | ALT);
+        let found = self
+            .rows
+            .iter()
+            .filter(|r| key_applies(r.ctx, (code, mods), mode))
+            .find(|r| r.keys.contains(&(code, mods)));
+        if let Some(r) = found {
+            return Some(r.action.clone());
+        }
+        match code {
+            KeyCode::Char(c) if typing && plain_char => Some(Action::Input(c)),
+            _ => None,
+        }
+    }
+
+    /// The keys that do `action` in `mode`, as the help writes them: those
+    /// of the pane or popup first, those bound everywhere last.
+    pub fn keys_for(&self, mode: Mode, action: &Action, ascii: bool) -> Vec<String> {
+        let mut rows: Vec<&Row> = self
+            .rows
+            .iter()
+            .filter(|r| r.ctx.applies(mode) && r.action == *action)
+            .collect();
+        rows.sort_by_key(|r| r.ctx == Ctx::Any);
+        rows.iter()
+            .flat_map(|r| {
+                r.keys
+                    .iter()
+                    .filter(|&&k| key_applies(r.ctx, k, mode))
+                    .map(|&(c, m)| label(c, m, ascii))
+            })
+            .collect()
+    }
+
+    /// The one key the status bar shows for `action` in `mode`: an arrow,
+    /// else a plain character, else the first key in force.
+    pub fn hint_key(&self, mode: Mode, action: &Action, ascii: bool) -> Option<String> {
+        let mut keys: Vec<Key> = self
+            .rows
+            .iter()
+            .filter(|r| r.ctx.applies(mode) && r.action == *action)
+            .flat_map(|r| {
+                r.keys
+                    .iter()
+                    .copied()
+                    .filter(move |&k| key_applies(r.ctx, k, mode))
+            })
+            .collect();
+        let rank = |&(code, mods): &Key| match code {
+            _ if !mods.is_empty() => 2,
+            KeyCode::Up | KeyCode::Down | KeyCode::Left | KeyCode::Right => 0,
+            KeyCode::Char(_) => 1,
+            _ => 2,
+        };
+        keys.sort_by_key(rank);
+        keys.first().map(|&(c, m)| label(c, m, ascii))
+    }
+
+    /// The help overlay's rows: context title, then `(keys, what they do)`;
+    /// actions left with no key are left out.
+    pub fn help_sections(&self, ascii: bool) -> Vec<(&'static str, Vec<(String, &'static str)>)> {
+        let mut sections: Vec<(&'static str, Vec<(String, &'static str)>)> = Vec::new();
+        for r in self.rows.iter().filter(|r| !r.keys.is_empty()) {
+            let keys = r
+                .keys
+                .iter()
+                .map(|&(c, m)| label(c, m, ascii))
+                .collect::<Vec<_>>()
+                .join(" ");
+            match sections.last_mut() {
+                Some((title, rows)) if *title == r.ctx.title() => rows.push((keys, r.help)),
+                _ => sections.push((r.ctx.title(), vec![(keys, r.help)])),
+            }
+        }
+        sections
+    }
+}
+
+/// The default keymap.
+pub fn defaults() -> &'static Keymap {
+    static DEFAULT: std::sync::LazyLock<Keymap> = std::sync::LazyLock::new(Keymap::default);
+    &DEFAULT
+}
+
+/// The action for a key event in a mode under the default keymap.
+pub fn action_for(mode: Mode, key: KeyEvent) -> Option<Action> {
+    defaults().action_for(mode, key)
 }
 
 /// How a key is written in the help and the status bar.
 pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
+    label(code, mods, false)
+}
+
+/// A key's label; `ascii`: arrows as words.
+pub fn label(code: KeyCode, mods: KeyModifiers, ascii: bool) -> String {
+    let arrow = |fancy: &str, plain: &str| if ascii { plain } else { fancy }.to_string();
     let name = match code {
-        KeyCode::Up => "↑".to_string(),
-        KeyCode::Down => "↓".to_string(),
-        KeyCode::Left => "←".to_string(),
-        KeyCode::Right => "→".to_string(),
+        KeyCode::Up => arrow("↑", "Up"),
+        KeyCode::Down => arrow("↓", "Down"),
+        KeyCode::Left => arrow("←", "Left"),
+        KeyCode::Right => arrow("→", "Right"),
         KeyCode::PageUp => "PgUp".to_string(),
         KeyCode::PageDown => "PgDn".to_string(),
         KeyCode::Home => "Home".to_string(),
@@ -451,6 +857,7 @@ pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
         KeyCode::Enter => "Enter".to_string(),
         KeyCode::Backspace => "Backspace".to_string(),
         KeyCode::Esc => "Esc".to_string(),
+        KeyCode::Delete => "Delete".to_string(),
         KeyCode::Char(' ') => "Space".to_string(),
         KeyCode::Char(c) if mods.contains(CTRL) => c.to_ascii_uppercase().to_string(),
         KeyCode::Char(c) => c.to_string(),
@@ -467,22 +874,9 @@ pub fn key_label(code: KeyCode, mods: KeyModifiers) -> String {
     out
 }
 
-/// The help overlay's rows: context title, then `(keys, what they do)`.
+/// The help overlay's rows under the default keymap.
 pub fn help_sections() -> Vec<(&'static str, Vec<(String, &'static str)>)> {
-    let mut sections: Vec<(&'static str, Vec<(String, &'static str)>)> = Vec::new();
-    for b in BINDINGS {
-        let keys = b
-            .keys
-            .iter()
-            .map(|&(c, m)| key_label(c, m))
-            .collect::<Vec<_>>()
-            .join(" ");
-        match sections.last_mut() {
-            Some((title, rows)) if *title == b.ctx.title() => rows.push((keys, b.help)),
-            _ => sections.push((b.ctx.title(), vec![(keys, b.help)])),
-        }
-    }
-    sections
+    defaults().help_sections(false)
 }
 
 #[cfg(test)]
@@ -593,20 +987,13 @@ mod tests {
     /// can apply at once share a key (the first would hide the second).
     #[test]
     fn no_key_is_bound_twice_in_one_mode() {
-        let modes = [
-            Mode::Main(Focus::Dates),
-            Mode::Main(Focus::Events),
-            Mode::Main(Focus::Links),
-            Mode::Popup(PopupKind::Search),
-            Mode::Popup(PopupKind::Tags),
-            Mode::Popup(PopupKind::Goto),
-            Mode::Popup(PopupKind::Help),
-        ];
-        for mode in modes {
+        for mode in MODES {
             let mut seen = std::collections::HashSet::new();
-            for b in BINDINGS.iter().filter(|b| b.ctx.applies(mode)) {
+            for b in BINDINGS {
                 for &(c, m) in b.keys {
-                    assert!(seen.insert(normalize(c, m)), "{mode:?}: {c:?} {m:?}");
+                    if key_applies(b.ctx, normalize(c, m), mode) {
+                        assert!(seen.insert(normalize(c, m)), "{mode:?}: {c:?} {m:?}");
+                    }
                 }
             }
         }

@@ -3,7 +3,10 @@
 //! error, panic and the signals that end a program), gives it back and
 //! takes it again around a suspend (Ctrl-Z, SIGTSTP, `fg`), loads the
 //! archive in the background behind a progress gauge, and hands over to
-//! the event loop.
+//! the event loop. Around it: the configuration is read first (a bad one
+//! stops here, before the terminal is touched), the saved state of the
+//! archive is taken up and written back at the end, and the roots are
+//! watched for changes.
 
 pub mod action;
 pub mod app;
@@ -12,6 +15,7 @@ pub mod event_loop;
 pub mod history;
 pub mod keymap;
 pub mod markdown;
+pub mod marks;
 pub mod open;
 pub mod popups;
 pub mod search_worker;
@@ -66,13 +70,14 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
             return Err(io::Error::new(e.kind(), format!("{}: {why}", p.display())));
         }
     }
+    let config = crate::config::load().map_err(|e| io::Error::other(e.to_string()))?;
     if !io::stdout().is_terminal() {
         return Ok(cannot_draw("and standard output is not one"));
     }
     if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
         return Ok(cannot_draw("and TERM=dumb says this one cannot draw"));
     }
-    let theme = Theme::from_env();
+    let theme = config.theme();
     let mut terminal =
         match enter_terminal().and_then(|()| Terminal::new(CrosstermBackend::new(io::stdout()))) {
             // Never dropped: `Terminal`'s drop shows the cursor and, when
@@ -121,6 +126,8 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
         .flatten();
     let loader_tx = tx.clone();
     let what_for_loader = what.clone();
+    let store = crate::state::Store::for_roots(&paths);
+    let roots = paths.clone();
     // Set when the timeline first shown is the index's, checked after.
     let from_index = Arc::new(AtomicBool::new(false));
     let shown_from_index = from_index.clone();
@@ -186,19 +193,48 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
         let _ = loader_tx.send(msg);
     });
 
-    let mut host = RealHost;
-    let timeline = match wait_for_load(terminal, &rx, &what, &theme, &mut host) {
+    let mut host = RealHost {
+        opener: config.opener.clone(),
+        editor: config.editor.clone(),
+        store,
+        reloader: None,
+    };
+    let timeline = match wait_for_load(terminal, &rx, &what, &theme, &config.keymap, &mut host) {
         Ok(Ok(t)) => t,
         Ok(Err(exit)) => return Ok(exit_code(exit)),
         Err(_) if host.gone() => return Ok(ExitCode::SUCCESS),
         Err(e) => return Err(e),
     };
     let timeline = Arc::new(timeline);
-    let worker = SearchWorker::spawn_with(timeline.clone(), words_place, tx);
+    let worker = SearchWorker::spawn_with(timeline.clone(), words_place, tx.clone());
     let mut app = App::new(timeline, theme);
+    app.keys = config.keymap;
+    app.reading_width = config.body_width;
+    let mut notes = Vec::new();
+    match &host.store {
+        Some(store) => {
+            let (state, note) = store.load();
+            app.restore_state(state);
+            notes.extend(note);
+        }
+        None => app.open_on_newest_day(),
+    }
+    if !roots.is_empty() {
+        let (reloader, note) = crate::watch::Reloader::spawn(roots, cache, tx);
+        host.reloader = Some(reloader);
+        notes.extend(note);
+    }
+    if !notes.is_empty() {
+        app.message = Some(app::Message {
+            text: notes.join("; "),
+            error: true,
+        });
+    }
     app.checking = from_index.load(Ordering::Relaxed);
-    let exit = event_loop::run_app(terminal, &mut app, &rx, &worker, &mut host)?;
-    Ok(exit_code(exit))
+    let exit = event_loop::run_app(terminal, &mut app, &rx, &worker, &mut host);
+    // The place is kept however the browser ended.
+    let _ = host.save_state(&app);
+    Ok(exit_code(exit?))
 }
 
 /// Says why the browser cannot draw and where to go instead; exit code 2.
@@ -243,12 +279,56 @@ fn leave_terminal() {
     let _ = disable_raw_mode();
 }
 
-/// The real terminal and web browser.
-struct RealHost;
+/// The real terminal, web browser, editor, clipboard and state file.
+struct RealHost {
+    opener: Option<Vec<String>>,
+    editor: Option<Vec<String>>,
+    store: Option<crate::state::Store>,
+    reloader: Option<crate::watch::Reloader>,
+}
 
 impl Host<CrosstermBackend<io::Stdout>> for RealHost {
     fn open_url(&mut self, url: &str) -> Result<(), String> {
-        open::open_url(url)
+        open::open_url_with(url, self.opener.as_deref())
+    }
+
+    fn copy(&mut self, text: &str) -> Result<(), String> {
+        use std::io::Write;
+        let mut out = io::stdout();
+        out.write_all(open::osc52(text).as_bytes())
+            .and_then(|()| out.flush())
+            .map_err(|e| format!("could not copy: {e}"))
+    }
+
+    fn edit(
+        &mut self,
+        terminal: &mut DefaultTerminal,
+        file: &std::path::Path,
+    ) -> io::Result<Result<(), String>> {
+        event_loop::pause_input();
+        leave_terminal();
+        let r = open::run_editor(self.editor.as_deref(), file);
+        let back = self.resume(terminal);
+        event_loop::resume_input();
+        back?;
+        Ok(r)
+    }
+
+    fn reload(&mut self, manual: bool) -> Result<(), String> {
+        match &self.reloader {
+            Some(r) => {
+                r.reload(manual);
+                Ok(())
+            }
+            None => Err("the built-in sample does not change".into()),
+        }
+    }
+
+    fn save_state(&mut self, app: &App) -> Result<(), String> {
+        match &self.store {
+            Some(s) => s.save(&app.to_state()).map_err(|e| e.to_string()),
+            None => Ok(()),
+        }
     }
 
     fn suspend(&mut self, terminal: &mut DefaultTerminal) -> io::Result<()> {
@@ -288,6 +368,7 @@ fn wait_for_load(
     rx: &Receiver<Msg>,
     what: &str,
     theme: &Theme,
+    keys: &keymap::Keymap,
     host: &mut RealHost,
 ) -> io::Result<Result<Timeline, Exit>> {
     let (mut done, mut total) = (0, 0);
@@ -308,7 +389,7 @@ fn wait_for_load(
                 };
             }
             Msg::Term(TermEvent::Key(k)) if k.kind == KeyEventKind::Press => {
-                match keymap::action_for(keymap::Mode::Main(keymap::Focus::Dates), k) {
+                match keys.action_for(keymap::Mode::Main(keymap::Focus::Dates), k) {
                     Some(Action::Quit) => return Ok(Err(Exit::Quit)),
                     Some(Action::Suspend) => {
                         host.suspend(terminal)?;

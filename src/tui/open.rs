@@ -1,13 +1,18 @@
-//! Hands a web address to the platform's opener (`xdg-open`, `open`,
-//! `explorer`) as a single argument, never through a shell, with no
-//! standard streams, so that a source link can never run anything else.
+//! Hands things to other programs, never through a shell: a web address
+//! to the configured opener, else `$BROWSER`, else the platform's opener
+//! (`xdg-open`, `open`, `explorer`), as a single argument with no standard
+//! streams, so that a source link can never run anything else; a file to
+//! the editor (the configured one, else `$VISUAL`, else `$EDITOR`) on the
+//! terminal; and text to the clipboard as an OSC 52 sequence, which works
+//! over SSH and inside tmux.
 
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use crate::text;
 
 /// The program that opens web addresses here.
-fn opener() -> &'static str {
+fn platform_opener() -> &'static str {
     if cfg!(target_os = "macos") {
         "open"
     } else if cfg!(windows) {
@@ -17,15 +22,68 @@ fn opener() -> &'static str {
     }
 }
 
+/// A command line from the environment, split at spaces (no shell
+/// quoting); `$BROWSER` may list several, separated by colons: the first.
+fn from_env(var: &str) -> Option<Vec<String>> {
+    let v = std::env::var(var).ok()?;
+    let first = if var == "BROWSER" {
+        v.split(':').next().unwrap_or("")
+    } else {
+        &v
+    };
+    let words: Vec<String> = first.split_whitespace().map(String::from).collect();
+    (!words.is_empty()).then_some(words)
+}
+
+/// The opener in force: `configured`, else `$BROWSER`, else the platform's.
+pub fn opener(configured: Option<&[String]>) -> Vec<String> {
+    configured
+        .map(<[String]>::to_vec)
+        .or_else(|| from_env("BROWSER"))
+        .unwrap_or_else(|| vec![platform_opener().to_string()])
+}
+
+/// The editor in force: `configured`, else `$VISUAL`, else `$EDITOR`.
+pub fn editor(configured: Option<&[String]>) -> Option<Vec<String>> {
+    configured
+        .map(<[String]>::to_vec)
+        .or_else(|| from_env("VISUAL"))
+        .or_else(|| from_env("EDITOR"))
+}
+
+/// The command for `words` with `last` as one more argument; a `%s`
+/// among the words (the `$BROWSER` convention) takes it instead.
+fn command(words: &[String], last: &std::ffi::OsStr) -> Command {
+    let mut cmd = Command::new(&words[0]);
+    let mut placed = false;
+    for w in &words[1..] {
+        if w == "%s" {
+            cmd.arg(last);
+            placed = true;
+        } else {
+            cmd.arg(w);
+        }
+    }
+    if !placed {
+        cmd.arg(last);
+    }
+    cmd
+}
+
+/// Starts the platform's opener on `url` (http and https only).
+pub fn open_url(url: &str) -> Result<(), String> {
+    open_url_with(url, None)
+}
+
 /// Starts the opener on `url` (http and https only) and returns at once;
 /// a thread reaps it.
-pub fn open_url(url: &str) -> Result<(), String> {
+pub fn open_url_with(url: &str, configured: Option<&[String]>) -> Result<(), String> {
     if !text::is_web_url(url) {
         return Err(format!("not a web address: {}", text::one_line(url)));
     }
-    let program = opener();
-    let mut child = Command::new(program)
-        .arg(url)
+    let words = opener(configured);
+    let program = text::one_line(&words[0]);
+    let mut child = command(&words, url.as_ref())
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -37,12 +95,74 @@ pub fn open_url(url: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Runs the editor on `file` on this terminal and waits for it. The
+/// terminal must be given back first.
+pub fn run_editor(configured: Option<&[String]>, file: &Path) -> Result<(), String> {
+    let words = editor(configured)
+        .ok_or("no editor: set `editor` in the configuration, or $VISUAL or $EDITOR")?;
+    if !file.is_file() {
+        return Err(format!(
+            "no file to edit at {}",
+            text::one_line(&file.display().to_string())
+        ));
+    }
+    let program = text::one_line(&words[0]);
+    let status = command(&words, file.as_os_str())
+        .status()
+        .map_err(|e| format!("could not run {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{program} ended with {status}"))
+    }
+}
+
+/// The OSC 52 sequence that puts `text` on the clipboard.
+pub fn osc52(text: &str) -> String {
+    format!("\x1b]52;c;{}\x07", base64(text.as_bytes()))
+}
+
+/// Standard base64, with padding.
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ABC[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn refuses_what_is_not_web() {
-        assert!(super::open_url("file:///etc/passwd").is_err());
-        assert!(super::open_url("javascript:alert(1)").is_err());
-        assert!(super::open_url("https://x y").is_err());
+        assert!(open_url("file:///etc/passwd").is_err());
+        assert!(open_url("javascript:alert(1)").is_err());
+        assert!(open_url("https://x y").is_err());
+    }
+
+    #[test]
+    fn osc52_is_base64_in_a_sequence() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(
+            osc52("https://example.org/a"),
+            "\x1b]52;c;aHR0cHM6Ly9leGFtcGxlLm9yZy9h\x07"
+        );
     }
 }

@@ -143,6 +143,13 @@ pub enum Popup {
     Help {
         scroll: usize,
     },
+    /// The `'` list (see `marks.rs`).
+    Bookmarks {
+        input: String,
+        matches: Vec<super::marks::MarkMatch>,
+        selected: usize,
+        offset: usize,
+    },
 }
 
 impl Popup {
@@ -152,13 +159,16 @@ impl Popup {
             Popup::Tags { .. } => PopupKind::Tags,
             Popup::Goto { .. } => PopupKind::Goto,
             Popup::Help { .. } => PopupKind::Help,
+            Popup::Bookmarks { .. } => PopupKind::Bookmarks,
         }
     }
 
     /// Records the first row the last draw showed.
     pub fn set_offset(&mut self, to: usize) {
         match self {
-            Popup::Search { offset } | Popup::Tags { offset, .. } => *offset = to,
+            Popup::Search { offset }
+            | Popup::Tags { offset, .. }
+            | Popup::Bookmarks { offset, .. } => *offset = to,
             Popup::Help { scroll } => *scroll = to,
             Popup::Goto { .. } => {}
         }
@@ -248,6 +258,7 @@ impl App {
                 error: None,
             },
             PopupKind::Help => Popup::Help { scroll: 0 },
+            PopupKind::Bookmarks => self.bookmarks_popup(),
         });
     }
 
@@ -255,6 +266,7 @@ impl App {
         match &self.popup {
             Some(Popup::Search { .. }) => self.search.hits.len(),
             Some(Popup::Tags { matches, .. }) => matches.len(),
+            Some(Popup::Bookmarks { matches, .. }) => matches.len(),
             _ => 0,
         }
     }
@@ -262,7 +274,9 @@ impl App {
     fn popup_selected(&mut self) -> Option<&mut usize> {
         match &mut self.popup {
             Some(Popup::Search { .. }) => Some(&mut self.search.selected),
-            Some(Popup::Tags { selected, .. }) => Some(selected),
+            Some(Popup::Tags { selected, .. }) | Some(Popup::Bookmarks { selected, .. }) => {
+                Some(selected)
+            }
             _ => None,
         }
     }
@@ -298,6 +312,7 @@ impl App {
             Action::DeleteWord => return self.popup_input(Edit::Word),
             Action::ClearInput => return self.popup_input(Edit::All),
             Action::Activate => self.popup_activate(),
+            Action::RemoveBookmark => return self.remove_chosen_bookmark(),
             Action::ToggleSearchMode if matches!(self.popup, Some(Popup::Search { .. })) => {
                 self.search.full_text = !self.search.full_text;
                 self.search.selected = 0;
@@ -368,6 +383,17 @@ impl App {
             Some(Popup::Goto { input, error }) => {
                 edit(input);
                 *error = None;
+            }
+            Some(Popup::Bookmarks {
+                input,
+                matches,
+                selected,
+                offset,
+            }) => {
+                edit(input);
+                *matches = super::marks::match_marks(&self.bookmarks, input);
+                *selected = 0;
+                *offset = 0;
             }
             _ => {}
         }
@@ -442,6 +468,13 @@ impl App {
                 }
             },
             Some(Popup::Help { .. }) => self.popup = None,
+            Some(Popup::Bookmarks {
+                matches, selected, ..
+            }) => {
+                if let Some(m) = matches.get(selected) {
+                    self.go_to_bookmark(m.mark);
+                }
+            }
             None => {}
         }
     }

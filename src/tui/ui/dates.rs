@@ -80,7 +80,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
                     None => "Undated".to_string(),
                 };
                 let selected = pos == app.day;
-                let marker = if selected { "▶ " } else { "  " };
+                let marker = if selected {
+                    theme.mark("▶ ", "> ")
+                } else {
+                    "  "
+                };
                 let count = count.to_string();
                 let pad = w.saturating_sub(2 + width(&label) + count.len()).max(1);
                 let text = format!("{marker}{label}{}{count}", " ".repeat(pad));

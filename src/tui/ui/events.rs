@@ -86,8 +86,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
         .map(|(pos, &idx)| {
             let e = &app.timeline.events[idx];
             let selected = pos == app.event;
-            let marker = if selected { "▶ " } else { "  " };
-            let headline = truncate(&headline_text(&e.headline), w.saturating_sub(4));
+            let marker = if selected {
+                theme.mark("▶ ", "> ")
+            } else {
+                "  "
+            };
+            let mark = if app.is_bookmarked(&e.id) {
+                theme.mark("★ ", "* ")
+            } else {
+                ""
+            };
+            let headline = truncate(
+                &headline_text(&e.headline),
+                w.saturating_sub(4 + mark.len().min(2)),
+            );
             let mut style = if e.kind == Kind::Ghost {
                 theme.dim()
             } else {
@@ -96,6 +108,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
             let mut line = Line::from(vec![
                 Span::raw(marker),
                 Span::styled(kind_marker(e.kind), theme.dim()),
+                Span::styled(mark, theme.bookmark()),
                 Span::raw(headline),
             ]);
             if selected {

@@ -13,7 +13,7 @@ mod status;
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::app::{App, Areas};
 use super::keymap::Focus;
@@ -142,17 +142,31 @@ pub fn headline_text(s: &str) -> String {
     }
 }
 
+/// Borders drawn with ASCII only (`[theme] ascii = true`).
+const ASCII_BORDER: ratatui::symbols::border::Set = ratatui::symbols::border::Set {
+    top_left: "+",
+    top_right: "+",
+    bottom_left: "+",
+    bottom_right: "+",
+    vertical_left: "|",
+    vertical_right: "|",
+    horizontal_top: "-",
+    horizontal_bottom: "-",
+};
+
 /// A bordered pane with its title, highlighted when focused.
 fn pane<'a>(title: impl Into<Line<'a>>, focused: bool, theme: &Theme) -> Block<'a> {
     let title: Line = title.into();
     Block::new()
         .borders(Borders::ALL)
-        .border_type(if focused {
-            BorderType::Thick
-        } else {
-            BorderType::Plain
-        })
         .border_style(theme.border(focused))
+        .border_set(if theme.ascii {
+            ASCII_BORDER
+        } else if focused {
+            ratatui::symbols::border::THICK
+        } else {
+            ratatui::symbols::border::PLAIN
+        })
         .title(title.style(theme.title(focused)))
 }
 

@@ -11,7 +11,6 @@ use super::{centered, highlighted, keep_visible, pane, window};
 use crate::model::date_label;
 use crate::text;
 use crate::tui::app::{App, Areas};
-use crate::tui::keymap::help_sections;
 use crate::tui::popups::Popup;
 use crate::tui::wrap::{self, Para, truncate};
 
@@ -68,7 +67,67 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
         }
         Some(Popup::Goto { input, error }) => goto(frame, area, app, input, error.as_deref()),
         Some(Popup::Help { scroll }) => help(frame, area, app, *scroll, areas),
+        Some(Popup::Bookmarks {
+            input,
+            matches,
+            selected,
+            offset,
+        }) => bookmarks(
+            frame,
+            area,
+            app,
+            (input, matches),
+            *selected,
+            *offset,
+            areas,
+        ),
     }
+}
+
+/// The `'` list: each bookmark's date and headline, filtered as typed.
+fn bookmarks(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    (input, matches): (&str, &[crate::tui::marks::MarkMatch]),
+    selected: usize,
+    offset: usize,
+    areas: &mut Areas,
+) {
+    let theme = &app.theme;
+    let rows: Vec<Line> = matches
+        .iter()
+        .map(|m| {
+            let b = &app.bookmarks[m.mark];
+            let mut spans = highlighted(
+                &crate::tui::marks::mark_text(b),
+                &m.positions,
+                ratatui::style::Style::new(),
+                theme.matched(),
+            );
+            if app.timeline.get(&b.id).is_none() {
+                spans.push(Span::styled("  (gone)", theme.error()));
+            }
+            Line::from(spans)
+        })
+        .collect();
+    let status = match app.bookmarks.len() {
+        0 => "no bookmarks yet: m bookmarks the selected entry".to_string(),
+        n => format!("{} of {n} bookmarks · Delete removes", matches.len()),
+    };
+    picker(
+        frame,
+        area,
+        app,
+        " Bookmarks ",
+        input,
+        &status,
+        rows,
+        selected,
+        offset,
+        Vec::new(),
+        areas,
+    );
 }
 
 fn search(frame: &mut Frame, area: Rect, app: &App, offset: usize, areas: &mut Areas) {
@@ -255,7 +314,7 @@ fn picker(
         .take(height)
         .map(|(i, line)| {
             let sel = i == selected;
-            let mut spans = vec![Span::raw(if sel { "▶ " } else { "  " })];
+            let mut spans = vec![Span::raw(if sel { theme.mark("▶ ", "> ") } else { "  " })];
             let mut used = 2;
             for s in line.spans {
                 let cut = truncate(&s.content, lw.saturating_sub(used));
@@ -314,7 +373,7 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, areas: &mut Are
     let theme = &app.theme;
     let w = 90.min(area.width);
     let text_w = w.saturating_sub(2) as usize;
-    let sections = help_sections();
+    let sections = app.keys.help_sections(theme.ascii);
     let widest = sections
         .iter()
         .flat_map(|(_, rows)| rows.iter().map(|(k, _)| wrap::width(k)))

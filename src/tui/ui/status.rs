@@ -10,8 +10,9 @@ use ratatui::widgets::Paragraph;
 
 use crate::model::date_label;
 use crate::text;
+use crate::tui::action::Action;
 use crate::tui::app::{App, Areas};
-use crate::tui::keymap::Focus;
+use crate::tui::keymap::{Focus, Mode};
 use crate::tui::wrap::{truncate, width};
 
 /// True when the detail's chosen link is a source.
@@ -22,52 +23,72 @@ fn on_source(app: &App, link: Option<usize>) -> bool {
     )
 }
 
-/// The keys worth showing for the focused pane, most useful first (the
-/// bar cuts from the end). `? help` has a place of its own at the right.
-fn hints(app: &App, link: Option<usize>) -> &'static [(&'static str, &'static str)] {
+/// The actions worth showing keys for in the focused pane, most useful
+/// first (the bar cuts from the end); each is shown with its first key in
+/// force. `? help` has a place of its own at the right.
+fn hints(app: &App, link: Option<usize>) -> &'static [(&'static [Action], &'static str)] {
+    use Action::*;
     match app.focus {
         Focus::Dates => &[
-            ("↑↓", "day"),
-            ("Enter", "entries"),
-            ("/", "search"),
-            ("t", "tag"),
-            (":", "date"),
-            ("q", "quit"),
+            (&[Up, Down], "day"),
+            (&[Activate], "entries"),
+            (&[OpenSearch], "search"),
+            (&[OpenTags], "tag"),
+            (&[OpenGoto], "date"),
+            (&[Quit], "quit"),
         ],
         Focus::Events => &[
-            ("↑↓", "entry"),
-            ("Enter", "read"),
-            ("[ ]", "day"),
-            ("←", "dates"),
-            ("/", "search"),
-            ("o", "open source"),
+            (&[Up, Down], "entry"),
+            (&[Activate], "read"),
+            (&[PrevDay, NextDay], "day"),
+            (&[FocusLeft], "dates"),
+            (&[OpenSearch], "search"),
+            (&[OpenSource], "open source"),
         ],
         Focus::Links if app.links().is_empty() => &[
-            ("↑↓ Space b", "scroll"),
-            ("g G", "top/end"),
-            ("←", "list"),
-            ("Backspace", "back"),
+            (&[Up, Down, PageDown, PageUp], "scroll"),
+            (&[Home, End], "top/end"),
+            (&[FocusLeft], "list"),
+            (&[Back], "back"),
         ],
         Focus::Links if link.is_none() => &[
-            ("↑↓ Space b", "scroll"),
-            ("Tab", "choose a link"),
-            ("←", "list"),
-            ("Backspace", "back"),
+            (&[Up, Down, PageDown, PageUp], "scroll"),
+            (&[NextLink], "choose a link"),
+            (&[FocusLeft], "list"),
+            (&[Back], "back"),
         ],
         Focus::Links if on_source(app, link) => &[
-            ("Enter", "open in browser"),
-            ("Tab", "next link"),
-            ("↑↓ Space b", "scroll"),
-            ("←", "list"),
-            ("Backspace", "back"),
+            (&[Activate], "open in browser"),
+            (&[NextLink], "next link"),
+            (&[Up, Down, PageDown, PageUp], "scroll"),
+            (&[FocusLeft], "list"),
+            (&[Back], "back"),
         ],
         Focus::Links => &[
-            ("Enter", "follow"),
-            ("Tab", "next link"),
-            ("↑↓ Space b", "scroll"),
-            ("←", "list"),
-            ("Backspace", "back"),
+            (&[Activate], "follow"),
+            (&[NextLink], "next link"),
+            (&[Up, Down, PageDown, PageUp], "scroll"),
+            (&[FocusLeft], "list"),
+            (&[Back], "back"),
         ],
+    }
+}
+
+/// The address of the detail's chosen link when it is a source.
+fn chosen_source(app: &App, areas: &Areas) -> Option<String> {
+    if app.focus != Focus::Links {
+        return None;
+    }
+    let link = if areas.detail_entry.is_some() {
+        areas.link_shown
+    } else {
+        app.link
+    };
+    match app.links().get(link?).copied()? {
+        crate::tui::app::Link::Source(i) => {
+            Some(text::one_line(&app.current_event()?.sources[i].url))
+        }
+        _ => None,
     }
 }
 
@@ -146,6 +167,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
             break;
         }
     }
+    // The chosen source's whole address, which the detail shortens.
+    if app.message.is_none()
+        && !cut_short
+        && let Some(url) = chosen_source(app, areas)
+    {
+        let url = format!("{}{url} ", theme.mark("→ ", "-> "));
+        let cut = truncate(&url, avail.saturating_sub(used));
+        used += width(&cut);
+        cut_short = width(&cut) < width(&url);
+        spans.push(Span::styled(cut, base.add_modifier(Modifier::UNDERLINED)));
+    }
     // Then the key hints, each whole or not at all.
     if app.message.is_none() && !cut_short {
         let link = if areas.detail_entry.is_some() {
@@ -153,14 +185,35 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
         } else {
             app.link
         };
-        for (k, what) in hints(app, link) {
+        for (actions, what) in hints(app, link) {
+            let keys: Vec<String> = actions
+                .iter()
+                .filter_map(|a| app.keys.hint_key(Mode::Main(app.focus), a, theme.ascii))
+                .collect();
+            if keys.is_empty() {
+                continue;
+            }
+            // Arrows read as one: ↑↓.
+            let arrows = |k: &String| ["↑", "↓", "←", "→"].contains(&k.as_str());
+            let k = if keys.len() > 1 && keys.iter().take(2).all(arrows) {
+                let (a, rest) = keys.split_at(2);
+                std::iter::once(a.concat())
+                    .chain(rest.iter().cloned())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            } else if keys.len() > 1 && keys.iter().all(arrows) {
+                keys.concat()
+            } else {
+                keys.join(" ")
+            };
+            let k = k.as_str();
             let what = format!(" {what}  ");
             let w = width(k) + width(&what);
             if used + w > avail {
                 break;
             }
             used += w;
-            spans.push(Span::styled(*k, base.patch(theme.key())));
+            spans.push(Span::styled(k.to_string(), base.patch(theme.key())));
             spans.push(Span::styled(what, base));
         }
     }

@@ -1,0 +1,97 @@
+//! `ktimeline bookmarks [PATH]...`: the bookmarks kept for an archive
+//! (set with `m` in the browser), one line each as `search` prints a hit:
+//! DATE<TAB>HEADLINE<TAB>FILE, as the archive has the entry now; an entry
+//! no longer there is printed as it was bookmarked, marked `(gone)`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use super::Result;
+use crate::model::date_label;
+use crate::state::Store;
+use crate::text;
+
+#[derive(serde::Serialize)]
+struct JsonMark<'a> {
+    id: &'a str,
+    #[serde(serialize_with = "iso_date")]
+    date: Option<chrono::NaiveDate>,
+    headline: &'a str,
+    file: Option<&'a str>,
+    /// False when the entry is no longer in the archive.
+    present: bool,
+}
+
+pub fn run(paths: &[PathBuf], cache: bool, json: bool) -> Result<ExitCode> {
+    let Some(store) = Store::for_roots(paths) else {
+        super::warn("ktimeline: no state folder (neither XDG_STATE_HOME nor HOME is set)");
+        return Ok(ExitCode::from(2));
+    };
+    let (state, note) = store.load();
+    if let Some(n) = note {
+        super::warn(&format!("ktimeline: {}", text::sanitize(&n, false)));
+    }
+    let opened = super::load(paths, cache)?;
+    let t = &opened.timeline;
+    let rows: Vec<JsonMark> = state
+        .bookmarks
+        .iter()
+        .map(|b| match t.get(&b.id).map(|i| &t.events[i]) {
+            Some(e) => JsonMark {
+                id: &b.id,
+                date: e.date,
+                headline: &e.headline,
+                file: e.file.as_deref(),
+                present: true,
+            },
+            None => JsonMark {
+                id: &b.id,
+                date: b.date,
+                headline: &b.headline,
+                file: b.file.as_deref(),
+                present: false,
+            },
+        })
+        .collect();
+    let mut out = super::stdout();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &rows).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+    } else {
+        for r in &rows {
+            writeln!(
+                out,
+                "{}\t{}{}\t{}",
+                date_label(r.date),
+                text::one_line(r.headline),
+                if r.present { "" } else { " (gone)" },
+                text::one_line(r.file.unwrap_or(r.id))
+            )?;
+        }
+    }
+    super::finish(out)?;
+    let n = rows.len();
+    drop(rows);
+    super::warn(&format!(
+        "ktimeline: {n} bookmark{}",
+        if n == 1 { "" } else { "s" }
+    ));
+    opened.finish();
+    Ok(if n == 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `2020-01-02`, or `null` for an undated entry.
+fn iso_date<S: serde::Serializer>(
+    d: &Option<chrono::NaiveDate>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => s.serialize_str(&d.format("%Y-%m-%d").to_string()),
+        None => s.serialize_none(),
+    }
+}

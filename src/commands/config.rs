@@ -1,0 +1,42 @@
+//! `ktimeline config`: prints the default configuration file, every option
+//! commented; with `--check`, checks the user's file and says where it is
+//! wrong (exit 2) or that it is good.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use super::Result;
+use crate::config;
+
+pub fn run(check: bool) -> Result<ExitCode> {
+    if !check {
+        let mut out = super::stdout();
+        out.write_all(config::default_file().as_bytes())?;
+        super::finish(out)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(path) = config::config_path() else {
+        super::warn("ktimeline: no configuration folder (neither XDG_CONFIG_HOME nor HOME is set)");
+        return Ok(ExitCode::from(2));
+    };
+    if !path.exists() {
+        println!(
+            "{}: no such file; the defaults are in force",
+            path.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    match config::load_from(&path) {
+        Ok(_) => {
+            println!("{}: good", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            super::warn(&format!(
+                "ktimeline: {}",
+                crate::text::sanitize(&e.to_string(), false)
+            ));
+            Ok(ExitCode::from(2))
+        }
+    }
+}

@@ -1,0 +1,113 @@
+//! Shell integration: `ktimeline completions SHELL` prints a completion
+//! script (clap_complete) and `ktimeline man` a roff manual page
+//! (clap_mangen) that also lists the browser's keys, the files it keeps
+//! and the environment it reads, so that both follow the code.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::CommandFactory;
+
+use super::Result;
+use crate::cli::Cli;
+use crate::tui::keymap;
+
+/// Prints the completion script for `shell`.
+pub fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
+    let mut out = super::stdout();
+    clap_complete::generate(shell, &mut Cli::command(), "ktimeline", &mut out);
+    super::finish(out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The environment variables ktimeline reads, and what for.
+pub const ENVIRONMENT: &[(&str, &str)] = &[
+    (
+        "NO_COLOR",
+        "When set to anything, the browser draws without colour.",
+    ),
+    (
+        "BROWSER",
+        "The web browser that o and Enter hand a source's address to, when the configuration names no opener. Otherwise xdg-open (open on macOS).",
+    ),
+    (
+        "VISUAL, EDITOR",
+        "The editor that e opens an entry's file in, when the configuration names none.",
+    ),
+    (
+        "XDG_CONFIG_HOME",
+        "The configuration file is $XDG_CONFIG_HOME/ktimeline/config.toml (else ~/.config/ktimeline/config.toml).",
+    ),
+    (
+        "XDG_STATE_HOME",
+        "Where each archive's last place, bookmarks and read entries are kept: $XDG_STATE_HOME/ktimeline/ (else ~/.local/state/ktimeline/).",
+    ),
+    (
+        "XDG_CACHE_HOME",
+        "Where the index of each archive is kept: $XDG_CACHE_HOME/ktimeline/ (else ~/.cache/ktimeline/).",
+    ),
+    (
+        "TERM",
+        "TERM=dumb means the terminal cannot draw the browser.",
+    ),
+];
+
+/// Text for roff: backslashes escaped, hyphens kept as hyphens, and no
+/// line that starts like a request.
+fn roff(s: &str) -> String {
+    let s = s.replace('\\', "\\e").replace('-', "\\-");
+    if s.starts_with(['.', '\'']) {
+        format!("\\&{s}")
+    } else {
+        s
+    }
+}
+
+/// The manual page: clap's sections, then the browser's keys (the default
+/// keymap, in ASCII), the files and the environment.
+pub fn man_page() -> std::io::Result<Vec<u8>> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+    let mut extra = String::from(".SH \"BROWSER KEYS\"\n");
+    extra.push_str(
+        "The keys below are the defaults; the [keys] table of the configuration file changes them (see \\fBktimeline config\\fR).\n",
+    );
+    for (title, rows) in keymap::Keymap::default().help_sections(true) {
+        extra.push_str(&format!(".SS \"{}\"\n", roff(title)));
+        for (keys, what) in rows {
+            extra.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", roff(&keys), roff(what)));
+        }
+    }
+    extra.push_str(".SH FILES\n");
+    for (file, what) in [
+        (
+            "$XDG_CONFIG_HOME/ktimeline/config.toml",
+            "The configuration: keys, colours, opener, editor, body width. `ktimeline config` prints a commented default one; `ktimeline config --check` checks it.",
+        ),
+        (
+            "$XDG_STATE_HOME/ktimeline/",
+            "Per archive: the last place, the bookmarks, the entries read.",
+        ),
+        (
+            "$XDG_CACHE_HOME/ktimeline/",
+            "Per archive: the index that makes the next start fast. It can be deleted at any time.",
+        ),
+    ] {
+        extra.push_str(&format!(".TP\n\\fI{}\\fR\n{}\n", roff(file), roff(what)));
+    }
+    extra.push_str(".SH ENVIRONMENT\n");
+    for (var, what) in ENVIRONMENT {
+        extra.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", roff(var), roff(what)));
+    }
+    page.extend_from_slice(extra.as_bytes());
+    Ok(page)
+}
+
+/// Prints the manual page.
+pub fn man() -> Result<ExitCode> {
+    let page = man_page()?;
+    let mut out = super::stdout();
+    out.write_all(&page)?;
+    super::finish(out)?;
+    Ok(ExitCode::SUCCESS)
+}

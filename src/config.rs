@@ -1,0 +1,380 @@
+//! The configuration file, `$XDG_CONFIG_HOME/ktimeline/config.toml`: keys
+//! (`[keys]`), colours and ASCII drawing (`[theme]`), the programs that
+//! open web addresses and files (`opener`, `editor`) and the reading width
+//! (`body_width`). Read with serde and toml; anything wrong in it (syntax,
+//! an unknown option, action or key name, a wrong type) is an error naming
+//! the file and line, reported before the terminal is touched. The default
+//! file, every option commented, is generated here from the same tables
+//! the browser uses, so it cannot drift from them.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::tui::keymap::{self, Keymap};
+use crate::tui::theme::{Palette, Theme};
+
+/// The narrowest and widest `body_width`.
+pub const BODY_WIDTH: std::ops::RangeInclusive<u16> = 20..=1000;
+
+/// `$XDG_CONFIG_HOME/ktimeline/config.toml` (an absolute XDG path only),
+/// else `~/.config/ktimeline/config.toml`.
+pub fn config_path() -> Option<PathBuf> {
+    Some(crate::index::xdg_dir("XDG_CONFIG_HOME", ".config")?.join("config.toml"))
+}
+
+/// The settings in force.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub keymap: Keymap,
+    /// Colours and ASCII drawing (colour itself still follows `NO_COLOR`).
+    pub palette: Palette,
+    pub ascii: bool,
+    /// A program and its arguments; the web address is added last.
+    pub opener: Option<Vec<String>>,
+    /// A program and its arguments; the file is added last.
+    pub editor: Option<Vec<String>>,
+    pub body_width: u16,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            keymap: Keymap::default(),
+            palette: Palette::default(),
+            ascii: false,
+            opener: None,
+            editor: None,
+            body_width: crate::tui::app::READING_WIDTH,
+        }
+    }
+}
+
+impl Config {
+    /// The theme: colour as the environment says, the rest from here.
+    pub fn theme(&self) -> Theme {
+        Theme {
+            palette: self.palette,
+            ascii: self.ascii,
+            ..Theme::from_env()
+        }
+    }
+}
+
+/// What is wrong with a configuration file, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub path: PathBuf,
+    /// 1-based; `None` when the file could not be read at all.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "{}:{l}: {}", self.path.display(), self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+/// A command: one string (split at spaces) or a list of words.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum RawCommand {
+    Line(String),
+    Words(Vec<String>),
+}
+
+impl RawCommand {
+    fn words(self) -> Vec<String> {
+        match self {
+            RawCommand::Line(s) => s.split_whitespace().map(String::from).collect(),
+            RawCommand::Words(w) => w,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    opener: Option<Spanned<RawCommand>>,
+    editor: Option<Spanned<RawCommand>>,
+    body_width: Option<Spanned<u16>>,
+    #[serde(default)]
+    theme: BTreeMap<String, Spanned<toml::Value>>,
+    #[serde(default)]
+    keys: BTreeMap<String, Spanned<Vec<Spanned<String>>>>,
+}
+
+/// Reads the configuration file; the defaults when there is none.
+pub fn load() -> Result<Config, ConfigError> {
+    match config_path() {
+        Some(p) => load_from(&p),
+        None => Ok(Config::default()),
+    }
+}
+
+/// Reads the configuration at `path`; the defaults when it does not exist.
+pub fn load_from(path: &Path) -> Result<Config, ConfigError> {
+    match std::fs::read_to_string(path) {
+        Ok(text) => parse(path, &text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
+        Err(e) => Err(ConfigError {
+            path: path.to_path_buf(),
+            line: None,
+            message: format!("cannot be read: {e}"),
+        }),
+    }
+}
+
+/// Parses a configuration's text; `path` names it in errors.
+pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
+    let line_of = |at: usize| text[..at.min(text.len())].matches('\n').count() + 1;
+    let err = |at: Option<usize>, message: String| ConfigError {
+        path: path.to_path_buf(),
+        line: at.map(line_of),
+        message,
+    };
+    let raw: Raw = toml::from_str(text).map_err(|e| {
+        err(
+            e.span().map(|s| s.start),
+            crate::text::one_line(e.message().trim()),
+        )
+    })?;
+    let mut config = Config::default();
+    if let Some(o) = raw.opener {
+        let at = o.span().start;
+        config.opener = Some(
+            non_empty(o.into_inner().words())
+                .ok_or_else(|| err(Some(at), "opener: the command is empty".into()))?,
+        );
+    }
+    if let Some(o) = raw.editor {
+        let at = o.span().start;
+        config.editor = Some(
+            non_empty(o.into_inner().words())
+                .ok_or_else(|| err(Some(at), "editor: the command is empty".into()))?,
+        );
+    }
+    if let Some(w) = raw.body_width {
+        let at = w.span().start;
+        let w = w.into_inner();
+        if !BODY_WIDTH.contains(&w) {
+            return Err(err(
+                Some(at),
+                format!(
+                    "body_width: {w} is out of range ({} to {})",
+                    BODY_WIDTH.start(),
+                    BODY_WIDTH.end()
+                ),
+            ));
+        }
+        config.body_width = w;
+    }
+    for (name, value) in &raw.theme {
+        let at = Some(value.span().start);
+        if name == "ascii" {
+            config.ascii = value
+                .get_ref()
+                .as_bool()
+                .ok_or_else(|| err(at, "theme.ascii: expected true or false".into()))?;
+            continue;
+        }
+        let mut palette = config.palette;
+        let mut named = palette.named();
+        let Some((_, _, slot)) = named.iter_mut().find(|(n, _, _)| n == name) else {
+            return Err(err(
+                at,
+                format!(
+                    "[theme]: unknown style {:?} (known: ascii, {})",
+                    crate::text::one_line(name),
+                    Palette::default()
+                        .named()
+                        .iter()
+                        .map(|(n, _, _)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        };
+        let colour = value.get_ref().as_str().ok_or_else(|| {
+            err(
+                at,
+                format!("theme.{name}: expected a colour name in quotes"),
+            )
+        })?;
+        **slot = colour.parse().map_err(|_| {
+            err(
+                at,
+                format!(
+                    "theme.{name}: unknown colour {:?} (a name such as \"cyan\" or \"darkgray\", \"#rrggbb\", or 0 to 255)",
+                    crate::text::one_line(colour)
+                ),
+            )
+        })?;
+
+        config.palette = palette;
+    }
+    let mut overrides = Vec::new();
+    let mut lines = Vec::new();
+    // In the file's order, so that a clash is reported at its second line.
+    let mut entries: Vec<_> = raw.keys.iter().collect();
+    entries.sort_by_key(|(_, k)| k.span().start);
+    for (name, keys) in entries {
+        let at = Some(keys.span().start);
+        let action = keymap::action_named(name).ok_or_else(|| {
+            err(
+                at,
+                format!(
+                    "[keys]: unknown action {:?} (`ktimeline config` lists them)",
+                    crate::text::one_line(name)
+                ),
+            )
+        })?;
+        let mut parsed = Vec::new();
+        for k in keys.get_ref() {
+            let key = keymap::parse_key(k.get_ref())
+                .map_err(|e| err(Some(k.span().start), format!("keys.{name}: {e}")))?;
+            parsed.push(key);
+        }
+        overrides.push((action, parsed));
+        lines.push(at);
+    }
+    config.keymap = Keymap::with_overrides(&overrides).map_err(|e| {
+        let name = keymap::action_name(&overrides[e.which].0).unwrap_or("?");
+        err(lines[e.which], format!("keys.{name}: {}", e.message))
+    })?;
+    Ok(config)
+}
+
+fn non_empty(words: Vec<String>) -> Option<Vec<String>> {
+    (!words.is_empty() && !words[0].is_empty()).then_some(words)
+}
+
+/// The default file: every option, commented out, with what it does.
+pub fn default_file() -> String {
+    let mut out = String::from(
+        "# ktimeline's configuration: $XDG_CONFIG_HOME/ktimeline/config.toml\n\
+         # (else ~/.config/ktimeline/config.toml). Every option is shown with its\n\
+         # default, commented out; `ktimeline config --check` checks the file.\n\
+         \n\
+         # The program that opens a source's web address (o, Enter on a source),\n\
+         # with its arguments; the address is added as one more argument, never\n\
+         # through a shell. Default: $BROWSER, else xdg-open (open on macOS).\n\
+         # opener = [\"firefox\", \"--new-tab\"]\n\
+         \n\
+         # The editor that e opens an entry's file in, with its arguments; the\n\
+         # file is added last. Default: $VISUAL, else $EDITOR.\n\
+         # editor = [\"vim\"]\n\
+         \n",
+    );
+    out.push_str(&format!(
+        "# The widest the text of an entry gets, in columns ({} to {}).\n# body_width = {}\n\n",
+        BODY_WIDTH.start(),
+        BODY_WIDTH.end(),
+        crate::tui::app::READING_WIDTH
+    ));
+    out.push_str(
+        "[theme]\n\
+         # ASCII borders and marks instead of box drawing and symbols.\n\
+         # ascii = false\n\
+         # Colours: a name (black, red, green, yellow, blue, magenta, cyan, gray,\n\
+         # darkgray, lightred, lightgreen, lightyellow, lightblue, lightmagenta,\n\
+         # lightcyan, white), \"#rrggbb\", or a number from 0 to 255. NO_COLOR\n\
+         # still turns colour off.\n",
+    );
+    let mut palette = Palette::default();
+    for (name, what, colour) in palette.named() {
+        out.push_str(&format!(
+            "# {name} = \"{}\"  # {what}\n",
+            colour.to_string().to_lowercase()
+        ));
+    }
+    out.push_str(
+        "\n[keys]\n\
+         # Each action takes a list of keys: \"q\", \"G\", \"ctrl-c\", \"alt-left\", \"enter\",\n\
+         # \"esc\", \"tab\", \"shift-tab\", \"backspace\", \"space\", \"up\", \"pagedown\",\n\
+         # \"home\", \"delete\", \"f1\"… Given, they replace the action's default keys\n\
+         # (a key given here is taken from any default that used it). The input\n\
+         # lines of the popups keep their keys; Ctrl-C always quits. `escape` and\n\
+         # `left` list the keys of every pane: Esc closes the help and leaves the\n\
+         # detail, q and ? close the help.\n",
+    );
+    let map = keymap::defaults();
+    for (name, action) in keymap::ACTION_NAMES {
+        let mut keys: Vec<String> = Vec::new();
+        let mut help = "";
+        for r in map
+            .rows
+            .iter()
+            .filter(|r| r.action == *action && keymap::remappable(r.ctx))
+        {
+            if help.is_empty() {
+                help = r.help;
+            }
+            for &k in &r.keys {
+                let k = format!("{:?}", keymap::key_name(k));
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+        }
+        out.push_str(&format!("# {name} = [{}]  # {help}\n", keys.join(", ")));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(text: &str) -> Result<Config, ConfigError> {
+        parse(Path::new("config.toml"), text)
+    }
+
+    #[test]
+    fn the_default_file_is_the_defaults() {
+        let text = default_file();
+        let c = parse_str(&text).unwrap();
+        assert_eq!(c.body_width, crate::tui::app::READING_WIDTH);
+        assert_eq!(c.palette, Palette::default());
+        // Each option uncommented on its own is valid, and each key list
+        // is the action's default.
+        for line in text
+            .lines()
+            .filter(|l| l.starts_with("# ") && l.contains(" = "))
+        {
+            let option = line[2..].split("  #").next().unwrap();
+            let section = if text[..text.find(line).unwrap()].contains("[keys]") {
+                "[keys]\n"
+            } else if text[..text.find(line).unwrap()].contains("[theme]") {
+                "[theme]\n"
+            } else {
+                ""
+            };
+            let c = parse_str(&format!("{section}{option}\n"))
+                .unwrap_or_else(|e| panic!("{option}: {e}"));
+            // A key list as printed does what the defaults do, except for
+            // the two actions whose keys differ by pane (the note says so).
+            let mixed = ["escape =", "left ="].iter().any(|m| option.starts_with(m));
+            if section == "[keys]\n" && !mixed {
+                for mode in keymap::MODES {
+                    for row in &keymap::defaults().rows {
+                        for &(code, mods) in &row.keys {
+                            let ev = ratatui::crossterm::event::KeyEvent::new(code, mods);
+                            assert_eq!(
+                                c.keymap.action_for(mode, ev),
+                                keymap::action_for(mode, ev),
+                                "{option}: {mode:?} {code:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! What the browser remembers of each archive between runs: where the user
+//! was (entry, pane, tag filter), their bookmarks and the entries they have
+//! read. One small JSON file per archive (keyed by its roots) under
+//! `$XDG_STATE_HOME/ktimeline/`, never in the archive; written atomically
+//! (a temporary file renamed into place). A file that cannot be read is
+//! ignored with a note: losing a place must never stop the browser.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// Read entries kept at most, the oldest dropped first.
+pub const MAX_VISITED: usize = 100_000;
+
+/// `$XDG_STATE_HOME/ktimeline` (an absolute path only, as the XDG spec
+/// says), else `~/.local/state/ktimeline`.
+pub fn state_dir() -> Option<PathBuf> {
+    crate::index::xdg_dir("XDG_STATE_HOME", ".local/state")
+}
+
+/// Where the user was.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    /// The selected entry's id.
+    pub id: String,
+    /// The pane with the keyboard: `dates`, `events` or `detail`.
+    #[serde(default)]
+    pub focus: String,
+    /// The browser's filter: its dates and tags.
+    #[serde(default)]
+    pub since: Option<NaiveDate>,
+    #[serde(default)]
+    pub until: Option<NaiveDate>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// The first line of the detail's text shown.
+    #[serde(default)]
+    pub scroll: usize,
+}
+
+/// A bookmarked entry, with enough of it to list it when it is gone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bookmark {
+    pub id: String,
+    #[serde(default)]
+    pub date: Option<NaiveDate>,
+    #[serde(default)]
+    pub headline: String,
+    #[serde(default)]
+    pub file: Option<String>,
+}
+
+/// Everything kept for one archive.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    /// The archive's roots, as the cache names them (a check that the file
+    /// is this archive's).
+    #[serde(default)]
+    pub roots: Vec<String>,
+    #[serde(default)]
+    pub place: Option<Place>,
+    #[serde(default)]
+    pub bookmarks: Vec<Bookmark>,
+    /// Ids of the entries read, oldest first.
+    #[serde(default)]
+    pub visited: Vec<String>,
+}
+
+/// The state file of one archive.
+#[derive(Debug, Clone)]
+pub struct Store {
+    path: PathBuf,
+    roots: Vec<String>,
+}
+
+impl Store {
+    /// The file for the archive at `roots` (none: the built-in sample), or
+    /// `None` when there is no state folder.
+    pub fn for_roots(roots: &[PathBuf]) -> Option<Store> {
+        Store::in_dir(state_dir()?, roots)
+    }
+
+    /// As [`Store::for_roots`], in `dir`.
+    pub fn in_dir(dir: PathBuf, roots: &[PathBuf]) -> Option<Store> {
+        let roots = crate::loader::roots_key(roots);
+        let name = if roots.is_empty() {
+            "sample.json".to_string()
+        } else {
+            let key = crc32fast::hash(roots.join("\0").as_bytes());
+            format!("archive-{key:08x}-{:x}.json", roots.len())
+        };
+        Some(Store {
+            path: dir.join(name),
+            roots,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The state kept, and a note when the file was there but could not be
+    /// used (it is then treated as absent).
+    pub fn load(&self) -> (State, Option<String>) {
+        let bytes = match std::fs::read(&self.path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return (self.fresh(), None),
+            Err(e) => {
+                return (
+                    self.fresh(),
+                    Some(format!(
+                        "could not read the saved state {}: {e}",
+                        self.path.display()
+                    )),
+                );
+            }
+        };
+        match serde_json::from_slice::<State>(&bytes) {
+            Ok(s) if s.roots == self.roots => (s, None),
+            Ok(_) => (self.fresh(), None),
+            Err(e) => (
+                self.fresh(),
+                Some(format!(
+                    "the saved state {} is damaged and was ignored ({e})",
+                    self.path.display()
+                )),
+            ),
+        }
+    }
+
+    fn fresh(&self) -> State {
+        State {
+            roots: self.roots.clone(),
+            ..State::default()
+        }
+    }
+
+    /// Writes `state` atomically: a temporary file beside it, renamed.
+    pub fn save(&self, state: &State) -> io::Result<()> {
+        let mut state = state.clone();
+        state.roots = self.roots.clone();
+        let extra = state.visited.len().saturating_sub(MAX_VISITED);
+        state.visited.drain(..extra);
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let tmp = dir.join(format!(
+            ".{}.{}.tmp",
+            self.path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            std::process::id()
+        ));
+        let written = (|| {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(&serde_json::to_vec(&state).map_err(io::Error::other)?)?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, &self.path)
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("archive");
+        std::fs::create_dir(&root).unwrap();
+        let store = Store::in_dir(dir.path().join("state"), std::slice::from_ref(&root)).unwrap();
+        assert_eq!(store.load(), (store.fresh(), None));
+        let state = State {
+            place: Some(Place {
+                id: "/news/a.md".into(),
+                focus: "events".into(),
+                tags: vec!["Harbour".into()],
+                scroll: 3,
+                ..Place::default()
+            }),
+            bookmarks: vec![Bookmark {
+                id: "/news/b.md".into(),
+                date: NaiveDate::from_ymd_opt(2020, 1, 2),
+                headline: "B".into(),
+                file: Some("b.md".into()),
+            }],
+            visited: vec!["/news/a.md".into()],
+            ..State::default()
+        };
+        store.save(&state).unwrap();
+        let (back, note) = store.load();
+        assert_eq!(note, None);
+        assert_eq!(back.place, state.place);
+        assert_eq!(back.bookmarks, state.bookmarks);
+        assert_eq!(back.visited, state.visited);
+        // Nothing else is left in the folder (no temporary file).
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("state")).unwrap().count(),
+            1
+        );
+        // Another archive has a file of its own.
+        let other = Store::in_dir(dir.path().join("state"), &[dir.path().to_path_buf()]).unwrap();
+        assert_ne!(other.path(), store.path());
+        assert_eq!(other.load().0.place, None);
+        // A damaged file is ignored, with a note.
+        std::fs::write(store.path(), b"{\"place\": [").unwrap();
+        let (back, note) = store.load();
+        assert_eq!(back.place, None);
+        assert!(note.unwrap().contains("damaged"));
+    }
+}

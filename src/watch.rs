@@ -1,0 +1,189 @@
+//! Following the archive while the browser is open: the roots are watched
+//! with notify, a burst of changes is waited out (debounced), and then the
+//! archive is read again the incremental way (through the persistent index,
+//! only the files that changed) on a thread of its own. The fresh timeline
+//! reaches the event loop as the same message the start-up check sends, so
+//! it is applied the same way, keeping the user's place. When the roots
+//! cannot be watched (too many folders for inotify, say), a note says so
+//! and `R` reloads by hand.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+
+use crate::loader;
+use crate::model::Timeline;
+use crate::tui::event_loop::Msg;
+
+/// How long the archive must stay quiet before it is read again.
+pub const QUIET: Duration = Duration::from_millis(300);
+/// The longest a burst of changes can put the reading off.
+pub const AT_MOST: Duration = Duration::from_millis(1500);
+
+/// A request to read the archive again.
+#[derive(Debug, Clone, Copy)]
+struct Request {
+    /// Asked for with `R`: say so when nothing changed.
+    manual: bool,
+}
+
+/// Reads the archive again when asked, or when the watcher saw a change.
+pub struct Reloader {
+    tx: Sender<Request>,
+    /// Kept alive for as long as the watching lasts.
+    _watcher: Option<notify::RecommendedWatcher>,
+}
+
+impl Reloader {
+    /// Starts the reading thread for `roots` (`cache`: through the index)
+    /// and watches them. The second value is a note when they cannot be
+    /// watched.
+    pub fn spawn(roots: Vec<PathBuf>, cache: bool, out: Sender<Msg>) -> (Reloader, Option<String>) {
+        let (tx, rx) = channel::<Request>();
+        let reading = roots.clone();
+        std::thread::spawn(move || reload_loop(&reading, cache, &rx, &out));
+        let (watcher, note) = match watch(&roots, tx.clone()) {
+            Ok(w) => (Some(w), None),
+            Err(e) => (
+                None,
+                Some(format!(
+                    "not following the archive's changes ({}); R reads them",
+                    crate::text::one_line(&e)
+                )),
+            ),
+        };
+        (
+            Reloader {
+                tx,
+                _watcher: watcher,
+            },
+            note,
+        )
+    }
+
+    /// Reads the archive's changes now; `manual` (`R`): says so when
+    /// nothing changed.
+    pub fn reload(&self, manual: bool) {
+        let _ = self.tx.send(Request { manual });
+    }
+}
+
+/// Watches every root; each change becomes a (debounced) request.
+fn watch(
+    roots: &[PathBuf],
+    requests: Sender<Request>,
+) -> Result<notify::RecommendedWatcher, String> {
+    let (tx, rx) = channel::<()>();
+    let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
+        if let Ok(ev) = ev
+            && !matches!(ev.kind, notify::EventKind::Access(_))
+        {
+            let _ = tx.send(());
+        }
+    })
+    .map_err(|e| e.to_string())?;
+    for root in roots {
+        watcher
+            .watch(root, RecursiveMode::Recursive)
+            .map_err(|e| e.to_string())?;
+    }
+    std::thread::spawn(move || debounce(&rx, &requests));
+    Ok(watcher)
+}
+
+/// Turns a burst of change events into one request, once the archive has
+/// been quiet for [`QUIET`] (or at most [`AT_MOST`] after the first).
+fn debounce(events: &Receiver<()>, requests: &Sender<Request>) {
+    while events.recv().is_ok() {
+        let first = Instant::now();
+        loop {
+            let left = AT_MOST.saturating_sub(first.elapsed());
+            match events.recv_timeout(QUIET.min(left)) {
+                Ok(()) if !left.is_zero() => {}
+                Ok(()) | Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        if requests.send(Request { manual: false }).is_err() {
+            return;
+        }
+    }
+}
+
+/// Serves requests one at a time; those that came in meanwhile are one.
+fn reload_loop(roots: &[PathBuf], cache: bool, rx: &Receiver<Request>, out: &Sender<Msg>) {
+    while let Ok(first) = rx.recv() {
+        let manual = rx.try_iter().fold(first.manual, |m, r| m || r.manual);
+        let result = if cache {
+            loader::check_changed(roots, &|_, _| {})
+        } else {
+            loader::open(roots, false, &|_, _| {}).map(Some)
+        };
+        let msg = match result {
+            Ok(None) if manual => Msg::NoChange,
+            Ok(None) => continue,
+            Ok(Some(mut opened)) => {
+                let t = std::mem::take(&mut opened.timeline);
+                Msg::Checked(Box::new(Ok((t, opened.index))))
+            }
+            Err(e) => Msg::Checked(Box::new(Err(e))),
+        };
+        if out.send(msg).is_err() {
+            return;
+        }
+    }
+}
+
+/// What changed between two timelines of an archive, as the status bar
+/// says it: "2 entries added, 1 changed, 1 removed".
+pub fn describe(old: &Timeline, new: &Timeline) -> String {
+    let mut added = 0;
+    let mut changed = 0;
+    for e in &new.events {
+        match old.get(&e.id).map(|i| &old.events[i]) {
+            None => added += 1,
+            Some(o) => {
+                if o.headline != e.headline
+                    || o.date != e.date
+                    || o.body != e.body
+                    || o.sources != e.sources
+                    || o.tags != e.tags
+                    || o.kind != e.kind
+                {
+                    changed += 1;
+                }
+            }
+        }
+    }
+    let removed = old
+        .events
+        .iter()
+        .filter(|e| new.get(&e.id).is_none())
+        .count();
+    let mut parts = Vec::new();
+    let entries = |n: usize| if n == 1 { "entry" } else { "entries" };
+    if added > 0 {
+        parts.push(format!("{added} {} added", entries(added)));
+    }
+    if changed > 0 {
+        parts.push(if parts.is_empty() {
+            format!("{changed} {} changed", entries(changed))
+        } else {
+            format!("{changed} changed")
+        });
+    }
+    if removed > 0 {
+        parts.push(if parts.is_empty() {
+            format!("{removed} {} removed", entries(removed))
+        } else {
+            format!("{removed} removed")
+        });
+    }
+    if parts.is_empty() {
+        "the archive changed, no entry did".to_string()
+    } else {
+        format!("the archive changed: {}", parts.join(", "))
+    }
+}
