@@ -164,7 +164,7 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Main, [ch(']')], Action::NextDay, "next day"),
     bind!(Main, [ch('{')], Action::PrevMonth, "previous month"),
     bind!(Main, [ch('}')], Action::NextMonth, "next month"),
-    bind!(Main, [ch('/')], Action::OpenSearch, "search headlines"),
+    bind!(Main, [ch('/')], Action::OpenSearch, "search (headlines; Tab: full text)"),
     bind!(Main, [ch('n')], Action::NextResult, "next search result"),
     bind!(
         Main,
@@ -172,12 +172,12 @@ pub static BINDINGS: &[Binding] = &[
         Action::PrevResult,
         "previous search result"
     ),
-    bind!(Main, [ch('t')], Action::OpenTags, "filter by tag"),
+    bind!(Main, [ch('t')], Action::OpenTags, "filter by tags"),
     bind!(
         Main,
         [ch(':')],
         Action::OpenGoto,
-        "go to a date (2017, 2017-06, 2017-06-08)"
+        "go to a date (2017, 2017-06, 2017-06-08), or show a range (2015-09..2015-10)"
     ),
     bind!(
         Main,
@@ -274,7 +274,7 @@ pub static BINDINGS: &[Binding] = &[
         Lists,
         [(KeyCode::Esc, NONE)],
         Action::Escape,
-        "clear the tag filter"
+        "clear the filter"
     ),
     bind!(
         Reader,
