@@ -84,7 +84,17 @@ impl Store {
 
     /// As [`Store::for_roots`], in `dir`.
     pub fn in_dir(dir: PathBuf, roots: &[PathBuf]) -> Option<Store> {
-        let roots = crate::loader::roots_key(roots);
+        // Keyed by where the archive is, not how its path was typed:
+        // `arch`, `./arch` and `/abs/arch` share their bookmarks.
+        let roots: Vec<String> = roots
+            .iter()
+            .map(|r| {
+                std::fs::canonicalize(r)
+                    .unwrap_or_else(|_| r.clone())
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
         let name = if roots.is_empty() {
             "sample.json".to_string()
         } else {
@@ -169,6 +179,22 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn however_the_path_is_written_the_state_is_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let here = std::env::current_dir().unwrap();
+        let file = |p: &str| {
+            Store::in_dir(dir.path().to_path_buf(), &[PathBuf::from(p)])
+                .unwrap()
+                .path()
+                .to_path_buf()
+        };
+        let abs = here.display().to_string();
+        assert_eq!(file("."), file(&abs));
+        assert_eq!(file("./"), file(&format!("{abs}//")));
+        assert_ne!(file("."), file("/"));
+    }
 
     #[test]
     fn round_trip_and_damage() {

@@ -492,6 +492,12 @@ fn a_date_range_and_several_tags_filter_the_lists_and_search() {
     go(&mut app, &[Action::Escape, Action::Escape]);
     assert!(app.filter.is_empty());
     assert_eq!(app.view.days.len(), all_days);
+    // A filter that leaves nothing, cleared, comes back to the entry.
+    let before = app.current();
+    goto_input(&mut app, "1900..1901");
+    assert!(app.view.days.is_empty());
+    go(&mut app, &[Action::Escape]);
+    assert_eq!(app.current(), before);
     // A bad range says why and keeps the popup open.
     goto_input(&mut app, "2016..2015");
     assert!(matches!(
@@ -536,6 +542,19 @@ fn stepping_through_results_keeps_to_a_filter_set_after_the_search() {
         let m = app.message.as_ref().unwrap();
         assert!(m.text.contains(&format!("({all} in all)")), "{}", m.text);
     }
+}
+
+#[test]
+fn a_new_archive_opens_on_its_newest_day_with_a_real_entry() {
+    // The newest day holds only a ghost (an event known from a link).
+    let md = "### [2013-06-6](/news/2013/06/6/index.md)\n\n# Talks open.\n\nText.\n\n\
+              ### Related:\n\n1. [Later talks.](/news/2017/10/10/later-talks.md) _Context: Talks_\n";
+    let files = vec![("news/2013/06/6/talks-open.md".to_string(), md.to_string())];
+    let t = ktimeline::loader::load_memory("seeds", files);
+    assert_eq!(t.days.len(), 2);
+    let mut app = App::new(Arc::new(t), Theme::default());
+    app.open_on_newest_day();
+    assert_eq!(headline(&app), "Talks open.");
 }
 
 #[test]

@@ -128,6 +128,9 @@ pub struct App {
     pub focus: Focus,
     /// What the lists show: a date range, tags, kinds (`Esc` clears it).
     pub filter: Filter,
+    /// The entry selected before a filter left nothing to show, to come
+    /// back to when it is cleared.
+    kept_place: Option<EventIdx>,
     pub view: View,
     /// Selected day: a position in `view.days`.
     pub day: usize,
@@ -149,7 +152,7 @@ pub struct App {
     pub dates_offset: usize,
     pub events_offset: usize,
     pub history: History<Place>,
-    /// Ids of the entries read in this session (open while the detail had
+    /// Ids of the entries read (kept across sessions; open while the detail had
     /// the keyboard, or reached by a jump); links to them look visited. A plain set so that
     /// it can be saved and loaded later.
     pub visited: HashSet<String>,
@@ -181,6 +184,7 @@ impl App {
             theme,
             focus: Focus::Dates,
             filter: Filter::default(),
+            kept_place: None,
             view,
             day: 0,
             event: 0,
@@ -800,7 +804,7 @@ impl App {
     }
 
     pub fn set_filter(&mut self, filter: Filter) {
-        let keep = self.current();
+        let keep = self.current().or(self.kept_place.take());
         self.filter = filter;
         self.view = View::new(&self.timeline, &self.filter);
         self.day = 0;
@@ -809,7 +813,10 @@ impl App {
         self.events_offset = 0;
         match keep.filter(|&i| visible(&self.timeline, i, &self.filter)) {
             Some(i) => self.show(i),
-            None => self.select_day(0),
+            None => {
+                self.kept_place = keep;
+                self.select_day(0);
+            }
         }
     }
 

@@ -164,7 +164,12 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Main, [ch(']')], Action::NextDay, "next day"),
     bind!(Main, [ch('{')], Action::PrevMonth, "previous month"),
     bind!(Main, [ch('}')], Action::NextMonth, "next month"),
-    bind!(Main, [ch('/')], Action::OpenSearch, "search (headlines; Tab: full text)"),
+    bind!(
+        Main,
+        [ch('/')],
+        Action::OpenSearch,
+        "search (headlines; Tab: full text)"
+    ),
     bind!(Main, [ch('n')], Action::NextResult, "next search result"),
     bind!(
         Main,

@@ -205,15 +205,17 @@ impl App {
         self.message = None;
     }
 
-    /// Selects the newest dated day (the last day when none is dated).
+    /// Selects the newest dated day with an event or article (a day of
+    /// ghosts alone, known only from links, is not a place to start),
+    /// else the newest dated day, else the last day.
     pub fn open_on_newest_day(&mut self) {
         let tl = &self.timeline;
-        let newest = self
-            .view
-            .days
+        let days = &self.view.days;
+        let newest = days
             .iter()
-            .rposition(|&d| tl.days[d].date.is_some())
-            .or(self.view.days.len().checked_sub(1));
+            .rposition(|&d| tl.days[d].date.is_some() && !tl.days[d].only_ghosts())
+            .or_else(|| days.iter().rposition(|&d| tl.days[d].date.is_some()))
+            .or(days.len().checked_sub(1));
         if let Some(pos) = newest
             && let Some(&first) = self.view.events(tl, pos, &self.filter).first()
         {

@@ -183,7 +183,7 @@ impl Theme {
             .add_modifier(Modifier::UNDERLINED)
     }
 
-    /// A link to an entry read in this session (it also carries `✓`).
+    /// A link to an entry read before (it also carries `✓`).
     pub fn visited(&self) -> Style {
         self.fg(self.palette.visited)
     }

@@ -414,7 +414,7 @@ fn help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, areas: &mut Are
     );
     note(
         &mut lines,
-        "¶ article   ○ ghost (known only from links)   ✓ read in this session",
+        "¶ article   ○ ghost (known only from links)   ✓ read before",
     );
     let h = (lines.len() as u16 + 2).min(area.height);
     let rect = centered(area, w, h);
