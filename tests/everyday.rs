@@ -257,6 +257,16 @@ fn state_lasts_place_bookmarks_and_read_entries() {
         Some(Effect::SaveState)
     );
     assert!(again.bookmarks.is_empty());
+    // `d` removes too, before a filter is typed; after, it types.
+    again.update(Action::Escape);
+    again.update(Action::ToggleBookmark);
+    again.update(Action::OpenBookmarks);
+    again.update(Action::Input('x'));
+    again.update(Action::Input('d'));
+    assert_eq!(again.bookmarks.len(), 1, "d typed into the filter");
+    again.update(Action::ClearInput);
+    assert_eq!(again.update(Action::Input('d')), Some(Effect::SaveState));
+    assert!(again.bookmarks.is_empty());
     // A damaged file is ignored with a note.
     std::fs::write(store.path(), "{ not json").unwrap();
     let (state, note) = store.load();

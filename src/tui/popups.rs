@@ -306,6 +306,11 @@ impl App {
             Action::PageDown => self.popup_move(page),
             Action::Home => self.popup_move(isize::MIN / 2),
             Action::End => self.popup_move(isize::MAX / 2),
+            // In the bookmarks list, `d` removes until a filter is typed.
+            Action::Input('d') if matches!(&self.popup, Some(Popup::Bookmarks { input, .. }) if input.is_empty()) =>
+            {
+                return self.remove_chosen_bookmark();
+            }
             Action::Input(c) => return self.popup_input(Edit::Push(c)),
             Action::Paste(text) => return self.popup_input(Edit::Paste(&text)),
             Action::DeleteChar => return self.popup_input(Edit::Char),

@@ -113,6 +113,10 @@ fn bookmarks(
         .collect();
     let status = match app.bookmarks.len() {
         0 => "no bookmarks yet: m bookmarks the selected entry".to_string(),
+        n if input.is_empty() => format!(
+            "{} of {n} bookmarks · d or Delete removes; typing filters",
+            matches.len()
+        ),
         n => format!("{} of {n} bookmarks · Delete removes", matches.len()),
     };
     picker(
