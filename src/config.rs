@@ -120,7 +120,10 @@ pub fn load() -> Result<Config, ConfigError> {
 
 /// Reads the configuration at `path`; the defaults when it does not exist.
 pub fn load_from(path: &Path) -> Result<Config, ConfigError> {
-    match std::fs::read_to_string(path) {
+    // A configuration is a few KiB; a link to /dev/zero or a FIFO is refused.
+    let read = crate::loader::read::read_small(path, 1024 * 1024)
+        .and_then(|b| String::from_utf8(b).map_err(|_| std::io::Error::other("not UTF-8 text")));
+    match read {
         Ok(text) => parse(path, &text),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config::default()),
         Err(e) => Err(ConfigError {

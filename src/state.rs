@@ -114,7 +114,8 @@ impl Store {
     /// The state kept, and a note when the file was there but could not be
     /// used (it is then treated as absent).
     pub fn load(&self) -> (State, Option<String>) {
-        let bytes = match std::fs::read(&self.path) {
+        // Refused without reading: a FIFO, a device, a file over 64 MiB.
+        let bytes = match crate::loader::read::read_small(&self.path, 64 * 1024 * 1024) {
             Ok(b) => b,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return (self.fresh(), None),
             Err(e) => {
@@ -130,13 +131,21 @@ impl Store {
         match serde_json::from_slice::<State>(&bytes) {
             Ok(s) if s.roots == self.roots => (s, None),
             Ok(_) => (self.fresh(), None),
-            Err(e) => (
-                self.fresh(),
-                Some(format!(
-                    "the saved state {} is damaged and was ignored ({e})",
-                    self.path.display()
-                )),
-            ),
+            Err(e) => {
+                // Set aside, so that saving does not overwrite what might
+                // still be recovered by hand.
+                let aside = self.path.with_extension("json.damaged");
+                let kept = std::fs::rename(&self.path, &aside).is_ok();
+                let note = if kept {
+                    format!("kept as {}", aside.display())
+                } else {
+                    "ignored".to_string()
+                };
+                (
+                    self.fresh(),
+                    Some(format!("the saved state is damaged ({e}); {note}")),
+                )
+            }
         }
     }
 

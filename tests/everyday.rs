@@ -272,6 +272,10 @@ fn state_lasts_place_bookmarks_and_read_entries() {
     let (state, note) = store.load();
     assert!(state.bookmarks.is_empty());
     assert!(note.unwrap().contains("damaged"));
+    // Set aside, not lost when the browser saves again.
+    let aside = store.path().with_extension("json.damaged");
+    assert_eq!(std::fs::read_to_string(aside).unwrap(), "{ not json");
+    assert!(!store.path().exists());
 }
 
 #[test]

@@ -115,6 +115,34 @@ pub fn read_regular(path: &Path) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
+/// Reads a small file the user keeps (the configuration, the saved state):
+/// links are followed (dotfiles often are links), but only a regular file
+/// of at most `max` bytes is read, and a FIFO never blocks the opening.
+pub fn read_small(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC);
+    }
+    let file = options.open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let too_big = || std::io::Error::other(format!("larger than {} KiB", max / 1024));
+    if meta.len() > max {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(too_big());
+    }
+    Ok(bytes)
+}
+
 pub fn too_large(len: u64) -> String {
     format!(
         "too large: {len} bytes, {:.1} MiB (the limit is {MAX_FILE_BYTES} bytes, {} MiB)",
@@ -162,5 +190,10 @@ mod tests {
         assert_eq!(read_regular(&zero), None);
         assert_eq!(read_regular(&fifo), None);
         assert_eq!(read_regular(dir.path()), None);
+        // Small user files: links followed, but only to a regular file.
+        assert_eq!(read_small(&link, 10).unwrap(), b"hello");
+        assert!(read_small(&zero, 1 << 20).is_err());
+        assert!(read_small(&fifo, 1 << 20).is_err());
+        assert!(read_small(&real, 4).is_err(), "over the cap");
     }
 }
