@@ -390,6 +390,11 @@ pub fn spawn_signals(tx: Sender<Msg>) -> io::Result<()> {
     let mut signals = signal_hook::iterator::Signals::new(&wanted)?;
     thread::spawn(move || {
         for sig in signals.forever() {
+            // While the editor has the terminal, stopping and going on
+            // are the editor's (see `open::run_editor`), not the browser's.
+            if matches!(sig, SIGTSTP | SIGCONT) && INPUT_PAUSED.load(Ordering::SeqCst) {
+                continue;
+            }
             if tx.send(Msg::Signal(sig)).is_err() {
                 return;
             }

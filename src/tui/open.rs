@@ -108,13 +108,54 @@ pub fn run_editor(configured: Option<&[String]>, file: &Path) -> Result<(), Stri
     }
     let program = text::one_line(&words[0]);
     let status = command(&words, file.as_os_str())
-        .status()
+        .spawn()
+        .and_then(|mut child| wait_following_stops(&mut child))
         .map_err(|e| format!("could not run {program}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
         Err(format!("{program} ended with {status}"))
     }
+}
+
+/// Waits for the editor. When it stops (Ctrl-Z in the editor), the
+/// browser stops too, as the shell expects of one job, and when the job is
+/// continued (`fg`) the editor is told to go on: without this the browser
+/// would wait for a stopped editor forever.
+#[cfg(unix)]
+fn wait_following_stops(
+    child: &mut std::process::Child,
+) -> std::io::Result<std::process::ExitStatus> {
+    use std::os::unix::process::ExitStatusExt;
+    let pid = child.id() as libc::pid_t;
+    loop {
+        let mut status = 0;
+        // SAFETY: waitpid on our own child, with a valid status pointer.
+        let r = unsafe { libc::waitpid(pid, &mut status, libc::WUNTRACED) };
+        if r == -1 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(e);
+        }
+        if libc::WIFSTOPPED(status) {
+            // SAFETY: plain signals to ourselves and to the child.
+            unsafe {
+                libc::kill(libc::getpid(), libc::SIGSTOP);
+                libc::kill(pid, libc::SIGCONT);
+            }
+            continue;
+        }
+        return Ok(std::process::ExitStatus::from_raw(status));
+    }
+}
+
+#[cfg(not(unix))]
+fn wait_following_stops(
+    child: &mut std::process::Child,
+) -> std::io::Result<std::process::ExitStatus> {
+    child.wait()
 }
 
 /// The OSC 52 sequence that puts `text` on the clipboard.
