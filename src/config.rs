@@ -242,7 +242,22 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         for k in keys.get_ref() {
             let key = keymap::parse_key(k.get_ref())
                 .map_err(|e| err(Some(k.span().start), format!("keys.{name}: {e}")))?;
+            // Ctrl-C quits whatever the file says: it cannot do another thing.
+            let ctrl_c = (
+                ratatui::crossterm::event::KeyCode::Char('c'),
+                ratatui::crossterm::event::KeyModifiers::CONTROL,
+            );
+            if key == ctrl_c && name.as_str() != "quit" {
+                return Err(err(
+                    Some(k.span().start),
+                    format!("keys.{name}: ctrl-c always quits; choose another key"),
+                ));
+            }
             parsed.push(key);
+        }
+        // Without a key, the help and the popups could not be closed.
+        if parsed.is_empty() && matches!(name.as_str(), "escape" | "quit") {
+            return Err(err(at, format!("keys.{name}: needs at least one key")));
         }
         overrides.push((action, parsed));
         lines.push(at);
@@ -337,6 +352,20 @@ mod tests {
 
     fn parse_str(text: &str) -> Result<Config, ConfigError> {
         parse(Path::new("config.toml"), text)
+    }
+
+    #[test]
+    fn keys_that_would_trap_the_user_are_refused() {
+        let e = parse_str("[keys]\nsearch = [\"ctrl-c\"]\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("ctrl-c always quits"), "{}", e.message);
+        assert!(parse_str("[keys]\nquit = [\"ctrl-c\", \"x\"]\n").is_ok());
+        let e = parse_str("[keys]\nescape = []\n").unwrap_err();
+        assert!(e.message.contains("at least one key"), "{}", e.message);
+        // shift-a is the capital.
+        let c = parse_str("[keys]\nquit = [\"shift-a\"]\n").unwrap();
+        let help = format!("{:?}", c.keymap);
+        assert!(help.contains("'A'"), "{help}");
     }
 
     #[test]

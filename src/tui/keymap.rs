@@ -579,6 +579,9 @@ pub fn parse_key(s: &str) -> Result<Key, String> {
         (Some(c), None) if !c.is_control() => {
             if mods.contains(CTRL) {
                 KeyCode::Char(c.to_ascii_lowercase())
+            } else if mods.contains(KeyModifiers::SHIFT) {
+                // `shift-a` is the key that types `A`.
+                KeyCode::Char(c.to_uppercase().next().unwrap_or(c))
             } else {
                 KeyCode::Char(c)
             }
