@@ -362,6 +362,20 @@ mod tests {
         assert!(parse_str("[keys]\nquit = [\"ctrl-c\", \"x\"]\n").is_ok());
         let e = parse_str("[keys]\nescape = []\n").unwrap_err();
         assert!(e.message.contains("at least one key"), "{}", e.message);
+        // A key given to an action of everywhere stays the popups' own
+        // there.
+        let c = parse_str("[keys]\nquit = [\"enter\"]\n").unwrap();
+        let enter =
+            ratatui::crossterm::event::KeyEvent::from(ratatui::crossterm::event::KeyCode::Enter);
+        use crate::tui::keymap::{Focus, Mode, PopupKind};
+        assert_eq!(
+            c.keymap.action_for(Mode::Popup(PopupKind::Search), enter),
+            Some(crate::tui::action::Action::Activate)
+        );
+        assert_eq!(
+            c.keymap.action_for(Mode::Main(Focus::Dates), enter),
+            Some(crate::tui::action::Action::Quit)
+        );
         // shift-a is the capital.
         let c = parse_str("[keys]\nquit = [\"shift-a\"]\n").unwrap();
         let help = format!("{:?}", c.keymap);

@@ -717,6 +717,9 @@ impl Keymap {
                     continue;
                 }
                 match own {
+                    // The popups' input lines keep their keys (they win
+                    // there, see `action_for`).
+                    None if !remappable(row.ctx) => {}
                     None => row.keys.retain(|&k| k != key),
                     Some(other) if *other != o && overrides[*other].0 != overrides[o].0 => {
                         let name = action_name(&overrides[*other].0).unwrap_or("?");
@@ -755,11 +758,15 @@ impl Keymap {
             )
         );
         let plain_char = matches!(code, KeyCode::Char(_)) && !mods.intersects(CTRL | ALT);
+        // A binding of the place the key lands in wins over one that
+        // applies everywhere: `quit = ["enter"]` must not take Enter from
+        // the search popup.
         let found = self
             .rows
             .iter()
             .filter(|r| key_applies(r.ctx, (code, mods), mode))
-            .find(|r| r.keys.contains(&(code, mods)));
+            .filter(|r| r.keys.contains(&(code, mods)))
+            .min_by_key(|r| r.ctx == Ctx::Any);
         if let Some(r) = found {
             return Some(r.action.clone());
         }
