@@ -558,6 +558,19 @@ fn a_new_archive_opens_on_its_newest_day_with_a_real_entry() {
 }
 
 #[test]
+fn the_sample_has_no_files_to_edit() {
+    let mut app = sample_app();
+    assert_eq!(app.update(Action::Edit), None);
+    assert!(
+        app.message
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("no files to edit")
+    );
+}
+
+#[test]
 fn go_to_a_date() {
     let mut app = app();
     let goto = |app: &mut App, s: &str| {

@@ -252,6 +252,10 @@ impl App {
 
     /// `e`: the entry's file, for the editor.
     pub(super) fn edit(&mut self) -> Option<Effect> {
+        if self.timeline.origin != crate::model::Origin::Disk {
+            self.complain("the built-in sample has no files to edit");
+            return None;
+        }
         let Some(e) = self.current_event() else {
             self.complain("nothing selected to edit");
             return None;
