@@ -355,7 +355,13 @@ impl WordIndex {
             else {
                 return;
             };
-            doc = if first { gap - 1 } else { doc + gap };
+            // A gap of 0 is never written; a file that has one (made by
+            // hand, checksum and all) ends the list rather than wrapping.
+            doc = match (first, gap.checked_sub(1)) {
+                (true, Some(d)) => d,
+                (false, Some(_)) => doc.saturating_add(gap),
+                (_, None) => return,
+            };
             first = false;
             if let Some(d) = usize::try_from(doc)
                 .ok()
