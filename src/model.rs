@@ -357,6 +357,15 @@ impl Timeline {
             .copied()
     }
 
+    /// Entries by the file they were loaded from.
+    pub fn by_file(&self) -> std::collections::HashMap<&str, EventIdx> {
+        self.events
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((e.file.as_deref()?, i)))
+            .collect()
+    }
+
     /// The text of a related link: as written when it differs from the
     /// headline of the entry it leads to, else that headline.
     pub fn link_text<'a>(&'a self, r: &'a Related) -> &'a str {

@@ -558,6 +558,24 @@ fn a_new_archive_opens_on_its_newest_day_with_a_real_entry() {
 }
 
 #[test]
+fn a_bookmark_follows_its_entry_when_the_headline_is_edited() {
+    let file = |headline: &str| {
+        let md = format!("### [2013-06-6](/news/2013/06/6/index.md)\n\n# {headline}\n\nText.\n");
+        ktimeline::loader::load_memory("a", vec![("news/2013/06/6/x.md".to_string(), md)])
+    };
+    let mut app = App::new(Arc::new(file("Talks open.")), Theme::default());
+    app.open_on_newest_day();
+    app.update(Action::ToggleBookmark);
+    let old = app.current_event().unwrap().id.clone();
+    assert!(app.is_bookmarked(&old));
+    app.replace_timeline(Arc::new(file("Talks open in Panmunjom.")));
+    let new = app.current_event().unwrap().id.clone();
+    assert_ne!(old, new);
+    assert!(app.is_bookmarked(&new), "{:?}", app.bookmarks);
+    assert_eq!(app.bookmarks[0].headline, "Talks open in Panmunjom.");
+}
+
+#[test]
 fn the_sample_has_no_files_to_edit() {
     let mut app = sample_app();
     assert_eq!(app.update(Action::Edit), None);

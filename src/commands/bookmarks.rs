@@ -34,12 +34,21 @@ pub fn run(paths: &[PathBuf], cache: bool, json: bool) -> Result<ExitCode> {
     }
     let opened = super::load(paths, cache)?;
     let t = &opened.timeline;
+    // An entry whose id changed (its headline was edited) is found by its
+    // file, as the browser finds it.
+    let by_file = t.by_file();
     let rows: Vec<JsonMark> = state
         .bookmarks
         .iter()
-        .map(|b| match t.get(&b.id).map(|i| &t.events[i]) {
+        .map(|b| {
+            let found = t
+                .get(&b.id)
+                .or_else(|| b.file.as_deref().and_then(|f| by_file.get(f).copied()));
+            (b, found.map(|i| &t.events[i]))
+        })
+        .map(|(b, e)| match e {
             Some(e) => JsonMark {
-                id: &b.id,
+                id: &e.id,
                 date: e.date,
                 headline: &e.headline,
                 file: e.file.as_deref(),

@@ -783,6 +783,7 @@ impl App {
             self.popup = None;
         }
         self.tags = self.timeline.tag_counts();
+        self.follow_bookmarks();
         // Tags no entry carries any more leave the filter.
         let tags = &self.tags;
         self.filter

@@ -71,6 +71,23 @@ fn focus_name(f: Focus) -> &'static str {
 }
 
 impl App {
+    /// Bookmarks whose entry has another id now (its headline was edited,
+    /// and an event's id follows its headline) follow it by its file.
+    pub fn follow_bookmarks(&mut self) {
+        let t = self.timeline.clone();
+        if self.bookmarks.iter().all(|b| t.get(&b.id).is_some()) {
+            return;
+        }
+        let by_file = t.by_file();
+        for b in &mut self.bookmarks {
+            if t.get(&b.id).is_none()
+                && let Some(&i) = b.file.as_deref().and_then(|f| by_file.get(f))
+            {
+                *b = bookmark_of(&t.events[i]);
+            }
+        }
+    }
+
     /// True when the entry with this id is bookmarked.
     pub fn is_bookmarked(&self, id: &str) -> bool {
         self.bookmarks.iter().any(|b| b.id == id)
@@ -172,6 +189,7 @@ impl App {
     /// is gone) opens on the newest day.
     pub fn restore_state(&mut self, state: State) {
         self.bookmarks = state.bookmarks;
+        self.follow_bookmarks();
         self.visited = state.visited.into_iter().collect();
         let place = state
             .place
