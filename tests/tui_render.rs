@@ -744,3 +744,23 @@ fn no_double_blank_lines_and_no_repeated_titles() {
         "{screen}"
     );
 }
+
+#[test]
+fn ascii_theme_draws_no_symbols() {
+    let theme = Theme {
+        ascii: true,
+        ..Theme::default()
+    };
+    let mut h = Harness::new(fixture(), 120, 30, theme);
+    let symbols = ['¶', '○', '✓', '★', '▶', '│', '┃', '─', '━', '┌', '┏'];
+    let check = |screen: String| {
+        assert!(!screen.chars().any(|c| symbols.contains(&c)), "{screen}");
+    };
+    check(h.screen());
+    // The ghost's day first, then the undated article at the end, then its
+    // detail.
+    h.key(KeyCode::End);
+    check(h.screen());
+    h.key(KeyCode::Enter).key(KeyCode::Enter);
+    check(h.screen());
+}

@@ -249,7 +249,7 @@ pub static BINDINGS: &[Binding] = &[
         Lists,
         [(KeyCode::Tab, NONE)],
         Action::FocusNext,
-        "next pane: dates → entries → the entry"
+        "next pane: dates, entries, the entry"
     ),
     bind!(
         Lists,

@@ -65,10 +65,11 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
             DateRow::Year(y) => {
                 let label = format!(" {y} ");
                 let fill = w.saturating_sub(label.len() + 2);
+                let rule = if theme.ascii { "-" } else { "─" };
                 Line::from(vec![
-                    Span::styled("──", theme.dim()),
+                    Span::styled(rule.repeat(2), theme.dim()),
                     Span::styled(label, theme.year()),
-                    Span::styled("─".repeat(fill), theme.dim()),
+                    Span::styled(rule.repeat(fill), theme.dim()),
                 ])
             }
             DateRow::Month(_, m) => Line::styled(format!(" {}", month_name(m)), theme.month()),

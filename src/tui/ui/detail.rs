@@ -220,12 +220,12 @@ fn entry_link(
     let theme = &app.theme;
     let ghost = to.kind == Kind::Ghost;
     let visited = app.visited.contains(&to.id);
-    let mark = if ghost {
-        "○ "
-    } else if visited {
-        "✓ "
-    } else {
-        "  "
+    let mark = match (ghost, visited, theme.ascii) {
+        (true, _, false) => "○ ",
+        (true, _, true) => "o ",
+        (false, true, false) => "✓ ",
+        (false, true, true) => "v ",
+        _ => "  ",
     };
     let style = if ghost {
         theme.dim()

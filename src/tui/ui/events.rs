@@ -42,12 +42,15 @@ fn fitting_title(date: Option<NaiveDate>, n: usize, cols: usize) -> String {
         .clone()
 }
 
-/// The marker before a headline in lists.
-pub fn kind_marker(kind: Kind) -> &'static str {
-    match kind {
-        Kind::Event => "  ",
-        Kind::Article => "¶ ",
-        Kind::Ghost => "○ ",
+/// The marker of an entry's kind; `ascii`: in ASCII (`P` article, `o`
+/// ghost), for `ascii = true` in the configuration.
+pub fn kind_mark(kind: Kind, ascii: bool) -> &'static str {
+    match (kind, ascii) {
+        (Kind::Event, _) => "  ",
+        (Kind::Article, false) => "¶ ",
+        (Kind::Ghost, false) => "○ ",
+        (Kind::Article, true) => "P ",
+        (Kind::Ghost, true) => "o ",
     }
 }
 
@@ -107,7 +110,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
             };
             let mut line = Line::from(vec![
                 Span::raw(marker),
-                Span::styled(kind_marker(e.kind), theme.dim()),
+                Span::styled(kind_mark(e.kind, theme.ascii), theme.dim()),
                 Span::styled(mark, theme.bookmark()),
                 Span::raw(headline),
             ]);

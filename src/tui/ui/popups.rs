@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 
-use super::events::kind_marker;
+use super::events::kind_mark;
 use super::{centered, highlighted, keep_visible, pane, window};
 use crate::model::date_label;
 use crate::text;
@@ -146,7 +146,7 @@ fn search(frame: &mut Frame, area: Rect, app: &App, offset: usize, areas: &mut A
             let e = &app.timeline.events[h.idx];
             let mut spans = vec![
                 Span::styled(format!("{:<10} ", date_label(e.date)), theme.date()),
-                Span::styled(kind_marker(e.kind), theme.dim()),
+                Span::styled(kind_mark(e.kind, theme.ascii), theme.dim()),
             ];
             let (shown, positions) = window(&text::one_line(&e.headline), &h.positions, room);
             spans.extend(highlighted(

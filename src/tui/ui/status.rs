@@ -101,7 +101,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
         format!(" {} ", text::one_line(&app.timeline.name)),
         base.add_modifier(Modifier::BOLD),
     )];
-    let sep = || Span::styled("│ ", base);
+    let sep = || Span::styled(if theme.ascii { "| " } else { "│ " }, base);
     if let Some(&d) = app.view.days.get(app.day) {
         let n = app.day_events().len();
         let date = date_label(app.timeline.days[d].date);
