@@ -69,10 +69,15 @@ pub struct State {
 }
 
 /// The state file of one archive.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Store {
     path: PathBuf,
     roots: Vec<String>,
+    /// The bookmarks as this process last read or wrote them: what another
+    /// browser on the same archive added or removed since is told apart
+    /// from what this one did, so that saving merges rather than
+    /// overwrites.
+    base: std::sync::Mutex<Option<Vec<String>>>,
 }
 
 impl Store {
@@ -104,6 +109,7 @@ impl Store {
         Some(Store {
             path: dir.join(name),
             roots,
+            base: std::sync::Mutex::new(None),
         })
     }
 
@@ -115,9 +121,13 @@ impl Store {
     /// used (it is then treated as absent).
     pub fn load(&self) -> (State, Option<String>) {
         // Refused without reading: a FIFO, a device, a file over 64 MiB.
-        let bytes = match crate::loader::read::read_small(&self.path, 64 * 1024 * 1024) {
+        let bytes = match crate::loader::read::read_small(&self.path, MAX_STATE_BYTES) {
             Ok(b) => b,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return (self.fresh(), None),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                // Nothing yet: what another browser saves meanwhile is its.
+                self.set_base(&State::default());
+                return (self.fresh(), None);
+            }
             Err(e) => {
                 return (
                     self.fresh(),
@@ -129,7 +139,10 @@ impl Store {
             }
         };
         match serde_json::from_slice::<State>(&bytes) {
-            Ok(s) if s.roots == self.roots => (s, None),
+            Ok(s) if s.roots == self.roots => {
+                self.set_base(&s);
+                (s, None)
+            }
             Ok(_) => (self.fresh(), None),
             Err(e) => {
                 // Set aside, so that saving does not overwrite what might
@@ -160,6 +173,7 @@ impl Store {
     pub fn save(&self, state: &State) -> io::Result<()> {
         let mut state = state.clone();
         state.roots = self.roots.clone();
+        self.merge_others(&mut state);
         let extra = state.visited.len().saturating_sub(MAX_VISITED);
         state.visited.drain(..extra);
         let dir = self.path.parent().unwrap_or(Path::new("."));
@@ -180,10 +194,49 @@ impl Store {
         })();
         if written.is_err() {
             let _ = std::fs::remove_file(&tmp);
+        } else {
+            self.set_base(&state);
         }
         written
     }
+
+    fn set_base(&self, state: &State) {
+        if let Ok(mut base) = self.base.lock() {
+            *base = Some(state.bookmarks.iter().map(|b| b.id.clone()).collect());
+        }
+    }
+
+    /// Brings into `state` the bookmarks another browser added to the file
+    /// since this one last read or wrote it, and drops those it removed.
+    /// Nothing is merged from a file that cannot be read whole.
+    fn merge_others(&self, state: &mut State) {
+        let Ok(base) = self.base.lock().map(|b| b.clone()) else {
+            return;
+        };
+        let Some(base) = base else {
+            return;
+        };
+        let Some(disk) = crate::loader::read::read_small(&self.path, MAX_STATE_BYTES)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<State>(&b).ok())
+            .filter(|d| d.roots == self.roots)
+        else {
+            return;
+        };
+        let on_disk: Vec<&str> = disk.bookmarks.iter().map(|b| b.id.as_str()).collect();
+        state
+            .bookmarks
+            .retain(|b| !base.contains(&b.id) || on_disk.contains(&b.id.as_str()));
+        for b in disk.bookmarks {
+            if !base.contains(&b.id) && !state.bookmarks.iter().any(|m| m.id == b.id) {
+                state.bookmarks.push(b);
+            }
+        }
+    }
 }
+
+/// The largest state file read.
+const MAX_STATE_BYTES: u64 = 64 * 1024 * 1024;
 
 #[cfg(test)]
 mod tests {
@@ -203,6 +256,35 @@ mod tests {
         assert_eq!(file("."), file(&abs));
         assert_eq!(file("./"), file(&format!("{abs}//")));
         assert_ne!(file("."), file("/"));
+    }
+
+    #[test]
+    fn two_browsers_keep_each_others_bookmarks() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("archive");
+        std::fs::create_dir(&root).unwrap();
+        let open = || Store::in_dir(dir.path().join("state"), std::slice::from_ref(&root)).unwrap();
+        let mark = |id: &str| Bookmark {
+            id: id.into(),
+            date: None,
+            headline: id.into(),
+            file: None,
+        };
+        let ids = |s: &State| s.bookmarks.iter().map(|b| b.id.clone()).collect::<Vec<_>>();
+        let (a, b) = (open(), open());
+        let (mut sa, _) = a.load();
+        let (mut sb, _) = b.load();
+        sa.bookmarks.push(mark("x"));
+        a.save(&sa).unwrap();
+        sb.bookmarks.push(mark("y"));
+        b.save(&sb).unwrap();
+        assert_eq!(ids(&open().load().0), ["y", "x"]);
+        // A removal by one is not undone by the other's next save.
+        sa.bookmarks.clear();
+        a.save(&sa).unwrap();
+        assert_eq!(ids(&open().load().0), ["y"]);
+        b.save(&sb).unwrap();
+        assert_eq!(ids(&open().load().0), ["y"]);
     }
 
     #[test]
