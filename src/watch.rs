@@ -33,8 +33,12 @@ struct Request {
 pub struct Reloader {
     tx: Sender<Request>,
     /// Kept alive for as long as the watching lasts.
-    _watcher: Option<notify::RecommendedWatcher>,
+    _watcher: Option<Shared>,
 }
+
+/// The watcher, shared with the thread that watches a root again when it
+/// was replaced.
+type Shared = std::sync::Arc<std::sync::Mutex<notify::RecommendedWatcher>>;
 
 impl Reloader {
     /// Starts the reading thread for `roots` (`cache`: through the index)
@@ -70,32 +74,70 @@ impl Reloader {
     }
 }
 
-/// Watches every root; each change becomes a (debounced) request.
-fn watch(
-    roots: &[PathBuf],
-    requests: Sender<Request>,
-) -> Result<notify::RecommendedWatcher, String> {
+/// What a root is on disk (device and inode), to tell when it was
+/// replaced: deleted and made again, renamed over (an editor saving a
+/// single file), or swapped for a link.
+fn identity(root: &std::path::Path) -> Option<(u64, u64)> {
+    let m = std::fs::metadata(root).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = m;
+        Some((0, 0))
+    }
+}
+
+/// Watches every root, and the folder each is in (only for events about
+/// the root itself, so that a root deleted and made again is seen); each
+/// change becomes a (debounced) request.
+fn watch(roots: &[PathBuf], requests: Sender<Request>) -> Result<Shared, String> {
     let (tx, rx) = channel::<()>();
+    let absolute: Vec<PathBuf> = roots
+        .iter()
+        .map(|r| std::path::absolute(r).unwrap_or_else(|_| r.clone()))
+        .collect();
+    let mine = absolute.clone();
     let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
         if let Ok(ev) = ev
             && !matches!(ev.kind, notify::EventKind::Access(_))
+            && (ev.paths.is_empty()
+                || ev
+                    .paths
+                    .iter()
+                    .any(|p| mine.iter().any(|r| p.starts_with(r))))
         {
             let _ = tx.send(());
         }
     })
     .map_err(|e| e.to_string())?;
-    for root in roots {
+    for root in &absolute {
         watcher
             .watch(root, RecursiveMode::Recursive)
             .map_err(|e| e.to_string())?;
+        if let Some(parent) = root.parent() {
+            let _ = watcher.watch(parent, RecursiveMode::NonRecursive);
+        }
     }
-    std::thread::spawn(move || debounce(&rx, &requests));
-    Ok(watcher)
+    let shared: Shared = std::sync::Arc::new(std::sync::Mutex::new(watcher));
+    let again = shared.clone();
+    std::thread::spawn(move || debounce(&rx, &requests, &absolute, &again));
+    Ok(shared)
 }
 
 /// Turns a burst of change events into one request, once the archive has
-/// been quiet for [`QUIET`] (or at most [`AT_MOST`] after the first).
-fn debounce(events: &Receiver<()>, requests: &Sender<Request>) {
+/// been quiet for [`QUIET`] (or at most [`AT_MOST`] after the first); a
+/// root that was replaced meanwhile is watched again first.
+fn debounce(
+    events: &Receiver<()>,
+    requests: &Sender<Request>,
+    roots: &[PathBuf],
+    watcher: &Shared,
+) {
+    let mut seen: Vec<Option<(u64, u64)>> = roots.iter().map(|r| identity(r)).collect();
     while events.recv().is_ok() {
         let first = Instant::now();
         loop {
@@ -104,6 +146,18 @@ fn debounce(events: &Receiver<()>, requests: &Sender<Request>) {
                 Ok(()) if !left.is_zero() => {}
                 Ok(()) | Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
+            }
+        }
+        for (root, was) in roots.iter().zip(seen.iter_mut()) {
+            let now = identity(root);
+            if now != *was {
+                *was = now;
+                if now.is_some()
+                    && let Ok(mut w) = watcher.lock()
+                {
+                    let _ = w.unwatch(root);
+                    let _ = w.watch(root, RecursiveMode::Recursive);
+                }
             }
         }
         if requests.send(Request { manual: false }).is_err() {

@@ -455,6 +455,27 @@ fn the_watcher_applies_an_added_file() {
     assert!(start.elapsed() < Duration::from_secs(5));
     let old = ktimeline::loader::load_memory("x", Vec::<(String, &str)>::new());
     assert!(ktimeline::watch::describe(&old, &timeline).contains("2 entries added"));
+    // The archive's folder deleted and made again (a sync tool, a restore):
+    // still followed.
+    std::fs::remove_dir_all(&archive).unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    std::fs::create_dir_all(&day2).unwrap();
+    std::thread::sleep(Duration::from_millis(700));
+    std::fs::write(
+        day2.join("tunnel.md"),
+        "### [2020-05-07](/news/2020/05/7/index.md)\n\n# Tunnel opens to traffic\n",
+    )
+    .unwrap();
+    let start = Instant::now();
+    loop {
+        let left = Duration::from_secs(15).saturating_sub(start.elapsed());
+        if let Msg::Checked(r) = rx.recv_timeout(left).expect("the change arrives")
+            && let Ok((t, _)) = *r
+            && t.events.iter().any(|e| e.headline.contains("Tunnel"))
+        {
+            break;
+        }
+    }
 }
 
 #[test]
