@@ -331,6 +331,66 @@ pub fn escape_path(path: &std::path::Path) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// The path a name printed by [`escape_path`] stands for: `\\` is a
+/// backslash, `\u{…}` a character, `\xNN` a control character below 0x80
+/// or, from 0x80, a byte that was not UTF-8 (a C1 control character is
+/// printed alike; `exists` decides between the two, byte first).
+#[cfg(unix)]
+pub fn unescape_path(shown: &str, exists: impl Fn(&std::path::Path) -> bool) -> std::path::PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    let build = |c1_as_char: bool| {
+        let mut out: Vec<u8> = Vec::with_capacity(shown.len());
+        let mut chars = shown.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                let mut buf = [0; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                continue;
+            }
+            match chars.next() {
+                Some('\\') => out.push(b'\\'),
+                Some('x') => {
+                    let hex: String = chars.by_ref().take(2).collect();
+                    let n = u8::from_str_radix(&hex, 16).unwrap_or(b'?');
+                    if n >= 0x80 && c1_as_char {
+                        let mut buf = [0; 4];
+                        out.extend_from_slice(char::from(n).encode_utf8(&mut buf).as_bytes());
+                    } else {
+                        out.push(n);
+                    }
+                }
+                Some('u') if chars.peek() == Some(&'{') => {
+                    chars.next();
+                    let hex: String = chars.by_ref().take_while(|&c| c != '}').collect();
+                    let c = u32::from_str_radix(&hex, 16)
+                        .ok()
+                        .and_then(char::from_u32)
+                        .unwrap_or('?');
+                    let mut buf = [0; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                }
+                Some(other) => {
+                    out.push(b'\\');
+                    let mut buf = [0; 4];
+                    out.extend_from_slice(other.encode_utf8(&mut buf).as_bytes());
+                }
+                None => out.push(b'\\'),
+            }
+        }
+        std::path::PathBuf::from(std::ffi::OsStr::from_bytes(&out))
+    };
+    let as_bytes = build(false);
+    if exists(&as_bytes) {
+        return as_bytes;
+    }
+    let as_chars = build(true);
+    if exists(&as_chars) {
+        as_chars
+    } else {
+        as_bytes
+    }
+}
+
 /// Sanitises and folds all runs of white space into single spaces, trimmed:
 /// the form of every one-line label (headlines, tags, source names).
 pub fn one_line(s: &str) -> String {
@@ -370,6 +430,32 @@ pub fn url_host(url: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn escaped_paths_come_back() {
+        use std::os::unix::ffi::OsStrExt;
+        for name in [
+            "plain.md",
+            "new\nline.md",
+            "tab\there",
+            "back\\slash",
+            "\u{1}x",
+            "bidi\u{202e}.md",
+        ] {
+            let path = std::path::Path::new(name);
+            let shown = escape_path(path);
+            assert_eq!(
+                unescape_path(&shown, |_| true),
+                path,
+                "{name:?} shown as {shown}"
+            );
+        }
+        // A byte that is not UTF-8.
+        let raw = std::path::PathBuf::from(std::ffi::OsStr::from_bytes(b"caf\xe9.md"));
+        let shown = escape_path(&raw);
+        assert_eq!(unescape_path(&shown, |_| true), raw);
+    }
 
     #[test]
     fn names_are_escaped_not_stripped() {

@@ -651,6 +651,9 @@ fn perform<B: Backend>(
             say(app, r);
         }
         Effect::Edit(file) => {
+            // The entry's file as the loader printed it: the real name back.
+            #[cfg(unix)]
+            let file = crate::text::unescape_path(&file.to_string_lossy(), |p| p.is_file());
             let r = host.edit(terminal, &file)?;
             match r {
                 // What the editor changed comes back as a reload.
