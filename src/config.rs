@@ -143,10 +143,15 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         message,
     };
     let raw: Raw = toml::from_str(text).map_err(|e| {
-        err(
-            e.span().map(|s| s.start),
-            crate::text::one_line(e.message().trim()),
-        )
+        let message = crate::text::one_line(e.message().trim());
+        // serde's words for a command of the wrong type name a type of ours.
+        let message = if message.contains("untagged enum RawCommand") {
+            "a command is a string or a list of strings, like [\"firefox\", \"--new-tab\"]"
+                .to_string()
+        } else {
+            message
+        };
+        err(e.span().map(|s| s.start), message)
     })?;
     let mut config = Config::default();
     if let Some(o) = raw.opener {
@@ -375,6 +380,13 @@ mod tests {
         assert_eq!(
             c.keymap.action_for(Mode::Main(Focus::Dates), enter),
             Some(crate::tui::action::Action::Quit)
+        );
+        let e = parse_str("opener = 5\n").unwrap_err();
+        assert_eq!(e.line, Some(1));
+        assert!(
+            e.message.contains("a command is a string or a list"),
+            "{}",
+            e.message
         );
         // shift-a is the capital.
         let c = parse_str("[keys]\nquit = [\"shift-a\"]\n").unwrap();
