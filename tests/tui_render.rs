@@ -764,3 +764,19 @@ fn ascii_theme_draws_no_symbols() {
     h.key(KeyCode::Enter).key(KeyCode::Enter);
     check(h.screen());
 }
+
+#[test]
+fn a_bookmark_is_marked_in_the_search_results_too() {
+    let mut h = Harness::fixture(100, 30);
+    h.keys("/win mar").settle();
+    assert!(!h.screen().contains('★'));
+    // Go there, bookmark it, search again: its row carries the mark.
+    h.key(KeyCode::Enter).keys("m").keys("/").settle();
+    let row = h
+        .screen()
+        .lines()
+        .find(|l| l.contains("Winter market draws") && l.contains("2018-01-15"))
+        .map(str::to_string)
+        .unwrap_or_default();
+    assert!(row.contains('★'), "{}", h.screen());
+}

@@ -235,11 +235,14 @@ fn entry_link(
         Style::new()
     };
     let date = format!("{:<10} ", crate::model::date_label(to.date));
-    let first = vec![
+    let mut first = vec![
         Span::raw(marker),
         Span::styled(date, theme.date()),
         Span::styled(mark, theme.dim()),
     ];
+    if app.is_bookmarked(&to.id) {
+        first.push(Span::styled(theme.mark("★ ", "* "), theme.bookmark()));
+    }
     let indent = vec![Span::raw(" ".repeat(LINK_INDENT))];
     let mut out = Para::new(vec![Span::styled(headline, style)])
         .indented(first, indent.clone())

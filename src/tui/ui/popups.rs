@@ -148,6 +148,9 @@ fn search(frame: &mut Frame, area: Rect, app: &App, offset: usize, areas: &mut A
                 Span::styled(format!("{:<10} ", date_label(e.date)), theme.date()),
                 Span::styled(kind_mark(e.kind, theme.ascii), theme.dim()),
             ];
+            if app.is_bookmarked(&e.id) {
+                spans.push(Span::styled(theme.mark("★ ", "* "), theme.bookmark()));
+            }
             let (shown, positions) = window(&text::one_line(&e.headline), &h.positions, room);
             spans.extend(highlighted(
                 &shown,
