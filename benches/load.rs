@@ -97,19 +97,27 @@ fn index_read(c: &mut Criterion) {
     group.finish();
 }
 
+/// The 100,000 generated entries the search benches share, made once.
+fn timeline_100k() -> &'static ktimeline::model::Timeline {
+    static TIMELINE: std::sync::OnceLock<ktimeline::model::Timeline> = std::sync::OnceLock::new();
+    TIMELINE.get_or_init(|| {
+        let files: Vec<(String, String)> = generate::generate(100_000, 5)
+            .into_iter()
+            .map(|f| (f.path, f.text))
+            .collect();
+        loader::load_memory("bench", files)
+    })
+}
+
 fn search_100k(c: &mut Criterion) {
-    let files: Vec<(String, String)> = generate::generate(100_000, 5)
-        .into_iter()
-        .map(|f| (f.path, f.text))
-        .collect();
-    let timeline = loader::load_memory("bench", files);
+    let timeline = timeline_100k();
     let none = Filter::default();
     let mut group = c.benchmark_group("search");
     group.sample_size(20);
     // Typing `korea` in the popup: each keystroke searches again, from the
     // state the one before left (only its matches are looked at).
     let typed = ["k", "ko", "kor", "kore", "korea"];
-    let mut s = HeadlineSearch::new(&timeline);
+    let mut s = HeadlineSearch::new(timeline);
     for (i, query) in typed.iter().enumerate() {
         group.bench_function(format!("keystroke {query:?} (100k headlines)"), |b| {
             // Only the keystroke is timed; the one before it sets the
@@ -119,14 +127,14 @@ fn search_100k(c: &mut Criterion) {
                 for _ in 0..iters {
                     match i.checked_sub(1) {
                         Some(p) => {
-                            s.search(&timeline, typed[p], SEARCH_LIMIT, &none);
+                            s.search(timeline, typed[p], SEARCH_LIMIT, &none);
                         }
                         None => {
-                            s.search(&timeline, "", SEARCH_LIMIT, &none);
+                            s.search(timeline, "", SEARCH_LIMIT, &none);
                         }
                     }
                     let started = std::time::Instant::now();
-                    std::hint::black_box(s.search(&timeline, query, SEARCH_LIMIT, &none));
+                    std::hint::black_box(s.search(timeline, query, SEARCH_LIMIT, &none));
                     spent += started.elapsed();
                 }
                 spent
@@ -135,24 +143,20 @@ fn search_100k(c: &mut Criterion) {
     }
     for query in ["zqxj", "egy vacc", "rail links geneva", "report 4242"] {
         group.bench_function(format!("one query {query:?} (100k headlines)"), |b| {
-            b.iter(|| search::search(&timeline, query, SEARCH_LIMIT, &none))
+            b.iter(|| search::search(timeline, query, SEARCH_LIMIT, &none))
         });
     }
     group.bench_function("preparing 100k headlines", |b| {
-        b.iter(|| HeadlineSearch::new(&timeline))
+        b.iter(|| HeadlineSearch::new(timeline))
     });
     group.finish();
 }
 
 fn full_text_100k(c: &mut Criterion) {
-    let files: Vec<(String, String)> = generate::generate(100_000, 5)
-        .into_iter()
-        .map(|f| (f.path, f.text))
-        .collect();
-    let timeline = loader::load_memory("bench", files);
+    let timeline = timeline_100k();
     let none = Filter::default();
     let started = std::time::Instant::now();
-    let index = WordIndex::build(&timeline);
+    let index = WordIndex::build(timeline);
     let bytes = index.to_bytes();
     eprintln!(
         "word index of 100k entries: built in {:.2?}, {} words, {:.1} MB",
@@ -170,7 +174,7 @@ fn full_text_100k(c: &mut Criterion) {
         "geneva rail report",
     ] {
         group.bench_function(format!("query {query:?} (100k entries)"), |b| {
-            b.iter(|| index.search(&timeline, query, SEARCH_LIMIT, &none))
+            b.iter(|| index.search(timeline, query, SEARCH_LIMIT, &none))
         });
     }
     group.bench_function("reading the word index of 100k entries", |b| {

@@ -54,13 +54,22 @@ impl FileStat {
 /// Opens `path` without following a final symbolic link and without
 /// blocking (on a FIFO or a device).
 fn open(path: &Path) -> std::io::Result<File> {
+    open_with(path, false)
+}
+
+/// Opens `path` for reading without blocking (on a FIFO or a device);
+/// `follow`: a final symbolic link is followed.
+fn open_with(path: &Path, follow: bool) -> std::io::Result<File> {
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
+        let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
+        options.custom_flags(nofollow | libc::O_NONBLOCK | libc::O_CLOEXEC);
     }
+    #[cfg(not(unix))]
+    let _ = follow;
     options.open(path)
 }
 
@@ -119,14 +128,7 @@ pub fn read_regular(path: &Path) -> Option<Vec<u8>> {
 /// links are followed (dotfiles often are links), but only a regular file
 /// of at most `max` bytes is read, and a FIFO never blocks the opening.
 pub fn read_small(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC);
-    }
-    let file = options.open(path)?;
+    let file = open_with(path, true)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(std::io::Error::other("not a regular file"));
