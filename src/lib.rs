@@ -11,6 +11,7 @@ pub mod index;
 pub mod loader;
 pub mod model;
 pub mod search;
+pub mod skim_bound;
 pub mod state;
 pub mod text;
 pub mod tui;

@@ -19,7 +19,10 @@
 //! keeps the previous query's matches and, when the new query extends it
 //! (the usual case: one more letter typed), looks only at those. It also
 //! keeps each headline lowercased and a bit mask of its letters, which
-//! rules out most headlines before any matcher runs.
+//! rules out most headlines before any matcher runs. Of the matches, only
+//! those that can reach the list shown are scored by the matcher: a cheap
+//! upper bound of each score ([`crate::skim_bound`]) orders them, and
+//! scoring stops when the list's last entry is ahead of the next bound.
 
 use std::borrow::Cow;
 
@@ -29,6 +32,7 @@ use rayon::prelude::*;
 
 use crate::filter::Filter;
 use crate::model::{EventIdx, Timeline};
+use crate::skim_bound;
 
 /// One search result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,6 +135,9 @@ impl<'q> Word<'q> {
     }
 }
 
+/// The bit of a headline's mask that says it is not all ASCII.
+const NOT_ASCII: u64 = 1 << 63;
+
 /// One bit per ASCII letter and digit that occurs in `lower`.
 fn letter_mask(lower: &str) -> u64 {
     lower.bytes().fold(0, |m, b| match b {
@@ -140,27 +147,78 @@ fn letter_mask(lower: &str) -> u64 {
     })
 }
 
-/// What every query recomputed: each headline's matched part lowercased,
-/// and the mask of its letters.
+/// What every query recomputed: each headline's matched part as it is and
+/// lowercased, and the mask of its letters. The texts are kept end to end
+/// in two strings, so that going through the matches in order reads
+/// memory in order.
 #[derive(Clone)]
 struct Prepared {
-    lower: Vec<Box<str>>,
+    text: String,
+    lower: String,
+    /// Where headline `i` starts in `text` and in `lower`; one more at
+    /// the end.
+    starts: Vec<(u32, u32)>,
     masks: Vec<u64>,
 }
 
 impl Prepared {
     fn new(timeline: &Timeline) -> Prepared {
-        let lower: Vec<Box<str>> = timeline
+        let parts: Vec<(String, u64)> = timeline
             .events
             .par_iter()
             .with_min_len(1024)
             .map(|e| {
-                let lower = matched_text(&e.headline).to_lowercase();
-                prefix_chars(&lower, MATCH_HEADLINE_CHARS).into()
+                let text = matched_text(&e.headline);
+                let mut lower = text.to_lowercase();
+                lower.truncate(prefix_chars(&lower, MATCH_HEADLINE_CHARS).len());
+                let ascii = if text.is_ascii() { 0 } else { NOT_ASCII };
+                let mask = letter_mask(&lower) | ascii;
+                (lower, mask)
             })
             .collect();
-        let masks = lower.par_iter().map(|l| letter_mask(l)).collect();
-        Prepared { lower, masks }
+        let text_len = timeline
+            .events
+            .iter()
+            .map(|e| matched_text(&e.headline).len())
+            .sum();
+        let lower_len = parts.iter().map(|(l, _)| l.len()).sum();
+        let mut p = Prepared {
+            text: String::with_capacity(text_len),
+            lower: String::with_capacity(lower_len),
+            starts: Vec::with_capacity(parts.len() + 1),
+            masks: Vec::with_capacity(parts.len()),
+        };
+        // Headlines are capped (`MATCH_HEADLINE_CHARS`), so the offsets fit
+        // in 32 bits unless there are millions of entries; past that,
+        // further ones are not searched.
+        for (e, (lower, mask)) in timeline.events.iter().zip(parts) {
+            let text = matched_text(&e.headline);
+            if u32::try_from(p.text.len() + text.len()).is_err()
+                || u32::try_from(p.lower.len() + lower.len()).is_err()
+            {
+                break;
+            }
+            p.starts.push((p.text.len() as u32, p.lower.len() as u32));
+            p.text.push_str(text);
+            p.lower.push_str(&lower);
+            p.masks.push(mask);
+        }
+        p.starts.push((p.text.len() as u32, p.lower.len() as u32));
+        p
+    }
+
+    fn len(&self) -> usize {
+        self.masks.len()
+    }
+
+    /// Headline `i`'s matched part, and lowercased.
+    fn texts(&self, i: usize) -> (&str, &str) {
+        let (t0, l0) = self.starts[i];
+        let (t1, l1) = self.starts[i + 1];
+        (
+            &self.text[t0 as usize..t1 as usize],
+            &self.lower[l0 as usize..l1 as usize],
+        )
     }
 }
 
@@ -199,7 +257,7 @@ impl HeadlineSearch {
             return Found::default();
         }
         let words: Vec<Word> = typed.iter().map(|w| Word::new(w)).collect();
-        let n = timeline.events.len().min(self.prepared.lower.len());
+        let n = timeline.events.len().min(self.prepared.len());
         let narrowed = self.last.take().and_then(|(old, old_filter, matches)| {
             // The same filter, and every old word grown into a new one
             // (same case rule): the new matches are among the old.
@@ -216,68 +274,105 @@ impl HeadlineSearch {
         let matcher = SkimMatcherV2::default().smart_case();
         let unfiltered = filter.is_empty();
         // First which headlines match, and whether exactly: cheap tests,
-        // no scoring.
-        let matches = |idx: EventIdx| -> Option<(bool, EventIdx)> {
-            let lower = &self.prepared.lower[idx];
+        // no scoring. An exact match can always be shown (exact ones rank
+        // first), so the bound of its score is taken while its text is at
+        // hand; a loose one's only when the exact ones leave room.
+        const UNBOUNDED: i64 = i64::MIN;
+        let matches = |scratch: &mut skim_bound::Scratch, idx: EventIdx| {
             let mask = self.prepared.masks[idx];
             if words.iter().any(|w| w.mask & !mask != 0)
                 || (!unfiltered && !filter.accepts(&timeline.events[idx]))
             {
                 return None;
             }
-            let headline = matched_text(&timeline.events[idx].headline);
-            Some((match_words(headline, lower, &words)?, idx))
+            let (headline, lower) = self.prepared.texts(idx);
+            let exact = match_words(headline, lower, &words, mask & NOT_ASCII == 0)?;
+            let bound = if exact && limit > 0 {
+                bound_words(scratch, headline, lower, &words)
+            } else {
+                UNBOUNDED
+            };
+            Some((exact, bound, idx))
         };
-        let found: Vec<(bool, EventIdx)> = match &narrowed {
+        let mut found: Vec<(bool, i64, EventIdx)> = match &narrowed {
             Some(c) if c.len() >= PARALLEL_FROM => c
                 .par_iter()
                 .with_min_len(256)
-                .filter_map(|&i| matches(i))
+                .map_init(skim_bound::Scratch::default, |s, &i| matches(s, i))
+                .flatten_iter()
                 .collect(),
-            Some(c) => c.iter().filter_map(|&i| matches(i)).collect(),
             None if n >= PARALLEL_FROM => (0..n)
                 .into_par_iter()
                 .with_min_len(256)
-                .filter_map(matches)
+                .map_init(skim_bound::Scratch::default, matches)
+                .flatten_iter()
                 .collect(),
-            None => (0..n).filter_map(matches).collect(),
+            Some(c) => {
+                let mut s = skim_bound::Scratch::default();
+                c.iter().filter_map(|&i| matches(&mut s, i)).collect()
+            }
+            None => {
+                let mut s = skim_bound::Scratch::default();
+                (0..n).filter_map(|i| matches(&mut s, i)).collect()
+            }
         };
         self.last = Some((
             typed.iter().map(|w| w.to_string()).collect(),
             filter.clone(),
-            found.iter().map(|s| s.1).collect(),
+            found.iter().map(|s| s.2).collect(),
         ));
         let total = found.len();
         let exact = found.iter().filter(|s| s.0).count();
         // Then the matcher scores those that can be shown: when the exact
         // matches fill the list, the loose ones (ranked after them) cannot.
-        let shown_group = |e: bool| e || exact < limit;
-        let score = |&(e, idx): &(bool, EventIdx)| -> (bool, i64, EventIdx) {
-            let headline = matched_text(&timeline.events[idx].headline);
-            let lower = &self.prepared.lower[idx];
-            (e, score_words(&matcher, headline, lower, &words), idx)
-        };
-        let mut scored: Vec<(bool, i64, EventIdx)> = if found.len() >= PARALLEL_FROM {
-            found
-                .par_iter()
-                .with_min_len(256)
-                .filter(|s| shown_group(s.0))
-                .map(score)
-                .collect()
-        } else {
-            found
-                .iter()
-                .filter(|s| shown_group(s.0))
-                .map(score)
-                .collect()
-        };
+        // The bounds order them; the matcher then scores the most
+        // promising until no other can reach the list.
         let order = |a: &(bool, i64, EventIdx), b: &(bool, i64, EventIdx)| {
             b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
         };
-        if limit < scored.len() {
-            if limit > 0 {
+        let mut bounded = if limit == 0 {
+            Vec::new()
+        } else if exact >= limit {
+            found.retain(|s| s.0);
+            found
+        } else {
+            found
+                .par_iter_mut()
+                .with_min_len(256)
+                .filter(|s| !s.0)
+                .for_each_init(skim_bound::Scratch::default, |scratch, (_, b, idx)| {
+                    let (headline, lower) = self.prepared.texts(*idx);
+                    *b = bound_words(scratch, headline, lower, &words);
+                });
+            found
+        };
+        bounded.par_sort_unstable_by(order);
+        let score = |&(e, _, idx): &(bool, i64, EventIdx)| -> (bool, i64, EventIdx) {
+            let (headline, lower) = self.prepared.texts(idx);
+            (e, score_words(&matcher, headline, lower, &words), idx)
+        };
+        let mut scored: Vec<(bool, i64, EventIdx)> = Vec::new();
+        let mut next = 0;
+        while next < bounded.len() {
+            if scored.len() >= limit {
+                // The last of the best so far comes before the next one
+                // could at best: so do all that are left.
                 scored.select_nth_unstable_by(limit - 1, order);
+                scored.truncate(limit);
+                if order(&scored[limit - 1], &bounded[next]).is_lt() {
+                    break;
+                }
             }
+            let batch = &bounded[next..(next + limit.max(16)).min(bounded.len())];
+            next += batch.len();
+            if batch.len() >= PARALLEL_FROM / 4 {
+                scored.par_extend(batch.par_iter().with_min_len(64).map(score));
+            } else {
+                scored.extend(batch.iter().map(score));
+            }
+        }
+        if limit < scored.len() {
+            scored.select_nth_unstable_by(limit - 1, order);
             scored.truncate(limit);
         }
         scored.sort_unstable_by(order);
@@ -373,7 +468,9 @@ pub fn skim_view(headline: &str) -> Cow<'_, str> {
 
 /// Whether `headline` (whose lowercase is `lower`) matches every word
 /// (and the matcher would accept each), and if so whether exactly.
-fn match_words(headline: &str, lower: &str, words: &[Word]) -> Option<bool> {
+/// In an `ascii` headline a word that matches has its letters in order,
+/// as the matcher compares them: no need to ask.
+fn match_words(headline: &str, lower: &str, words: &[Word], ascii: bool) -> Option<bool> {
     let mut exact = true;
     for w in words {
         let text = if w.case { headline } else { lower };
@@ -383,6 +480,9 @@ fn match_words(headline: &str, lower: &str, words: &[Word]) -> Option<bool> {
                 return None;
             }
         }
+    }
+    if ascii {
+        return Some(exact);
     }
     let view = skim_view(headline);
     words
@@ -422,6 +522,24 @@ fn score_words(matcher: &SkimMatcherV2, headline: &str, lower: &str, words: &[Wo
         .map(|w| {
             let text = if w.case { headline } else { &view };
             matcher.fuzzy_match(text, w.typed).unwrap_or(0)
+        })
+        .sum();
+    total + word_prefix_bonus(lower, words)
+}
+
+/// At least [`score_words`], cheaper ([`skim_bound`]).
+fn bound_words(
+    scratch: &mut skim_bound::Scratch,
+    headline: &str,
+    lower: &str,
+    words: &[Word],
+) -> i64 {
+    let view = skim_view(headline);
+    let total: i64 = words
+        .iter()
+        .map(|w| {
+            let text = if w.case { headline } else { &view };
+            skim_bound::bound(scratch, text, w.typed).unwrap_or(0)
         })
         .sum();
     total + word_prefix_bonus(lower, words)
@@ -496,22 +614,33 @@ fn loose_match(text: &str, key: &[char]) -> bool {
 /// that "red cross" ranks "Red Cross" above letters scattered in "restored".
 /// `lower` is the headline in lowercase.
 fn word_prefix_bonus(lower: &str, words: &[Word]) -> i64 {
+    let alnum_at = |i: usize| lower[i..].chars().next().is_some_and(char::is_alphanumeric);
+    let alnum_before = |i: usize| {
+        lower[..i]
+            .chars()
+            .next_back()
+            .is_some_and(char::is_alphanumeric)
+    };
     words
         .iter()
         .map(|q| {
             let q = q.lower.as_str();
+            // The headline's words are its runs of letters and digits: a
+            // query word with anything else in it starts none of them.
+            if q.is_empty() || !q.chars().all(char::is_alphanumeric) {
+                return 0;
+            }
             let mut best = 0;
-            for w in lower
-                .split(|c: char| !c.is_alphanumeric())
-                .filter(|w| !w.is_empty())
-            {
-                if w == q {
+            for (i, _) in lower.match_indices(q) {
+                if alnum_before(i) {
+                    continue;
+                }
+                if !alnum_at(i + q.len()) {
                     // The whole word: "report 1234" before "report 12345".
                     best = 24;
                     break;
-                } else if w.starts_with(q) {
-                    best = 16;
                 }
+                best = 16;
             }
             best * q.chars().count().min(8) as i64
         })
