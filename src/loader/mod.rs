@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::JoinHandle;
 
 use include_dir::{Dir, include_dir};
@@ -480,6 +480,7 @@ fn open_or_unchanged(
     let found = Found {
         previous: &by_display,
         indexed,
+        seen: indexed.iter().map(|_| AtomicBool::new(false)).collect(),
         roots: &walked,
         drafts: drafts.as_ref(),
         items: Mutex::new(Vec::new()),
@@ -513,7 +514,53 @@ fn open_or_unchanged(
     let mut walk_problems = found.problems.into_inner().unwrap_or_default();
     walk_problems.sort();
     let mut items = found.items.into_inner().unwrap_or_default();
+    // Indexed files the walk did not meet are gone.
+    let removed = found
+        .seen
+        .iter()
+        .filter(|s| !s.load(Ordering::Relaxed))
+        .count();
     drop(by_display);
+    let fresh = items
+        .iter()
+        .filter(|(_, o, _)| matches!(o, Outcome::Fresh(_)))
+        .count();
+    let mut index_use = IndexUse {
+        used: previous.is_some(),
+        reread: fresh,
+        removed,
+        written: false,
+    };
+    let unchanged = previous.as_ref().is_some_and(|p| {
+        fresh == 0 && index_use.removed == 0 && p.head.walk_problems == walk_problems
+    });
+    if unchanged {
+        let (Some(previous), Some(place)) = (previous, &place) else {
+            return open(roots, false, progress).map(Some);
+        };
+        place.used();
+        if !want_unchanged {
+            return Ok(None);
+        }
+        // What the walk kept goes first: the snapshot alone is the answer.
+        drop((items, walk_problems));
+        match previous.into_timeline() {
+            Some(timeline) => {
+                lap("snapshot");
+                return Ok(Some(Opened {
+                    timeline,
+                    index: index_use,
+                    tidying: None,
+                }));
+            }
+            // A whole index whose snapshot does not read back (written by
+            // a buggy build?): start again without it.
+            None => {
+                let cache = place.discard().is_ok();
+                return open(roots, cache, progress).map(Some);
+            }
+        }
+    }
     // The index lists every file walked, duplicates under overlapping
     // roots included, so that they too are known unchanged next time.
     let mut files: Vec<(String, FileStat)> = items
@@ -523,14 +570,6 @@ fn open_or_unchanged(
     files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     // Roots that overlap can name one file the same way twice.
     files.dedup_by(|a, b| a.0 == b.0);
-    let removed = indexed
-        .iter()
-        .filter(|(d, _)| files.binary_search_by(|f| f.0.as_str().cmp(d)).is_err())
-        .count();
-    let fresh = items
-        .iter()
-        .filter(|(_, o, _)| matches!(o, Outcome::Fresh(_)))
-        .count();
     // Overlapping roots (`news` and `news/2013`) name some files twice:
     // keep each once, under the root that holds most of its path.
     let mut dropped = Vec::new();
@@ -556,43 +595,6 @@ fn open_or_unchanged(
     }
     items.par_sort_unstable_by(|(a, ..), (b, ..)| a.display.cmp(&b.display));
     lap("sorted");
-
-    let mut index_use = IndexUse {
-        used: previous.is_some(),
-        reread: fresh,
-        removed,
-        written: false,
-    };
-    let unchanged = previous.as_ref().is_some_and(|p| {
-        fresh == 0 && index_use.removed == 0 && p.head.walk_problems == walk_problems
-    });
-    if unchanged {
-        let (Some(previous), Some(place)) = (previous, &place) else {
-            return open(roots, false, progress).map(Some);
-        };
-        place.used();
-        if !want_unchanged {
-            return Ok(None);
-        }
-        // What the walk kept goes first: the snapshot alone is the answer.
-        drop((items, files, dropped, walk_problems));
-        match previous.into_timeline() {
-            Some(timeline) => {
-                lap("snapshot");
-                return Ok(Some(Opened {
-                    timeline,
-                    index: index_use,
-                    tidying: None,
-                }));
-            }
-            // A whole index whose snapshot does not read back (written by
-            // a buggy build?): start again without it.
-            None => {
-                let cache = place.discard().is_ok();
-                return open(roots, cache, progress).map(Some);
-            }
-        }
-    }
 
     // Something changed: the unchanged files' drafts come from the index.
     let old_drafts = previous
@@ -666,6 +668,8 @@ fn open_or_unchanged(
 struct Found<'a> {
     previous: &'a FxHashMap<&'a str, usize>,
     indexed: &'a [(String, FileStat)],
+    /// Which of the indexed files the walk met.
+    seen: Vec<AtomicBool>,
     roots: &'a [Root],
     drafts: Option<&'a index::DraftsWriter>,
     items: Mutex<Vec<(Candidate, Outcome, FileStat)>>,
@@ -703,6 +707,7 @@ impl Found<'_> {
             (self.progress)(n, 0);
         }
         let unchanged = self.previous.get(c.display.as_str()).and_then(|&i| {
+            self.seen[i].store(true, Ordering::Relaxed);
             let now = FileStat::of(&stat().ok()?);
             (now == self.indexed[i].1).then_some(now)
         });
