@@ -9,6 +9,7 @@
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
@@ -32,39 +33,51 @@ struct Request {
 /// Reads the archive again when asked, or when the watcher saw a change.
 pub struct Reloader {
     tx: Sender<Request>,
-    /// Kept alive for as long as the watching lasts.
-    _watcher: Option<Shared>,
+    /// The watcher once it is set up, kept alive for as long as the
+    /// watching lasts.
+    watcher: Arc<Mutex<Option<Shared>>>,
 }
 
 /// The watcher, shared with the thread that watches a root again when it
 /// was replaced.
-type Shared = std::sync::Arc<std::sync::Mutex<notify::RecommendedWatcher>>;
+type Shared = Arc<Mutex<notify::RecommendedWatcher>>;
 
 impl Reloader {
     /// Starts the reading thread for `roots` (`cache`: through the index)
-    /// and watches them. The second value is a note when they cannot be
-    /// watched.
-    pub fn spawn(roots: Vec<PathBuf>, cache: bool, out: Sender<Msg>) -> (Reloader, Option<String>) {
+    /// and, on another thread, the watching: a large archive has a folder
+    /// per day, and watching each takes a while that the browser should
+    /// not wait for. When the roots cannot be watched, `out` is sent a
+    /// [`Msg::Note`] saying so.
+    pub fn spawn(roots: Vec<PathBuf>, cache: bool, out: Sender<Msg>) -> Reloader {
         let (tx, rx) = channel::<Request>();
         let reading = roots.clone();
+        let notes = out.clone();
         std::thread::spawn(move || reload_loop(&reading, cache, &rx, &out));
-        let (watcher, note) = match watch(&roots, tx.clone()) {
-            Ok(w) => (Some(w), None),
-            Err(e) => (
-                None,
-                Some(format!(
+        let watcher = Arc::new(Mutex::new(None));
+        let slot = Arc::downgrade(&watcher);
+        let requests = tx.clone();
+        std::thread::spawn(move || match watch(&roots, requests) {
+            // Kept unless the reloader is gone meanwhile.
+            Ok(w) => {
+                if let Some(slot) = slot.upgrade()
+                    && let Ok(mut slot) = slot.lock()
+                {
+                    *slot = Some(w);
+                }
+            }
+            Err(e) => {
+                let _ = notes.send(Msg::Note(format!(
                     "not following the archive's changes ({}); R reads them",
                     crate::text::one_line(&e)
-                )),
-            ),
-        };
-        (
-            Reloader {
-                tx,
-                _watcher: watcher,
-            },
-            note,
-        )
+                )));
+            }
+        });
+        Reloader { tx, watcher }
+    }
+
+    /// The archive is being watched (the watching is set up).
+    pub fn watching(&self) -> bool {
+        self.watcher.lock().is_ok_and(|w| w.is_some())
     }
 
     /// Reads the archive's changes now; `manual` (`R`): says so when
@@ -122,7 +135,7 @@ fn watch(roots: &[PathBuf], requests: Sender<Request>) -> Result<Shared, String>
             let _ = watcher.watch(parent, RecursiveMode::NonRecursive);
         }
     }
-    let shared: Shared = std::sync::Arc::new(std::sync::Mutex::new(watcher));
+    let shared: Shared = Arc::new(Mutex::new(watcher));
     let again = shared.clone();
     std::thread::spawn(move || debounce(&rx, &requests, &absolute, &again));
     Ok(shared)

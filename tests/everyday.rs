@@ -432,9 +432,16 @@ fn the_watcher_applies_an_added_file() {
     // The index the browser would have written on start.
     ktimeline::loader::open(&roots, true, &|_, _| {}).unwrap();
     let (tx, rx) = channel();
-    let (_reloader, note) = ktimeline::watch::Reloader::spawn(roots, true, tx);
-    assert_eq!(note, None);
-    std::thread::sleep(Duration::from_millis(200));
+    let reloader = ktimeline::watch::Reloader::spawn(roots, true, tx);
+    // The watching is set up on its own thread.
+    let start = Instant::now();
+    while !reloader.watching() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "watching in time"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
     let day2 = archive.join("news/2020/05/7");
     std::fs::create_dir_all(&day2).unwrap();
     std::fs::write(

@@ -53,6 +53,9 @@ pub enum Msg {
     Unchanged,
     /// A reload asked for with `R` found nothing changed.
     NoChange,
+    /// Something to tell the user in the status bar, as a warning (the
+    /// archive cannot be watched).
+    Note(String),
     /// The terminal can no longer be read (it went away): time to stop.
     InputClosed,
     /// A signal caught by [`spawn_signals`].
@@ -582,6 +585,10 @@ pub fn step(
                 text: "the archive has not changed".into(),
                 error: false,
             });
+            return Next::Draw;
+        }
+        Msg::Note(text) => {
+            app.message = Some(super::app::Message { text, error: true });
             return Next::Draw;
         }
         Msg::Checked(result) => {

@@ -220,9 +220,7 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
         None => app.open_on_newest_day(),
     }
     if !roots.is_empty() {
-        let (reloader, note) = crate::watch::Reloader::spawn(roots, cache, tx);
-        host.reloader = Some(reloader);
-        notes.extend(note);
+        host.reloader = Some(crate::watch::Reloader::spawn(roots, cache, tx));
     }
     if !notes.is_empty() {
         app.message = Some(app::Message {
