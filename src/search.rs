@@ -271,7 +271,6 @@ impl HeadlineSearch {
                 }))
             .then_some(matches)
         });
-        let matcher = SkimMatcherV2::default().smart_case();
         let unfiltered = filter.is_empty();
         // First which headlines match, and whether exactly: cheap tests,
         // no scoring. An exact match can always be shown (exact ones rank
@@ -349,7 +348,7 @@ impl HeadlineSearch {
         bounded.par_sort_unstable_by(order);
         let score = |&(e, _, idx): &(bool, i64, EventIdx)| -> (bool, i64, EventIdx) {
             let (headline, lower) = self.prepared.texts(idx);
-            (e, score_words(&matcher, headline, lower, &words), idx)
+            (e, score_words(headline, lower, &words), idx)
         };
         let mut scored: Vec<(bool, i64, EventIdx)> = Vec::new();
         let mut next = 0;
@@ -382,7 +381,7 @@ impl HeadlineSearch {
                 idx,
                 score,
                 exact,
-                positions: positions(&matcher, &timeline.events[idx].headline, &typed),
+                positions: positions(&timeline.events[idx].headline, &typed),
                 snippet: None,
             })
             .collect();
@@ -513,15 +512,26 @@ fn skim_accepts(headline: &str, word: &str) -> bool {
     want.peek().is_none()
 }
 
+/// The matcher, new for each call. Skim's matcher reuses its table from
+/// one call to the next and resets only part of it, so a score can depend
+/// on what the same matcher scored before on the same thread ("xxz" in
+/// "xxz" scores 71 alone, 83 after "X xxz"). A new one gives every
+/// headline its own score, whatever order (and thread) it is scored in; it
+/// costs a few allocations, and only the matches that can be shown are
+/// scored.
+fn matcher() -> SkimMatcherV2 {
+    SkimMatcherV2::default().smart_case()
+}
+
 /// The score of a headline that [`match_words`] accepted: the matcher's
 /// for each word, and the word-start bonus.
-fn score_words(matcher: &SkimMatcherV2, headline: &str, lower: &str, words: &[Word]) -> i64 {
+fn score_words(headline: &str, lower: &str, words: &[Word]) -> i64 {
     let view = skim_view(headline);
     let total: i64 = words
         .iter()
         .map(|w| {
             let text = if w.case { headline } else { &view };
-            matcher.fuzzy_match(text, w.typed).unwrap_or(0)
+            matcher().fuzzy_match(text, w.typed).unwrap_or(0)
         })
         .sum();
     total + word_prefix_bonus(lower, words)
@@ -648,14 +658,14 @@ fn word_prefix_bonus(lower: &str, words: &[Word]) -> i64 {
 }
 
 /// Char indices of the characters the matcher picked for each word.
-fn positions(matcher: &SkimMatcherV2, headline: &str, words: &[&str]) -> Vec<usize> {
+fn positions(headline: &str, words: &[&str]) -> Vec<usize> {
     let headline = matched_text(headline);
     let view = skim_view(headline);
     let mut positions: Vec<usize> = words
         .iter()
         .filter_map(|w| {
             let case = w.chars().any(char::is_uppercase);
-            matcher.fuzzy_indices(if case { headline } else { &view }, w)
+            matcher().fuzzy_indices(if case { headline } else { &view }, w)
         })
         .flat_map(|(_, p)| p)
         .collect();

@@ -50,7 +50,9 @@ fn bonus(lower: &str, word: &str) -> i64 {
 /// `(idx, exact, score)` of every match, best first; and the count exact.
 fn reference(t: &Timeline, query: &str, filter: &Filter) -> (Vec<(usize, bool, i64)>, usize) {
     let words = query_words(query);
-    let matcher = SkimMatcherV2::default().smart_case();
+    // Each score from a new matcher: one that is reused can score a
+    // headline differently after another (it keeps part of its table).
+    let matcher = || SkimMatcherV2::default().smart_case();
     let mut out = Vec::new();
     if words.is_empty() {
         return (out, 0);
@@ -83,7 +85,7 @@ fn reference(t: &Timeline, query: &str, filter: &Filter) -> (Vec<(usize, bool, i
             } else {
                 ktimeline::search::skim_view(&headline).into_owned()
             };
-            match matcher.fuzzy_match(&shown, w) {
+            match matcher().fuzzy_match(&shown, w) {
                 Some(s) => score += s + bonus(&lower, &w.to_lowercase()),
                 None => continue 'events,
             }
@@ -168,6 +170,45 @@ fn a_generated_archive_answers_as_the_plain_rules_do() {
             fast.search(&t, q, 10, &Filter::default()),
             search(&t, q, 10, &Filter::default()),
             "{q:?}"
+        );
+    }
+}
+
+/// Skim's matcher, reused, scores "xxz" in "xxz" higher after "X xxz" than
+/// alone; the search gives each headline its own score, whatever order it
+/// scores them in, so the list is the same however it was found.
+#[test]
+fn scores_do_not_depend_on_what_was_scored_before() {
+    for heads in [
+        &["X xxz", "xxz"][..],
+        &["xxz", "X xxz", "xxz"],
+        &["xxz", "X xxz", "(xxz"],
+    ] {
+        let files: Vec<(String, String)> = heads
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                (
+                    format!("news/2020/01/{}/e{i}.md", i + 1),
+                    format!(
+                        "### [2020-01-{:02}](/news/2020/01/{}/index.md)\n\n# {h}\n",
+                        i + 1,
+                        i + 1
+                    ),
+                )
+            })
+            .collect();
+        let t = loader::load_memory("x", files);
+        compare(&t, &["xxz", "xz", "x x"], &Filter::default());
+        let scores: Vec<i64> = search(&t, "xxz", 3, &Filter::default())
+            .hits
+            .iter()
+            .filter(|h| t.events[h.idx].headline == "xxz")
+            .map(|h| h.score)
+            .collect();
+        assert!(
+            scores.windows(2).all(|w| w[0] == w[1]),
+            "{heads:?}: {scores:?}"
         );
     }
 }
