@@ -523,6 +523,23 @@ fn matcher() -> SkimMatcherV2 {
     SkimMatcherV2::default().smart_case()
 }
 
+/// The texts the matcher matches `input` in, as `(index, score, char
+/// positions)` in the order given, each scored by a new matcher (see
+/// [`matcher`]): for the browser's short lists (tags, bookmarks).
+pub fn fuzzy_scores<S: AsRef<str>>(
+    texts: impl IntoIterator<Item = S>,
+    input: &str,
+) -> Vec<(usize, i64, Vec<usize>)> {
+    texts
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, t)| {
+            let (score, positions) = matcher().fuzzy_indices(t.as_ref(), input)?;
+            Some((i, score, positions))
+        })
+        .collect()
+}
+
 /// The score of a headline that [`match_words`] accepted: the matcher's
 /// for each word, and the word-start bonus.
 fn score_words(headline: &str, lower: &str, words: &[Word]) -> i64 {

@@ -3,9 +3,6 @@
 //! runs (to and from [`crate::state::State`]), where a new archive opens,
 //! and the hand-offs that become effects (`y` copies, `e` edits).
 
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
-
 use super::action::Effect;
 use super::app::{App, Link};
 use super::keymap::Focus;
@@ -40,17 +37,13 @@ pub fn match_marks(marks: &[Bookmark], input: &str) -> Vec<MarkMatch> {
             })
             .collect();
     }
-    let matcher = SkimMatcherV2::default().smart_case();
-    let mut scored: Vec<(i64, MarkMatch)> = marks
-        .iter()
-        .enumerate()
-        .filter_map(|(i, b)| {
-            let (score, positions) = matcher.fuzzy_indices(&mark_text(b), input)?;
-            Some((score, MarkMatch { mark: i, positions }))
-        })
-        .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.mark.cmp(&a.1.mark)));
-    scored.into_iter().map(|(_, m)| m).collect()
+    let mut scored = crate::search::fuzzy_scores(marks.iter().map(mark_text), input);
+    // Best first; among equals, the newer bookmark.
+    scored.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+    scored
+        .into_iter()
+        .map(|(mark, _, positions)| MarkMatch { mark, positions })
+        .collect()
 }
 
 fn bookmark_of(e: &Event) -> Bookmark {

@@ -3,8 +3,6 @@
 //! and help. Like `app.rs`, no I/O happens here.
 
 use chrono::NaiveDate;
-use fuzzy_matcher::FuzzyMatcher;
-use fuzzy_matcher::skim::SkimMatcherV2;
 use ratatui::layout::Position;
 
 use super::action::{Action, Effect};
@@ -186,18 +184,16 @@ pub fn match_tags(tags: &[crate::model::TagCount], input: &str) -> Vec<TagMatch>
             })
             .collect();
     }
-    let matcher = SkimMatcherV2::default().smart_case();
-    let mut scored: Vec<(i64, TagMatch)> = tags
-        .iter()
-        .enumerate()
-        .filter_map(|(i, t)| {
-            let tag = crate::search::prefix_chars(&t.tag, MATCH_TAG_CHARS);
-            let (score, positions) = matcher.fuzzy_indices(tag, input)?;
-            Some((score, TagMatch { tag: i, positions }))
-        })
-        .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.tag.cmp(&b.1.tag)));
-    scored.into_iter().map(|(_, m)| m).collect()
+    let mut scored = crate::search::fuzzy_scores(
+        tags.iter()
+            .map(|t| crate::search::prefix_chars(&t.tag, MATCH_TAG_CHARS)),
+        input,
+    );
+    scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    scored
+        .into_iter()
+        .map(|(tag, _, positions)| TagMatch { tag, positions })
+        .collect()
 }
 
 /// Reads `2017`, `2017-06` or `2017-06-08` as the first day it names.
