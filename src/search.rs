@@ -543,15 +543,9 @@ pub fn fuzzy_scores<S: AsRef<str>>(
 /// The score of a headline that [`match_words`] accepted: the matcher's
 /// for each word, and the word-start bonus.
 fn score_words(headline: &str, lower: &str, words: &[Word]) -> i64 {
-    let view = skim_view(headline);
-    let total: i64 = words
-        .iter()
-        .map(|w| {
-            let text = if w.case { headline } else { &view };
-            matcher().fuzzy_match(text, w.typed).unwrap_or(0)
-        })
-        .sum();
-    total + word_prefix_bonus(lower, words)
+    sum_words(headline, lower, words, |text, word| {
+        matcher().fuzzy_match(text, word)
+    })
 }
 
 /// At least [`score_words`], cheaper ([`skim_bound`]).
@@ -561,13 +555,24 @@ fn bound_words(
     lower: &str,
     words: &[Word],
 ) -> i64 {
+    sum_words(headline, lower, words, |text, word| {
+        skim_bound::bound(scratch, text, word)
+    })
+}
+
+/// `each` of every word in the text skim is shown for it (the headline
+/// for a word with capitals, else [`skim_view`]), summed, and the
+/// word-start bonus.
+fn sum_words(
+    headline: &str,
+    lower: &str,
+    words: &[Word],
+    mut each: impl FnMut(&str, &str) -> Option<i64>,
+) -> i64 {
     let view = skim_view(headline);
     let total: i64 = words
         .iter()
-        .map(|w| {
-            let text = if w.case { headline } else { &view };
-            skim_bound::bound(scratch, text, w.typed).unwrap_or(0)
-        })
+        .map(|w| each(if w.case { headline } else { &view }, w.typed).unwrap_or(0))
         .sum();
     total + word_prefix_bonus(lower, words)
 }
