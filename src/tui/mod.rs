@@ -131,6 +131,8 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
     // Set when the timeline first shown is the index's, checked after.
     let from_index = Arc::new(AtomicBool::new(false));
     let shown_from_index = from_index.clone();
+    // Dropped once the first screen is drawn.
+    let (go_tx, go_rx) = channel::<()>();
     std::thread::spawn(move || {
         // A panic in the loader must end the browser, not leave it waiting.
         let failed = || loader::LoadError {
@@ -145,7 +147,8 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
             let _ = loader_tx.send(Msg::Loaded(Box::new(Ok(loader::load_sample()))));
             return;
         }
-        // The indexed timeline first, at once; then the check of the files.
+        // The indexed timeline first, at once; then, once it is on screen,
+        // the check of the files.
         let shown = cache
             && std::panic::catch_unwind(|| loader::open_indexed(&paths))
                 .ok()
@@ -154,6 +157,10 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
                     shown_from_index.store(true, Ordering::Relaxed);
                     loader_tx.send(Msg::Loaded(Box::new(Ok(t)))).is_ok()
                 });
+        if shown {
+            // Ends when the first screen is drawn (or the browser gave up).
+            let _ = go_rx.recv();
+        }
         let last_pct = AtomicUsize::new(usize::MAX);
         let progress_tx = std::sync::Mutex::new(loader_tx.clone());
         let progress = |done: usize, total: usize| {
@@ -219,9 +226,6 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
         }
         None => app.open_on_newest_day(),
     }
-    if !roots.is_empty() {
-        host.reloader = Some(crate::watch::Reloader::spawn(roots, cache, tx));
-    }
     if !notes.is_empty() {
         app.message = Some(app::Message {
             text: notes.join("; "),
@@ -229,6 +233,15 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
         });
     }
     app.checking = from_index.load(Ordering::Relaxed);
+    // The first screen is drawn before the archive is checked and watched:
+    // on few cores, that work would otherwise hold the date list back. (An
+    // error here comes again from the loop's own first draw, and is
+    // handled there.)
+    let _ = event_loop::redraw(terminal, &mut app);
+    drop(go_tx);
+    if !roots.is_empty() {
+        host.reloader = Some(crate::watch::Reloader::spawn(roots, cache, tx));
+    }
     let exit = event_loop::run_app(terminal, &mut app, &rx, &worker, &mut host);
     // The place is kept however the browser ended.
     let _ = host.save_state(&app);
