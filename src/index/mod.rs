@@ -59,22 +59,28 @@ pub struct Head {
 /// only when asked for.
 pub struct Index {
     pub head: Head,
+    pub snapshot: SnapshotBytes,
+}
+
+/// The snapshot of an index's main file, not yet decoded.
+pub struct SnapshotBytes {
     bytes: Vec<u8>,
-    snapshot: Range<usize>,
 }
 
 impl Index {
-    /// The timeline as it was when the index was written. What is no
-    /// longer needed is freed on the way, to keep the peak low.
+    /// The timeline as it was when the index was written.
     pub fn into_timeline(self) -> Option<Timeline> {
-        let Index {
-            head,
-            bytes,
-            snapshot,
-        } = self;
-        drop(head);
-        let snap: Option<Snapshot> = postcard::from_bytes(&bytes[snapshot]).ok();
-        drop(bytes);
+        drop(self.head);
+        self.snapshot.into_timeline()
+    }
+}
+
+impl SnapshotBytes {
+    /// The timeline the snapshot holds; its bytes are freed before the
+    /// timeline is built, to keep the peak low.
+    pub fn into_timeline(self) -> Option<Timeline> {
+        let snap: Option<Snapshot> = postcard::from_bytes(&self.bytes).ok();
+        drop(self.bytes);
         snap?.into_timeline()
     }
 }
@@ -166,20 +172,32 @@ impl Place {
         let mut header = [0; HEADER];
         file.read_exact(&mut header).ok()?;
         check_header(&header)?;
-        let mut bytes = Vec::with_capacity(usize::try_from(len).ok()?);
-        bytes.extend_from_slice(&header);
-        file.take(len.saturating_sub(HEADER as u64))
-            .read_to_end(&mut bytes)
-            .ok()?;
-        let (head, snapshot) = check(&bytes)?;
-        let head: Head = postcard::from_bytes(&bytes[head]).ok()?;
+        let (head_len, snap_len) = (le_u64(&header, 16)?, le_u64(&header, 28)?);
+        // A whole file is its header and two sections, nothing more.
+        (len == (HEADER as u64)
+            .checked_add(head_len)?
+            .checked_add(snap_len)?)
+        .then_some(())?;
+        // Each section is read into its own buffer and checked: the head's
+        // is freed once decoded, before the snapshot's is read.
+        let mut section = |n: u64, crc_at: usize| -> Option<Vec<u8>> {
+            let mut bytes = Vec::with_capacity(usize::try_from(n).ok()?);
+            Read::by_ref(&mut file)
+                .take(n)
+                .read_to_end(&mut bytes)
+                .ok()?;
+            (bytes.len() as u64 == n && crc32fast::hash(&bytes) == le_u32(&header, crc_at)?)
+                .then_some(bytes)
+        };
+        let head: Head = postcard::from_bytes(&section(head_len, 24)?).ok()?;
         if head.roots != self.roots {
             return None;
         }
         Some(Index {
             head,
-            bytes,
-            snapshot,
+            snapshot: SnapshotBytes {
+                bytes: section(snap_len, 36)?,
+            },
         })
     }
 
@@ -400,19 +418,6 @@ fn stamped(b: &[u8], magic: &[u8; 8]) -> Option<()> {
 fn check_header(header: &[u8]) -> Option<()> {
     (header.len() >= HEADER).then_some(())?;
     stamped(header, MAGIC)
-}
-
-/// The two sections of a whole, current main file.
-fn check(bytes: &[u8]) -> Option<(Range<usize>, Range<usize>)> {
-    check_header(bytes)?;
-    let head_len = usize::try_from(le_u64(bytes, 16)?).ok()?;
-    let snap_len = usize::try_from(le_u64(bytes, 28)?).ok()?;
-    let head = HEADER..HEADER.checked_add(head_len)?;
-    let snap = head.end..head.end.checked_add(snap_len)?;
-    let whole = snap.end == bytes.len()
-        && crc32fast::hash(&bytes[head.clone()]) == le_u32(bytes, 24)?
-        && crc32fast::hash(&bytes[snap.clone()]) == le_u32(bytes, 36)?;
-    whole.then_some((head, snap))
 }
 
 struct DraftsState {

@@ -241,10 +241,11 @@ struct Root {
 }
 
 /// A file found under a root, not yet read: only its name is kept, since
-/// most files of an indexed archive are never read.
-struct Candidate {
+/// most files of an indexed archive are never read (and an indexed one's
+/// name is the index's own).
+struct Candidate<'a> {
     /// The file as the user named it (`Event::file`, the index's key).
-    display: String,
+    display: Cow<'a, str>,
     /// The path to read when `display` is not it: a name shown escaped
     /// (not UTF-8, control characters, a backslash), or the real path of a
     /// root given as a symbolic link.
@@ -252,11 +253,16 @@ struct Candidate {
     root: usize,
 }
 
-impl Candidate {
-    fn new(path: PathBuf, root: usize) -> Candidate {
+impl<'a> Candidate<'a> {
+    /// The candidate at `path`; its name is borrowed from `known` when
+    /// that holds it.
+    fn new(path: PathBuf, root: usize, known: &FxHashMap<&'a str, usize>) -> Candidate<'a> {
         match crate::text::escape_path(&path) {
             Cow::Borrowed(s) => Candidate {
-                display: s.to_string(),
+                display: match known.get_key_value(s) {
+                    Some((&k, _)) => Cow::Borrowed(k),
+                    None => Cow::Owned(s.to_string()),
+                },
                 raw: None,
                 root,
             },
@@ -264,7 +270,7 @@ impl Candidate {
             // backslash) is shown escaped, and the path is kept to open the
             // file by.
             Cow::Owned(display) => Candidate {
-                display,
+                display: Cow::Owned(display),
                 raw: Some(path),
                 root,
             },
@@ -272,7 +278,7 @@ impl Candidate {
     }
 
     fn path(&self) -> &Path {
-        self.raw.as_deref().unwrap_or(Path::new(&self.display))
+        self.raw.as_deref().unwrap_or(Path::new(&*self.display))
     }
 
     /// The path below its root, and with the root made absolute (for
@@ -283,7 +289,7 @@ impl Candidate {
         if root.single {
             // Named as the user named it, even through a link.
             let name = root.given.file_name().map_or_else(
-                || self.display.clone(),
+                || self.display.to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
             return (format!("/{name}"), root.abs.clone());
@@ -318,7 +324,7 @@ impl Candidate {
         };
         let (rel, abs) = self.rel_and_abs(roots);
         let extra = news_key(&abs).into_iter().filter(|k| *k != rel).collect();
-        let mut l = loaded(self.display.clone(), rel, extra, parsed, warnings);
+        let mut l = loaded(self.display.to_string(), rel, extra, parsed, warnings);
         if roots[self.root].single {
             // A file named on its own is dated by the path as given.
             l.path_date = crate::text::date_from_path(&l.display);
@@ -437,11 +443,20 @@ fn open_or_unchanged(
     } else {
         None
     };
-    let previous = place.as_ref().and_then(index::Place::read);
+    let (previous, decoding) = match place.as_ref().and_then(index::Place::read) {
+        Some(index::Index { head, snapshot }) => {
+            // Most opens find the archive unchanged: the snapshot is
+            // decoded while the walk checks that, rather than after it.
+            let decoding =
+                want_unchanged.then(|| std::thread::spawn(move || snapshot.into_timeline()));
+            (Some(head), decoding)
+        }
+        None => (None, None),
+    };
     let drafts = place.as_ref().and_then(|p| p.drafts_writer().ok());
     lap("index read");
     let no_files = Vec::new();
-    let indexed = previous.as_ref().map_or(&no_files, |p| &p.head.files);
+    let indexed = previous.as_ref().map_or(&no_files, |p| &p.files);
     let by_display: FxHashMap<&str, usize> = indexed
         .iter()
         .enumerate()
@@ -499,7 +514,7 @@ fn open_or_unchanged(
             // A file named on its own is read even through a symbolic link
             // (the user named it), by its real path.
             let given = &root.given;
-            let mut candidate = Candidate::new(given.clone(), i);
+            let mut candidate = Candidate::new(given.clone(), i, &by_display);
             if fs::symlink_metadata(given).is_ok_and(|m| m.file_type().is_symlink()) {
                 candidate.raw = Some(root.abs.clone());
             }
@@ -520,7 +535,6 @@ fn open_or_unchanged(
         .iter()
         .filter(|s| !s.load(Ordering::Relaxed))
         .count();
-    drop(by_display);
     let fresh = items
         .iter()
         .filter(|(_, o, _)| matches!(o, Outcome::Fresh(_)))
@@ -531,11 +545,11 @@ fn open_or_unchanged(
         removed,
         written: false,
     };
-    let unchanged = previous.as_ref().is_some_and(|p| {
-        fresh == 0 && index_use.removed == 0 && p.head.walk_problems == walk_problems
-    });
+    let unchanged = previous
+        .as_ref()
+        .is_some_and(|p| fresh == 0 && index_use.removed == 0 && p.walk_problems == walk_problems);
     if unchanged {
-        let (Some(previous), Some(place)) = (previous, &place) else {
+        let Some(place) = &place else {
             return open(roots, false, progress).map(Some);
         };
         place.used();
@@ -544,7 +558,9 @@ fn open_or_unchanged(
         }
         // What the walk kept goes first: the snapshot alone is the answer.
         drop((items, walk_problems));
-        match previous.into_timeline() {
+        drop(by_display);
+        drop(previous);
+        match decoding.and_then(|d| d.join().ok()).flatten() {
             Some(timeline) => {
                 lap("snapshot");
                 return Ok(Some(Opened {
@@ -565,7 +581,7 @@ fn open_or_unchanged(
     // roots included, so that they too are known unchanged next time.
     let mut files: Vec<(String, FileStat)> = items
         .iter()
-        .map(|(c, _, stat)| (c.display.clone(), *stat))
+        .map(|(c, _, stat)| (c.display.to_string(), *stat))
         .collect();
     files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     // Roots that overlap can name one file the same way twice.
@@ -600,8 +616,10 @@ fn open_or_unchanged(
     let old_drafts = previous
         .as_ref()
         .filter(|_| files.len() > fresh)
-        .and_then(|p| place.as_ref()?.read_drafts(p.head.drafts));
-    drop(previous);
+        .and_then(|p| place.as_ref()?.read_drafts(p.drafts));
+    // The archive changed: the snapshot being decoded is not wanted (its
+    // thread frees it when done).
+    drop(decoding);
     lap("drafts read");
     let carry = |display: &str| {
         let found = old_drafts.as_ref().and_then(|d| d.get(display));
@@ -635,6 +653,8 @@ fn open_or_unchanged(
         })
         .collect();
     drop(old_drafts);
+    drop(by_display);
+    drop(previous);
     lap("drafts taken");
     let timeline = resolve::build(archive_name(roots), loaded, walk_problems.clone());
     lap("resolved");
@@ -672,7 +692,7 @@ struct Found<'a> {
     seen: Vec<AtomicBool>,
     roots: &'a [Root],
     drafts: Option<&'a index::DraftsWriter>,
-    items: Mutex<Vec<(Candidate, Outcome, FileStat)>>,
+    items: Mutex<Vec<(Candidate<'a>, Outcome, FileStat)>>,
     problems: Mutex<Vec<Problem>>,
     count: AtomicUsize,
     progress: &'a (dyn Fn(usize, usize) + Sync),
@@ -688,7 +708,7 @@ static BIG_PARSE: Mutex<()> = Mutex::new(());
 /// How often (in files found) the walk reports progress.
 const REPORT_EVERY: usize = 1024;
 
-impl Found<'_> {
+impl<'a> Found<'a> {
     fn problem(&self, path: &Path, reason: String) {
         if let Ok(mut p) = self.problems.lock() {
             p.push(Problem {
@@ -701,12 +721,12 @@ impl Found<'_> {
 
     /// Takes a candidate from the index when it is unchanged (`stat` tells
     /// what it is now), else reads and parses it.
-    fn file(&self, c: Candidate, stat: impl FnOnce() -> std::io::Result<fs::Metadata>) {
+    fn file(&self, c: Candidate<'a>, stat: impl FnOnce() -> std::io::Result<fs::Metadata>) {
         let n = self.count.fetch_add(1, Ordering::Relaxed);
         if n.is_multiple_of(REPORT_EVERY) {
             (self.progress)(n, 0);
         }
-        let unchanged = self.previous.get(c.display.as_str()).and_then(|&i| {
+        let unchanged = self.previous.get(&*c.display).and_then(|&i| {
             self.seen[i].store(true, Ordering::Relaxed);
             let now = FileStat::of(&stat().ok()?);
             (now == self.indexed[i].1).then_some(now)
@@ -730,7 +750,7 @@ impl Found<'_> {
 /// Walks a directory on the pool's threads (one task per folder), not
 /// following symbolic links and not entering hidden folders; each candidate
 /// file is handed to [`Found::file`] on the thread that found it.
-fn walk(root: usize, found: &Found) {
+fn walk(root: usize, found: &Found<'_>) {
     // Reading many small files waits on the disk more than on the CPU:
     // more threads than cores keep both busy (measured: 8 threads on 2
     // cores read a 100,000-file archive 20-30 % faster than 4). Files of a
@@ -744,7 +764,7 @@ fn walk(root: usize, found: &Found) {
     }
 }
 
-fn walk_dir<'s>(scope: &rayon::Scope<'s>, dir: PathBuf, root: usize, found: &'s Found<'s>) {
+fn walk_dir<'s, 'a: 's>(scope: &rayon::Scope<'s>, dir: PathBuf, root: usize, found: &'s Found<'a>) {
     let entries = match fs::read_dir(&dir) {
         Ok(e) => e,
         Err(e) => return found.problem(&dir, format!("unreadable: {}", io_message(&e))),
@@ -787,7 +807,9 @@ fn walk_dir<'s>(scope: &rayon::Scope<'s>, dir: PathBuf, root: usize, found: &'s 
         }
         // The entry's own metadata is read relative to its folder: much
         // cheaper than looking the whole path up again.
-        found.file(Candidate::new(path, root), || entry.metadata());
+        found.file(Candidate::new(path, root, found.previous), || {
+            entry.metadata()
+        });
     }
 }
 
