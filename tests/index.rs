@@ -377,3 +377,123 @@ fn overlapping_roots_are_indexed_whole() {
     let (_, fresh) = env.run(&["export", "--no-cache", &news]);
     assert!(cached == fresh);
 }
+
+/// `stats --json`'s `index` object, extra roots added.
+fn index_json(env: &Env, extra_roots: &[&str]) -> Value {
+    let mut args = vec!["stats", "--json"];
+    args.extend_from_slice(extra_roots);
+    let (code, out) = env.run(&args);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    v["index"].clone()
+}
+
+fn count(v: &Value, key: &str) -> u64 {
+    v[key].as_u64().unwrap_or_else(|| panic!("{key} in {v}"))
+}
+
+#[test]
+fn settled_folders_are_not_listed_again_and_every_change_in_them_is_seen() {
+    let env = Env::new();
+    let root = env.archive.path();
+    // Folders are trusted once their times are two seconds old.
+    std::thread::sleep(Duration::from_millis(2500));
+    let first = index_json(&env, &[]);
+    let all = count(&first, "folders_listed");
+    assert!(all > 50, "{first}");
+    let again = index_json(&env, &[]);
+    assert_eq!(
+        (count(&again, "folders_listed"), count(&again, "reread")),
+        (0, 0),
+        "{again}"
+    );
+    env.assert_exact("unchanged, no folder listed");
+
+    // Event files from folders of their own, so that each change below
+    // happens in a folder the index vouched for.
+    let mut files = env.event_files();
+    files.dedup_by(|a, b| a.parent() == b.parent());
+    let parents: Vec<PathBuf> = files.iter().map(|f| f.parent().unwrap().into()).collect();
+    assert!(files.len() > 8);
+    let event = |headline: &str| {
+        format!("### [2001-02-3](/news/2001/02/3/index.md)\n\n# {headline}\n\nIts body.\n")
+    };
+
+    // A file added, then the folder's modification time set back: its
+    // change time still tells.
+    let mtime = fs::metadata(&parents[0]).unwrap().modified().unwrap();
+    fs::write(parents[0].join("added.md"), event("An added event.")).unwrap();
+    fs::File::open(&parents[0])
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    assert_eq!(
+        fs::metadata(&parents[0]).unwrap().modified().unwrap(),
+        mtime
+    );
+    let v = index_json(&env, &[]);
+    assert_eq!(count(&v, "reread"), 1, "{v}");
+    assert!(count(&v, "folders_listed") < all / 2, "{v}");
+    env.assert_exact("added behind a folder time set back");
+
+    // A file deleted.
+    fs::remove_file(&files[1]).unwrap();
+    let v = index_json(&env, &[]);
+    assert_eq!((count(&v, "reread"), count(&v, "removed")), (0, 1), "{v}");
+    env.assert_exact("deleted in a settled folder");
+
+    // A file renamed within its folder.
+    fs::rename(&files[2], parents[2].join("renamed.md")).unwrap();
+    let v = index_json(&env, &[]);
+    assert_eq!((count(&v, "reread"), count(&v, "removed")), (1, 1), "{v}");
+    env.assert_exact("renamed in a settled folder");
+
+    // A file moved to another settled folder.
+    fs::rename(&files[3], parents[4].join("moved.md")).unwrap();
+    let v = index_json(&env, &[]);
+    assert_eq!((count(&v, "reread"), count(&v, "removed")), (1, 1), "{v}");
+    env.assert_exact("moved between settled folders");
+
+    // A new folder, with a file, in a settled folder.
+    write(&parents[5], "deeper/inside.md", &event("A nested event."));
+    let v = index_json(&env, &[]);
+    assert_eq!(count(&v, "reread"), 1, "{v}");
+    env.assert_exact("a new folder");
+
+    // A folder removed whole, and another renamed.
+    let gone = fs::read_dir(&parents[6]).unwrap().count() as u64;
+    fs::remove_dir_all(&parents[6]).unwrap();
+    let moved = fs::read_dir(&parents[7]).unwrap().count() as u64;
+    fs::rename(&parents[7], parents[7].with_file_name("elsewhere")).unwrap();
+    let v = index_json(&env, &[]);
+    assert_eq!(
+        (count(&v, "reread"), count(&v, "removed")),
+        (moved, gone + moved),
+        "{v}"
+    );
+    env.assert_exact("folders removed and renamed");
+
+    // An edit that keeps the file's size and time, in a settled folder.
+    let target = &files[8];
+    let mtime = fs::metadata(target).unwrap().modified().unwrap();
+    let text = fs::read_to_string(target).unwrap();
+    let at = text.find("\n# ").unwrap() + 3;
+    let mut bytes = text.into_bytes();
+    bytes[at] = if bytes[at] == b'Q' { b'R' } else { b'Q' };
+    fs::write(target, &bytes).unwrap();
+    fs::File::options()
+        .write(true)
+        .open(target)
+        .unwrap()
+        .set_modified(mtime)
+        .unwrap();
+    let v = index_json(&env, &[]);
+    assert_eq!(count(&v, "reread"), 1, "{v}");
+    env.assert_exact("same size and time in a settled folder");
+    assert_eq!(
+        count(&index_json(&env, &[]), "reread"),
+        0,
+        "and then it is known"
+    );
+    let _ = root;
+}

@@ -35,7 +35,7 @@ use snapshot::{Snapshot, SnapshotRef};
 const MAGIC: &[u8; 8] = b"KTLINDEX";
 const DRAFTS_MAGIC: &[u8; 8] = b"KTLDRAFT";
 /// The layout of the files; bump it when what they hold changes shape.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 /// magic, format, parser fingerprint, then two sections' length and crc.
 const HEADER: usize = 8 + 4 + 4 + 2 * (8 + 4);
 /// magic, format, parser fingerprint, the file's id, its roots' checksum.
@@ -51,6 +51,9 @@ pub struct Head {
     pub drafts: u64,
     /// Every file read, sorted by name, with what it looked like then.
     pub files: Vec<(String, FileStat)>,
+    /// Every folder walked, sorted by name, with what it looked like then
+    /// when that can be trusted (see `loader::dirs`).
+    pub dirs: Vec<(String, Option<FileStat>)>,
     /// What the walk itself reported (links, unreadable folders …).
     pub walk_problems: Vec<Problem>,
 }
@@ -578,6 +581,7 @@ mod tests {
             roots: place.roots.clone(),
             drafts: 42,
             files: vec![("a.md".into(), FileStat::default())],
+            dirs: vec![(".".into(), None)],
             walk_problems: Vec::new(),
         };
         place.write(&head, &timeline).unwrap();

@@ -6,6 +6,7 @@
 //! becomes a [`Problem`] naming it; it never stops the rest of the archive
 //! from loading.
 
+mod dirs;
 mod fast;
 pub mod parse;
 pub mod read;
@@ -178,6 +179,8 @@ pub struct IndexUse {
     pub removed: usize,
     /// A new index was written (false when the cache could not be).
     pub written: bool,
+    /// Folders listed: the others were known unchanged from the index.
+    pub folders_listed: usize,
 }
 
 impl IndexUse {
@@ -206,6 +209,7 @@ impl Opened {
                 reread,
                 removed: 0,
                 written: false,
+                folders_listed: 0,
             },
             tidying: None,
         }
@@ -492,13 +496,20 @@ fn open_or_unchanged(
             });
         }
     }
+    let known = previous.as_ref().map_or_else(dirs::Known::default, |p| {
+        dirs::Known::new(&p.files, &p.dirs)
+    });
     let found = Found {
         previous: &by_display,
         indexed,
+        known,
+        dirs: Mutex::new(Vec::new()),
         seen: indexed.iter().map(|_| AtomicBool::new(false)).collect(),
         roots: &walked,
         drafts: drafts.as_ref(),
         items: Mutex::new(Vec::new()),
+        reused: Mutex::new(Vec::new()),
+        listings: AtomicUsize::new(0),
         problems: Mutex::new(Vec::new()),
         count: AtomicUsize::new(0),
         progress,
@@ -518,7 +529,9 @@ fn open_or_unchanged(
             if fs::symlink_metadata(given).is_ok_and(|m| m.file_type().is_symlink()) {
                 candidate.raw = Some(root.abs.clone());
             }
-            found.file(candidate, || fs::metadata(given));
+            found.file(candidate, || {
+                fs::metadata(given).ok().map(|m| FileStat::of(&m))
+            });
         } else {
             walk(i, &found);
         }
@@ -528,7 +541,13 @@ fn open_or_unchanged(
     progress(found_all, found_all);
     let mut walk_problems = found.problems.into_inner().unwrap_or_default();
     walk_problems.sort();
+    let mut walked_dirs = found.dirs.into_inner().unwrap_or_default();
+    // A folder walked twice (under overlapping roots) is trusted only if
+    // both walks trusted it.
+    walked_dirs.par_sort_unstable_by(|a, b| (&a.0, a.1.is_some()).cmp(&(&b.0, b.1.is_some())));
+    walked_dirs.dedup_by(|a, b| a.0 == b.0);
     let mut items = found.items.into_inner().unwrap_or_default();
+    let reused = found.reused.into_inner().unwrap_or_default();
     // Indexed files the walk did not meet are gone.
     let removed = found
         .seen
@@ -544,6 +563,7 @@ fn open_or_unchanged(
         reread: fresh,
         removed,
         written: false,
+        folders_listed: found.listings.load(Ordering::Relaxed),
     };
     let unchanged = previous
         .as_ref()
@@ -557,7 +577,7 @@ fn open_or_unchanged(
             return Ok(None);
         }
         // What the walk kept goes first: the snapshot alone is the answer.
-        drop((items, walk_problems));
+        drop((items, reused, walk_problems));
         drop(by_display);
         drop(previous);
         match decoding.and_then(|d| d.join().ok()).flatten() {
@@ -577,6 +597,16 @@ fn open_or_unchanged(
             }
         }
     }
+    // Something changed: the files that did not join the ones read.
+    items.extend(reused.into_iter().map(|(i, root)| {
+        let (display, stat) = &indexed[i as usize];
+        let c = Candidate {
+            display: Cow::Borrowed(display.as_str()),
+            raw: None,
+            root: root as usize,
+        };
+        (c, Outcome::Reuse, *stat)
+    }));
     // The index lists every file walked, duplicates under overlapping
     // roots included, so that they too are known unchanged next time.
     let mut files: Vec<(String, FileStat)> = items
@@ -664,6 +694,7 @@ fn open_or_unchanged(
                 roots: place.roots().to_vec(),
                 drafts: drafts.id(),
                 files,
+                dirs: walked_dirs,
                 walk_problems,
             };
             // The drafts go in place first, then the main file that names
@@ -688,11 +719,22 @@ fn open_or_unchanged(
 struct Found<'a> {
     previous: &'a FxHashMap<&'a str, usize>,
     indexed: &'a [(String, FileStat)],
+    /// The folders of the index.
+    known: dirs::Known<'a>,
+    /// Every folder walked, and what it can be vouched for as.
+    dirs: Mutex<Vec<(String, Option<FileStat>)>>,
     /// Which of the indexed files the walk met.
     seen: Vec<AtomicBool>,
     roots: &'a [Root],
     drafts: Option<&'a index::DraftsWriter>,
+    /// The files read, and the indexed ones that are not found by their
+    /// name alone (shown escaped).
     items: Mutex<Vec<(Candidate<'a>, Outcome, FileStat)>>,
+    /// The other indexed files found unchanged: their place in the index
+    /// and the root they were found under. Most opens need no more.
+    reused: Mutex<Vec<(u32, u32)>>,
+    /// How many folders were listed.
+    listings: AtomicUsize,
     problems: Mutex<Vec<Problem>>,
     count: AtomicUsize,
     progress: &'a (dyn Fn(usize, usize) + Sync),
@@ -719,20 +761,36 @@ impl<'a> Found<'a> {
         }
     }
 
+    /// Notes a folder walked, for the next index.
+    fn listed(&self, dir: String, vouched: Option<FileStat>) {
+        if let Ok(mut dirs) = self.dirs.lock() {
+            dirs.push((dir, vouched));
+        }
+    }
+
     /// Takes a candidate from the index when it is unchanged (`stat` tells
     /// what it is now), else reads and parses it.
-    fn file(&self, c: Candidate<'a>, stat: impl FnOnce() -> std::io::Result<fs::Metadata>) {
+    fn file(&self, c: Candidate<'a>, stat: impl FnOnce() -> Option<FileStat>) {
         let n = self.count.fetch_add(1, Ordering::Relaxed);
         if n.is_multiple_of(REPORT_EVERY) {
             (self.progress)(n, 0);
         }
         let unchanged = self.previous.get(&*c.display).and_then(|&i| {
             self.seen[i].store(true, Ordering::Relaxed);
-            let now = FileStat::of(&stat().ok()?);
-            (now == self.indexed[i].1).then_some(now)
+            let now = stat()?;
+            (now == self.indexed[i].1).then_some((i, now))
         });
         let (outcome, stat) = match unchanged {
-            Some(now) => (Outcome::Reuse, now),
+            Some((i, _)) if c.raw.is_none() => {
+                if let (Ok(i), Ok(root), Ok(mut reused)) =
+                    (u32::try_from(i), u32::try_from(c.root), self.reused.lock())
+                {
+                    reused.push((i, root));
+                    return;
+                }
+                (Outcome::Reuse, self.indexed[i].1)
+            }
+            Some((_, now)) => (Outcome::Reuse, now),
             None => {
                 let (l, stat) = c.load(self.roots);
                 if let Some(d) = self.drafts {
@@ -765,25 +823,65 @@ fn walk(root: usize, found: &Found<'_>) {
 }
 
 fn walk_dir<'s, 'a: 's>(scope: &rayon::Scope<'s>, dir: PathBuf, root: usize, found: &'s Found<'a>) {
+    // The folder's times are taken before it is listed (see `dirs`).
+    let taken = std::time::SystemTime::now();
+    let stat = fs::metadata(&dir).ok().map(|m| FileStat::of(&m));
+    let name = dir.to_str();
+    if let (Some(stat), Some(name)) = (stat, name)
+        && let Some(listing) = found.known.unchanged(name, &stat)
+    {
+        // Its entries are the index's: only its files are looked at.
+        found.listed(name.to_string(), Some(stat));
+        for &i in &listing.files {
+            let display = found.indexed[i].0.as_str();
+            let c = Candidate {
+                display: Cow::Borrowed(display),
+                raw: None,
+                root,
+            };
+            found.file(c, || {
+                fs::symlink_metadata(display).ok().map(|m| FileStat::of(&m))
+            });
+        }
+        for &sub in &listing.dirs {
+            scope.spawn(move |s| walk_dir(s, PathBuf::from(sub), root, found));
+        }
+        return;
+    }
+    // Listed cleanly: no problem, no link, no name shown escaped.
+    let mut clean = name.is_some();
+    let listed = |clean: bool| {
+        let vouched = stat.filter(|_| clean).and_then(|s| dirs::vouch(s, taken));
+        found.listed(crate::text::escape_path(&dir).into_owned(), vouched);
+    };
+    found.listings.fetch_add(1, Ordering::Relaxed);
     let entries = match fs::read_dir(&dir) {
         Ok(e) => e,
-        Err(e) => return found.problem(&dir, format!("unreadable: {}", io_message(&e))),
+        Err(e) => {
+            listed(false);
+            return found.problem(&dir, format!("unreadable: {}", io_message(&e)));
+        }
     };
     for entry in entries {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
+                clean = false;
                 found.problem(&dir, format!("unreadable: {}", io_message(&e)));
                 continue;
             }
         };
         let path = entry.path();
         let Ok(ft) = entry.file_type() else {
+            clean = false;
             found.problem(&path, "unreadable: cannot tell what it is".into());
             continue;
         };
         if ft.is_dir() {
             if !entry.file_name().to_string_lossy().starts_with('.') {
+                // The index names folders as they are shown: one shown
+                // escaped could not be found again by that name.
+                clean &= matches!(crate::text::escape_path(&path), Cow::Borrowed(_));
                 scope.spawn(move |s| walk_dir(s, path, root, found));
             }
             continue;
@@ -791,6 +889,7 @@ fn walk_dir<'s, 'a: 's>(scope: &rayon::Scope<'s>, dir: PathBuf, root: usize, fou
         // A root given as a link to a folder is followed (the user named
         // it); links inside are not.
         if ft.is_symlink() {
+            clean = false;
             if is_candidate(&path) {
                 found.problem(&path, "symbolic link, not followed".into());
             } else if fs::metadata(&path).is_ok_and(|m| m.is_dir()) {
@@ -802,15 +901,17 @@ fn walk_dir<'s, 'a: 's>(scope: &rayon::Scope<'s>, dir: PathBuf, root: usize, fou
             continue;
         }
         if !ft.is_file() {
+            clean = false;
             found.problem(&path, "not a regular file".into());
             continue;
         }
+        let c = Candidate::new(path, root, found.previous);
+        clean &= c.raw.is_none();
         // The entry's own metadata is read relative to its folder: much
         // cheaper than looking the whole path up again.
-        found.file(Candidate::new(path, root, found.previous), || {
-            entry.metadata()
-        });
+        found.file(c, || entry.metadata().ok().map(|m| FileStat::of(&m)));
     }
+    listed(clean);
 }
 
 fn loaded(
