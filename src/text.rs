@@ -395,14 +395,12 @@ pub fn unescape_path(shown: &str, exists: impl Fn(&std::path::Path) -> bool) -> 
 /// the form of every one-line label (headlines, tags, source names).
 pub fn one_line(s: &str) -> String {
     // Most labels are one line of printable ASCII already, with single
-    // spaces between words: nothing to remove or fold.
-    let b = s.as_bytes();
-    let plain = b.iter().all(|c| (0x20..0x7f).contains(c))
-        && !s.starts_with(' ')
-        && !s.ends_with(' ')
-        && !s.contains("  ");
+    // spaces between words (and often one after the last): nothing to
+    // remove or fold.
+    let t = s.trim_matches(' ');
+    let plain = t.bytes().all(|c| (0x20..0x7f).contains(&c)) && !t.contains("  ");
     if plain {
-        return s.to_string();
+        return t.to_string();
     }
     sanitize(s, false)
         .split_whitespace()

@@ -3,7 +3,7 @@
 //! characters, and the parser takes any bytes without panicking.
 
 use ktimeline::loader::parse_bytes;
-use ktimeline::text::sanitize;
+use ktimeline::text::{one_line, sanitize};
 use ktimeline::tui::wrap::{tail, truncate, width};
 use proptest::prelude::*;
 
@@ -70,6 +70,12 @@ proptest! {
         if width(&s) <= max {
             prop_assert_eq!(cut, s);
         }
+    }
+
+    #[test]
+    fn one_line_is_the_folded_sanitized_text(s in prop_oneof!["[ -~]{0,40}", "[ a-z\t\n]{0,20}", any::<String>()]) {
+        let folded = sanitize(&s, false).split_whitespace().collect::<Vec<_>>().join(" ");
+        prop_assert_eq!(one_line(&s), folded);
     }
 
     #[test]

@@ -65,9 +65,12 @@ pub struct Index {
     pub snapshot: SnapshotBytes,
 }
 
-/// The snapshot of an index's main file, not yet decoded.
+/// The snapshot of an index's main file, not yet read: it is read,
+/// checked and decoded on whatever thread asks for the timeline.
 pub struct SnapshotBytes {
-    bytes: Vec<u8>,
+    file: File,
+    len: u64,
+    crc: u32,
 }
 
 impl Index {
@@ -81,9 +84,10 @@ impl Index {
 impl SnapshotBytes {
     /// The timeline the snapshot holds; its bytes are freed before the
     /// timeline is built, to keep the peak low.
-    pub fn into_timeline(self) -> Option<Timeline> {
-        let snap: Option<Snapshot> = postcard::from_bytes(&self.bytes).ok();
-        drop(self.bytes);
+    pub fn into_timeline(mut self) -> Option<Timeline> {
+        let bytes = read_section(&mut self.file, self.len, self.crc)?;
+        let snap: Option<Snapshot> = postcard::from_bytes(&bytes).ok();
+        drop(bytes);
         snap?.into_timeline()
     }
 }
@@ -181,25 +185,18 @@ impl Place {
             .checked_add(head_len)?
             .checked_add(snap_len)?)
         .then_some(())?;
-        // Each section is read into its own buffer and checked: the head's
-        // is freed once decoded, before the snapshot's is read.
-        let mut section = |n: u64, crc_at: usize| -> Option<Vec<u8>> {
-            let mut bytes = Vec::with_capacity(usize::try_from(n).ok()?);
-            Read::by_ref(&mut file)
-                .take(n)
-                .read_to_end(&mut bytes)
-                .ok()?;
-            (bytes.len() as u64 == n && crc32fast::hash(&bytes) == le_u32(&header, crc_at)?)
-                .then_some(bytes)
-        };
-        let head: Head = postcard::from_bytes(&section(head_len, 24)?).ok()?;
+        // The head is read and checked now; the snapshot when it is wanted.
+        let head = read_section(&mut file, head_len, le_u32(&header, 24)?)?;
+        let head: Head = postcard::from_bytes(&head).ok()?;
         if head.roots != self.roots {
             return None;
         }
         Some(Index {
             head,
             snapshot: SnapshotBytes {
-                bytes: section(snap_len, 36)?,
+                file,
+                len: snap_len,
+                crc: le_u32(&header, 36)?,
             },
         })
     }
@@ -408,6 +405,14 @@ fn le_u64(b: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_le_bytes(
         b.get(at..at.checked_add(8)?)?.try_into().ok()?,
     ))
+}
+
+/// The next `len` bytes of `file`, when their checksum is `crc`.
+fn read_section(file: &mut File, len: u64, crc: u32) -> Option<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(usize::try_from(len).ok()?);
+    file.take(len).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 == len && crc32fast::hash(&bytes) == crc).then_some(bytes)
 }
 
 /// Does a file start with `magic`, this format and this parser's
