@@ -47,19 +47,19 @@ fn scan(c: &mut Criterion) {
 }
 
 fn resolver(c: &mut Criterion) {
-    let files: Vec<Loaded> = generate::generate(100_000, 5)
+    let files: Vec<Box<Loaded>> = generate::generate(100_000, 5)
         .into_iter()
         .map(|f| {
             let (parsed, warnings) = parse(&f.text, f.path.ends_with("index.md"));
             let rel = format!("/{}", f.path.trim_start_matches('/'));
-            Loaded {
+            Box::new(Loaded {
                 display: format!("bench{rel}"),
                 path_date: text::date_from_path(&rel),
                 rel,
                 extra_keys: Vec::new(),
                 parsed,
                 warnings,
-            }
+            })
         })
         .collect();
     let mut group = c.benchmark_group("resolve");

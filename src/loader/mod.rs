@@ -79,7 +79,7 @@ pub fn load_memory<B: AsRef<[u8]> + Sync>(name: &str, files: Vec<(String, B)>) -
 fn load_files<B: AsRef<[u8]> + Sync>(name: &str, mut files: Vec<(String, B)>) -> Timeline {
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let inline = name != SAMPLE_NAME;
-    let loaded: Vec<Loaded> = files
+    let loaded: Vec<Box<Loaded>> = files
         .par_iter()
         .map(|(path, bytes)| {
             let path = path.trim_start_matches('/');
@@ -90,7 +90,7 @@ fn load_files<B: AsRef<[u8]> + Sync>(name: &str, mut files: Vec<(String, B)>) ->
             if inline {
                 inline_body(bytes, &mut parsed);
             }
-            loaded(display, rel, Vec::new(), parsed, warnings)
+            Box::new(loaded(display, rel, Vec::new(), parsed, warnings))
         })
         .collect();
     resolve::build(name.into(), loaded, Vec::new())
@@ -607,15 +607,7 @@ fn open_or_unchanged(
         };
         (c, Outcome::Reuse, *stat)
     }));
-    // The index lists every file walked, duplicates under overlapping
-    // roots included, so that they too are known unchanged next time.
-    let mut files: Vec<(String, FileStat)> = items
-        .iter()
-        .map(|(c, _, stat)| (c.display.to_string(), *stat))
-        .collect();
-    files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    // Roots that overlap can name one file the same way twice.
-    files.dedup_by(|a, b| a.0 == b.0);
+    let any_reused = items.iter().any(|(_, o, _)| matches!(o, Outcome::Reuse));
     // Overlapping roots (`news` and `news/2013`) name some files twice:
     // keep each once, under the root that holds most of its path.
     let mut dropped = Vec::new();
@@ -645,7 +637,7 @@ fn open_or_unchanged(
     // Something changed: the unchanged files' drafts come from the index.
     let old_drafts = previous
         .as_ref()
-        .filter(|_| files.len() > fresh)
+        .filter(|_| any_reused)
         .and_then(|p| place.as_ref()?.read_drafts(p.drafts));
     // The archive changed: the snapshot being decoded is not wanted (its
     // thread frees it when done).
@@ -658,30 +650,36 @@ fn open_or_unchanged(
         }
         found.map(|(l, _)| l)
     };
-    for (c, outcome, _) in &dropped {
+    // The index lists every file walked, duplicates under overlapping
+    // roots included, so that they too are known unchanged next time.
+    let mut files: Vec<(String, FileStat)> = Vec::with_capacity(items.len() + dropped.len());
+    for (c, outcome, stat) in dropped {
         if matches!(outcome, Outcome::Reuse) {
             carry(&c.display);
         }
+        files.push((c.display.into_owned(), stat));
     }
-    let loaded: Vec<Loaded> = items
-        .into_iter()
-        .map(|(c, outcome, _)| {
-            match outcome {
-                Outcome::Fresh(l) => *l,
-                Outcome::Reuse => carry(&c.display).unwrap_or_else(|| {
-                    // No draft to be had: read the file after all. (Its
-                    // stat in the index is the walk's, taken before this
-                    // read: a change in between is seen next time.)
-                    index_use.reread += 1;
-                    let (l, _) = c.load(&walked);
-                    if let Some(w) = &drafts {
-                        w.add(&l);
-                    }
-                    l
-                }),
-            }
-        })
-        .collect();
+    let mut loaded: Vec<Box<Loaded>> = Vec::with_capacity(items.len());
+    for (c, outcome, stat) in items {
+        loaded.push(match outcome {
+            Outcome::Fresh(l) => l,
+            Outcome::Reuse => Box::new(carry(&c.display).unwrap_or_else(|| {
+                // No draft to be had: read the file after all. (Its stat
+                // in the index is the walk's, taken before this read: a
+                // change in between is seen next time.)
+                index_use.reread += 1;
+                let (l, _) = c.load(&walked);
+                if let Some(w) = &drafts {
+                    w.add(&l);
+                }
+                l
+            })),
+        });
+        files.push((c.display.into_owned(), stat));
+    }
+    files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    // Roots that overlap can name one file the same way twice.
+    files.dedup_by(|a, b| a.0 == b.0);
     drop(old_drafts);
     drop(by_display);
     drop(previous);

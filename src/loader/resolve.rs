@@ -92,39 +92,44 @@ impl Tags {
 
 /// Builds the timeline. `files` must be in a stable order (sorted by path)
 /// so that the result does not depend on how the filesystem lists them.
-pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Timeline {
+pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Problem>) -> Timeline {
     let candidates = files.len() + problems.len();
-    let keys: Vec<Keys> = files.par_iter().map(Keys::of).collect();
+    // The keys stay apart from the files, so that the lookup tables can
+    // borrow them rather than hold copies.
+    let keys: Vec<Keys> = files.par_iter().map(|f| Keys::of(f)).collect();
     // When two files hold the same event, the one stored at its canonical
-    // path is the original and the other the duplicate (a stable sort).
-    let (first, second): (Vec<_>, Vec<_>) = files
-        .into_iter()
-        .zip(keys)
-        .partition(|(_, k)| k.at_canonical);
-    let files = first.into_iter().chain(second);
+    // path is the original and the other the duplicate: those files go
+    // first, each group in file order.
+    let order = (0..files.len())
+        .filter(|&i| keys[i].at_canonical)
+        .chain((0..files.len()).filter(|&i| !keys[i].at_canonical));
 
-    let mut events: Vec<Event> = Vec::new();
-    let mut drafts: Vec<Vec<LinkDraft>> = Vec::new();
-    let mut headlines: Vec<String> = Vec::new();
+    let mut events: Vec<Event> = Vec::with_capacity(files.len());
+    let mut drafts: Vec<Vec<LinkDraft>> = Vec::with_capacity(files.len());
+    // The keys of each entry, by its place in `events`.
+    let mut keys_of: Vec<&Keys> = Vec::with_capacity(files.len());
     let mut by_id: FxHashMap<String, EventIdx> = FxHashMap::default();
-    let mut by_path: FxHashMap<String, EventIdx> = FxHashMap::default();
+    let mut by_path: FxHashMap<&str, EventIdx> = FxHashMap::default();
     let mut index_pages = 0;
     // What each index page lists, in file order.
     let mut day_lists: Vec<Vec<(String, String)>> = Vec::new();
     // Events by canonical id and normalised headline: the same pair twice
     // is a duplicate, whatever ids the first copy ended up with.
-    let mut seen_events: FxHashMap<(String, String), EventIdx> = FxHashMap::default();
+    let mut seen_events: FxHashMap<(&str, &str), EventIdx> = FxHashMap::default();
     // Articles by id, with the checksum of their text.
     let mut digests: FxHashMap<EventIdx, u32> = FxHashMap::default();
 
-    for (f, keys) in files {
+    for i in order {
+        let keys = &keys[i];
+        let f = &mut files[i];
         let problem = |line, reason| Problem {
             file: f.display.clone(),
             line,
             reason,
         };
         problems.extend(f.warnings.iter().map(|(l, r)| problem(*l, r.clone())));
-        let (event, links) = match f.parsed {
+        let parsed = std::mem::replace(&mut f.parsed, Parsed::Index(Vec::new()));
+        let (event, links) = match parsed {
             Parsed::Index(links) => {
                 index_pages += 1;
                 day_lists.push(links);
@@ -135,8 +140,10 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
                 continue;
             }
             Parsed::Event(e) => {
-                let canonical = keys.canonical.clone().unwrap_or_default();
-                let key = (canonical, keys.headline.clone());
+                let key = (
+                    keys.canonical.as_deref().unwrap_or_default(),
+                    keys.headline.as_str(),
+                );
                 if let Some(&first) = seen_events.get(&key) {
                     problems.push(problem(
                         Some(e.line),
@@ -150,11 +157,11 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
                 }
                 // Another event whose slug is the same (a headline with no
                 // a-z0-9 in it, or one alike for 140 characters): both stay.
-                let id = unique_id(&by_id, key.0.clone(), &f.rel);
+                let id = unique_id(&by_id, key.0.to_string(), &f.rel);
                 seen_events.insert(key, events.len());
                 let event = Event {
                     body: e.body,
-                    file: Some(f.display.clone()),
+                    file: Some(std::mem::take(&mut f.display)),
                     sources: e.sources,
                     ..Event::new(id, Kind::Event, Some(e.date), e.headline)
                 };
@@ -184,7 +191,7 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
                 digests.insert(events.len(), a.digest);
                 let event = Event {
                     body: a.body,
-                    file: Some(f.display.clone()),
+                    file: Some(std::mem::take(&mut f.display)),
                     ..Event::new(id, Kind::Article, f.path_date, a.title)
                 };
                 (event, Vec::new())
@@ -192,20 +199,22 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
         };
         let idx = events.len();
         by_id.insert(event.id.clone(), idx);
-        for key in keys.paths {
+        for key in &keys.paths {
             by_path.entry(key).or_insert(idx);
         }
         events.push(event);
         drafts.push(links);
-        headlines.push(keys.headline);
+        keys_of.push(keys);
     }
+    drop(files);
 
-    let mut by_headline: FxHashMap<(NaiveDate, String), EventIdx> = FxHashMap::default();
-    for (i, headline) in headlines.into_iter().enumerate() {
+    let mut by_headline: FxHashMap<(NaiveDate, &str), EventIdx> = FxHashMap::default();
+    for (i, keys) in keys_of.iter().enumerate() {
         if let Some(date) = events[i].date {
-            by_headline.entry((date, headline)).or_insert(i);
+            by_headline.entry((date, &keys.headline)).or_insert(i);
         }
     }
+    drop(keys_of);
 
     // Each link's entry, looked up in parallel; `None` becomes a ghost.
     let found: Vec<Vec<Option<EventIdx>>> = drafts
@@ -216,13 +225,14 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
                 .map(|link| {
                     let target = &link.target;
                     by_path
-                        .get(target)
+                        .get(target.as_str())
                         .or_else(|| by_id.get(target))
+                        .copied()
                         .or_else(|| {
                             let date = text::date_from_path(target)?;
-                            by_headline.get(&(date, text::normalize_headline(&link.text)))
+                            let headline = text::normalize_headline(&link.text);
+                            by_headline.get(&(date, headline.as_str())).copied()
                         })
-                        .copied()
                 })
                 .collect()
         })
@@ -234,13 +244,15 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
     for (page, list) in day_lists.iter().enumerate() {
         for (pos, (target, link_text)) in list.iter().enumerate() {
             let found = by_path
-                .get(target)
+                .get(target.as_str())
                 .or_else(|| by_id.get(target))
+                .copied()
                 .or_else(|| {
                     let date = text::date_from_path(target)?;
-                    by_headline.get(&(date, text::normalize_headline(link_text)))
+                    let headline = text::normalize_headline(link_text);
+                    by_headline.get(&(date, headline.as_str())).copied()
                 });
-            if let Some(&i) = found
+            if let Some(i) = found
                 && day_rank[i] == u64::MAX
             {
                 day_rank[i] = ((page as u64) << 32) | pos as u64;
@@ -250,6 +262,7 @@ pub fn build(name: String, files: Vec<Loaded>, mut problems: Vec<Problem>) -> Ti
     drop(day_lists);
     // The lookup tables are done with: free them before the timeline grows.
     drop((by_id, by_path, by_headline, seen_events, digests));
+    drop(keys);
 
     let loaded = events.len();
     let mut ghosts: FxHashMap<String, EventIdx> = FxHashMap::default();
