@@ -8,19 +8,84 @@ use std::sync::Arc;
 
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::FxHashMap;
+use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::model::{Body, Event, EventIdx, Kind, Problem, Related, Source, Tag, Timeline};
 
-#[derive(Deserialize)]
+/// A snapshot read back: its entries are made as they are decoded, one at
+/// a time, so that no second copy of them is ever held.
 pub struct Snapshot {
     name: String,
-    tags: Vec<String>,
-    events: Vec<SnapEvent>,
+    events: Vec<Event>,
     problems: Vec<Problem>,
     index_pages: usize,
     files: usize,
+}
+
+impl<'de> Deserialize<'de> for Snapshot {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "tags", "events", "problems", "index_pages", "files"];
+        d.deserialize_struct("Snapshot", FIELDS, SnapshotVisitor)
+    }
+}
+
+struct SnapshotVisitor;
+
+impl<'de> Visitor<'de> for SnapshotVisitor {
+    type Value = Snapshot;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a timeline's snapshot")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Snapshot, A::Error> {
+        let short = || de::Error::custom("a snapshot cut short");
+        let name: String = seq.next_element()?.ok_or_else(short)?;
+        let names: Vec<String> = seq.next_element()?.ok_or_else(short)?;
+        let tags: Vec<Tag> = names.iter().map(|t| Arc::from(t.as_str())).collect();
+        drop(names);
+        let events = seq.next_element_seed(Events(&tags))?.ok_or_else(short)?;
+        Ok(Snapshot {
+            name,
+            events,
+            problems: seq.next_element()?.ok_or_else(short)?,
+            index_pages: seq.next_element()?.ok_or_else(short)?,
+            files: seq.next_element()?.ok_or_else(short)?,
+        })
+    }
+}
+
+/// The entries, each made from its record as soon as it is read.
+struct Events<'t>(&'t [Tag]);
+
+impl<'de> DeserializeSeed<'de> for Events<'_> {
+    type Value = Vec<Event>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Event>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Events<'_> {
+    type Value = Vec<Event>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a timeline's entries")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Event>, A::Error> {
+        // The count is trusted only so far: the events are what is read.
+        let mut events = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
+        while let Some(e) = seq.next_element::<SnapEvent>()? {
+            let event = e
+                .into_event(self.0)
+                .ok_or_else(|| de::Error::custom("a tag or date out of range"))?;
+            events.push(event);
+        }
+        Ok(events)
+    }
 }
 
 #[derive(Deserialize)]
@@ -150,50 +215,54 @@ impl Serialize for SnapshotRef<'_> {
     }
 }
 
+impl SnapEvent {
+    /// The entry, its tags and date checked; `None` if one is out of range.
+    fn into_event(self, tags: &[Tag]) -> Option<Event> {
+        let tag = |i: u32| tags.get(i as usize).cloned();
+        let date = match self.date {
+            Some(d) => Some(NaiveDate::from_num_days_from_ce_opt(d)?),
+            None => None,
+        };
+        let related = self
+            .related
+            .into_iter()
+            .map(|r| {
+                Some(Related {
+                    text: r.text,
+                    context: r.context.into_iter().map(tag).collect::<Option<_>>()?,
+                    to: r.to,
+                    resolved: r.resolved,
+                    line: r.line,
+                })
+            })
+            .collect::<Option<Vec<_>>>()?;
+        Some(Event {
+            id: self.id,
+            kind: self.kind,
+            date,
+            headline: self.headline,
+            body: self.body,
+            file: self.file,
+            sources: self.sources,
+            related,
+            backlinks: self.backlinks,
+            tags: self.tags.into_iter().map(tag).collect::<Option<_>>()?,
+        })
+    }
+}
+
 impl Snapshot {
-    /// The timeline again; `None` if any number in it points nowhere.
+    /// The timeline again; `None` if any link in it points nowhere.
     pub fn into_timeline(self) -> Option<Timeline> {
         let n = self.events.len();
-        let tags: Vec<Tag> = self.tags.iter().map(|t| Arc::from(t.as_str())).collect();
-        let tag = |i: u32| tags.get(i as usize).cloned();
-        let mut events = Vec::with_capacity(n);
-        for e in self.events {
-            if e.backlinks.iter().any(|&b| b >= n) || e.related.iter().any(|r| r.to >= n) {
-                return None;
-            }
-            let date = match e.date {
-                Some(d) => Some(NaiveDate::from_num_days_from_ce_opt(d)?),
-                None => None,
-            };
-            let related = e
-                .related
-                .into_iter()
-                .map(|r| {
-                    Some(Related {
-                        text: r.text,
-                        context: r.context.into_iter().map(tag).collect::<Option<_>>()?,
-                        to: r.to,
-                        resolved: r.resolved,
-                        line: r.line,
-                    })
-                })
-                .collect::<Option<Vec<_>>>()?;
-            events.push(Event {
-                id: e.id,
-                kind: e.kind,
-                date,
-                headline: e.headline,
-                body: e.body,
-                file: e.file,
-                sources: e.sources,
-                related,
-                backlinks: e.backlinks,
-                tags: e.tags.into_iter().map(tag).collect::<Option<_>>()?,
-            });
+        let out_of_range =
+            |e: &Event| e.backlinks.iter().any(|&b| b >= n) || e.related.iter().any(|r| r.to >= n);
+        if self.events.iter().any(out_of_range) {
+            return None;
         }
         Some(Timeline::assemble(
             self.name,
-            events,
+            self.events,
             self.problems,
             self.index_pages,
             self.files,
