@@ -132,7 +132,12 @@ pub fn normalize_target(target: &str) -> String {
         Some(i) => t[i + 3..].find('/').map_or("", |j| &t[i + 3 + j..]),
         None => t,
     };
-    let decoded = percent_encoding::percent_decode_str(t).decode_utf8_lossy();
+    // Most targets hold no escape: no decoding (nor its UTF-8 check) then.
+    let decoded = if t.contains('%') {
+        percent_encoding::percent_decode_str(t).decode_utf8_lossy()
+    } else {
+        std::borrow::Cow::Borrowed(t)
+    };
     let parts: Vec<&str> = decoded
         .split(['/', '\\'])
         .filter(|p| !p.is_empty() && *p != ".")
@@ -149,9 +154,20 @@ pub fn normalize_target(target: &str) -> String {
             && num(parts[i + 1], 1, 2)
             && num(parts[i + 2], 1, 2);
         if date {
-            let m: u32 = parts[i + 1].parse().unwrap_or(0);
-            let d: u32 = parts[i + 2].parse().unwrap_or(0);
-            let _ = write!(out, "{}/{m:02}/{d}", parts[i]);
+            // `YYYY/MM/D`: the month in two digits, the day without a
+            // leading zero, as the format's paths spell them.
+            let (month, day) = (parts[i + 1], parts[i + 2]);
+            out.push_str(parts[i]);
+            out.push('/');
+            if month.len() == 1 {
+                out.push('0');
+            }
+            out.push_str(month);
+            out.push('/');
+            out.push_str(match day.strip_prefix('0') {
+                Some(rest) if !rest.is_empty() => rest,
+                _ => day,
+            });
             i += 3;
         } else {
             out.push_str(parts[i]);

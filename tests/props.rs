@@ -3,7 +3,7 @@
 //! characters, and the parser takes any bytes without panicking.
 
 use ktimeline::loader::parse_bytes;
-use ktimeline::text::{one_line, sanitize};
+use ktimeline::text::{normalize_target, one_line, sanitize};
 use ktimeline::tui::wrap::{tail, truncate, width};
 use proptest::prelude::*;
 
@@ -53,8 +53,81 @@ fn markdownish() -> impl Strategy<Value = String> {
     prop::collection::vec(line, 0..30).prop_map(|v| v.join("\n"))
 }
 
+/// `normalize_target` as it was written first: decoding every target and
+/// formatting the date's numbers. The quicker one must agree with it.
+fn reference_normalize_target(target: &str) -> String {
+    use std::fmt::Write;
+    let t = target.trim();
+    let t = t
+        .strip_prefix('<')
+        .and_then(|s| s.strip_suffix('>'))
+        .unwrap_or(t);
+    let t = t.split(['#', '?']).next().unwrap_or("");
+    let t = match t.find("://") {
+        Some(i) => t[i + 3..].find('/').map_or("", |j| &t[i + 3 + j..]),
+        None => t,
+    };
+    let decoded = percent_encoding::percent_decode_str(t).decode_utf8_lossy();
+    let parts: Vec<&str> = decoded
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    let num = |s: &str, min: usize, max: usize| {
+        (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    let mut out = String::new();
+    let mut i = 0;
+    while i < parts.len() {
+        out.push('/');
+        let date = i + 2 < parts.len()
+            && num(parts[i], 4, 4)
+            && num(parts[i + 1], 1, 2)
+            && num(parts[i + 2], 1, 2);
+        if date {
+            let m: u32 = parts[i + 1].parse().unwrap_or(0);
+            let d: u32 = parts[i + 2].parse().unwrap_or(0);
+            let _ = write!(out, "{}/{m:02}/{d}", parts[i]);
+            i += 3;
+        } else {
+            out.push_str(parts[i]);
+            i += 1;
+        }
+    }
+    if out.is_empty() {
+        out.push('/');
+    }
+    out
+}
+
+/// Link targets: paths of dated folders, escapes, anchors, schemes.
+fn target_text() -> impl Strategy<Value = String> {
+    let part = prop_oneof![
+        Just("news".to_string()),
+        "[0-9]{1,4}",
+        "[0-9]{4}/[0-9]{1,2}/[0-9]{1,2}",
+        "[a-z.é-]{0,8}",
+        Just("%2F".to_string()),
+        Just("%e9".to_string()),
+        Just("%".to_string()),
+        Just("#x".to_string()),
+        Just("?q".to_string()),
+        Just("http://host".to_string()),
+        Just(" ".to_string()),
+    ];
+    (
+        prop::collection::vec(part, 0..8),
+        prop::sample::select(vec!["/", "\\", "//", "/./"]),
+    )
+        .prop_map(|(parts, sep)| parts.join(sep))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn normalized_targets_agree_with_the_reference(t in prop_oneof![target_text(), any::<String>()]) {
+        prop_assert_eq!(normalize_target(&t), reference_normalize_target(&t));
+    }
 
     #[test]
     fn truncated_text_fits(s in any::<String>(), max in 0usize..40) {
