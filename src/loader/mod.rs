@@ -510,6 +510,7 @@ fn open_or_unchanged(
         items: Mutex::new(Vec::new()),
         reused: Mutex::new(Vec::new()),
         listings: AtomicUsize::new(0),
+        vouchable: AtomicUsize::new(0),
         problems: Mutex::new(Vec::new()),
         count: AtomicUsize::new(0),
         progress,
@@ -565,6 +566,7 @@ fn open_or_unchanged(
         written: false,
         folders_listed: found.listings.load(Ordering::Relaxed),
     };
+    let vouchable = found.vouchable.load(Ordering::Relaxed);
     let unchanged = previous
         .as_ref()
         .is_some_and(|p| fresh == 0 && index_use.removed == 0 && p.walk_problems == walk_problems);
@@ -577,11 +579,25 @@ fn open_or_unchanged(
             return Ok(None);
         }
         // What the walk kept goes first: the snapshot alone is the answer.
-        drop((items, reused, walk_problems));
+        drop((items, reused));
         drop(by_display);
-        drop(previous);
+        // Many folders the index could not vouch for (it was written right
+        // after the archive was copied or made) and now can: it is written
+        // again with them, once, so that later opens need not list them.
+        let revouch = vouchable > 0 && vouchable * 8 >= walked_dirs.len();
+        let previous = previous.filter(|_| revouch);
         match decoding.and_then(|d| d.join().ok()).flatten() {
             Some(timeline) => {
+                if let Some(previous) = previous {
+                    let head = index::Head {
+                        roots: place.roots().to_vec(),
+                        drafts: previous.drafts,
+                        files: previous.files,
+                        dirs: walked_dirs,
+                        walk_problems,
+                    };
+                    index_use.written = place.write(&head, &timeline).is_ok();
+                }
                 lap("snapshot");
                 return Ok(Some(Opened {
                     timeline,
@@ -731,8 +747,10 @@ struct Found<'a> {
     /// The other indexed files found unchanged: their place in the index
     /// and the root they were found under. Most opens need no more.
     reused: Mutex<Vec<(u32, u32)>>,
-    /// How many folders were listed.
+    /// How many folders were listed, and how many of those can be
+    /// vouched for now.
     listings: AtomicUsize,
+    vouchable: AtomicUsize,
     problems: Mutex<Vec<Problem>>,
     count: AtomicUsize,
     progress: &'a (dyn Fn(usize, usize) + Sync),
@@ -858,6 +876,9 @@ fn walk_dir<'s, 'a: 's>(scope: &rayon::Scope<'s>, dir: PathBuf, root: usize, fou
     let mut clean = name.is_some();
     let listed = |clean: bool| {
         let vouched = stat.filter(|_| clean).and_then(|s| dirs::vouch(s, taken));
+        if vouched.is_some() {
+            found.vouchable.fetch_add(1, Ordering::Relaxed);
+        }
         found.listed(crate::text::escape_path(&dir).into_owned(), vouched);
     };
     found.listings.fetch_add(1, Ordering::Relaxed);
