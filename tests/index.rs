@@ -522,3 +522,76 @@ fn settled_folders_are_not_listed_again_and_every_change_in_them_is_seen() {
     );
     let _ = root;
 }
+
+/// `export` through the index and without it, for roots given as `args`
+/// (run in `dir`), in a cache of its own.
+fn exports(dir: &Path, cache: &Path, args: &[&str]) -> (Vec<u8>, Vec<u8>) {
+    let run = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_ktimeline"))
+            .arg("export")
+            .args(extra)
+            .args(args)
+            .current_dir(dir)
+            .env("XDG_CACHE_HOME", cache)
+            .env("XDG_STATE_HOME", cache.join("state"))
+            .env("XDG_CONFIG_HOME", cache.join("config"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}");
+        out.stdout
+    };
+    (run(&[]), run(&["--no-cache"]))
+}
+
+#[test]
+fn roots_spelt_oddly_keep_every_file_of_folders_vouched_for() {
+    let work = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    write(
+        work.path(),
+        "a/news/2001/02/3/e.md",
+        "### [2001-02-3](/news/2001/02/3/index.md)\n\n# A headline.\n\nBody text.\n",
+    );
+    // Settled, so that the index vouches for the folders.
+    std::thread::sleep(Duration::from_millis(2500));
+    for root in ["a/", "a//", "./a", "a/.", "a/news/"] {
+        let (first, _) = exports(work.path(), cache.path(), &[root]);
+        let (cached, fresh) = exports(work.path(), cache.path(), &[root]);
+        assert!(first == fresh && cached == fresh, "{root}");
+        let events = serde_json::from_slice::<Value>(&cached).unwrap()["events"]
+            .as_array()
+            .unwrap()
+            .len();
+        assert_eq!(events, 1, "{root}");
+    }
+}
+
+#[test]
+fn a_file_under_two_roots_keeps_its_place_under_the_outer_one() {
+    let work = tempfile::tempdir().unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    for i in 1..=8 {
+        write(
+            work.path(),
+            &format!("a/news/2001/02/3/art{i}.txt"),
+            &format!("Plain article text {i}."),
+        );
+    }
+    let roots = ["a", "a/news"];
+    let (first, fresh) = exports(work.path(), cache.path(), &roots);
+    assert!(first == fresh);
+    // A change elsewhere: the articles' drafts come from the index, each
+    // drafted under both roots.
+    write(
+        work.path(),
+        "a/news/2002/new.md",
+        "### [2002-01-01](/news/2002/01/1/index.md)\n\n# New.\n\nB.\n",
+    );
+    let (cached, fresh) = exports(work.path(), cache.path(), &roots);
+    assert!(
+        cached == fresh,
+        "through the index:\n{}\nwithout:\n{}",
+        String::from_utf8_lossy(&cached),
+        String::from_utf8_lossy(&fresh)
+    );
+}

@@ -12,6 +12,8 @@
 //! listing: a change in the same tick of a coarse clock, after the times
 //! were taken, then cannot go unseen. Anything else is listed every time.
 
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use rustc_hash::FxHashMap;
@@ -24,7 +26,7 @@ pub const SETTLED: Duration = Duration::from_secs(2);
 /// The folders an index knows, each with its entries.
 #[derive(Default)]
 pub struct Known<'a> {
-    by_dir: FxHashMap<&'a str, Listing<'a>>,
+    by_dir: FxHashMap<Cow<'a, str>, Listing<'a>>,
 }
 
 /// A folder as the index saw it.
@@ -42,35 +44,76 @@ impl<'a> Known<'a> {
     /// The folders of an index (`dirs`: every folder walked) with the
     /// files of `files` and the folders each holds.
     pub fn new(files: &'a [(String, FileStat)], dirs: &'a [(String, Option<FileStat>)]) -> Self {
-        let mut by_dir: FxHashMap<&str, Listing> = FxHashMap::default();
+        let mut by_dir: FxHashMap<Cow<'a, str>, Listing> = FxHashMap::default();
         by_dir.reserve(dirs.len());
         for (dir, stat) in dirs {
-            by_dir.entry(dir).or_default().stat = *stat;
+            by_dir.entry(key(dir)).or_default().stat = *stat;
         }
         for (dir, _) in dirs {
-            if let Some((parent, _)) = dir.rsplit_once('/')
-                && let Some(listing) = by_dir.get_mut(parent)
-            {
+            if let Some(listing) = parent(dir).and_then(|p| by_dir.get_mut(&*p)) {
                 listing.dirs.push(dir);
             }
         }
         for (i, (file, _)) in files.iter().enumerate() {
-            if let Some((parent, _)) = file.rsplit_once('/')
-                && let Some(listing) = by_dir.get_mut(parent)
-            {
+            if let Some(listing) = parent(file).and_then(|p| by_dir.get_mut(&*p)) {
                 listing.files.push(i);
             }
         }
         Known { by_dir }
     }
 
-    /// The folder `dir` as the index saw it, when it was vouched for and
-    /// `now` shows it unchanged.
-    pub fn unchanged(&self, dir: &str, now: &FileStat) -> Option<&Listing<'a>> {
-        self.by_dir
-            .get(dir)
-            .filter(|listing| listing.stat.as_ref() == Some(now))
+    /// The folder `dir` as the index saw it, when it was vouched for,
+    /// `now` shows it unchanged, and its entries are named as this walk
+    /// names them (`a//` and `a/.` are one index's roots, but name their
+    /// files otherwise than `a` does).
+    pub fn unchanged(
+        &self,
+        dir: &str,
+        now: &FileStat,
+        files: &[(String, FileStat)],
+    ) -> Option<&Listing<'a>> {
+        self.by_dir.get(&*key(dir)).filter(|listing| {
+            listing.stat.as_ref() == Some(now)
+                && listing.files.iter().all(|&i| joined(dir, &files[i].0))
+                && listing.dirs.iter().all(|d| joined(dir, d))
+        })
     }
+}
+
+/// Is `entry` what joining one name to `dir` spells?
+fn joined(dir: &str, entry: &str) -> bool {
+    let Some(rest) = entry.strip_prefix(dir) else {
+        return false;
+    };
+    let name = if dir.ends_with('/') {
+        Some(rest)
+    } else {
+        rest.strip_prefix('/')
+    };
+    name.is_some_and(|n| !n.is_empty() && !n.contains('/'))
+}
+
+/// A folder's path spelt as its entries' paths spell their folder: the
+/// walk names a folder's entries by joining their names to its path, so
+/// `a/` holds `a/news`, and `a//news` holds `a//news/e.md`. Separators
+/// repeated or at the end and `.` inside are dropped, as `Path` does when
+/// it compares.
+fn key(path: &str) -> Cow<'_, str> {
+    let odd = path.contains("//")
+        || path.contains("/./")
+        || path.ends_with("/.")
+        || (path.len() > 1 && path.ends_with('/'));
+    if !odd {
+        return Cow::Borrowed(path);
+    }
+    let normal: PathBuf = Path::new(path).components().collect();
+    Cow::Owned(normal.to_string_lossy().into_owned())
+}
+
+/// The key of the folder that holds `path`.
+fn parent(path: &str) -> Option<Cow<'_, str>> {
+    let parent = Path::new(path).parent()?.to_str()?;
+    Some(key(parent))
 }
 
 /// What a folder listed cleanly can be vouched for as: its `stat`, taken
@@ -128,14 +171,38 @@ mod tests {
             .map(|d| (d.to_string(), Some(stat(5))))
             .collect();
         let known = Known::new(&files, &dirs);
-        let a = known.unchanged("a", &stat(5)).unwrap();
+        let a = known.unchanged("a", &stat(5), &files).unwrap();
         assert_eq!(a.files, vec![0]);
         assert_eq!(a.dirs, vec!["a/b", "a/b.c"]);
-        let b = known.unchanged("a/b", &stat(5)).unwrap();
+        let b = known.unchanged("a/b", &stat(5), &files).unwrap();
         assert_eq!(b.files, vec![1]);
         assert_eq!(b.dirs, vec!["a/b/c"]);
         // Changed, or never known.
-        assert!(known.unchanged("a", &stat(6)).is_none());
-        assert!(known.unchanged("z", &stat(5)).is_none());
+        assert!(known.unchanged("a", &stat(6), &files).is_none());
+        assert!(known.unchanged("z", &stat(5), &files).is_none());
+    }
+
+    #[test]
+    fn a_folder_spelt_oddly_still_lists_its_entries() {
+        // Roots given as `r/`, `s//x` and `./t`: the walk joins names to them.
+        let files: Vec<(String, FileStat)> = ["r/news/e.md", "s//x/f.md", "./t/g.md"]
+            .iter()
+            .map(|f| (f.to_string(), stat(1)))
+            .collect();
+        let dirs: Vec<(String, Option<FileStat>)> = ["r/", "r/news", "s//x", "./t"]
+            .iter()
+            .map(|d| (d.to_string(), Some(stat(5))))
+            .collect();
+        let known = Known::new(&files, &dirs);
+        let listing = |dir| known.unchanged(dir, &stat(5), &files);
+        assert_eq!(listing("r/").unwrap().dirs, vec!["r/news"]);
+        assert_eq!(listing("r/news").unwrap().files, vec![0]);
+        assert_eq!(listing("s//x").unwrap().files, vec![1]);
+        assert_eq!(listing("./t").unwrap().files, vec![2]);
+        // The same folder spelt otherwise names its entries otherwise:
+        // it is listed. (`r` and `r/` name them alike.)
+        assert!(listing("s/x").is_none());
+        assert!(listing("./t/.").is_none());
+        assert_eq!(listing("r").unwrap().dirs, vec!["r/news"]);
     }
 }

@@ -326,14 +326,29 @@ impl<'a> Candidate<'a> {
                 FileStat::default(),
             ),
         };
-        let (rel, abs) = self.rel_and_abs(roots);
-        let extra = news_key(&abs).into_iter().filter(|k| *k != rel).collect();
-        let mut l = loaded(self.display.to_string(), rel, extra, parsed, warnings);
-        if roots[self.root].single {
-            // A file named on its own is dated by the path as given.
-            l.path_date = crate::text::date_from_path(&l.display);
-        }
+        let mut l = loaded(
+            self.display.to_string(),
+            String::new(),
+            Vec::new(),
+            parsed,
+            warnings,
+        );
+        self.place(roots, &mut l);
         (l, stat)
+    }
+
+    /// Gives a parsed file the keys its place under its root makes: the
+    /// same file found under two overlapping roots is known by two.
+    fn place(&self, roots: &[Root], l: &mut Loaded) {
+        let (rel, abs) = self.rel_and_abs(roots);
+        l.extra_keys = news_key(&abs).into_iter().filter(|k| *k != rel).collect();
+        l.path_date = if roots[self.root].single {
+            // A file named on its own is dated by the path as given.
+            crate::text::date_from_path(&l.display)
+        } else {
+            crate::text::date_from_path(&rel)
+        };
+        l.rel = rel;
     }
 }
 
@@ -679,17 +694,24 @@ fn open_or_unchanged(
     for (c, outcome, stat) in items {
         loaded.push(match outcome {
             Outcome::Fresh(l) => l,
-            Outcome::Reuse => Box::new(carry(&c.display).unwrap_or_else(|| {
-                // No draft to be had: read the file after all. (Its stat
-                // in the index is the walk's, taken before this read: a
-                // change in between is seen next time.)
-                index_use.reread += 1;
-                let (l, _) = c.load(&walked);
-                if let Some(w) = &drafts {
-                    w.add(&l);
+            Outcome::Reuse => Box::new(match carry(&c.display) {
+                // Drafted under this root or another that holds it too.
+                Some(mut l) => {
+                    c.place(&walked, &mut l);
+                    l
                 }
-                l
-            })),
+                None => {
+                    // No draft to be had: read the file after all. (Its stat
+                    // in the index is the walk's, taken before this read: a
+                    // change in between is seen next time.)
+                    index_use.reread += 1;
+                    let (l, _) = c.load(&walked);
+                    if let Some(w) = &drafts {
+                        w.add(&l);
+                    }
+                    l
+                }
+            }),
         });
         files.push((c.display.into_owned(), stat));
     }
@@ -852,7 +874,7 @@ fn walk_dir<'s, 'a: 's>(scope: &rayon::Scope<'s>, dir: PathBuf, root: usize, fou
     let stat = fs::metadata(&dir).ok().map(|m| FileStat::of(&m));
     let name = dir.to_str();
     if let (Some(stat), Some(name)) = (stat, name)
-        && let Some(listing) = found.known.unchanged(name, &stat)
+        && let Some(listing) = found.known.unchanged(name, &stat, found.indexed)
     {
         // Its entries are the index's: only its files are looked at.
         found.listed(name.to_string(), Some(stat));
