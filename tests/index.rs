@@ -595,3 +595,45 @@ fn a_file_under_two_roots_keeps_its_place_under_the_outer_one() {
         String::from_utf8_lossy(&fresh)
     );
 }
+
+#[test]
+fn a_root_inside_another_is_walked_only_as_itself() {
+    let work = tempfile::tempdir().unwrap();
+    let event = |date: &str, headline: &str| {
+        format!("### [{date}](/news/x/index.md)\n\n# {headline}\n\nBody.\n")
+    };
+    let w = work.path();
+    write(w, "a/news/2001/v.md", &event("2001-02-03", "Visible."));
+    write(
+        w,
+        "a/.h/news/2002/h.md",
+        &event("2002-02-03", "Hidden one."),
+    );
+    write(w, "a/.h/news/2002/art.txt", "A plain article, hidden.");
+    write(w, "a/news/x/e.md", &event("2003-02-03", "In x."));
+    write(w, "a/news/y/art.txt", "A plain article in y.");
+    // Settled, so that the index vouches for the folders.
+    std::thread::sleep(Duration::from_millis(2500));
+    // A hidden folder named as a root, and a root spelt through `..`:
+    // neither is walked again as part of the other root.
+    for (roots, changed) in [
+        (["a", "a/.h"], "a/.h/news/2002/art.txt"),
+        (["a/.h", "a"], "a/.h/news/2002/art.txt"),
+        (["a", "a/news/x/.."], "a/news/y/art.txt"),
+    ] {
+        let cache = tempfile::tempdir().unwrap();
+        let (first, fresh) = exports(w, cache.path(), &roots);
+        assert!(first == fresh, "{roots:?}");
+        let path = w.join(changed);
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, format!("{text} Edited.")).unwrap();
+        let (cached, fresh) = exports(w, cache.path(), &roots);
+        assert!(
+            cached == fresh,
+            "{roots:?}: through the index:\n{}\nwithout:\n{}",
+            String::from_utf8_lossy(&cached),
+            String::from_utf8_lossy(&fresh)
+        );
+        fs::write(&path, text).unwrap();
+    }
+}

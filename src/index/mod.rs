@@ -35,7 +35,7 @@ use snapshot::{Snapshot, SnapshotRef};
 const MAGIC: &[u8; 8] = b"KTLINDEX";
 const DRAFTS_MAGIC: &[u8; 8] = b"KTLDRAFT";
 /// The layout of the files; bump it when what they hold changes shape.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 /// magic, format, parser fingerprint, then two sections' length and crc.
 const HEADER: usize = 8 + 4 + 4 + 2 * (8 + 4);
 /// magic, format, parser fingerprint, the file's id, its roots' checksum.
@@ -52,8 +52,9 @@ pub struct Head {
     /// Every file read, sorted by name, with what it looked like then.
     pub files: Vec<(String, FileStat)>,
     /// Every folder walked, sorted by name, with what it looked like then
-    /// when that can be trusted (see `loader::dirs`).
-    pub dirs: Vec<(String, Option<FileStat>)>,
+    /// when that can be trusted (see `loader::dirs`), and whether the walk
+    /// entered it from the folder that holds it (not only as a root).
+    pub dirs: Vec<(String, Option<FileStat>, bool)>,
     /// What the walk itself reported (links, unreadable folders …).
     pub walk_problems: Vec<Problem>,
 }
@@ -586,7 +587,7 @@ mod tests {
             roots: place.roots.clone(),
             drafts: 42,
             files: vec![("a.md".into(), FileStat::default())],
-            dirs: vec![(".".into(), None)],
+            dirs: vec![(".".into(), None, false)],
             walk_problems: Vec::new(),
         };
         place.write(&head, &timeline).unwrap();

@@ -41,16 +41,21 @@ pub struct Listing<'a> {
 }
 
 impl<'a> Known<'a> {
-    /// The folders of an index (`dirs`: every folder walked) with the
-    /// files of `files` and the folders each holds.
-    pub fn new(files: &'a [(String, FileStat)], dirs: &'a [(String, Option<FileStat>)]) -> Self {
+    /// The folders of an index (`dirs`: every folder walked, and whether
+    /// it was entered from the folder that holds it) with the files of
+    /// `files` and the folders each holds. A folder walked only as a root
+    /// (a hidden one, or one spelt with `..`) is not its parent's.
+    pub fn new(
+        files: &'a [(String, FileStat)],
+        dirs: &'a [(String, Option<FileStat>, bool)],
+    ) -> Self {
         let mut by_dir: FxHashMap<Cow<'a, str>, Listing> = FxHashMap::default();
         by_dir.reserve(dirs.len());
-        for (dir, stat) in dirs {
+        for (dir, stat, _) in dirs {
             by_dir.entry(key(dir)).or_default().stat = *stat;
         }
-        for (dir, _) in dirs {
-            if let Some(listing) = parent(dir).and_then(|p| by_dir.get_mut(&*p)) {
+        for (dir, _, entered) in dirs {
+            if *entered && let Some(listing) = parent(dir).and_then(|p| by_dir.get_mut(&*p)) {
                 listing.dirs.push(dir);
             }
         }
@@ -166,9 +171,9 @@ mod tests {
             .iter()
             .map(|f| (f.to_string(), stat(1)))
             .collect();
-        let dirs: Vec<(String, Option<FileStat>)> = ["a", "a/b", "a/b.c", "a/b/c"]
+        let dirs: Vec<(String, Option<FileStat>, bool)> = ["a", "a/b", "a/b.c", "a/b/c", "a/.h"]
             .iter()
-            .map(|d| (d.to_string(), Some(stat(5))))
+            .map(|d| (d.to_string(), Some(stat(5)), *d != "a" && *d != "a/.h"))
             .collect();
         let known = Known::new(&files, &dirs);
         let a = known.unchanged("a", &stat(5), &files).unwrap();
@@ -189,9 +194,9 @@ mod tests {
             .iter()
             .map(|f| (f.to_string(), stat(1)))
             .collect();
-        let dirs: Vec<(String, Option<FileStat>)> = ["r/", "r/news", "s//x", "./t"]
+        let dirs: Vec<(String, Option<FileStat>, bool)> = ["r/", "r/news", "s//x", "./t"]
             .iter()
-            .map(|d| (d.to_string(), Some(stat(5))))
+            .map(|d| (d.to_string(), Some(stat(5)), *d == "r/news"))
             .collect();
         let known = Known::new(&files, &dirs);
         let listing = |dir| known.unchanged(dir, &stat(5), &files);

@@ -559,9 +559,18 @@ fn open_or_unchanged(
     walk_problems.sort();
     let mut walked_dirs = found.dirs.into_inner().unwrap_or_default();
     // A folder walked twice (under overlapping roots) is trusted only if
-    // both walks trusted it.
-    walked_dirs.par_sort_unstable_by(|a, b| (&a.0, a.1.is_some()).cmp(&(&b.0, b.1.is_some())));
-    walked_dirs.dedup_by(|a, b| a.0 == b.0);
+    // both walks trusted it, and is its parent's if either entered it so.
+    walked_dirs.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    walked_dirs.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            if later.1 != kept.1 {
+                kept.1 = None;
+            }
+            kept.2 |= later.2;
+        }
+        same
+    });
     let mut items = found.items.into_inner().unwrap_or_default();
     let reused = found.reused.into_inner().unwrap_or_default();
     // Indexed files the walk did not meet are gone.
@@ -758,7 +767,7 @@ struct Found<'a> {
     /// The folders of the index.
     known: dirs::Known<'a>,
     /// Every folder walked, and what it can be vouched for as.
-    dirs: Mutex<Vec<(String, Option<FileStat>)>>,
+    dirs: Mutex<Vec<(String, Option<FileStat>, bool)>>,
     /// Which of the indexed files the walk met.
     seen: Vec<AtomicBool>,
     roots: &'a [Root],
@@ -800,9 +809,9 @@ impl<'a> Found<'a> {
     }
 
     /// Notes a folder walked, for the next index.
-    fn listed(&self, dir: String, vouched: Option<FileStat>) {
+    fn listed(&self, dir: String, vouched: Option<FileStat>, entered: bool) {
         if let Ok(mut dirs) = self.dirs.lock() {
-            dirs.push((dir, vouched));
+            dirs.push((dir, vouched, entered));
         }
     }
 
@@ -861,14 +870,22 @@ fn walk(root: usize, found: &Found<'_>) {
         (cores + 1).clamp(3, 16)
     };
     let dir = found.roots[root].given.clone();
-    let run = || rayon::scope(|s| walk_dir(s, dir, root, found));
+    let run = || rayon::scope(|s| walk_dir(s, dir, root, false, found));
     match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(pool) => pool.install(run),
         Err(_) => run(),
     }
 }
 
-fn walk_dir<'s, 'a: 's>(scope: &rayon::Scope<'s>, dir: PathBuf, root: usize, found: &'s Found<'a>) {
+/// `entered`: the folder was found in the folder that holds it (rather
+/// than named as a root).
+fn walk_dir<'s, 'a: 's>(
+    scope: &rayon::Scope<'s>,
+    dir: PathBuf,
+    root: usize,
+    entered: bool,
+    found: &'s Found<'a>,
+) {
     // The folder's times are taken before it is listed (see `dirs`).
     let taken = std::time::SystemTime::now();
     let stat = fs::metadata(&dir).ok().map(|m| FileStat::of(&m));
@@ -877,7 +894,7 @@ fn walk_dir<'s, 'a: 's>(scope: &rayon::Scope<'s>, dir: PathBuf, root: usize, fou
         && let Some(listing) = found.known.unchanged(name, &stat, found.indexed)
     {
         // Its entries are the index's: only its files are looked at.
-        found.listed(name.to_string(), Some(stat));
+        found.listed(name.to_string(), Some(stat), entered);
         for &i in &listing.files {
             let display = found.indexed[i].0.as_str();
             let c = Candidate {
@@ -890,7 +907,7 @@ fn walk_dir<'s, 'a: 's>(scope: &rayon::Scope<'s>, dir: PathBuf, root: usize, fou
             });
         }
         for &sub in &listing.dirs {
-            scope.spawn(move |s| walk_dir(s, PathBuf::from(sub), root, found));
+            scope.spawn(move |s| walk_dir(s, PathBuf::from(sub), root, true, found));
         }
         return;
     }
@@ -901,7 +918,11 @@ fn walk_dir<'s, 'a: 's>(scope: &rayon::Scope<'s>, dir: PathBuf, root: usize, fou
         if vouched.is_some() {
             found.vouchable.fetch_add(1, Ordering::Relaxed);
         }
-        found.listed(crate::text::escape_path(&dir).into_owned(), vouched);
+        found.listed(
+            crate::text::escape_path(&dir).into_owned(),
+            vouched,
+            entered,
+        );
     };
     found.listings.fetch_add(1, Ordering::Relaxed);
     let entries = match fs::read_dir(&dir) {
@@ -931,7 +952,7 @@ fn walk_dir<'s, 'a: 's>(scope: &rayon::Scope<'s>, dir: PathBuf, root: usize, fou
                 // The index names folders as they are shown: one shown
                 // escaped could not be found again by that name.
                 clean &= matches!(crate::text::escape_path(&path), Cow::Borrowed(_));
-                scope.spawn(move |s| walk_dir(s, path, root, found));
+                scope.spawn(move |s| walk_dir(s, path, root, true, found));
             }
             continue;
         }
