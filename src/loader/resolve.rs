@@ -216,24 +216,26 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     }
     drop(keys_of);
 
-    // Each link's entry, looked up in parallel; `None` becomes a ghost.
+    // A link's entry, in FORMAT.md's order: exact path, id, then date and
+    // headline; `None` becomes a ghost.
+    let find = |target: &str, link_text: &str| {
+        by_path
+            .get(target)
+            .or_else(|| by_id.get(target))
+            .copied()
+            .or_else(|| {
+                let date = text::date_from_path(target)?;
+                let headline = text::normalize_headline(link_text);
+                by_headline.get(&(date, headline.as_str())).copied()
+            })
+    };
+    // Each link's entry, looked up in parallel.
     let found: Vec<Vec<Option<EventIdx>>> = drafts
         .par_iter()
         .map(|links| {
             links
                 .iter()
-                .map(|link| {
-                    let target = &link.target;
-                    by_path
-                        .get(target.as_str())
-                        .or_else(|| by_id.get(target))
-                        .copied()
-                        .or_else(|| {
-                            let date = text::date_from_path(target)?;
-                            let headline = text::normalize_headline(&link.text);
-                            by_headline.get(&(date, headline.as_str())).copied()
-                        })
-                })
+                .map(|link| find(&link.target, &link.text))
                 .collect()
         })
         .collect();
@@ -243,15 +245,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     let mut day_rank = vec![u64::MAX; events.len()];
     for (page, list) in day_lists.iter().enumerate() {
         for (pos, (target, link_text)) in list.iter().enumerate() {
-            let found = by_path
-                .get(target.as_str())
-                .or_else(|| by_id.get(target))
-                .copied()
-                .or_else(|| {
-                    let date = text::date_from_path(target)?;
-                    let headline = text::normalize_headline(link_text);
-                    by_headline.get(&(date, headline.as_str())).copied()
-                });
+            let found = find(target, link_text);
             if let Some(i) = found
                 && day_rank[i] == u64::MAX
             {
