@@ -63,12 +63,12 @@ pub struct Head {
 /// only when asked for.
 pub struct Index {
     pub head: Head,
-    pub snapshot: SnapshotBytes,
+    pub snapshot: UnreadSnapshot,
 }
 
 /// The snapshot of an index's main file, not yet read: it is read,
 /// checked and decoded on whatever thread asks for the timeline.
-pub struct SnapshotBytes {
+pub struct UnreadSnapshot {
     file: File,
     len: u64,
     crc: u32,
@@ -82,7 +82,7 @@ impl Index {
     }
 }
 
-impl SnapshotBytes {
+impl UnreadSnapshot {
     /// The timeline the snapshot holds; its bytes are freed before the
     /// timeline is built, to keep the peak low.
     pub fn into_timeline(mut self) -> Option<Timeline> {
@@ -194,7 +194,7 @@ impl Place {
         }
         Some(Index {
             head,
-            snapshot: SnapshotBytes {
+            snapshot: UnreadSnapshot {
                 file,
                 len: snap_len,
                 crc: le_u32(&header, 36)?,

@@ -545,9 +545,7 @@ fn open_or_unchanged(
             if fs::symlink_metadata(given).is_ok_and(|m| m.file_type().is_symlink()) {
                 candidate.raw = Some(root.abs.clone());
             }
-            found.file(candidate, || {
-                fs::metadata(given).ok().map(|m| FileStat::of(&m))
-            });
+            found.file(candidate, || FileStat::of_result(fs::metadata(given)));
         } else {
             walk(i, &found);
         }
@@ -557,20 +555,8 @@ fn open_or_unchanged(
     progress(found_all, found_all);
     let mut walk_problems = found.problems.into_inner().unwrap_or_default();
     walk_problems.sort();
-    let mut walked_dirs = found.dirs.into_inner().unwrap_or_default();
-    // A folder walked twice (under overlapping roots) is trusted only if
-    // both walks trusted it, and is its parent's if either entered it so.
-    walked_dirs.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    walked_dirs.dedup_by(|later, kept| {
-        let same = later.0 == kept.0;
-        if same {
-            if later.1 != kept.1 {
-                kept.1 = None;
-            }
-            kept.2 |= later.2;
-        }
-        same
-    });
+    // Put in order (for a new index) only when one is written.
+    let walked_dirs = found.dirs.into_inner().unwrap_or_default();
     let mut items = found.items.into_inner().unwrap_or_default();
     let reused = found.reused.into_inner().unwrap_or_default();
     // Indexed files the walk did not meet are gone.
@@ -608,16 +594,19 @@ fn open_or_unchanged(
         // Many folders the index could not vouch for (it was written right
         // after the archive was copied or made) and now can: it is written
         // again with them, once, so that later opens need not list them.
-        let revouch = vouchable > 0 && vouchable * 8 >= walked_dirs.len();
+        let walked_dirs = (vouchable > 0).then(|| one_each(walked_dirs));
+        let revouch = walked_dirs
+            .as_ref()
+            .is_some_and(|dirs| vouchable * 8 >= dirs.len());
         let previous = previous.filter(|_| revouch);
         match decoding.and_then(|d| d.join().ok()).flatten() {
             Some(timeline) => {
-                if let Some(previous) = previous {
+                if let (Some(previous), Some(dirs)) = (previous, walked_dirs) {
                     let head = index::Head {
                         roots: place.roots().to_vec(),
                         drafts: previous.drafts,
                         files: previous.files,
-                        dirs: walked_dirs,
+                        dirs,
                         walk_problems,
                     };
                     index_use.written = place.write(&head, &timeline).is_ok();
@@ -739,7 +728,7 @@ fn open_or_unchanged(
                 roots: place.roots().to_vec(),
                 drafts: drafts.id(),
                 files,
-                dirs: walked_dirs,
+                dirs: one_each(walked_dirs),
                 walk_problems,
             };
             // The drafts go in place first, then the main file that names
@@ -758,6 +747,26 @@ fn open_or_unchanged(
         index: index_use,
         tidying,
     }))
+}
+
+/// The folders walked, in order, each once: one walked twice (under
+/// overlapping roots) is trusted only if both walks trusted it, and is its
+/// parent's if either entered it from there.
+fn one_each(
+    mut dirs: Vec<(String, Option<FileStat>, bool)>,
+) -> Vec<(String, Option<FileStat>, bool)> {
+    dirs.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    dirs.dedup_by(|later, kept| {
+        let same = later.0 == kept.0;
+        if same {
+            if later.1 != kept.1 {
+                kept.1 = None;
+            }
+            kept.2 |= later.2;
+        }
+        same
+    });
+    dirs
 }
 
 /// What the walking threads share.
@@ -824,20 +833,19 @@ impl<'a> Found<'a> {
         }
         let unchanged = self.previous.get(&*c.display).and_then(|&i| {
             self.seen[i].store(true, Ordering::Relaxed);
-            let now = stat()?;
-            (now == self.indexed[i].1).then_some((i, now))
+            (stat()? == self.indexed[i].1).then_some(i)
         });
         let (outcome, stat) = match unchanged {
-            Some((i, _)) if c.raw.is_none() => {
-                if let (Ok(i), Ok(root), Ok(mut reused)) =
-                    (u32::try_from(i), u32::try_from(c.root), self.reused.lock())
+            Some(i) => {
+                if c.raw.is_none()
+                    && let (Ok(i), Ok(root), Ok(mut reused)) =
+                        (u32::try_from(i), u32::try_from(c.root), self.reused.lock())
                 {
                     reused.push((i, root));
                     return;
                 }
                 (Outcome::Reuse, self.indexed[i].1)
             }
-            Some((_, now)) => (Outcome::Reuse, now),
             None => {
                 let (l, stat) = c.load(self.roots);
                 if let Some(d) = self.drafts {
@@ -888,7 +896,7 @@ fn walk_dir<'s, 'a: 's>(
 ) {
     // The folder's times are taken before it is listed (see `dirs`).
     let taken = std::time::SystemTime::now();
-    let stat = fs::metadata(&dir).ok().map(|m| FileStat::of(&m));
+    let stat = FileStat::of_result(fs::metadata(&dir));
     let name = dir.to_str();
     if let (Some(stat), Some(name)) = (stat, name)
         && let Some(listing) = found.known.unchanged(name, &stat, found.indexed)
@@ -902,9 +910,7 @@ fn walk_dir<'s, 'a: 's>(
                 raw: None,
                 root,
             };
-            found.file(c, || {
-                fs::symlink_metadata(display).ok().map(|m| FileStat::of(&m))
-            });
+            found.file(c, || FileStat::of_result(fs::symlink_metadata(display)));
         }
         for &sub in &listing.dirs {
             scope.spawn(move |s| walk_dir(s, PathBuf::from(sub), root, true, found));
@@ -979,7 +985,7 @@ fn walk_dir<'s, 'a: 's>(
         clean &= c.raw.is_none();
         // The entry's own metadata is read relative to its folder: much
         // cheaper than looking the whole path up again.
-        found.file(c, || entry.metadata().ok().map(|m| FileStat::of(&m)));
+        found.file(c, || FileStat::of_result(entry.metadata()));
     }
     listed(clean);
 }

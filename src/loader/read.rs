@@ -24,6 +24,11 @@ pub struct FileStat {
 }
 
 impl FileStat {
+    /// What a `stat` call found, if it found the file.
+    pub fn of_result(m: std::io::Result<Metadata>) -> Option<FileStat> {
+        m.ok().map(|m| FileStat::of(&m))
+    }
+
     #[cfg(unix)]
     pub fn of(m: &Metadata) -> FileStat {
         use std::os::unix::fs::MetadataExt;
