@@ -2,7 +2,7 @@
 //! may be stale by the time a file is opened (replaced by a link or a FIFO),
 //! so a file is opened without following links and without blocking, then
 //! checked on the handle itself, and read only if it is a regular file of
-//! an acceptable size. One open, one fstat, the reads, one close.
+//! an acceptable size. One open, one fstat, one read (usually), one close.
 
 use std::fs::{File, Metadata};
 use std::io::{ErrorKind, Read};
@@ -96,16 +96,38 @@ pub fn read_file(path: &Path) -> Result<(Vec<u8>, FileStat), String> {
     if stat.size > MAX_FILE_BYTES {
         return Err(too_large(stat.size));
     }
-    // The file may grow while it is read: never take more than the limit.
-    // (Reading into spare capacity: no time spent zeroing the buffer.)
-    let mut bytes = Vec::with_capacity(stat.size as usize + 1);
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("unreadable: {}", io_message(&e)))?;
+    let bytes =
+        read_sized(file, stat.size).map_err(|e| format!("unreadable: {}", io_message(&e)))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large(bytes.len() as u64));
     }
     Ok((bytes, stat))
+}
+
+/// Reads `file`, whose `fstat` said it holds `size` bytes, into a buffer
+/// of just that size plus one.
+///
+/// One `read` that returns exactly `size` bytes ends it: no second call to
+/// hear the end of the file (a third of the system calls of a file). The
+/// text is then the file as it was when stat'ed; if it grows meanwhile, its
+/// modification time changes and the next open reads it again. A read that
+/// returns less, or more (the file grew), goes on until the end of the file,
+/// never taking more than [`MAX_FILE_BYTES`] and one.
+fn read_sized(mut file: File, size: u64) -> std::io::Result<Vec<u8>> {
+    // A few zeroed kilobytes cost far less than the system call saved.
+    let mut bytes = vec![0u8; size.min(MAX_FILE_BYTES) as usize + 1];
+    let n = loop {
+        match file.read(&mut bytes) {
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            n => break n?,
+        }
+    };
+    bytes.truncate(n);
+    if n as u64 != size {
+        file.take(MAX_FILE_BYTES + 1 - n as u64)
+            .read_to_end(&mut bytes)?;
+    }
+    Ok(bytes)
 }
 
 /// Opens a file of the cache folder the way archive files are opened (no
@@ -202,5 +224,40 @@ mod tests {
         assert!(read_small(&zero, 1 << 20).is_err());
         assert!(read_small(&fifo, 1 << 20).is_err());
         assert!(read_small(&real, 4).is_err(), "over the cap");
+    }
+
+    /// Whatever size the stat gave (the file grew or shrank since, or a
+    /// special file reports 0), the whole file is read, up to the limit.
+    #[test]
+    fn a_read_takes_the_whole_file_whatever_the_stat_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f.md");
+        let text = b"# A headline\n\nSome text.\n";
+        std::fs::write(&path, text).unwrap();
+        for size in [0, 1, 10, text.len() as u64 - 1, text.len() as u64, 4096] {
+            let got = read_sized(File::open(&path).unwrap(), size).unwrap();
+            assert_eq!(got, text, "stat said {size} bytes");
+        }
+        let (bytes, stat) = read_file(&path).unwrap();
+        assert_eq!(
+            (bytes.as_slice(), stat.size),
+            (&text[..], text.len() as u64)
+        );
+    }
+
+    #[test]
+    fn a_file_over_the_limit_is_read_no_further_than_one_byte_past_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.md");
+        std::fs::write(&path, vec![b'a'; MAX_FILE_BYTES as usize + 100]).unwrap();
+        for size in [0, 10, MAX_FILE_BYTES + 100] {
+            let got = read_sized(File::open(&path).unwrap(), size).unwrap();
+            assert_eq!(
+                got.len() as u64,
+                MAX_FILE_BYTES + 1,
+                "stat said {size} bytes"
+            );
+        }
+        assert!(read_file(&path).unwrap_err().contains("too large"));
     }
 }
