@@ -361,28 +361,46 @@ impl Place {
 
 /// Writes one section of a main file; its length and checksum.
 fn section(file: &mut BufWriter<File>, value: &impl Serialize) -> io::Result<(u64, u32)> {
+    /// The serializer writes a few bytes at a time: they are gathered
+    /// here, and checksummed and written a chunk at a time (a checksum of
+    /// a few bytes costs about what one of a hundred does).
     struct Counting<'a> {
         file: &'a mut BufWriter<File>,
+        chunk: Vec<u8>,
         crc: crc32fast::Hasher,
         len: u64,
     }
+    impl Counting<'_> {
+        fn drain(&mut self) -> io::Result<()> {
+            self.crc.update(&self.chunk);
+            self.len += self.chunk.len() as u64;
+            self.file.write_all(&self.chunk)?;
+            self.chunk.clear();
+            Ok(())
+        }
+    }
     impl Write for Counting<'_> {
         fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-            let n = self.file.write(buf)?;
-            self.crc.update(&buf[..n]);
-            self.len += n as u64;
-            Ok(n)
+            self.chunk.extend_from_slice(buf);
+            if self.chunk.len() >= CHUNK {
+                self.drain()?;
+            }
+            Ok(buf.len())
         }
         fn flush(&mut self) -> io::Result<()> {
+            self.drain()?;
             self.file.flush()
         }
     }
+    const CHUNK: usize = 64 * 1024;
     let mut w = Counting {
         file,
+        chunk: Vec::with_capacity(CHUNK + 1024),
         crc: crc32fast::Hasher::new(),
         len: 0,
     };
     postcard::to_io(value, &mut w).map_err(io::Error::other)?;
+    w.drain()?;
     Ok((w.len, w.crc.finalize()))
 }
 
