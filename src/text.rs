@@ -128,7 +128,7 @@ pub fn normalize_target(target: &str) -> String {
         .and_then(|s| s.strip_suffix('>'))
         .unwrap_or(t);
     let t = t.split(['#', '?']).next().unwrap_or("");
-    let t = match t.find("://") {
+    let t = match memchr::memmem::find(t.as_bytes(), b"://") {
         Some(i) => t[i + 3..].find('/').map_or("", |j| &t[i + 3 + j..]),
         None => t,
     };
@@ -138,10 +138,29 @@ pub fn normalize_target(target: &str) -> String {
     } else {
         std::borrow::Cow::Borrowed(t)
     };
-    let parts: Vec<&str> = decoded
+    // Most targets have a handful of parts: kept on the stack.
+    let mut stack = [""; 16];
+    let mut heap = Vec::new();
+    let mut count = 0;
+    for p in decoded
         .split(['/', '\\'])
         .filter(|p| !p.is_empty() && *p != ".")
-        .collect();
+    {
+        if count < stack.len() {
+            stack[count] = p;
+        } else {
+            if heap.is_empty() {
+                heap.extend_from_slice(&stack);
+            }
+            heap.push(p);
+        }
+        count += 1;
+    }
+    let parts: &[&str] = if heap.is_empty() {
+        &stack[..count]
+    } else {
+        &heap
+    };
     let num = |s: &str, min: usize, max: usize| {
         (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
     };

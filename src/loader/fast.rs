@@ -33,6 +33,9 @@ fn plain_destination(s: &str) -> bool {
 /// `&name;` or `&#123;`: markdown would decode it.
 fn has_entity(s: &str) -> bool {
     let b = s.as_bytes();
+    if memchr::memchr(b'&', b).is_none() {
+        return false;
+    }
     b.iter().enumerate().any(|(i, &c)| {
         c == b'&' && {
             let run = b[i + 1..]
@@ -48,12 +51,12 @@ fn has_entity(s: &str) -> bool {
 /// and what follows.
 fn link(s: &str) -> Option<(&str, &str, &str)> {
     let s = s.strip_prefix('[')?;
-    let close = s.find("](")?;
+    let close = memchr::memmem::find(s.as_bytes(), b"](")?;
     let (text, rest) = (&s[..close], &s[close + 2..]);
     if has_markup(text) {
         return None;
     }
-    let end = rest.find(')')?;
+    let end = memchr::memchr(b')', rest.as_bytes())?;
     let dest = &rest[..end];
     plain_destination(dest).then_some((text, dest, &rest[end + 1..]))
 }
@@ -126,17 +129,20 @@ fn date_heading(line: &str) -> Option<chrono::NaiveDate> {
 /// it is an event file of the usual shape; `None` when the full parser
 /// must decide.
 pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
-    if text.contains('\t') || text.len() > super::parse::MARKDOWN_MAX {
+    if memchr::memchr(b'\t', text.as_bytes()).is_some() || text.len() > super::parse::MARKDOWN_MAX {
         return None;
     }
-    let mut lines = text
-        .split_inclusive('\n')
-        .enumerate()
-        .scan(0usize, |pos, (i, l)| {
-            let start = *pos;
-            *pos += l.len();
-            Some((i + 1, start, l.trim_end_matches('\n')))
-        });
+    // (line number, where it starts, the line without its newline)
+    let mut line_no = 0;
+    let mut pos = 0;
+    let mut lines = std::iter::from_fn(|| {
+        let rest = text.get(pos..).filter(|r| !r.is_empty())?;
+        let len = memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len());
+        let start = pos;
+        pos += (len + 1).min(rest.len());
+        line_no += 1;
+        Some((line_no, start, &rest[..len]))
+    });
     let blank = |l: &str| l.trim_matches(' ').is_empty();
 
     // The date heading, first.
@@ -157,8 +163,13 @@ pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
     if headline.is_empty() {
         return None;
     }
-    let slug_text = text::sanitize(raw, false).trim().to_string();
-    let slug_text = (slug_text != headline).then_some(slug_text);
+    // A headline that one_line left as written has nothing to clean.
+    let slug_text = if headline == raw {
+        None
+    } else {
+        let slug_text = text::sanitize(raw, false).trim().to_string();
+        (slug_text != headline).then_some(slug_text)
+    };
     let body_start = start + h1.len();
 
     let mut section = Section::Body;

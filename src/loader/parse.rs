@@ -212,7 +212,7 @@ fn parse_cleaned(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
 /// as markup). Borrowed, at no cost, when there was nothing to change.
 pub fn clean_text(file: &str) -> std::borrow::Cow<'_, str> {
     let file = file.strip_prefix('\u{feff}').unwrap_or(file);
-    if file.contains('\r') {
+    if memchr::memchr(b'\r', file.as_bytes()).is_some() {
         let unix = file.replace("\r\n", "\n").replace('\r', "\n");
         return std::borrow::Cow::Owned(text::strip_escapes(&unix).into_owned());
     }
@@ -510,6 +510,10 @@ pub const URL_MAX: usize = 2000;
 
 /// `s` cut to `max` characters (with `…`), and whether it was cut.
 fn cap(s: String, max: usize) -> (String, bool) {
+    // No more bytes than `max`: no more characters either.
+    if s.len() <= max {
+        return (s, false);
+    }
     match s.char_indices().nth(max) {
         Some((at, _)) => (format!("{}…", &s[..at]), true),
         None => (s, false),
