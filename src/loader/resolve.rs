@@ -6,7 +6,9 @@
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
 
 use super::parse::{LinkDraft, Parsed, Warning};
 use crate::model::{Event, EventIdx, Kind, Problem, Related, Tag, Timeline};
@@ -68,25 +70,6 @@ impl Keys {
             paths,
             at_canonical,
         }
-    }
-}
-
-/// Tags by name, each stored once.
-#[derive(Default)]
-struct Tags {
-    ids: FxHashMap<String, u32>,
-    all: Vec<Tag>,
-}
-
-impl Tags {
-    fn intern(&mut self, tag: Tag) -> u32 {
-        if let Some(&id) = self.ids.get(&*tag) {
-            return id;
-        }
-        let id = self.all.len() as u32;
-        self.ids.insert(tag.to_string(), id);
-        self.all.push(tag);
-        id
     }
 }
 
@@ -259,43 +242,86 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     drop(keys);
 
     let loaded = events.len();
+    // Every link's entry: a ghost, made in link order, where none was found.
     let mut ghosts: FxHashMap<String, EventIdx> = FxHashMap::default();
-    let mut tags = Tags::default();
-    let mut tagged: FxHashSet<(EventIdx, u32)> = FxHashSet::default();
-    for (from, (links, found)) in drafts.into_iter().zip(found).enumerate() {
-        events[from].related.reserve_exact(links.len());
-        for (link, found) in links.into_iter().zip(found) {
-            let to = found.unwrap_or_else(|| {
-                let key = ghost_id(&link);
-                *ghosts.entry(key.clone()).or_insert_with(|| {
-                    events.push(ghost(key, &link));
-                    events.len() - 1
+    let tos: Vec<Vec<EventIdx>> = drafts
+        .iter()
+        .zip(found)
+        .map(|(links, found)| {
+            links
+                .iter()
+                .zip(found)
+                .map(|(link, found)| {
+                    found.unwrap_or_else(|| {
+                        *ghosts.entry(ghost_id(link)).or_insert_with_key(|key| {
+                            events.push(ghost(key.clone(), link));
+                            events.len() - 1
+                        })
+                    })
                 })
-            });
+                .collect()
+        })
+        .collect();
+    drop(ghosts);
+    // One copy of each tag: the parser shares a tag's name between links,
+    // so most are told apart by address before any text is compared.
+    let mut by_name: FxHashMap<&str, Tag> = FxHashMap::default();
+    let mut by_address: FxHashMap<usize, Tag> = FxHashMap::default();
+    for tag in drafts.iter().flatten().flat_map(|l| &l.context) {
+        by_address.entry(tag.as_ptr() as usize).or_insert_with(|| {
+            let first = by_name.entry(tag).or_insert_with(|| tag.clone());
+            first.clone()
+        });
+    }
+    drop(by_name);
+    let shared = |tag: &Tag| by_address[&(tag.as_ptr() as usize)].clone();
+    // Each entry's links and tags, made in parallel: they read the
+    // entries they lead to, and change nothing but their own.
+    let made: Vec<(Vec<Related>, Vec<Tag>)> = drafts
+        .into_par_iter()
+        .zip(&tos)
+        .map(|(links, tos)| {
+            let mut own: Vec<Tag> = Vec::new();
+            let related = links
+                .into_iter()
+                .zip(tos)
+                .map(|(link, &to)| {
+                    let context: Box<[Tag]> = link.context.iter().map(shared).collect();
+                    for tag in &context {
+                        if !own.iter().any(|t| Arc::ptr_eq(t, tag)) {
+                            own.push(tag.clone());
+                        }
+                    }
+                    let text =
+                        (link.text != events[to].headline).then(|| link.text.into_boxed_str());
+                    Related {
+                        text,
+                        context,
+                        to,
+                        resolved: to < loaded,
+                        line: link.line,
+                    }
+                })
+                .collect();
+            (related, own)
+        })
+        .collect();
+    // Backlinks in link order; a ghost's tags are those of the links that
+    // lead to it, in that order.
+    for (from, ((related, own), tos)) in made.into_iter().zip(&tos).enumerate() {
+        for (link, &to) in related.iter().zip(tos) {
             events[to].backlinks.push(from);
-            let ids: Vec<u32> = link.context.into_iter().map(|t| tags.intern(t)).collect();
-            for &id in &ids {
-                if to >= loaded && tagged.insert((to, id)) {
-                    events[to].tags.push(tags.all[id as usize].clone());
-                }
-                if tagged.insert((from, id)) {
-                    events[from].tags.push(tags.all[id as usize].clone());
+            if to >= loaded {
+                for tag in &link.context {
+                    if !events[to].tags.iter().any(|t| Arc::ptr_eq(t, tag)) {
+                        events[to].tags.push(tag.clone());
+                    }
                 }
             }
-            let text = (link.text != events[to].headline).then(|| link.text.into_boxed_str());
-            events[from].related.push(Related {
-                text,
-                context: ids
-                    .iter()
-                    .map(|&id| tags.all[id as usize].clone())
-                    .collect(),
-                to,
-                resolved: to < loaded,
-                line: link.line,
-            });
         }
+        events[from].related = related;
+        events[from].tags = own;
     }
-    drop((ghosts, tags, tagged));
     Timeline::ranked(name, events, problems, index_pages, candidates, &day_rank)
 }
 
