@@ -217,8 +217,11 @@ impl Place {
             header.extend_from_slice(&FORMAT.to_le_bytes());
             header.extend_from_slice(&parser_fingerprint().to_le_bytes());
             for (len, crc) in [
-                section(&mut file, head)?,
-                section(&mut file, &SnapshotRef::new(timeline))?,
+                section(&mut file, |w| {
+                    postcard::to_io(head, w).map_err(io::Error::other)?;
+                    Ok(())
+                })?,
+                section(&mut file, |w| SnapshotRef::new(timeline).write_to(w))?,
             ] {
                 header.extend_from_slice(&len.to_le_bytes());
                 header.extend_from_slice(&crc.to_le_bytes());
@@ -360,7 +363,10 @@ impl Place {
 }
 
 /// Writes one section of a main file; its length and checksum.
-fn section(file: &mut BufWriter<File>, value: &impl Serialize) -> io::Result<(u64, u32)> {
+fn section(
+    file: &mut BufWriter<File>,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<(u64, u32)> {
     /// The serializer writes a few bytes at a time: they are gathered
     /// here, and checksummed and written a chunk at a time (a checksum of
     /// a few bytes costs about what one of a hundred does).
@@ -399,7 +405,7 @@ fn section(file: &mut BufWriter<File>, value: &impl Serialize) -> io::Result<(u6
         crc: crc32fast::Hasher::new(),
         len: 0,
     };
-    postcard::to_io(value, &mut w).map_err(io::Error::other)?;
+    write(&mut w)?;
     w.drain()?;
     Ok((w.len, w.crc.finalize()))
 }
