@@ -4,6 +4,8 @@
 //! computes backlinks and tags. Every key is normalised once, in parallel,
 //! and looked up in Fx hash maps; tags are interned and unioned as sets.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -33,43 +35,91 @@ pub struct Loaded {
 }
 
 /// What is worked out for each file before the sequential pass.
-struct Keys {
-    /// The event's canonical path.
-    canonical: Option<String>,
+struct Keys<'a> {
+    /// The event's canonical path (most often its own path).
+    canonical: Option<Cow<'a, str>>,
     /// The event's or article's headline, normalised.
     headline: String,
-    /// The file's own paths in the spelling targets are compared in.
-    paths: Vec<String>,
+    /// The file's own paths in the spelling targets are compared in: its
+    /// path below its root (most often spelt so already), then the others.
+    path: Cow<'a, str>,
+    more_paths: Box<[String]>,
     /// The event is stored at its canonical path.
     at_canonical: bool,
 }
 
-impl Keys {
-    fn of(f: &Loaded) -> Keys {
-        let paths: Vec<String> = std::iter::once(&f.rel)
-            .chain(&f.extra_keys)
+impl<'a> Keys<'a> {
+    /// `names`: the file's path below its root and its further keys.
+    fn of(f: &Loaded, names: &'a (String, Vec<String>)) -> Keys<'a> {
+        let (rel, extra_keys) = names;
+        let normal = text::normalize_target(rel);
+        let path = if normal == *rel {
+            Cow::Borrowed(rel.as_str())
+        } else {
+            Cow::Owned(normal)
+        };
+        let more_paths: Box<[String]> = extra_keys
+            .iter()
             .map(|k| text::normalize_target(k))
             .collect();
         let (canonical, headline) = match &f.parsed {
             Parsed::Event(e) => (
-                Some(text::canonical_path(
+                Some(Cow::Owned(text::canonical_path(
                     e.date,
                     e.slug_text.as_deref().unwrap_or(&e.headline),
-                )),
+                ))),
                 text::normalize_headline(&e.headline),
             ),
             Parsed::Article(a) => (None, text::normalize_headline(&a.title)),
             _ => (None, String::new()),
         };
-        let at_canonical = canonical
-            .as_ref()
-            .is_some_and(|c| paths.iter().any(|p| p == c));
-        Keys {
+        let mut keys = Keys {
             canonical,
             headline,
-            paths,
-            at_canonical,
+            path,
+            more_paths,
+            at_canonical: false,
+        };
+        keys.at_canonical = keys
+            .canonical
+            .as_deref()
+            .is_some_and(|c| keys.paths().any(|p| p == c));
+        // Stored at its canonical path: no second copy of it.
+        if let (Some(Cow::Owned(c)), Cow::Borrowed(path)) = (&keys.canonical, &keys.path)
+            && c == path
+        {
+            keys.canonical = Some(Cow::Borrowed(*path));
         }
+        keys
+    }
+
+    fn paths(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(&*self.path).chain(self.more_paths.iter().map(String::as_str))
+    }
+}
+
+/// Entries by id, holding no copy of the ids: only their places in the
+/// entries, whose ids are compared.
+struct ById(hashbrown::HashTable<EventIdx>);
+
+impl ById {
+    fn hash(id: &str) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(id)
+    }
+
+    fn get(&self, events: &[Event], id: &str) -> Option<EventIdx> {
+        self.0
+            .find(Self::hash(id), |&i| events[i].id == id)
+            .copied()
+    }
+
+    /// Adds `events[idx]`, whose id no other entry has.
+    fn insert(&mut self, events: &[Event], idx: EventIdx) {
+        self.0
+            .insert_unique(Self::hash(&events[idx].id), idx, |&i| {
+                Self::hash(&events[i].id)
+            });
     }
 }
 
@@ -79,7 +129,20 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     let candidates = files.len() + problems.len();
     // The keys stay apart from the files, so that the lookup tables can
     // borrow them rather than hold copies.
-    let keys: Vec<Keys> = files.par_iter().map(|f| Keys::of(f)).collect();
+    let names: Vec<(String, Vec<String>)> = files
+        .iter_mut()
+        .map(|f| {
+            (
+                std::mem::take(&mut f.rel),
+                std::mem::take(&mut f.extra_keys),
+            )
+        })
+        .collect();
+    let keys: Vec<Keys> = files
+        .par_iter()
+        .zip(&names)
+        .map(|(f, names)| Keys::of(f, names))
+        .collect();
     // When two files hold the same event, the one stored at its canonical
     // path is the original and the other the duplicate: those files go
     // first, each group in file order.
@@ -87,18 +150,32 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
         .filter(|&i| keys[i].at_canonical)
         .chain((0..files.len()).filter(|&i| !keys[i].at_canonical));
 
-    let mut events: Vec<Event> = Vec::with_capacity(files.len());
+    // Room for every entry and every ghost there could be (one a link):
+    // the entries are never moved to a larger table, and the room no entry
+    // takes is never touched, so it costs no memory.
+    let links: usize = files
+        .iter()
+        .map(|f| match &f.parsed {
+            Parsed::Event(e) => e.related.len(),
+            _ => 0,
+        })
+        .sum();
+    let mut events: Vec<Event> = Vec::with_capacity(files.len() + links);
     let mut drafts: Vec<Vec<LinkDraft>> = Vec::with_capacity(files.len());
     // The keys of each entry, by its place in `events`.
     let mut keys_of: Vec<&Keys> = Vec::with_capacity(files.len());
-    let mut by_id: FxHashMap<String, EventIdx> = FxHashMap::default();
-    let mut by_path: FxHashMap<&str, EventIdx> = FxHashMap::default();
+    // The tables are made at their size: no garbage of regrowing them.
+    let n = files.len();
+    let mut by_id = ById(hashbrown::HashTable::with_capacity(n));
+    let mut by_path: FxHashMap<&str, EventIdx> =
+        FxHashMap::with_capacity_and_hasher(n, Default::default());
     let mut index_pages = 0;
     // What each index page lists, in file order.
     let mut day_lists: Vec<Vec<(String, String)>> = Vec::new();
     // Events by canonical id and normalised headline: the same pair twice
     // is a duplicate, whatever ids the first copy ended up with.
-    let mut seen_events: FxHashMap<(&str, &str), EventIdx> = FxHashMap::default();
+    let mut seen_events: FxHashMap<(&str, &str), EventIdx> =
+        FxHashMap::with_capacity_and_hasher(n, Default::default());
     // Articles by id, with the checksum of their text.
     let mut digests: FxHashMap<EventIdx, u32> = FxHashMap::default();
 
@@ -140,7 +217,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
                 }
                 // Another event whose slug is the same (a headline with no
                 // a-z0-9 in it, or one alike for 140 characters): both stay.
-                let id = unique_id(&by_id, key.0.to_string(), &f.rel);
+                let id = unique_id(&by_id, &events, key.0.to_string(), &names[i].0);
                 seen_events.insert(key, events.len());
                 let event = Event {
                     body: e.body,
@@ -151,14 +228,14 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
                 (event, e.related)
             }
             Parsed::Article(a) => {
-                let rel = text::sanitize(&f.rel, false);
+                let rel = text::sanitize(&names[i].0, false);
                 let same = |i: EventIdx| {
                     let other: &Event = &events[i];
                     other.kind == Kind::Article
                         && other.headline == a.title
                         && digests.get(&i) == Some(&a.digest)
                 };
-                if let Some(&first) = by_id.get(&rel).filter(|&&i| same(i)) {
+                if let Some(first) = by_id.get(&events, &rel).filter(|&i| same(i)) {
                     problems.push(problem(
                         None,
                         format!(
@@ -170,7 +247,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
                 }
                 // `unique_id` sanitises the fallback.
                 let display = format!("/{}", f.display.trim_start_matches('/'));
-                let id = unique_id(&by_id, rel, &display);
+                let id = unique_id(&by_id, &events, rel, &display);
                 digests.insert(events.len(), a.digest);
                 let event = Event {
                     body: a.body,
@@ -181,17 +258,18 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
             }
         };
         let idx = events.len();
-        by_id.insert(event.id.clone(), idx);
-        for key in &keys.paths {
+        for key in keys.paths() {
             by_path.entry(key).or_insert(idx);
         }
         events.push(event);
+        by_id.insert(&events, idx);
         drafts.push(links);
         keys_of.push(keys);
     }
     drop(files);
 
-    let mut by_headline: FxHashMap<(NaiveDate, &str), EventIdx> = FxHashMap::default();
+    let mut by_headline: FxHashMap<(NaiveDate, &str), EventIdx> =
+        FxHashMap::with_capacity_and_hasher(events.len(), Default::default());
     for (i, keys) in keys_of.iter().enumerate() {
         if let Some(date) = events[i].date {
             by_headline.entry((date, &keys.headline)).or_insert(i);
@@ -204,8 +282,8 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     let find = |target: &str, link_text: &str| {
         by_path
             .get(target)
-            .or_else(|| by_id.get(target))
             .copied()
+            .or_else(|| by_id.get(&events, target))
             .or_else(|| {
                 let date = text::date_from_path(target)?;
                 let headline = text::normalize_headline(link_text);
@@ -213,14 +291,10 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
             })
     };
     // Each link's entry, looked up in parallel.
-    let found: Vec<Vec<Option<EventIdx>>> = drafts
+    // (All the links of all the files, one after another.)
+    let found: Vec<Option<EventIdx>> = drafts
         .par_iter()
-        .map(|links| {
-            links
-                .iter()
-                .map(|link| find(&link.target, &link.text))
-                .collect()
-        })
+        .flat_map_iter(|links| links.iter().map(|link| find(&link.target, &link.text)))
         .collect();
     // Where each entry stands: the first index page that lists it (pages
     // in file order), then its place there. Its links are found as
@@ -244,22 +318,26 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     let loaded = events.len();
     // Every link's entry: a ghost, made in link order, where none was found.
     let mut ghosts: FxHashMap<String, EventIdx> = FxHashMap::default();
-    let tos: Vec<Vec<EventIdx>> = drafts
+    let tos: Vec<EventIdx> = drafts
         .iter()
+        .flatten()
         .zip(found)
-        .map(|(links, found)| {
-            links
-                .iter()
-                .zip(found)
-                .map(|(link, found)| {
-                    found.unwrap_or_else(|| {
-                        *ghosts.entry(ghost_id(link)).or_insert_with_key(|key| {
-                            events.push(ghost(key.clone(), link));
-                            events.len() - 1
-                        })
-                    })
+        .map(|(link, found)| {
+            found.unwrap_or_else(|| {
+                *ghosts.entry(ghost_id(link)).or_insert_with_key(|key| {
+                    events.push(ghost(key.clone(), link));
+                    events.len() - 1
                 })
-                .collect()
+            })
+        })
+        .collect();
+    // Where each file's links are in `tos`.
+    let mut start = 0;
+    let spans: Vec<std::ops::Range<usize>> = drafts
+        .iter()
+        .map(|links| {
+            start += links.len();
+            start - links.len()..start
         })
         .collect();
     drop(ghosts);
@@ -279,12 +357,12 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     // entries they lead to, and change nothing but their own.
     let made: Vec<(Vec<Related>, Vec<Tag>)> = drafts
         .into_par_iter()
-        .zip(&tos)
-        .map(|(links, tos)| {
+        .zip(spans)
+        .map(|(links, span)| {
             let mut own: Vec<Tag> = Vec::new();
             let related = links
                 .into_iter()
-                .zip(tos)
+                .zip(&tos[span])
                 .map(|(link, &to)| {
                     let context: Box<[Tag]> = link.context.iter().map(shared).collect();
                     for tag in &context {
@@ -308,8 +386,10 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
         .collect();
     // Backlinks in link order; a ghost's tags are those of the links that
     // lead to it, in that order.
-    for (from, ((related, own), tos)) in made.into_iter().zip(&tos).enumerate() {
-        for (link, &to) in related.iter().zip(tos) {
+    drop(tos);
+    for (from, (related, own)) in made.into_iter().enumerate() {
+        for link in &related {
+            let to = link.to;
             events[to].backlinks.push(from);
             if to >= loaded {
                 for tag in &link.context {
@@ -346,17 +426,18 @@ fn ghost_id(link: &LinkDraft) -> String {
 
 /// `preferred` when no entry has it yet, else `fallback`, else the first
 /// free `preferred#N`.
-fn unique_id(taken: &FxHashMap<String, EventIdx>, preferred: String, fallback: &str) -> String {
-    if !taken.contains_key(&preferred) {
+fn unique_id(taken: &ById, events: &[Event], preferred: String, fallback: &str) -> String {
+    let free = |id: &str| taken.get(events, id).is_none();
+    if free(&preferred) {
         return preferred;
     }
     let fallback = text::sanitize(fallback, false);
-    if !taken.contains_key(&fallback) {
+    if free(&fallback) {
         return fallback;
     }
     (2..)
         .map(|n| format!("{preferred}#{n}"))
-        .find(|id| !taken.contains_key(id))
+        .find(|id| free(id))
         .expect("some number is free")
 }
 
