@@ -239,8 +239,8 @@ pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
             slug_text,
             line: line_no,
             body: super::parse::body_of(text, body),
-            sources,
-            related,
+            sources: super::parse::tight(sources),
+            related: super::parse::tight(related),
         }),
         Vec::new(),
     ))

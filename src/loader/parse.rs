@@ -163,8 +163,8 @@ fn parse_cleaned(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
                     slug_text,
                     line,
                     body,
-                    sources: doc.sources,
-                    related: doc.related,
+                    sources: tight(doc.sources),
+                    related: tight(doc.related),
                 }),
                 warnings,
             )
@@ -637,19 +637,35 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item) {
 
 /// Tags from the text after a related link: `Context: a, b, c`.
 fn context_tags(after: &str) -> Vec<TagName> {
-    // ASCII lowercasing keeps byte positions, so `pos` indexes `after` too.
-    let Some(pos) = after.to_ascii_lowercase().find("context:") else {
+    const LABEL: &[u8] = b"context:";
+    let Some(pos) = after
+        .as_bytes()
+        .windows(LABEL.len())
+        .position(|w| w.eq_ignore_ascii_case(LABEL))
+    else {
         return Vec::new();
     };
     let mut tags: Vec<TagName> = Vec::new();
-    let mut seen = rustc_hash::FxHashSet::default();
-    for t in after[pos + "context:".len()..].split(',') {
-        let t = text::one_line(t.trim_matches(|c: char| c.is_whitespace() || c == '_' || c == '*'));
-        if !t.is_empty() && seen.insert(t.clone()) {
+    for t in after[pos + LABEL.len()..].split(',') {
+        let t = t.trim_matches(|c: char| c.is_whitespace() || c == '_' || c == '*');
+        let t = text::one_line(t);
+        if !t.is_empty() && !tags.iter().any(|seen| **seen == *t) {
             tags.push(intern(t));
+            // One more than are kept is enough to know some are cut.
+            if tags.len() > TAGS_MAX {
+                break;
+            }
         }
     }
+    tags.shrink_to_fit();
     tags
+}
+
+/// A list without room to spare: most events have two or three sources
+/// and links, which a list grown by pushing holds room for four of.
+pub(super) fn tight<T>(mut list: Vec<T>) -> Vec<T> {
+    list.shrink_to_fit();
+    list
 }
 
 /// Tags this thread has seen, so that the many links naming one tag share
@@ -767,6 +783,26 @@ mod tests {
             Parsed::Event(e) => e,
             other => panic!("not an event: {other:?}"),
         }
+    }
+
+    #[test]
+    fn context_tags_are_found_in_any_case_and_kept_once() {
+        let names = |after: &str| -> Vec<String> {
+            context_tags(after).iter().map(|t| t.to_string()).collect()
+        };
+        assert_eq!(
+            names("_CONTEXT: War, War , Peace, war_"),
+            ["War", "Peace", "war"]
+        );
+        assert_eq!(names("_Context:_"), Vec::<String>::new());
+        assert_eq!(names("no label, here"), Vec::<String>::new());
+        let many: Vec<String> = (0..TAGS_MAX * 3)
+            .map(|i| format!("t{}", i % (TAGS_MAX * 2)))
+            .collect();
+        assert_eq!(
+            names(&format!("Context: {}", many.join(","))).len(),
+            TAGS_MAX + 1
+        );
     }
 
     #[test]
