@@ -150,9 +150,10 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
         .filter(|&i| keys[i].at_canonical)
         .chain((0..files.len()).filter(|&i| !keys[i].at_canonical));
 
-    // Room for every entry and every ghost there could be (one a link):
-    // the entries are never moved to a larger table, and the room no entry
-    // takes is never touched, so it costs no memory.
+    // Room for every entry and as many ghosts as there could be (one a
+    // link), up to as many again as there are files: the entries are then
+    // not moved to a larger table, and the room no entry takes is never
+    // touched, so it costs no memory (but address space, hence the bound).
     let links: usize = files
         .iter()
         .map(|f| match &f.parsed {
@@ -160,7 +161,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
             _ => 0,
         })
         .sum();
-    let mut events: Vec<Event> = Vec::with_capacity(files.len() + links);
+    let mut events: Vec<Event> = Vec::with_capacity(files.len() + links.min(files.len()));
     let mut drafts: Vec<Vec<LinkDraft>> = Vec::with_capacity(files.len());
     // The keys of each entry, by its place in `events`.
     let mut keys_of: Vec<&Keys> = Vec::with_capacity(files.len());
