@@ -59,11 +59,23 @@ pub struct Head {
     pub walk_problems: Vec<Problem>,
 }
 
-/// The main file of an index, read and checked; the snapshot is decoded
-/// only when asked for.
+/// The main file of an index, read and checked; the head and the
+/// snapshot are decoded only when asked for (the browser's first screen
+/// wants only the snapshot; a check of the archive wants both, at once).
 pub struct Index {
-    pub head: Head,
+    pub head: UndecodedHead,
     pub snapshot: UnreadSnapshot,
+}
+
+/// The head of an index's main file, read and checksummed, its roots found
+/// to be the ones asked for; the rest not yet decoded.
+pub struct UndecodedHead(Vec<u8>);
+
+impl UndecodedHead {
+    /// `None` if it does not decode.
+    pub fn decode(self) -> Option<Head> {
+        postcard::from_bytes(&self.0).ok()
+    }
 }
 
 /// The snapshot of an index's main file, not yet read: it is read,
@@ -188,12 +200,13 @@ impl Place {
         .then_some(())?;
         // The head is read and checked now; the snapshot when it is wanted.
         let head = read_section(&mut file, head_len, le_u32(&header, 24)?)?;
-        let head: Head = postcard::from_bytes(&head).ok()?;
-        if head.roots != self.roots {
+        // The roots come first in a head: only they are decoded now.
+        let (roots, _) = postcard::take_from_bytes::<Vec<String>>(&head).ok()?;
+        if roots != self.roots {
             return None;
         }
         Some(Index {
-            head,
+            head: UndecodedHead(head),
             snapshot: UnreadSnapshot {
                 file,
                 len: snap_len,
@@ -615,10 +628,15 @@ mod tests {
             walk_problems: Vec::new(),
         };
         place.write(&head, &timeline).unwrap();
-        let index = place.read().expect("reads back");
-        assert_eq!(index.head.drafts, 42);
-        assert_eq!(index.head.files, head.files);
-        let back = index.into_timeline().expect("the snapshot reads back");
+        let Index {
+            head: read,
+            snapshot,
+        } = place.read().expect("reads back");
+        let read = read.decode().expect("the head decodes");
+        assert_eq!(read.drafts, 42);
+        assert_eq!((&read.files, &read.dirs), (&head.files, &head.dirs));
+        assert_eq!(read.roots, place.roots);
+        let back = snapshot.into_timeline().expect("the snapshot reads back");
         assert_eq!(back.events, timeline.events);
         assert_eq!(back.problems, timeline.problems);
         assert_eq!(back.days, timeline.days);

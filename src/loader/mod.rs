@@ -508,9 +508,14 @@ fn open_or_unchanged(
         Some(index::Index { head, snapshot }) => {
             // Most opens find the archive unchanged: the snapshot is
             // decoded while the walk checks that, rather than after it.
+            // So is the head, on this thread.
             let decoding =
                 want_unchanged.then(|| std::thread::spawn(move || snapshot.into_timeline()));
-            (Some(head), decoding)
+            match head.decode() {
+                Some(head) => (Some(head), decoding),
+                // (Its thread frees the snapshot when done.)
+                None => (None, None),
+            }
         }
         None => (None, None),
     };
