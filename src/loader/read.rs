@@ -108,7 +108,7 @@ pub fn read_file(path: &Path) -> Result<(Vec<u8>, FileStat), String> {
 /// of just that size plus one.
 ///
 /// One `read` that returns exactly `size` bytes ends it: no second call to
-/// hear the end of the file (a third of the system calls of a file). The
+/// hear the end of the file (one of the five a file cost). The
 /// text is then the file as it was when stat'ed; if it grows meanwhile, its
 /// modification time changes and the next open reads it again. A read that
 /// returns less, or more (the file grew), goes on until the end of the file,
