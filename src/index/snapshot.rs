@@ -203,8 +203,8 @@ where
 
 impl SnapshotRef<'_> {
     /// Writes what serializing it writes (that is the format), with the
-    /// entries encoded a batch at a time on the pool's threads: a few
-    /// megabytes held at a time, and about half the time on two cores.
+    /// entries encoded a batch at a time on the pool's threads: about a
+    /// megabyte held for each thread, and about half the time on two cores.
     pub fn write_to(&self, w: &mut (impl std::io::Write + ?Sized)) -> std::io::Result<()> {
         use rayon::prelude::*;
         fn put(
