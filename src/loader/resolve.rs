@@ -8,9 +8,8 @@ use std::borrow::Cow;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::parse::{LinkDraft, Parsed, Warning};
 use crate::model::{Event, EventIdx, Kind, Problem, Related, Tag, Timeline};
@@ -359,7 +358,10 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     let made: Vec<(Vec<Related>, Vec<Tag>)> = drafts
         .into_par_iter()
         .zip(spans)
-        .map(|(links, span)| {
+        // The tags an entry has so far, by address: a set, as one file may
+        // carry a great many (a thousand links of a hundred tags).
+        .map_init(FxHashSet::default, |seen, (links, span)| {
+            seen.clear();
             let mut own: Vec<Tag> = Vec::new();
             let related = links
                 .into_iter()
@@ -367,7 +369,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
                 .map(|(link, &to)| {
                     let context: Box<[Tag]> = link.context.iter().map(shared).collect();
                     for tag in &context {
-                        if !own.iter().any(|t| Arc::ptr_eq(t, tag)) {
+                        if seen.insert(tag.as_ptr() as usize) {
                             own.push(tag.clone());
                         }
                     }
@@ -388,13 +390,14 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     // Backlinks in link order; a ghost's tags are those of the links that
     // lead to it, in that order.
     drop(tos);
+    let mut ghost_tagged: FxHashSet<(EventIdx, usize)> = FxHashSet::default();
     for (from, (related, own)) in made.into_iter().enumerate() {
         for link in &related {
             let to = link.to;
             events[to].backlinks.push(from);
             if to >= loaded {
                 for tag in &link.context {
-                    if !events[to].tags.iter().any(|t| Arc::ptr_eq(t, tag)) {
+                    if ghost_tagged.insert((to, tag.as_ptr() as usize)) {
                         events[to].tags.push(tag.clone());
                     }
                 }
