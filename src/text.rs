@@ -14,10 +14,17 @@ pub const SLUG_CHARS: usize = 140;
 /// run of characters other than `a-z` and `0-9` with one `-`, trim `-`.
 pub fn slug(headline: &str) -> String {
     let mut out = String::with_capacity(headline.len().min(SLUG_CHARS));
+    push_slug(&mut out, headline);
+    out
+}
+
+/// Appends `headline`'s slug to `out`.
+fn push_slug(out: &mut String, headline: &str) {
+    let start = out.len();
     let mut pending_dash = false;
     let mut push = |c: char| {
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            if pending_dash && !out.is_empty() {
+            if pending_dash && out.len() > start {
                 out.push('-');
             }
             pending_dash = false;
@@ -33,19 +40,41 @@ pub fn slug(headline: &str) -> String {
             c.to_lowercase().for_each(&mut push);
         }
     }
-    out
 }
 
 /// The canonical path of an event: `/news/{year}/{month:02}/{day}/{slug}.md`.
 pub fn canonical_path(date: NaiveDate, headline: &str) -> String {
+    let mut out = String::with_capacity(20 + headline.len().min(SLUG_CHARS));
+    push_canonical_path(&mut out, date, headline);
+    out
+}
+
+/// Appends the canonical path of an event to `out`.
+pub fn push_canonical_path(out: &mut String, date: NaiveDate, headline: &str) {
     use chrono::Datelike;
-    format!(
-        "/news/{:04}/{:02}/{}/{}.md",
+    let _ = write!(
+        out,
+        "/news/{:04}/{:02}/{}/",
         date.year(),
         date.month(),
-        date.day(),
-        slug(headline)
-    )
+        date.day()
+    );
+    push_slug(out, headline);
+    out.push_str(".md");
+}
+
+/// Is `path` the canonical path of an event of `date` headed `headline`?
+/// (Without making a new string each time it is asked.)
+pub fn is_canonical_path(path: &str, date: NaiveDate, headline: &str) -> bool {
+    thread_local! {
+        static SPELT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    SPELT.with_borrow_mut(|spelt| {
+        spelt.clear();
+        push_canonical_path(spelt, date, headline);
+        // (At most 140 characters of the headline: the buffer stays small.)
+        spelt == path
+    })
 }
 
 /// A headline reduced for comparison: lowercase alphanumerics separated by

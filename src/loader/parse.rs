@@ -14,14 +14,57 @@ use crate::text::{self, DateText};
 /// A related link as written, before resolution.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LinkDraft {
-    pub text: String,
-    /// The target in the one spelling the resolver compares
-    /// ([`text::normalize_target`]).
-    pub target: String,
+    pub text: Box<str>,
+    target: Target,
     /// Shared with every other link of this thread that names the tag.
-    pub context: Vec<TagName>,
+    pub context: Box<[TagName]>,
     /// The line the link is on.
     pub line: u32,
+}
+
+/// Where a related link leads, in the one spelling the resolver compares
+/// ([`text::normalize_target`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+enum Target {
+    /// The canonical path that the link's text spells on this day: the
+    /// usual link, whose text is the headline of the event it leads to.
+    /// Spelt again when asked for rather than held (the targets of an
+    /// archive's links were a sixth of the memory its loading took).
+    Canonical(#[serde(with = "day_number")] NaiveDate),
+    /// Any other target.
+    Written(Box<str>),
+}
+
+impl LinkDraft {
+    /// `target`: normalised already.
+    pub fn new(text: String, target: String, context: Vec<TagName>, line: u32) -> LinkDraft {
+        let target = match text::date_from_path(&target) {
+            Some(date) if text::is_canonical_path(&target, date, &text) => Target::Canonical(date),
+            _ => Target::Written(target.into_boxed_str()),
+        };
+        LinkDraft {
+            text: text.into_boxed_str(),
+            target,
+            context: context.into_boxed_slice(),
+            line,
+        }
+    }
+
+    /// The target, normalised ([`text::normalize_target`]).
+    pub fn target(&self) -> std::borrow::Cow<'_, str> {
+        match &self.target {
+            Target::Canonical(date) => text::canonical_path(*date, &self.text).into(),
+            Target::Written(t) => (**t).into(),
+        }
+    }
+
+    /// The day the target's path spells ([`text::date_from_path`]).
+    pub fn date(&self) -> Option<NaiveDate> {
+        match &self.target {
+            Target::Canonical(date) => Some(*date),
+            Target::Written(t) => text::date_from_path(t),
+        }
+    }
 }
 
 /// An event file's content.
@@ -556,12 +599,12 @@ pub(super) fn related_link(
             *t = intern(cap(t.to_string(), TAG_MAX).0);
         }
     }
-    let link = LinkDraft {
+    let link = LinkDraft::new(
         text,
-        target: text::normalize_target(target),
+        text::normalize_target(target),
         context,
-        line: u32::try_from(line).unwrap_or(u32::MAX),
-    };
+        u32::try_from(line).unwrap_or(u32::MAX),
+    );
     (link, cuts)
 }
 
@@ -817,13 +860,49 @@ mod tests {
         assert!(!e.sources[0].image);
         assert!(e.sources[1].image);
         assert_eq!(e.related.len(), 3);
-        assert_eq!(e.related[0].text, "Other event.");
-        assert_eq!(e.related[0].target, "/news/2011/01/12/other-event.md");
-        assert_eq!(e.related[1].target, "/news/2017/06/8/third.md");
+        assert_eq!(&*e.related[0].text, "Other event.");
+        assert_eq!(e.related[0].target(), "/news/2011/01/12/other-event.md");
+        assert_eq!(e.related[1].target(), "/news/2017/06/8/third.md");
         let names = |r: &LinkDraft| r.context.iter().map(|t| t.to_string()).collect::<Vec<_>>();
         assert_eq!(names(&e.related[0]), ["North Korea", "Red Cross"]);
         assert_eq!(names(&e.related[1]), ["A", "B"]);
         assert!(e.related[2].context.is_empty());
+    }
+
+    #[test]
+    fn a_link_to_the_path_its_text_spells_holds_no_copy_of_that_path() {
+        let link = |text: &str, target: &str| LinkDraft::new(text.into(), target.into(), vec![], 7);
+        let usual = link(
+            "Other event (report 3). ",
+            "/news/2011/01/12/other-event-report-3.md",
+        );
+        assert!(matches!(usual.target, Target::Canonical(_)));
+        assert_eq!(usual.target(), "/news/2011/01/12/other-event-report-3.md");
+        assert_eq!(usual.date(), NaiveDate::from_ymd_opt(2011, 1, 12));
+        // Another text, another day's spelling, no day, or no slug rule:
+        // the target as given.
+        for (text, target) in [
+            (
+                "Some other words",
+                "/news/2011/01/12/other-event-report-3.md",
+            ),
+            (
+                "Other event (report 3). ",
+                "/news/2011/1/12/other-event-report-3.md",
+            ),
+            ("Other event (report 3). ", "/news/other-event-report-3.md"),
+            ("Other event", "/news/2011/01/12/other-event.markdown"),
+        ] {
+            let l = link(text, target);
+            assert!(matches!(l.target, Target::Written(_)), "{target}");
+            assert_eq!(l.target(), target);
+            assert_eq!(l.date(), text::date_from_path(target), "{target}");
+        }
+        // Either way, what the index keeps reads back the same.
+        for l in [usual, link("x", "/elsewhere/x.md")] {
+            let bytes = postcard::to_stdvec(&l).unwrap();
+            assert_eq!(postcard::from_bytes::<LinkDraft>(&bytes).unwrap(), l);
+        }
     }
 
     #[test]
@@ -1008,7 +1087,7 @@ mod tests {
         let got: Vec<(&str, Vec<&str>)> = e
             .related
             .iter()
-            .map(|r| (r.text.as_str(), r.context.iter().map(|t| &**t).collect()))
+            .map(|r| (&*r.text, r.context.iter().map(|t| &**t).collect()))
             .collect();
         assert_eq!(
             got,

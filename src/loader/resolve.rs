@@ -279,22 +279,26 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
 
     // A link's entry, in FORMAT.md's order: exact path, id, then date and
     // headline; `None` becomes a ghost.
-    let find = |target: &str, link_text: &str| {
+    // (`date`: the day the target spells, worked out only when needed.)
+    let find = |target: &str, date: &dyn Fn() -> Option<NaiveDate>, link_text: &str| {
         by_path
             .get(target)
             .copied()
             .or_else(|| by_id.get(&events, target))
             .or_else(|| {
-                let date = text::date_from_path(target)?;
                 let headline = text::normalize_headline(link_text);
-                by_headline.get(&(date, headline.as_str())).copied()
+                by_headline.get(&(date()?, headline.as_str())).copied()
             })
     };
     // Each link's entry, looked up in parallel.
     // (All the links of all the files, one after another.)
     let found: Vec<Option<EventIdx>> = drafts
         .par_iter()
-        .flat_map_iter(|links| links.iter().map(|link| find(&link.target, &link.text)))
+        .flat_map_iter(|links| {
+            links
+                .iter()
+                .map(|link| find(&link.target(), &|| link.date(), &link.text))
+        })
         .collect();
     // Where each entry stands: the first index page that lists it (pages
     // in file order), then its place there. Its links are found as
@@ -302,7 +306,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     let mut day_rank = vec![u64::MAX; events.len()];
     for (page, list) in day_lists.iter().enumerate() {
         for (pos, (target, link_text)) in list.iter().enumerate() {
-            let found = find(target, link_text);
+            let found = find(target, &|| text::date_from_path(target), link_text);
             if let Some(i) = found
                 && day_rank[i] == u64::MAX
             {
@@ -363,18 +367,28 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
         .map_init(FxHashSet::default, |seen, (links, span)| {
             seen.clear();
             let mut own: Vec<Tag> = Vec::new();
+            // Made in the drafts' own memory (the list of links and each
+            // link's list of tags), which is freed as it is taken rather
+            // than left as holes while new lists are made beside it.
+            let tos = &tos[span];
             let related = links
                 .into_iter()
-                .zip(&tos[span])
-                .map(|(link, &to)| {
-                    let context: Box<[Tag]> = link.context.iter().map(shared).collect();
+                .enumerate()
+                .map(|(k, link)| {
+                    let to = tos[k];
+                    let context: Vec<Tag> = link
+                        .context
+                        .into_vec()
+                        .into_iter()
+                        .map(|t| shared(&t))
+                        .collect();
+                    let context = context.into_boxed_slice();
                     for tag in &context {
                         if seen.insert(tag.as_ptr() as usize) {
                             own.push(tag.clone());
                         }
                     }
-                    let text =
-                        (link.text != events[to].headline).then(|| link.text.into_boxed_str());
+                    let text = (*link.text != events[to].headline).then_some(link.text);
                     Related {
                         text,
                         context,
@@ -412,7 +426,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
 /// A ghost is known by its link's (normalised) target; a link without
 /// one by its text.
 fn ghost_id(link: &LinkDraft) -> String {
-    let target = text::one_line(&link.target);
+    let target = text::one_line(&link.target());
     if target != "/" {
         return target;
     }
@@ -451,8 +465,8 @@ fn ghost(id: String, link: &LinkDraft) -> Event {
         let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
         text::one_line(&stem.replace('-', " "))
     } else {
-        link.text.clone()
+        link.text.to_string()
     };
-    let date = text::date_from_path(&link.target);
+    let date = link.date();
     Event::new(id, Kind::Ghost, date, headline)
 }
