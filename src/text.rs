@@ -33,6 +33,14 @@ fn push_slug(out: &mut String, headline: &str) {
             pending_dash = true;
         }
     };
+    // The usual headline: its first 140 bytes are ASCII, and so its first
+    // 140 characters.
+    let head = &headline.as_bytes()[..headline.len().min(SLUG_CHARS)];
+    if head.is_ascii() {
+        head.iter()
+            .for_each(|&b| push(char::from(b.to_ascii_lowercase())));
+        return;
+    }
     for c in headline.chars().take(SLUG_CHARS) {
         if c.is_ascii() {
             push(c.to_ascii_lowercase());
@@ -52,13 +60,26 @@ pub fn canonical_path(date: NaiveDate, headline: &str) -> String {
 /// Appends the canonical path of an event to `out`.
 pub fn push_canonical_path(out: &mut String, date: NaiveDate, headline: &str) {
     use chrono::Datelike;
-    let _ = write!(
-        out,
-        "/news/{:04}/{:02}/{}/",
-        date.year(),
-        date.month(),
-        date.day()
-    );
+    let (year, month, day) = (date.year(), date.month(), date.day());
+    match u32::try_from(year) {
+        // The usual year, written without the formatting machinery (this
+        // is spelt for every related link of an archive).
+        Ok(year @ 0..=9999) => {
+            let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+            out.push_str("/news/");
+            out.extend([year / 1000, year / 100, year / 10, year].map(digit));
+            out.push('/');
+            out.extend([month / 10, month].map(digit));
+            out.push('/');
+            if day >= 10 {
+                out.push(digit(day / 10));
+            }
+            out.extend([digit(day), '/']);
+        }
+        _ => {
+            let _ = write!(out, "/news/{year:04}/{month:02}/{day}/");
+        }
+    }
     push_slug(out, headline);
     out.push_str(".md");
 }
@@ -132,18 +153,23 @@ pub fn parse_date_text(s: &str) -> DateText {
 /// The date a path spells as `.../{year}/{month}/{day}/...` (the last such
 /// run of components wins), if it is a real day.
 pub fn date_from_path(path: &str) -> Option<NaiveDate> {
-    let parts: Vec<&str> = path.split(['/', '\\']).collect();
     let is_num = |s: &str, min: usize, max: usize| {
         (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
     };
-    (0..parts.len().saturating_sub(2)).rev().find_map(|i| {
-        let (y, m, d) = (parts[i], parts[i + 1], parts[i + 2]);
+    // Runs of three components, from the last: (day, month, year).
+    let mut parts = path.rsplit(['/', '\\']);
+    let (mut d, mut m) = (parts.next()?, parts.next()?);
+    for y in parts {
         if is_num(y, 4, 4) && is_num(m, 1, 2) && is_num(d, 1, 2) {
-            NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
-        } else {
-            None
+            let date =
+                (|| NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?))();
+            if date.is_some() {
+                return date;
+            }
         }
-    })
+        (d, m) = (m, y);
+    }
+    None
 }
 
 /// A related link's target in the one spelling the loader compares:
@@ -556,6 +582,64 @@ mod tests {
         assert_eq!(slug(""), "");
         let long = "a ".repeat(100);
         assert_eq!(slug(&long).len(), 139);
+    }
+
+    #[test]
+    fn canonical_paths_are_spelt_as_the_rule_writes_them() {
+        let days = [
+            (2013, 6, 6),
+            (1978, 3, 30),
+            (1, 12, 31),
+            (0, 1, 1),
+            (9999, 9, 9),
+        ];
+        let odd = [(-44, 3, 15), (10000, 1, 2), (-1, 1, 1)];
+        for (y, m, d) in days.into_iter().chain(odd) {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            for headline in [
+                "North Korea, again.",
+                "Über café № 5",
+                "",
+                &"long ".repeat(40),
+            ] {
+                let want = format!("/news/{y:04}/{m:02}/{d}/{}.md", slug(headline));
+                assert_eq!(canonical_path(date, headline), want);
+                let mut out = "kept:".to_string();
+                push_canonical_path(&mut out, date, headline);
+                assert_eq!(out, format!("kept:{want}"));
+                assert!(is_canonical_path(&want, date, headline));
+                assert!(!is_canonical_path(
+                    &want,
+                    date.succ_opt().unwrap(),
+                    headline
+                ));
+            }
+        }
+        // An ASCII start and more: the slug reads 140 characters either way.
+        let mixed = format!("{}é and more", "a".repeat(139));
+        assert_eq!(slug(&mixed), "a".repeat(139));
+        assert_eq!(slug(&format!("{}É", "b".repeat(139))), "b".repeat(139));
+        assert_eq!(slug(&format!("É{}", "b".repeat(139))), "b".repeat(139));
+    }
+
+    #[test]
+    fn the_last_date_a_path_spells_is_its_date() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d);
+        for (path, want) in [
+            ("/news/2013/06/6/x.md", day(2013, 6, 6)),
+            ("/2001/1/1/news/2013/06/6/x.md", day(2013, 6, 6)),
+            ("/2001/1/1/news/2013/02/30/x.md", day(2001, 1, 1)),
+            ("2013\\06\\6\\x.md", day(2013, 6, 6)),
+            ("2013/06/6", day(2013, 6, 6)),
+            ("/news/2013/06/6", day(2013, 6, 6)),
+            ("/news/2013/006/6/x.md", None),
+            ("/news/13/06/6/x.md", None),
+            ("/news/2013/06/", None),
+            ("", None),
+            ("/", None),
+        ] {
+            assert_eq!(date_from_path(path), want, "{path}");
+        }
     }
 
     #[test]

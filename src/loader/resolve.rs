@@ -37,8 +37,9 @@ pub struct Loaded {
 struct Keys<'a> {
     /// The event's canonical path (most often its own path).
     canonical: Option<Cow<'a, str>>,
-    /// The event's or article's headline, normalised.
-    headline: String,
+    /// The event's or article's headline, normalised, as a number
+    /// ([`headline_hash`]): equal numbers are checked on the headlines.
+    headline: u64,
     /// The file's own paths in the spelling targets are compared in: its
     /// path below its root (most often spelt so already), then the others.
     path: Cow<'a, str>,
@@ -67,10 +68,10 @@ impl<'a> Keys<'a> {
                     e.date,
                     e.slug_text.as_deref().unwrap_or(&e.headline),
                 ))),
-                text::normalize_headline(&e.headline),
+                headline_hash(&text::normalize_headline(&e.headline)),
             ),
-            Parsed::Article(a) => (None, text::normalize_headline(&a.title)),
-            _ => (None, String::new()),
+            Parsed::Article(a) => (None, headline_hash(&text::normalize_headline(&a.title))),
+            _ => (None, headline_hash("")),
         };
         let mut keys = Keys {
             canonical,
@@ -173,9 +174,9 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     // What each index page lists, in file order.
     let mut day_lists: Vec<Vec<(String, String)>> = Vec::new();
     // Events by canonical id and normalised headline: the same pair twice
-    // is a duplicate, whatever ids the first copy ended up with.
-    let mut seen_events: FxHashMap<(&str, &str), EventIdx> =
-        FxHashMap::with_capacity_and_hasher(n, Default::default());
+    // is a duplicate, whatever ids the first copy ended up with. (Their
+    // places only, found by number and checked on the entries.)
+    let mut seen_events: hashbrown::HashTable<EventIdx> = hashbrown::HashTable::with_capacity(n);
     // Articles by id, with the checksum of their text.
     let mut digests: FxHashMap<EventIdx, u32> = FxHashMap::default();
 
@@ -200,16 +201,19 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
                 continue;
             }
             Parsed::Event(e) => {
-                let key = (
-                    keys.canonical.as_deref().unwrap_or_default(),
-                    keys.headline.as_str(),
-                );
-                if let Some(&first) = seen_events.get(&key) {
+                let id = keys.canonical.as_deref().unwrap_or_default();
+                let hash = pair_hash(id, keys.headline);
+                let same = |&j: &EventIdx| {
+                    let other: &Keys = keys_of[j];
+                    other.headline == keys.headline
+                        && other.canonical.as_deref().unwrap_or_default() == id
+                        && same_headline(&events[j].headline, &e.headline)
+                };
+                if let Some(&first) = seen_events.find(hash, same) {
                     problems.push(problem(
                         Some(e.line),
                         format!(
-                            "duplicate id {}: {} has the same date and headline",
-                            key.0,
+                            "duplicate id {id}: {} has the same date and headline",
                             events[first].file.as_deref().unwrap_or("another file")
                         ),
                     ));
@@ -217,8 +221,11 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
                 }
                 // Another event whose slug is the same (a headline with no
                 // a-z0-9 in it, or one alike for 140 characters): both stay.
-                let id = unique_id(&by_id, &events, key.0.to_string(), &names[i].0);
-                seen_events.insert(key, events.len());
+                let id = unique_id(&by_id, &events, id.to_string(), &names[i].0);
+                seen_events.insert_unique(hash, events.len(), |&j| {
+                    let k: &Keys = keys_of[j];
+                    pair_hash(k.canonical.as_deref().unwrap_or_default(), k.headline)
+                });
                 let event = Event {
                     body: e.body,
                     file: Some(std::mem::take(&mut f.display)),
@@ -268,14 +275,28 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     }
     drop(files);
 
-    let mut by_headline: FxHashMap<(NaiveDate, &str), EventIdx> =
-        FxHashMap::with_capacity_and_hasher(events.len(), Default::default());
+    // Entries by date and normalised headline, the first of each pair.
+    let mut by_headline: hashbrown::HashTable<EventIdx> =
+        hashbrown::HashTable::with_capacity(events.len());
+    let day_hash = |date: NaiveDate, headline: u64| {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one((date, headline))
+    };
     for (i, keys) in keys_of.iter().enumerate() {
         if let Some(date) = events[i].date {
-            by_headline.entry((date, &keys.headline)).or_insert(i);
+            let hash = day_hash(date, keys.headline);
+            let same = |&j: &EventIdx| {
+                keys_of[j].headline == keys.headline
+                    && events[j].date == Some(date)
+                    && same_headline(&events[j].headline, &events[i].headline)
+            };
+            if by_headline.find(hash, same).is_none() {
+                by_headline.insert_unique(hash, i, |&j| {
+                    day_hash(events[j].date.unwrap_or_default(), keys_of[j].headline)
+                });
+            }
         }
     }
-    drop(keys_of);
 
     // A link's entry, in FORMAT.md's order: exact path, id, then date and
     // headline; `None` becomes a ghost.
@@ -286,8 +307,16 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
             .copied()
             .or_else(|| by_id.get(&events, target))
             .or_else(|| {
+                let date = date()?;
                 let headline = text::normalize_headline(link_text);
-                by_headline.get(&(date()?, headline.as_str())).copied()
+                let hash = headline_hash(&headline);
+                by_headline
+                    .find(day_hash(date, hash), |&j| {
+                        keys_of[j].headline == hash
+                            && events[j].date == Some(date)
+                            && text::normalize_headline(&events[j].headline) == headline
+                    })
+                    .copied()
             })
     };
     // Each link's entry, looked up in parallel.
@@ -317,6 +346,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     drop(day_lists);
     // The lookup tables are done with: free them before the timeline grows.
     drop((by_id, by_path, by_headline, seen_events, digests));
+    drop(keys_of);
     drop(keys);
 
     let loaded = events.len();
@@ -421,6 +451,23 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
         events[from].tags = own;
     }
     Timeline::ranked(name, events, problems, index_pages, candidates, &day_rank)
+}
+
+/// A normalised headline as a number, to find entries by.
+fn headline_hash(normalized: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(normalized)
+}
+
+/// An id and a headline's number as one number.
+fn pair_hash(id: &str, headline: u64) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one((id, headline))
+}
+
+/// Do two headlines read the same once normalised?
+fn same_headline(a: &str, b: &str) -> bool {
+    a == b || text::normalize_headline(a) == text::normalize_headline(b)
 }
 
 /// A ghost is known by its link's (normalised) target; a link without
