@@ -403,7 +403,7 @@ fn y_copies_with_osc52_and_says_what() {
     app.update(Action::FocusRight);
     app.update(Action::FocusRight);
     app.link = Some(0);
-    let url = app.timeline.events[idx].sources[0].url.clone();
+    let url = app.timeline.events[idx].sources[0].url().to_string();
     assert_eq!(
         app.update(Action::Copy),
         Some(Effect::Copy {

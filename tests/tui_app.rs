@@ -77,16 +77,8 @@ fn timeline() -> Arc<Timeline> {
     let mut u = event("u", None, "Uniform letter", &[]);
     u.kind = Kind::Article;
     a.sources = vec![
-        Source {
-            name: "Picture".into(),
-            url: "https://img.example.com/a.jpg".into(),
-            image: true,
-        },
-        Source {
-            name: "Gazette".into(),
-            url: "https://gazette.example.com/a".into(),
-            image: false,
-        },
+        Source::new("Picture", "https://img.example.com/a.jpg", true),
+        Source::new("Gazette", "https://gazette.example.com/a", false),
     ];
     // Indices as given: a0 b1 c2 d3 e4 g5 u6.
     a.related = vec![link(2, "c", true), link(5, "g", false)];
@@ -655,11 +647,7 @@ fn opening_sources() {
 #[test]
 fn not_web_links_are_never_opened() {
     let mut ev = event("x", date(2020, 1, 1), "X", &[]);
-    ev.sources = vec![Source {
-        name: "Bad".into(),
-        url: "javascript:alert(1)".into(),
-        image: false,
-    }];
+    ev.sources = vec![Source::new("Bad", "javascript:alert(1)", false)];
     let mut app = App::new(
         Arc::new(Timeline::new("t".into(), vec![ev], vec![], 0, 1)),
         Theme::default(),

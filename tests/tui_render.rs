@@ -294,11 +294,7 @@ fn control_characters_from_the_data_never_reach_the_screen() {
                 .into(),
         ),
         file: Some(format!("{evil}.md")),
-        sources: vec![Source {
-            name: evil.into(),
-            url: format!("javascript:{evil}"),
-            image: false,
-        }],
+        sources: vec![Source::new(evil, &format!("javascript:{evil}"), false)],
         related: Vec::new(),
         backlinks: Vec::new(),
         tags: vec![evil.into()],

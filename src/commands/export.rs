@@ -54,8 +54,8 @@ fn json_event(t: &Timeline, idx: usize) -> JsonEvent<'_> {
             .sources
             .iter()
             .map(|s| JsonSource {
-                name: &s.name,
-                url: &s.url,
+                name: s.name(),
+                url: s.url(),
                 image: s.image,
             })
             .collect(),

@@ -572,7 +572,7 @@ pub(super) fn source(name: &str, url: &str, image: bool) -> (Source, bool, bool)
     // address as every other text leaving the loader is.
     let (url, long_url) = cap(text::sanitize(url.trim(), false), URL_MAX);
     let image = image || is_image(&name, &url);
-    (Source { name, url, image }, long_name, long_url)
+    (Source::new(&name, &url, image), long_name, long_url)
 }
 
 /// A related link from its text, target and the text after it (the
@@ -856,7 +856,7 @@ mod tests {
         assert_eq!(e.line, 3);
         assert_eq!(body(EVENT, &e.body), "Body *one*.\n\nBody two.");
         assert_eq!(e.sources.len(), 2);
-        assert_eq!(e.sources[0].name, "Al Jazeera");
+        assert_eq!(e.sources[0].name(), "Al Jazeera");
         assert!(!e.sources[0].image);
         assert!(e.sources[1].image);
         assert_eq!(e.related.len(), 3);
@@ -910,7 +910,7 @@ mod tests {
         let text = "### [2013-06-6](/x)\n\n# H\n\nBody.\n\n> Quoted:\n>\n> ### Sources\n>\n> 1. [Q](http://q.example)\n\n1. First\n2. ### Sources\n\nMore body.\n\n### Source:\n\n1. [Real](http://r.example)\n";
         let e = event(text);
         assert_eq!(e.sources.len(), 1);
-        assert_eq!(e.sources[0].name, "Real");
+        assert_eq!(e.sources[0].name(), "Real");
         assert!(body(text, &e.body).ends_with("More body."));
     }
 
@@ -965,7 +965,7 @@ mod tests {
         let e = event(
             "### [2013-06-6](/x)\n\n# H\n\n### Source:\n\n1. [\u{1b}[2J Gazette](https://g.example)\n",
         );
-        assert_eq!(e.sources[0].name, "Gazette");
+        assert_eq!(e.sources[0].name(), "Gazette");
         // Tabs survive, so markdown's indentation still means what it says.
         let text = "### [2013-06-6](/x)\n\n# H\u{7}\n\n- a\n\t- b\n";
         let e = event(text);
@@ -1155,7 +1155,7 @@ mod tests {
         assert_eq!(e.related[0].text.chars().count(), LINK_TEXT_MAX + 1);
         assert_eq!(e.related[0].context.len(), TAGS_MAX);
         assert_eq!(e.related[1].context[0].chars().count(), TAG_MAX + 1);
-        assert_eq!(e.sources[0].url.chars().count(), URL_MAX + 1);
+        assert_eq!(e.sources[0].url().chars().count(), URL_MAX + 1);
         let reasons: Vec<&str> = warnings.iter().map(|w| w.1.as_str()).collect();
         for what in [
             "address longer",

@@ -565,7 +565,10 @@ impl App {
             Focus::Links => {
                 let e = self.current_event()?;
                 match self.links().get(self.link?).copied()? {
-                    Link::Source(i) => return self.open_url(&e.sources[i].url.clone()),
+                    Link::Source(i) => {
+                        let url = e.sources[i].url().to_owned();
+                        return self.open_url(&url);
+                    }
                     Link::Related(i) => {
                         let to = e.related[i].to;
                         self.jump(to);
@@ -597,12 +600,12 @@ impl App {
         let pick = selected.or_else(|| {
             e.sources
                 .iter()
-                .position(|s| !s.image && text::is_web_url(&s.url))
-                .or_else(|| e.sources.iter().position(|s| text::is_web_url(&s.url)))
+                .position(|s| !s.image && text::is_web_url(s.url()))
+                .or_else(|| e.sources.iter().position(|s| text::is_web_url(s.url())))
         });
         match pick {
             Some(i) => {
-                let url = e.sources[i].url.clone();
+                let url = e.sources[i].url().to_string();
                 self.open_url(&url)
             }
             None => {

@@ -250,7 +250,7 @@ impl App {
         };
         let (text, what) = match chosen {
             Some(i) => {
-                let url = text::one_line(&e.sources[i].url);
+                let url = text::one_line(e.sources[i].url());
                 (url.clone(), url)
             }
             None => {

@@ -133,10 +133,10 @@ pub fn detail_text(
                     heading(&mut lines, "Sources");
                 }
                 let src = &e.sources[s];
-                let url = text::one_line(&src.url);
+                let url = text::one_line(src.url());
                 let host = text::url_host(&url).unwrap_or(&url).to_string();
                 let mut spans = vec![
-                    Span::raw(text::one_line(&src.name)),
+                    Span::raw(text::one_line(src.name())),
                     Span::styled(format!(" — {host}"), theme.dim()),
                 ];
                 if src.image {

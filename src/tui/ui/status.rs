@@ -86,7 +86,7 @@ fn chosen_source(app: &App, areas: &Areas) -> Option<String> {
     };
     match app.links().get(link?).copied()? {
         crate::tui::app::Link::Source(i) => {
-            Some(text::one_line(&app.current_event()?.sources[i].url))
+            Some(text::one_line(app.current_event()?.sources[i].url()))
         }
         _ => None,
     }
