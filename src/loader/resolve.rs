@@ -319,16 +319,25 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
                     .copied()
             })
     };
-    // Each link's entry, looked up in parallel.
-    // (All the links of all the files, one after another.)
-    let found: Vec<Option<EventIdx>> = drafts
-        .par_iter()
-        .flat_map_iter(|links| {
-            links
-                .iter()
-                .map(|link| find(&link.target(), &|| link.date(), &link.text))
-        })
-        .collect();
+    // Each link's entry, looked up in parallel: one list for all the links
+    // of all the files, one after another, made at its size (`NONE`: not
+    // found, a ghost's place later).
+    const NONE: EventIdx = EventIdx::MAX;
+    let mut tos: Vec<EventIdx> = vec![NONE; drafts.iter().map(Vec::len).sum()];
+    let mut rest = tos.as_mut_slice();
+    let mut parts = Vec::with_capacity(drafts.len());
+    for file in &drafts {
+        let (part, more) = rest.split_at_mut(file.len());
+        parts.push(part);
+        rest = more;
+    }
+    parts.into_par_iter().zip(&drafts).for_each(|(part, file)| {
+        for (to, link) in part.iter_mut().zip(file) {
+            if let Some(i) = find(&link.target(), &|| link.date(), &link.text) {
+                *to = i;
+            }
+        }
+    });
     // Where each entry stands: the first index page that lists it (pages
     // in file order), then its place there. Its links are found as
     // related links are.
@@ -352,19 +361,14 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     let loaded = events.len();
     // Every link's entry: a ghost, made in link order, where none was found.
     let mut ghosts: FxHashMap<String, EventIdx> = FxHashMap::default();
-    let tos: Vec<EventIdx> = drafts
-        .iter()
-        .flatten()
-        .zip(found)
-        .map(|(link, found)| {
-            found.unwrap_or_else(|| {
-                *ghosts.entry(ghost_id(link)).or_insert_with_key(|key| {
-                    events.push(ghost(key.clone(), link));
-                    events.len() - 1
-                })
-            })
-        })
-        .collect();
+    for (link, to) in drafts.iter().flatten().zip(&mut tos) {
+        if *to == NONE {
+            *to = *ghosts.entry(ghost_id(link)).or_insert_with_key(|key| {
+                events.push(ghost(key.clone(), link));
+                events.len() - 1
+            });
+        }
+    }
     // Where each file's links are in `tos`.
     let mut start = 0;
     let spans: Vec<std::ops::Range<usize>> = drafts
