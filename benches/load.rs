@@ -56,9 +56,9 @@ fn resolver(c: &mut Criterion) {
                 display: format!("bench{rel}"),
                 path_date: text::date_from_path(&rel),
                 rel,
-                extra_keys: Vec::new(),
+                extra_keys: Box::default(),
                 parsed,
-                warnings,
+                warnings: warnings.into(),
             })
         })
         .collect();

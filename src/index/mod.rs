@@ -595,14 +595,14 @@ mod tests {
         Loaded {
             display: name.into(),
             rel: "/b.md".into(),
-            extra_keys: vec!["/news/b.md".into()],
+            extra_keys: vec!["/news/b.md".into()].into(),
             path_date: chrono::NaiveDate::from_ymd_opt(2015, 9, 1),
             parsed: Parsed::Article(ArticleDraft {
                 title: "T".into(),
                 body: Body::Inline("x".into()),
                 digest: 7,
             }),
-            warnings: vec![(Some(2), "w".into())],
+            warnings: vec![(Some(2), "w".into())].into(),
         }
     }
 

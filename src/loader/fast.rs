@@ -168,7 +168,7 @@ pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
         None
     } else {
         let slug_text = text::sanitize(raw, false).trim().to_string();
-        (slug_text != headline).then_some(slug_text)
+        (slug_text != headline).then(|| slug_text.into_boxed_str())
     };
     let body_start = start + h1.len();
 
@@ -235,12 +235,12 @@ pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
     Some((
         Parsed::Event(EventDraft {
             date,
-            headline,
+            headline: headline.into_boxed_str(),
             slug_text,
-            line: line_no,
+            line: u32::try_from(line_no).unwrap_or(u32::MAX),
             body: super::parse::body_of(text, body),
-            sources: super::parse::tight(sources),
-            related: super::parse::tight(related),
+            sources: sources.into_boxed_slice(),
+            related: related.into_boxed_slice(),
         }),
         Vec::new(),
     ))

@@ -1048,9 +1048,9 @@ fn loaded(
         path_date: crate::text::date_from_path(&rel),
         display,
         rel,
-        extra_keys,
+        extra_keys: extra_keys.into(),
         parsed,
-        warnings,
+        warnings: warnings.into(),
     }
 }
 

@@ -73,16 +73,19 @@ pub struct EventDraft {
     #[serde(with = "day_number")]
     pub date: NaiveDate,
     /// The headline as one line of plain text, white space folded.
-    pub headline: String,
+    pub headline: Box<str>,
     /// The headline's text with its white space as written: what the slug
     /// rule counts 140 characters of.
     /// `None` when it is the headline itself (the usual case).
-    pub slug_text: Option<String>,
+    pub slug_text: Option<Box<str>>,
     /// Line of the headline, for messages about the event as a whole.
-    pub line: usize,
+    pub line: u32,
     pub body: Body,
-    pub sources: Vec<Source>,
-    pub related: Vec<LinkDraft>,
+    /// (Lists without room to spare: most events have two or three
+    /// sources and links, which a list grown by pushing holds room for four
+    /// of.)
+    pub sources: Box<[Source]>,
+    pub related: Box<[LinkDraft]>,
 }
 
 /// A plain article's content.
@@ -198,16 +201,16 @@ fn parse_cleaned(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
         (Some((date, _)), Some((raw, line))) if !text::one_line(&raw).is_empty() => {
             let body = body_of(text, trim_body(&text[doc.body.clone()]));
             let (headline, slug_text) = headline_texts(&raw, line, &mut warnings);
-            let slug_text = (slug_text != headline).then_some(slug_text);
+            let slug_text = (slug_text != headline).then(|| slug_text.into_boxed_str());
             (
                 Parsed::Event(EventDraft {
                     date,
-                    headline,
+                    headline: headline.into_boxed_str(),
                     slug_text,
-                    line,
+                    line: u32::try_from(line).unwrap_or(u32::MAX),
                     body,
-                    sources: tight(doc.sources),
-                    related: tight(doc.related),
+                    sources: doc.sources.into_boxed_slice(),
+                    related: doc.related.into_boxed_slice(),
                 }),
                 warnings,
             )
@@ -704,13 +707,6 @@ fn context_tags(after: &str) -> Vec<TagName> {
     tags
 }
 
-/// A list without room to spare: most events have two or three sources
-/// and links, which a list grown by pushing holds room for four of.
-pub(super) fn tight<T>(mut list: Vec<T>) -> Vec<T> {
-    list.shrink_to_fit();
-    list
-}
-
 /// Tags this thread has seen, so that the many links naming one tag share
 /// its text (an archive has few distinct tags and a great many links).
 fn intern(tag: String) -> TagName {
@@ -852,7 +848,7 @@ mod tests {
     fn event_file() {
         let e = event(EVENT);
         assert_eq!(e.date, NaiveDate::from_ymd_opt(2013, 6, 6).unwrap());
-        assert_eq!(e.headline, "North Korea restores link.");
+        assert_eq!(&*e.headline, "North Korea restores link.");
         assert_eq!(e.line, 3);
         assert_eq!(body(EVENT, &e.body), "Body *one*.\n\nBody two.");
         assert_eq!(e.sources.len(), 2);
@@ -917,7 +913,7 @@ mod tests {
     #[test]
     fn cr_line_ends_and_an_indented_first_line() {
         let e = event("### [2013-06-6](/x)\r# CR only\r\rBody.\r");
-        assert_eq!(e.headline, "CR only");
+        assert_eq!(&*e.headline, "CR only");
         let text = "### [2013-06-6](/x)\n\n# H\n\n\n    let x = 1;\n\nText.\n";
         let e = event(text);
         assert_eq!(body(text, &e.body), "    let x = 1;\n\nText.");
@@ -927,19 +923,19 @@ mod tests {
     fn crlf_bom_and_setext() {
         let crlf = format!("\u{feff}{}", EVENT.replace('\n', "\r\n"));
         let e = event(&crlf);
-        assert_eq!(e.headline, "North Korea restores link.");
+        assert_eq!(&*e.headline, "North Korea restores link.");
         assert_eq!(body(&crlf, &e.body), "Body *one*.\n\nBody two.");
         assert_eq!(e.related.len(), 3);
         let setext = "### [2020-1-2](/x)\n\nA setext headline\n=================\n\nBody.\n";
         let e = event(setext);
-        assert_eq!(e.headline, "A setext headline");
+        assert_eq!(&*e.headline, "A setext headline");
         assert_eq!(body(setext, &e.body), "Body.");
     }
 
     #[test]
     fn sections_are_optional_and_padded_dates_accepted() {
         let e = event("### [2013-06-06](/news/2013/06/6/index.md)\n\n# Only a headline\n");
-        assert_eq!(e.headline, "Only a headline");
+        assert_eq!(&*e.headline, "Only a headline");
         assert_eq!(e.body, Body::default());
         assert!(e.sources.is_empty() && e.related.is_empty());
     }
@@ -970,7 +966,7 @@ mod tests {
         let text = "### [2013-06-6](/x)\n\n# H\u{7}\n\n- a\n\t- b\n";
         let e = event(text);
         assert_eq!(
-            (e.headline.as_str(), body(text, &e.body)),
+            (&*e.headline, body(text, &e.body)),
             ("H", "- a\n\t- b".to_string())
         );
         assert!(matches!(e.body, Body::File { .. }));
@@ -980,7 +976,7 @@ mod tests {
     fn escapes_in_headline_are_removed() {
         let e =
             event("### [2013-06-6](/x)\n\n# Bad \u{1b}]0;title\u{7}news \u{1b}[2J\u{202e}here\n");
-        assert_eq!(e.headline, "Bad news here");
+        assert_eq!(&*e.headline, "Bad news here");
     }
 
     #[test]
@@ -1123,7 +1119,7 @@ mod tests {
         let text = "# Headline first\n\n### [2013-06-6](/x)\n\nBody.\n";
         let e = event(text);
         assert_eq!(
-            (e.headline.as_str(), body(text, &e.body)),
+            (&*e.headline, body(text, &e.body)),
             ("Headline first", "Body.".to_string())
         );
     }
@@ -1176,7 +1172,7 @@ mod tests {
     #[test]
     fn slug_text_keeps_spacing_and_long_headlines_are_shortened() {
         let e = event("### [2015-09-6](/x)\n\n# The 2015  women's final. \n");
-        assert_eq!(e.headline, "The 2015 women's final.");
+        assert_eq!(&*e.headline, "The 2015 women's final.");
         assert_eq!(e.slug_text.as_deref(), Some("The 2015  women's final."));
         let e = event("### [2015-09-6](/x)\n\n# The final. \n");
         assert_eq!(e.slug_text, None);

@@ -26,11 +26,11 @@ pub struct Loaded {
     pub rel: String,
     /// Further keys for the exact-path lookup (the path from a `news`
     /// folder, when the root is above or below the archive's own root).
-    pub extra_keys: Vec<String>,
+    pub extra_keys: Box<[String]>,
     /// The date the file's path spells, for articles.
     pub path_date: Option<NaiveDate>,
     pub parsed: Parsed,
-    pub warnings: Vec<Warning>,
+    pub warnings: Box<[Warning]>,
 }
 
 /// What is worked out for each file before the sequential pass.
@@ -50,7 +50,7 @@ struct Keys<'a> {
 
 impl<'a> Keys<'a> {
     /// `names`: the file's path below its root and its further keys.
-    fn of(f: &Loaded, names: &'a (String, Vec<String>)) -> Keys<'a> {
+    fn of(f: &Loaded, names: &'a (String, Box<[String]>)) -> Keys<'a> {
         let (rel, extra_keys) = names;
         let normal = text::normalize_target(rel);
         let path = if normal == *rel {
@@ -129,7 +129,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     let candidates = files.len() + problems.len();
     // The keys stay apart from the files, so that the lookup tables can
     // borrow them rather than hold copies.
-    let names: Vec<(String, Vec<String>)> = files
+    let names: Vec<(String, Box<[String]>)> = files
         .iter_mut()
         .map(|f| {
             (
@@ -162,7 +162,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
         })
         .sum();
     let mut events: Vec<Event> = Vec::with_capacity(files.len() + links.min(files.len()));
-    let mut drafts: Vec<Vec<LinkDraft>> = Vec::with_capacity(files.len());
+    let mut drafts: Vec<Box<[LinkDraft]>> = Vec::with_capacity(files.len());
     // The keys of each entry, by its place in `events`.
     let mut keys_of: Vec<&Keys> = Vec::with_capacity(files.len());
     // The tables are made at their size: no garbage of regrowing them.
@@ -211,7 +211,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
                 };
                 if let Some(&first) = seen_events.find(hash, same) {
                     problems.push(problem(
-                        Some(e.line),
+                        Some(e.line as usize),
                         format!(
                             "duplicate id {id}: {} has the same date and headline",
                             events[first].file.as_deref().unwrap_or("another file")
@@ -229,8 +229,8 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
                 let event = Event {
                     body: e.body,
                     file: Some(std::mem::take(&mut f.display)),
-                    sources: e.sources,
-                    ..Event::new(id, Kind::Event, Some(e.date), e.headline)
+                    sources: e.sources.into_vec(),
+                    ..Event::new(id, Kind::Event, Some(e.date), e.headline.into_string())
                 };
                 (event, e.related)
             }
@@ -261,7 +261,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
                     file: Some(std::mem::take(&mut f.display)),
                     ..Event::new(id, Kind::Article, f.path_date, a.title)
                 };
-                (event, Vec::new())
+                (event, Box::default())
             }
         };
         let idx = events.len();
@@ -323,7 +323,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     // of all the files, one after another, made at its size (`NONE`: not
     // found, a ghost's place later).
     const NONE: EventIdx = EventIdx::MAX;
-    let mut tos: Vec<EventIdx> = vec![NONE; drafts.iter().map(Vec::len).sum()];
+    let mut tos: Vec<EventIdx> = vec![NONE; drafts.iter().map(|d| d.len()).sum()];
     let mut rest = tos.as_mut_slice();
     let mut parts = Vec::with_capacity(drafts.len());
     for file in &drafts {
@@ -332,7 +332,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
         rest = more;
     }
     parts.into_par_iter().zip(&drafts).for_each(|(part, file)| {
-        for (to, link) in part.iter_mut().zip(file) {
+        for (to, link) in part.iter_mut().zip(file.iter()) {
             if let Some(i) = find(&link.target(), &|| link.date(), &link.text) {
                 *to = i;
             }
