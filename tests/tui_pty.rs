@@ -367,21 +367,40 @@ fn a_terminal_that_goes_away_ends_the_browser_even_with_sighup_ignored() {
     // SIGCONT comes with the hang-up, only end-of-file on reading.
     let script = format!("trap '' HUP; '{bin}' '{}'; exit $?", fixture());
     let mut s = Session::start_with("sh", &["-c", &script], &[], false);
-    // Read on this thread, so that the reading handle can be closed too.
+    // Read up to the status bar's last hint: the whole first frame, so that
+    // the browser is idle, waiting for input, when the terminal goes. The
+    // reading thread then closes its handle; it is waited for with a
+    // deadline, so that a browser that never draws fails the test rather
+    // than hanging it (the child is killed when the session drops, which
+    // ends the read).
     let mut reader = s.reader.take().unwrap();
-    let mut out = Vec::new();
-    let mut buf = [0u8; 8192];
-    // Up to the status bar's last hint: the whole first frame, so that the
-    // browser is idle, waiting for input, when the terminal goes.
-    while !String::from_utf8_lossy(&out).contains("quit") {
-        let n = reader.read(&mut buf).unwrap();
-        assert!(n > 0, "output ended early");
-        out.extend_from_slice(&buf[..n]);
-    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let mut buf = [0u8; 8192];
+        let drawn = loop {
+            if String::from_utf8_lossy(&out).contains("quit") {
+                break true;
+            }
+            match reader.read(&mut buf) {
+                Ok(n) if n > 0 => out.extend_from_slice(&buf[..n]),
+                _ => break false,
+            }
+        };
+        drop(reader);
+        let _ = tx.send((drawn, out));
+    });
+    let (drawn, out) = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the first frame within 20 s");
+    assert!(
+        drawn,
+        "output ended early: {}",
+        String::from_utf8_lossy(&out)
+    );
     std::thread::sleep(Duration::from_millis(200));
     // Hang up: every handle on our side of the terminal closed. The child
     // must notice and end rather than spin on end-of-file.
-    drop(reader);
     s.writer.take();
     s.master.take();
     let status = s.wait_exit();
