@@ -522,29 +522,44 @@ impl Timeline {
     /// [`Timeline::stats`] of the entries `keep` accepts (the counts of
     /// files, index pages and problems are the whole archive's).
     pub fn stats_where(&self, top_tags: usize, keep: impl Fn(&Event) -> bool + Copy) -> Stats {
-        let kept = || self.events.iter().filter(move |e| keep(e));
-        let count = |k| kept().filter(|e| e.kind == k).count();
-        let real = || kept().filter(|e| e.kind != Kind::Ghost);
-        let mut dates: Vec<NaiveDate> = real().filter_map(|e| e.date).collect();
-        dates.dedup();
+        // One pass over the entries (a large timeline's are far more than
+        // the cache holds). Entries are in timeline order: a day is counted
+        // where the dates of the real entries change.
+        let (mut events, mut articles, mut ghosts, mut undated) = (0, 0, 0, 0);
+        let (mut days, mut first, mut last) = (0, None, None);
         let (mut resolved, mut unresolved) = (0, 0);
-        for r in kept().flat_map(|e| &e.related) {
-            if r.resolved {
-                resolved += 1;
-            } else {
-                unresolved += 1;
+        for e in self.events.iter().filter(|e| keep(e)) {
+            match e.kind {
+                Kind::Event => events += 1,
+                Kind::Article => articles += 1,
+                Kind::Ghost => ghosts += 1,
             }
+            if e.kind != Kind::Ghost {
+                match e.date {
+                    None => undated += 1,
+                    Some(d) if last != Some(d) => {
+                        days += 1;
+                        first = first.or(Some(d));
+                        last = Some(d);
+                    }
+                    Some(_) => {}
+                }
+            }
+            let found = e.related.iter().filter(|r| r.resolved).count();
+            resolved += found;
+            unresolved += e.related.len() - found;
         }
         let mut tags = self.tag_counts_where(keep);
         tags.truncate(top_tags);
+        let label = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
         Stats {
-            events: count(Kind::Event),
-            articles: count(Kind::Article),
-            ghosts: count(Kind::Ghost),
-            undated: real().filter(|e| e.date.is_none()).count(),
-            days: dates.len(),
-            first: dates.first().map(|d| d.format("%Y-%m-%d").to_string()),
-            last: dates.last().map(|d| d.format("%Y-%m-%d").to_string()),
+            events,
+            articles,
+            ghosts,
+            undated,
+            days,
+            first: label(first),
+            last: label(last),
             links: LinkStats {
                 resolved,
                 unresolved,
