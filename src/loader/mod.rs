@@ -15,8 +15,8 @@ pub mod resolve;
 use std::borrow::Cow;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
 use std::thread::JoinHandle;
 
 use include_dir::{Dir, include_dir};
@@ -523,11 +523,6 @@ fn open_or_unchanged(
     lap("index read");
     let no_files = Vec::new();
     let indexed = previous.as_ref().map_or(&no_files, |p| &p.files);
-    let by_display: FxHashMap<&str, usize> = indexed
-        .iter()
-        .enumerate()
-        .map(|(i, (d, _))| (d.as_str(), i))
-        .collect();
 
     let mut walked: Vec<Root> = Vec::new();
     for root in roots {
@@ -562,7 +557,9 @@ fn open_or_unchanged(
         dirs::Known::new(&p.files, &p.dirs)
     });
     let found = Found {
-        previous: &by_display,
+        // The indexed files by name, made only when a folder must be
+        // listed (the index vouches for most, whose files it knows by place).
+        previous: OnceLock::new(),
         indexed,
         known,
         dirs: Mutex::new(Vec::new()),
@@ -588,7 +585,7 @@ fn open_or_unchanged(
             // A file named on its own is read even through a symbolic link
             // (the user named it), by its real path.
             let given = &root.given;
-            let mut candidate = Candidate::new(given.clone(), i, &by_display);
+            let mut candidate = Candidate::new(given.clone(), i, found.previous());
             if fs::symlink_metadata(given).is_ok_and(|m| m.file_type().is_symlink()) {
                 candidate.raw = Some(root.abs.clone());
             }
@@ -637,7 +634,7 @@ fn open_or_unchanged(
         }
         // What the walk kept goes first: the snapshot alone is the answer.
         drop((items, reused));
-        drop(by_display);
+        drop(found.previous);
         // Many folders the index could not vouch for (it was written right
         // after the archive was copied or made) and now can: it is written
         // again with them, once, so that later opens need not list them.
@@ -764,7 +761,7 @@ fn open_or_unchanged(
     // Roots that overlap can name one file the same way twice.
     files.dedup_by(|a, b| a.0 == b.0);
     drop(old_drafts);
-    drop(by_display);
+    drop(found.previous);
     drop(previous);
     lap("drafts taken");
     let timeline = resolve::build(archive_name(roots), loaded, walk_problems.clone());
@@ -818,7 +815,8 @@ fn one_each(
 
 /// What the walking threads share.
 struct Found<'a> {
-    previous: &'a FxHashMap<&'a str, usize>,
+    /// The indexed files by name (made when first wanted).
+    previous: OnceLock<FxHashMap<&'a str, usize>>,
     indexed: &'a [(String, FileStat)],
     /// The folders of the index.
     known: dirs::Known<'a>,
@@ -871,14 +869,35 @@ impl<'a> Found<'a> {
         }
     }
 
+    fn previous(&self) -> &FxHashMap<&'a str, usize> {
+        self.previous.get_or_init(|| {
+            let indexed: &'a [(String, FileStat)] = self.indexed;
+            (indexed.iter().enumerate())
+                .map(|(i, (d, _))| (d.as_str(), i))
+                .collect()
+        })
+    }
+
     /// Takes a candidate from the index when it is unchanged (`stat` tells
     /// what it is now), else reads and parses it.
     fn file(&self, c: Candidate<'a>, stat: impl FnOnce() -> Option<FileStat>) {
+        let at = self.previous().get(&*c.display).copied();
+        self.file_at(c, at, stat);
+    }
+
+    /// [`Found::file`] of the file that is `at` in the index (`None`: not
+    /// in it).
+    fn file_at(
+        &self,
+        c: Candidate<'a>,
+        at: Option<usize>,
+        stat: impl FnOnce() -> Option<FileStat>,
+    ) {
         let n = self.count.fetch_add(1, Ordering::Relaxed);
         if n.is_multiple_of(REPORT_EVERY) {
             (self.progress)(n, 0);
         }
-        let unchanged = self.previous.get(&*c.display).and_then(|&i| {
+        let unchanged = at.and_then(|i| {
             self.seen[i].store(true, Ordering::Relaxed);
             (stat()? == self.indexed[i].1).then_some(i)
         });
@@ -957,7 +976,9 @@ fn walk_dir<'s, 'a: 's>(
                 raw: None,
                 root,
             };
-            found.file(c, || FileStat::of_result(fs::symlink_metadata(display)));
+            found.file_at(c, Some(i), || {
+                FileStat::of_result(fs::symlink_metadata(display))
+            });
         }
         for &sub in &listing.dirs {
             scope.spawn(move |s| walk_dir(s, PathBuf::from(sub), root, true, found));
@@ -1028,7 +1049,7 @@ fn walk_dir<'s, 'a: 's>(
             found.problem(&path, "not a regular file".into());
             continue;
         }
-        let c = Candidate::new(path, root, found.previous);
+        let c = Candidate::new(path, root, found.previous());
         clean &= c.raw.is_none();
         // The entry's own metadata is read relative to its folder: much
         // cheaper than looking the whole path up again.
