@@ -21,6 +21,25 @@ pub fn slug(headline: &str) -> String {
 /// Appends `headline`'s slug to `out`.
 fn push_slug(out: &mut String, headline: &str) {
     let start = out.len();
+    // The usual headline: its first 140 bytes are ASCII, and so its first
+    // 140 characters. Its runs of letters and digits, lowercased, one dash
+    // between each two.
+    if let Some(head) = headline.get(..headline.len().min(SLUG_CHARS))
+        && head.is_ascii()
+    {
+        for run in head.split(|c: char| !c.is_ascii_alphanumeric()) {
+            if run.is_empty() {
+                continue;
+            }
+            if out.len() > start {
+                out.push('-');
+            }
+            let at = out.len();
+            out.push_str(run);
+            out[at..].make_ascii_lowercase();
+        }
+        return;
+    }
     let mut pending_dash = false;
     let mut push = |c: char| {
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
@@ -33,14 +52,6 @@ fn push_slug(out: &mut String, headline: &str) {
             pending_dash = true;
         }
     };
-    // The usual headline: its first 140 bytes are ASCII, and so its first
-    // 140 characters.
-    let head = &headline.as_bytes()[..headline.len().min(SLUG_CHARS)];
-    if head.is_ascii() {
-        head.iter()
-            .for_each(|&b| push(char::from(b.to_ascii_lowercase())));
-        return;
-    }
     for c in headline.chars().take(SLUG_CHARS) {
         if c.is_ascii() {
             push(c.to_ascii_lowercase());
@@ -620,6 +631,42 @@ mod tests {
         assert_eq!(slug(&mixed), "a".repeat(139));
         assert_eq!(slug(&format!("{}É", "b".repeat(139))), "b".repeat(139));
         assert_eq!(slug(&format!("É{}", "b".repeat(139))), "b".repeat(139));
+    }
+
+    #[test]
+    fn the_slug_of_an_ascii_headline_is_the_rule_s() {
+        // The rule character by character, as FORMAT.md words it.
+        let rule = |h: &str| {
+            let mut out = String::new();
+            let mut dash = false;
+            for c in h.chars().take(SLUG_CHARS).flat_map(char::to_lowercase) {
+                if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                    if dash && !out.is_empty() {
+                        out.push('-');
+                    }
+                    dash = false;
+                    out.push(c);
+                } else {
+                    dash = true;
+                }
+            }
+            out
+        };
+        let alphabet: Vec<char> = "aZq09 -_.!\t(x)É".chars().collect();
+        let mut seed = 7u64;
+        for _ in 0..5000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let len = (seed >> 33) as usize % 200;
+            let h: String = (0..len)
+                .map(|i| {
+                    let r = seed.rotate_left(i as u32 * 7) >> 40;
+                    alphabet[r as usize % alphabet.len()]
+                })
+                .collect();
+            assert_eq!(slug(&h), rule(&h), "{h:?}");
+        }
     }
 
     #[test]
