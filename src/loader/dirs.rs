@@ -117,6 +117,20 @@ fn key(path: &str) -> Cow<'_, str> {
 
 /// The key of the folder that holds `path`.
 fn parent(path: &str) -> Option<Cow<'_, str>> {
+    // The usual path, spelt plainly: its folder is what precedes its last
+    // `/` (done for every file of an index when it is read).
+    if matches!(key(path), Cow::Borrowed(_)) && !path.is_empty() && path != "/" {
+        return Some(Cow::Borrowed(match path.rfind('/') {
+            Some(0) => "/",
+            Some(i) => &path[..i],
+            None => "",
+        }));
+    }
+    by_components(path)
+}
+
+/// [`parent`] as `Path` finds it.
+fn by_components(path: &str) -> Option<Cow<'_, str>> {
     let parent = Path::new(path).parent()?.to_str()?;
     Some(key(parent))
 }
@@ -144,6 +158,33 @@ mod tests {
             mtime: secs * 1_000_000_000,
             ctime: secs * 1_000_000_000,
             ino: 7,
+        }
+    }
+
+    #[test]
+    fn a_plain_path_s_folder_is_what_path_says() {
+        for path in [
+            "a/b/x.md",
+            "/x.md",
+            "x.md",
+            "/",
+            "",
+            ".",
+            "./x",
+            "a/..",
+            "a/../b.md",
+            "/tmp/k/news/2013/06/6/e.md",
+            "a//b/x.md",
+            "a/./x.md",
+            "a/.",
+            "a/",
+            "//x",
+            "..",
+            "../x.md",
+            "a b/c d.md",
+            "ü/ö.md",
+        ] {
+            assert_eq!(parent(path), by_components(path), "{path:?}");
         }
     }
 
