@@ -18,25 +18,51 @@ pub fn slug(headline: &str) -> String {
     out
 }
 
+/// What the slug rule keeps of each ASCII byte: a letter lowercased, a
+/// digit, or 0 for a separator.
+const SLUG_BYTES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = match c {
+            b'a'..=b'z' | b'0'..=b'9' => c,
+            b'A'..=b'Z' => c + 32,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Appends `headline`'s slug to `out`.
 fn push_slug(out: &mut String, headline: &str) {
     let start = out.len();
     // The usual headline: its first 140 bytes are ASCII, and so its first
-    // 140 characters. Its runs of letters and digits, lowercased, one dash
-    // between each two.
+    // 140 characters. Each byte is kept (lowercased) or is a separator, by
+    // a table; the slug, no longer than they, is made on the stack.
     if let Some(head) = headline.get(..headline.len().min(SLUG_CHARS))
         && head.is_ascii()
     {
-        for run in head.split(|c: char| !c.is_ascii_alphanumeric()) {
-            if run.is_empty() {
+        let mut slug = [0u8; SLUG_CHARS];
+        let (mut len, mut dash) = (0, false);
+        for &b in head.as_bytes() {
+            let kept = SLUG_BYTES[usize::from(b)];
+            if kept == 0 {
+                dash = true;
                 continue;
             }
-            if out.len() > start {
-                out.push('-');
+            // (A dash stands for one separator or more: it fits.)
+            if dash && len > 0 {
+                slug[len] = b'-';
+                len += 1;
             }
-            let at = out.len();
-            out.push_str(run);
-            out[at..].make_ascii_lowercase();
+            dash = false;
+            slug[len] = kept;
+            len += 1;
+        }
+        if let Ok(slug) = std::str::from_utf8(&slug[..len]) {
+            out.push_str(slug);
         }
         return;
     }
