@@ -219,13 +219,14 @@ pub fn normalize_target(target: &str) -> String {
         .strip_prefix('<')
         .and_then(|s| s.strip_suffix('>'))
         .unwrap_or(t);
-    let t = t.split(['#', '?']).next().unwrap_or("");
+    // (Bytes searched, not characters: the marks are all ASCII.)
+    let t = memchr::memchr2(b'#', b'?', t.as_bytes()).map_or(t, |i| &t[..i]);
     let t = match memchr::memmem::find(t.as_bytes(), b"://") {
         Some(i) => t[i + 3..].find('/').map_or("", |j| &t[i + 3 + j..]),
         None => t,
     };
     // Most targets hold no escape: no decoding (nor its UTF-8 check) then.
-    let decoded = if t.contains('%') {
+    let decoded = if memchr::memchr(b'%', t.as_bytes()).is_some() {
         percent_encoding::percent_decode_str(t).decode_utf8_lossy()
     } else {
         std::borrow::Cow::Borrowed(t)
@@ -234,10 +235,15 @@ pub fn normalize_target(target: &str) -> String {
     let mut stack = [""; 16];
     let mut heap = Vec::new();
     let mut count = 0;
-    for p in decoded
-        .split(['/', '\\'])
-        .filter(|p| !p.is_empty() && *p != ".")
-    {
+    let bytes = decoded.as_bytes();
+    let ends = memchr::memchr2_iter(b'/', b'\\', bytes).chain([bytes.len()]);
+    let mut from = 0;
+    for end in ends {
+        let p = &decoded[from..end];
+        from = end + 1;
+        if p.is_empty() || p == "." {
+            continue;
+        }
         if count < stack.len() {
             stack[count] = p;
         } else {
