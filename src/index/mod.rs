@@ -483,8 +483,19 @@ pub struct DraftsWriter {
 impl DraftsWriter {
     /// Adds what a file parsed into.
     pub fn add(&self, file: &Loaded) {
-        if let Ok(bytes) = postcard::to_stdvec(file) {
+        // Encoded into a buffer each thread keeps (a new one grew by
+        // doubling, eight allocations a file).
+        thread_local! {
+            static BUFFER: std::cell::Cell<Vec<u8>> = const { std::cell::Cell::new(Vec::new()) };
+        }
+        let mut buffer = BUFFER.take();
+        buffer.clear();
+        if let Ok(bytes) = postcard::to_extend(file, buffer) {
             self.add_raw(&bytes);
+            // The record of a large file is not held on to.
+            if bytes.capacity() <= 64 * 1024 {
+                BUFFER.set(bytes);
+            }
         }
     }
 
