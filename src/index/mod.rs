@@ -35,7 +35,7 @@ use snapshot::{Snapshot, SnapshotRef};
 const MAGIC: &[u8; 8] = b"KTLINDEX";
 const DRAFTS_MAGIC: &[u8; 8] = b"KTLDRAFT";
 /// The layout of the files; bump it when what they hold changes shape.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 4;
 /// magic, format, parser fingerprint, then two sections' length and crc.
 const HEADER: usize = 8 + 4 + 4 + 2 * (8 + 4);
 /// magic, format, parser fingerprint, the file's id, its roots' checksum.
