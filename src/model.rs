@@ -275,9 +275,12 @@ impl std::fmt::Debug for Timeline {
     }
 }
 
-fn hash_id(id: &str) -> u64 {
+/// A value as a number for the tables that hold only places (the loader's
+/// and the timeline's tables of ids, headlines and days): a fast hash, the
+/// keys compared on the entries when numbers match.
+pub(crate) fn fx_hash(value: impl std::hash::Hash) -> u64 {
     use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(id)
+    rustc_hash::FxBuildHasher.hash_one(value)
 }
 
 /// Counts over the whole timeline, as `stats` prints them.
@@ -402,12 +405,12 @@ impl Timeline {
         }
         let mut by_id = hashbrown::HashTable::with_capacity(events.len());
         for (i, e) in events.iter().enumerate() {
-            let hash = hash_id(&e.id);
+            let hash = fx_hash(&e.id);
             if by_id
                 .find(hash, |&j: &EventIdx| events[j].id == e.id)
                 .is_none()
             {
-                by_id.insert_unique(hash, i, |&j| hash_id(&events[j].id));
+                by_id.insert_unique(hash, i, |&j| fx_hash(&events[j].id));
             }
         }
         Timeline {
@@ -424,7 +427,7 @@ impl Timeline {
 
     pub fn get(&self, id: &str) -> Option<EventIdx> {
         self.by_id
-            .find(hash_id(id), |&i| self.events[i].id == id)
+            .find(fx_hash(id), |&i| self.events[i].id == id)
             .copied()
     }
 

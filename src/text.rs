@@ -190,23 +190,28 @@ pub fn parse_date_text(s: &str) -> DateText {
 /// The date a path spells as `.../{year}/{month}/{day}/...` (the last such
 /// run of components wins), if it is a real day.
 pub fn date_from_path(path: &str) -> Option<NaiveDate> {
-    let is_num = |s: &str, min: usize, max: usize| {
-        (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
-    };
     // Runs of three components, from the last: (day, month, year).
     let mut parts = path.rsplit(['/', '\\']);
     let (mut d, mut m) = (parts.next()?, parts.next()?);
     for y in parts {
-        if is_num(y, 4, 4) && is_num(m, 1, 2) && is_num(d, 1, 2) {
-            let date =
-                (|| NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?))();
-            if date.is_some() {
-                return date;
-            }
+        if shaped_as_date(y, m, d)
+            && let (Ok(y), Ok(m), Ok(d)) = (y.parse(), m.parse(), d.parse())
+            && let Some(date) = NaiveDate::from_ymd_opt(y, m, d)
+        {
+            return Some(date);
         }
         (d, m) = (m, y);
     }
     None
+}
+
+/// Are three path components shaped as a date: four digits, then one or
+/// two, then one or two?
+fn shaped_as_date(year: &str, month: &str, day: &str) -> bool {
+    let digits = |s: &str, min: usize, max: usize| {
+        (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    digits(year, 4, 4) && digits(month, 1, 2) && digits(day, 1, 2)
 }
 
 /// A related link's target in the one spelling the loader compares:
@@ -259,17 +264,11 @@ pub fn normalize_target(target: &str) -> String {
     } else {
         &heap
     };
-    let num = |s: &str, min: usize, max: usize| {
-        (min..=max).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
-    };
     let mut out = String::with_capacity(decoded.len() + 2);
     let mut i = 0;
     while i < parts.len() {
         out.push('/');
-        let date = i + 2 < parts.len()
-            && num(parts[i], 4, 4)
-            && num(parts[i + 1], 1, 2)
-            && num(parts[i + 2], 1, 2);
+        let date = i + 2 < parts.len() && shaped_as_date(parts[i], parts[i + 1], parts[i + 2]);
         if date {
             // `YYYY/MM/D`: the month in two digits, the day without a
             // leading zero, as the format's paths spell them.

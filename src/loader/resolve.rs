@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::parse::{LinkDraft, Parsed, Warning};
-use crate::model::{Event, EventIdx, Kind, Problem, Related, Tag, Timeline};
+use crate::model::{Event, EventIdx, Kind, Problem, Related, Tag, Timeline, fx_hash};
 use crate::text;
 
 /// One candidate file after parsing.
@@ -38,7 +38,7 @@ struct Keys<'a> {
     /// The event's canonical path (most often its own path).
     canonical: Option<Cow<'a, str>>,
     /// The event's or article's headline, normalised, as a number
-    /// ([`headline_hash`]): equal numbers are checked on the headlines.
+    /// ([`fx_hash`]): equal numbers are checked on the headlines.
     headline: u64,
     /// The file's own paths in the spelling targets are compared in: its
     /// path below its root (most often spelt so already), then the others.
@@ -68,10 +68,10 @@ impl<'a> Keys<'a> {
                     e.date,
                     e.slug_text.as_deref().unwrap_or(&e.headline),
                 ))),
-                headline_hash(&text::normalize_headline(&e.headline)),
+                fx_hash(text::normalize_headline(&e.headline)),
             ),
-            Parsed::Article(a) => (None, headline_hash(&text::normalize_headline(&a.title))),
-            _ => (None, headline_hash("")),
+            Parsed::Article(a) => (None, fx_hash(text::normalize_headline(&a.title))),
+            _ => (None, fx_hash("")),
         };
         let mut keys = Keys {
             canonical,
@@ -103,23 +103,14 @@ impl<'a> Keys<'a> {
 struct ById(hashbrown::HashTable<EventIdx>);
 
 impl ById {
-    fn hash(id: &str) -> u64 {
-        use std::hash::BuildHasher;
-        rustc_hash::FxBuildHasher.hash_one(id)
-    }
-
     fn get(&self, events: &[Event], id: &str) -> Option<EventIdx> {
-        self.0
-            .find(Self::hash(id), |&i| events[i].id == id)
-            .copied()
+        self.0.find(fx_hash(id), |&i| events[i].id == id).copied()
     }
 
     /// Adds `events[idx]`, whose id no other entry has.
     fn insert(&mut self, events: &[Event], idx: EventIdx) {
         self.0
-            .insert_unique(Self::hash(&events[idx].id), idx, |&i| {
-                Self::hash(&events[i].id)
-            });
+            .insert_unique(fx_hash(&events[idx].id), idx, |&i| fx_hash(&events[i].id));
     }
 }
 
@@ -202,7 +193,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
             }
             Parsed::Event(e) => {
                 let id = keys.canonical.as_deref().unwrap_or_default();
-                let hash = pair_hash(id, keys.headline);
+                let hash = fx_hash((id, keys.headline));
                 let same = |&j: &EventIdx| {
                     let other: &Keys = keys_of[j];
                     other.headline == keys.headline
@@ -224,7 +215,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
                 let id = unique_id(&by_id, &events, id.to_string(), &names[i].0);
                 seen_events.insert_unique(hash, events.len(), |&j| {
                     let k: &Keys = keys_of[j];
-                    pair_hash(k.canonical.as_deref().unwrap_or_default(), k.headline)
+                    fx_hash((k.canonical.as_deref().unwrap_or_default(), k.headline))
                 });
                 let event = Event {
                     body: e.body,
@@ -278,13 +269,9 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     // Entries by date and normalised headline, the first of each pair.
     let mut by_headline: hashbrown::HashTable<EventIdx> =
         hashbrown::HashTable::with_capacity(events.len());
-    let day_hash = |date: NaiveDate, headline: u64| {
-        use std::hash::BuildHasher;
-        rustc_hash::FxBuildHasher.hash_one((date, headline))
-    };
     for (i, keys) in keys_of.iter().enumerate() {
         if let Some(date) = events[i].date {
-            let hash = day_hash(date, keys.headline);
+            let hash = fx_hash((date, keys.headline));
             let same = |&j: &EventIdx| {
                 keys_of[j].headline == keys.headline
                     && events[j].date == Some(date)
@@ -292,7 +279,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
             };
             if by_headline.find(hash, same).is_none() {
                 by_headline.insert_unique(hash, i, |&j| {
-                    day_hash(events[j].date.unwrap_or_default(), keys_of[j].headline)
+                    fx_hash((events[j].date.unwrap_or_default(), keys_of[j].headline))
                 });
             }
         }
@@ -309,9 +296,9 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
             .or_else(|| {
                 let date = date()?;
                 let headline = text::normalize_headline(link_text);
-                let hash = headline_hash(&headline);
+                let hash = fx_hash(&headline);
                 by_headline
-                    .find(day_hash(date, hash), |&j| {
+                    .find(fx_hash((date, hash)), |&j| {
                         keys_of[j].headline == hash
                             && events[j].date == Some(date)
                             && text::normalize_headline(&events[j].headline) == headline
@@ -455,18 +442,6 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
         events[from].tags = own;
     }
     Timeline::ranked(name, events, problems, index_pages, candidates, &day_rank)
-}
-
-/// A normalised headline as a number, to find entries by.
-fn headline_hash(normalized: &str) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(normalized)
-}
-
-/// An id and a headline's number as one number.
-fn pair_hash(id: &str, headline: u64) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one((id, headline))
 }
 
 /// Do two headlines read the same once normalised?
