@@ -84,30 +84,124 @@ impl std::fmt::Debug for Source {
 }
 
 /// A source as it is written (to the index): its name, address and kind.
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(serde::Serialize)]
 struct SourceParts<'a> {
-    #[serde(borrow)]
-    name: std::borrow::Cow<'a, str>,
-    #[serde(borrow)]
-    url: std::borrow::Cow<'a, str>,
+    name: &'a str,
+    url: &'a str,
     image: bool,
 }
 
 impl serde::Serialize for Source {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         SourceParts {
-            name: self.name().into(),
-            url: self.url().into(),
+            name: self.name(),
+            url: self.url(),
             image: self.image,
         }
         .serialize(s)
     }
 }
 
+/// A source read back: its name and address decoded into one string (the
+/// index is decoded as it is read, so nothing can borrow from it).
 impl<'de> serde::Deserialize<'de> for Source {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Source, D::Error> {
-        let parts = SourceParts::deserialize(d)?;
-        Ok(Source::new(&parts.name, &parts.url, parts.image))
+        d.deserialize_struct("SourceParts", &["name", "url", "image"], SourceVisitor)
+    }
+}
+
+struct SourceVisitor;
+
+impl SourceVisitor {
+    fn made<E: serde::de::Error>(text: &str, split: usize, image: bool) -> Result<Source, E> {
+        let split = u32::try_from(split).map_err(|_| E::custom("a source's name too long"))?;
+        Ok(Source {
+            text: text.into(),
+            split,
+            image,
+        })
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for SourceVisitor {
+    type Value = Source;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a source: a name, an address and a kind")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Source, A::Error> {
+        use serde::de::Error;
+        thread_local! {
+            /// The name and address are gathered here, then copied out at
+            /// their length (no string grown twice and cut to size).
+            static GATHERED: std::cell::Cell<String> = const { std::cell::Cell::new(String::new()) };
+        }
+        let short = || A::Error::custom("a source cut short");
+        let mut text = GATHERED.take();
+        text.clear();
+        let parts = (|| {
+            seq.next_element_seed(PushStr(&mut text))?
+                .ok_or_else(short)?;
+            let split = text.len();
+            seq.next_element_seed(PushStr(&mut text))?
+                .ok_or_else(short)?;
+            let image = seq.next_element()?.ok_or_else(short)?;
+            Ok((split, image))
+        })();
+        let made = parts.and_then(|(split, image)| Self::made(&text, split, image));
+        // (One unusually long source does not stay held.)
+        if text.capacity() <= 64 * 1024 {
+            GATHERED.set(text);
+        }
+        made
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Source, A::Error> {
+        let (mut name, mut url, mut image) = (None, None, None);
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "name" => name = Some(map.next_value::<String>()?),
+                "url" => url = Some(map.next_value::<String>()?),
+                "image" => image = Some(map.next_value::<bool>()?),
+                _ => {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                }
+            }
+        }
+        use serde::de::Error;
+        let (Some(mut text), Some(url), Some(image)) = (name, url, image) else {
+            return Err(A::Error::custom(
+                "a source without a name, an address or a kind",
+            ));
+        };
+        let split = text.len();
+        text.push_str(&url);
+        Self::made(&text, split, image)
+    }
+}
+
+/// Decodes a string onto the end of one being built, not into one of its own.
+struct PushStr<'s>(&'s mut String);
+
+impl<'de> serde::de::DeserializeSeed<'de> for PushStr<'_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_string(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for PushStr<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        self.0.push_str(v);
+        Ok(())
     }
 }
 
@@ -467,25 +561,11 @@ impl Timeline {
 
     /// [`Timeline::tag_counts`] over the entries `keep` accepts.
     pub fn tag_counts_where(&self, keep: impl Fn(&Event) -> bool) -> Vec<TagCount> {
-        let mut counts: BTreeMap<&Tag, usize> = BTreeMap::new();
-        for e in self
-            .events
-            .iter()
-            .filter(|e| e.kind != Kind::Ghost && keep(e))
-        {
-            for t in &e.tags {
-                *counts.entry(t).or_default() += 1;
-            }
+        let mut counts = TagCounter::default();
+        for e in self.events.iter().filter(|e| keep(e)) {
+            counts.add(e);
         }
-        let mut tags: Vec<TagCount> = counts
-            .into_iter()
-            .map(|(tag, count)| TagCount {
-                tag: tag.to_string(),
-                count,
-            })
-            .collect();
-        tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.tag.cmp(&b.tag)));
-        tags
+        counts.finish()
     }
 
     /// Events per month from the first dated month to the last, for the
@@ -531,6 +611,7 @@ impl Timeline {
         let (mut events, mut articles, mut ghosts, mut undated) = (0, 0, 0, 0);
         let (mut days, mut first, mut last) = (0, None, None);
         let (mut resolved, mut unresolved) = (0, 0);
+        let mut tag_counts = TagCounter::default();
         for e in self.events.iter().filter(|e| keep(e)) {
             match e.kind {
                 Kind::Event => events += 1,
@@ -551,8 +632,9 @@ impl Timeline {
             let found = e.related.iter().filter(|r| r.resolved).count();
             resolved += found;
             unresolved += e.related.len() - found;
+            tag_counts.add(e);
         }
-        let mut tags = self.tag_counts_where(keep);
+        let mut tags = tag_counts.finish();
         tags.truncate(top_tags);
         let label = |d: Option<NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string());
         Stats {
@@ -572,6 +654,43 @@ impl Timeline {
             files: self.files,
             tags,
         }
+    }
+}
+
+/// Counts the tags of entries. Tags are shared (interned): each is counted
+/// by the address of its text, and names held twice are added up at the
+/// end (a timeline has a few dozen tags and a few hundred thousand uses).
+#[derive(Default)]
+struct TagCounter<'a> {
+    by_address: rustc_hash::FxHashMap<*const u8, (&'a Tag, usize)>,
+}
+
+impl<'a> TagCounter<'a> {
+    /// Counts the tags of `e`, unless it is a ghost.
+    fn add(&mut self, e: &'a Event) {
+        if e.kind == Kind::Ghost {
+            return;
+        }
+        for t in &e.tags {
+            self.by_address.entry(t.as_ptr()).or_insert((t, 0)).1 += 1;
+        }
+    }
+
+    /// Every tag with its count, most used first, then by name.
+    fn finish(self) -> Vec<TagCount> {
+        let mut by_name: BTreeMap<&str, usize> = BTreeMap::new();
+        for (tag, count) in self.by_address.into_values() {
+            *by_name.entry(tag).or_default() += count;
+        }
+        let mut tags: Vec<TagCount> = by_name
+            .into_iter()
+            .map(|(tag, count)| TagCount {
+                tag: tag.to_string(),
+                count,
+            })
+            .collect();
+        tags.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.tag.cmp(&b.tag)));
+        tags
     }
 }
 
@@ -605,5 +724,41 @@ mod tests {
             assert_eq!(serde_json::from_str::<Source>(&json).unwrap(), s);
         }
         assert_ne!(Source::new("ab", "c", false), Source::new("a", "bc", false));
+    }
+
+    #[test]
+    fn tags_are_counted_by_name_however_they_are_held() {
+        let shared: Tag = Arc::from("economy");
+        let entry = |kind, tags: Vec<Tag>| Event {
+            id: format!("/e{}", tags.len()),
+            kind,
+            date: None,
+            headline: String::new(),
+            body: Body::default(),
+            file: None,
+            sources: Vec::new(),
+            related: Vec::new(),
+            backlinks: Vec::new(),
+            tags,
+        };
+        let events = vec![
+            entry(Kind::Event, vec![shared.clone(), Arc::from("war")]),
+            // The same name in a text of its own, and a ghost's (not counted).
+            entry(Kind::Article, vec![Arc::from("economy")]),
+            entry(
+                Kind::Ghost,
+                vec![shared.clone(), Arc::from("war"), Arc::from("x")],
+            ),
+            entry(Kind::Event, vec![Arc::from("aid"), shared]),
+        ];
+        let t = Timeline::assemble("t".into(), events, Vec::new(), 0, 4);
+        let counts: Vec<(String, usize)> = t
+            .tag_counts()
+            .into_iter()
+            .map(|c| (c.tag, c.count))
+            .collect();
+        let expected = [("economy", 3), ("aid", 1), ("war", 1)];
+        assert_eq!(counts, expected.map(|(t, n)| (t.to_string(), n)));
+        assert_eq!(t.stats(10).tags, t.tag_counts());
     }
 }

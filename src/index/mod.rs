@@ -16,6 +16,7 @@
 //! name and renamed into place, so a reader never sees half of one, and two
 //! processes writing at once leave one whole index.
 
+mod section;
 pub mod snapshot;
 
 use std::fs::File;
@@ -30,6 +31,7 @@ use serde::{Deserialize, Serialize};
 use crate::loader::read::FileStat;
 use crate::loader::resolve::Loaded;
 use crate::model::{Problem, Timeline};
+use section::Section;
 use snapshot::{Snapshot, SnapshotRef};
 
 const MAGIC: &[u8; 8] = b"KTLINDEX";
@@ -43,48 +45,49 @@ const DRAFTS_HEADER: usize = 8 + 4 + 4 + 8 + 4;
 /// Marks the end of the drafts' records: then their count and checksum.
 const END: u32 = u32::MAX;
 
-/// What the main file says about the archive, besides the snapshot.
+/// What the main file says about the archive, besides the snapshot. Its
+/// names borrow from the bytes it is decoded from (a reopen decodes
+/// 100,000 names and looks each one up once: copies would cost more than
+/// the rest of decoding it).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Head {
+pub struct Head<'a> {
     pub roots: Vec<String>,
     /// Which drafts file goes with this index.
     pub drafts: u64,
     /// Every file read, sorted by name, with what it looked like then.
-    pub files: Vec<(String, FileStat)>,
+    #[serde(borrow)]
+    pub files: Vec<(&'a str, FileStat)>,
     /// Every folder walked, sorted by name, with what it looked like then
     /// when that can be trusted (see `loader::dirs`), and whether the walk
     /// entered it from the folder that holds it (not only as a root).
-    pub dirs: Vec<(String, Option<FileStat>, bool)>,
+    #[serde(borrow)]
+    pub dirs: Vec<(&'a str, Option<FileStat>, bool)>,
     /// What the walk itself reported (links, unreadable folders …).
     pub walk_problems: Vec<Problem>,
 }
 
-/// The main file of an index, read and checked; the head and the
-/// snapshot are decoded only when asked for (the browser's first screen
-/// wants only the snapshot; a check of the archive wants both, at once).
+/// The main file of an index, its header checked and its roots found to
+/// be the ones asked for; the head is decoded and the snapshot read only
+/// when asked for (the browser's first screen wants only the snapshot; a
+/// check of the archive wants both, at once, on two threads).
 pub struct Index {
     pub head: UndecodedHead,
     pub snapshot: UnreadSnapshot,
 }
 
-/// The head of an index's main file, read and checksummed, its roots found
-/// to be the ones asked for; the rest not yet decoded.
+/// The head of an index's main file, read and checksummed; not yet decoded.
 pub struct UndecodedHead(Vec<u8>);
 
 impl UndecodedHead {
     /// `None` if it does not decode.
-    pub fn decode(self) -> Option<Head> {
+    pub fn decode(&self) -> Option<Head<'_>> {
         postcard::from_bytes(&self.0).ok()
     }
 }
 
 /// The snapshot of an index's main file, not yet read: it is read,
 /// checked and decoded on whatever thread asks for the timeline.
-pub struct UnreadSnapshot {
-    file: File,
-    len: u64,
-    crc: u32,
-}
+pub struct UnreadSnapshot(Section);
 
 impl Index {
     /// The timeline as it was when the index was written.
@@ -95,13 +98,10 @@ impl Index {
 }
 
 impl UnreadSnapshot {
-    /// The timeline the snapshot holds; its bytes are freed before the
-    /// timeline is built, to keep the peak low.
-    pub fn into_timeline(mut self) -> Option<Timeline> {
-        let bytes = read_section(&mut self.file, self.len, self.crc)?;
-        let snap: Option<Snapshot> = postcard::from_bytes(&bytes).ok();
-        drop(bytes);
-        snap?.into_timeline()
+    /// The timeline the snapshot holds: its entries are made as their
+    /// records are read, and it answers only once it was read whole.
+    pub fn into_timeline(self) -> Option<Timeline> {
+        self.0.decode_last::<Snapshot>()?.into_timeline()
     }
 }
 
@@ -194,12 +194,12 @@ impl Place {
         check_header(&header)?;
         let (head_len, snap_len) = (le_u64(&header, 16)?, le_u64(&header, 28)?);
         // A whole file is its header and two sections, nothing more.
-        (len == (HEADER as u64)
-            .checked_add(head_len)?
-            .checked_add(snap_len)?)
-        .then_some(())?;
+        let snap_start = (HEADER as u64).checked_add(head_len)?;
+        (len == snap_start.checked_add(snap_len)?).then_some(())?;
+        let file = std::sync::Arc::new(file);
         // The head is read and checked now; the snapshot when it is wanted.
-        let head = read_section(&mut file, head_len, le_u32(&header, 24)?)?;
+        let crc = le_u32(&header, 24)?;
+        let head = section::read_whole(&file, HEADER as u64, head_len, crc)?;
         // The roots come first in a head: only they are decoded now.
         let (roots, _) = postcard::take_from_bytes::<Vec<String>>(&head).ok()?;
         if roots != self.roots {
@@ -207,18 +207,19 @@ impl Place {
         }
         Some(Index {
             head: UndecodedHead(head),
-            snapshot: UnreadSnapshot {
+            snapshot: UnreadSnapshot(Section::new(
                 file,
-                len: snap_len,
-                crc: le_u32(&header, 36)?,
-            },
+                snap_start,
+                snap_len,
+                le_u32(&header, 36)?,
+            )),
         })
     }
 
     /// Writes the main file for a timeline (its drafts are `head.drafts`):
     /// streamed into a temporary file, its header filled in last, then
     /// renamed into place.
-    pub fn write(&self, head: &Head, timeline: &Timeline) -> io::Result<()> {
+    pub fn write(&self, head: &Head<'_>, timeline: &Timeline) -> io::Result<()> {
         use std::io::{Seek, SeekFrom};
         std::fs::create_dir_all(&self.dir)?;
         let tmp = self.temp_path();
@@ -445,14 +446,6 @@ fn le_u64(b: &[u8], at: usize) -> Option<u64> {
     ))
 }
 
-/// The next `len` bytes of `file`, when their checksum is `crc`.
-fn read_section(file: &mut File, len: u64, crc: u32) -> Option<Vec<u8>> {
-    use std::io::Read;
-    let mut bytes = Vec::with_capacity(usize::try_from(len).ok()?);
-    file.take(len).read_to_end(&mut bytes).ok()?;
-    (bytes.len() as u64 == len && crc32fast::hash(&bytes) == crc).then_some(bytes)
-}
-
 /// Does a file start with `magic`, this format and this parser's
 /// fingerprint (the first 16 bytes of both kinds of index file)?
 fn stamped(b: &[u8], magic: &[u8; 8]) -> Option<()> {
@@ -634,8 +627,8 @@ mod tests {
         let head = Head {
             roots: place.roots.clone(),
             drafts: 42,
-            files: vec![("a.md".into(), FileStat::default())],
-            dirs: vec![(".".into(), None, false)],
+            files: vec![("a.md", FileStat::default())],
+            dirs: vec![(".", None, false)],
             walk_problems: Vec::new(),
         };
         place.write(&head, &timeline).unwrap();

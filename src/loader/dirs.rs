@@ -26,7 +26,9 @@ pub const SETTLED: Duration = Duration::from_secs(2);
 /// The folders an index knows, each with its entries.
 #[derive(Default)]
 pub struct Known<'a> {
-    by_dir: FxHashMap<Cow<'a, str>, Listing<'a>>,
+    /// Places in `listings`, by folder.
+    by_dir: FxHashMap<Cow<'a, str>, usize>,
+    listings: Vec<Listing<'a>>,
 }
 
 /// A folder as the index saw it.
@@ -38,6 +40,9 @@ pub struct Listing<'a> {
     pub files: Vec<usize>,
     /// Its folders (each walked).
     pub dirs: Vec<&'a str>,
+    /// Some entry is spelt oddly (see [`key`]): whether it is named as a
+    /// walk names it must be checked.
+    odd: bool,
 }
 
 impl<'a> Known<'a> {
@@ -46,25 +51,57 @@ impl<'a> Known<'a> {
     /// `files` and the folders each holds. A folder walked only as a root
     /// (a hidden one, or one spelt with `..`) is not its parent's.
     pub fn new(
-        files: &'a [(String, FileStat)],
-        dirs: &'a [(String, Option<FileStat>, bool)],
+        files: &'a [(&'a str, FileStat)],
+        dirs: &'a [(&'a str, Option<FileStat>, bool)],
     ) -> Self {
-        let mut by_dir: FxHashMap<Cow<'a, str>, Listing> = FxHashMap::default();
-        by_dir.reserve(dirs.len());
+        let mut known = Known {
+            by_dir: FxHashMap::default(),
+            listings: Vec::with_capacity(dirs.len()),
+        };
+        known.by_dir.reserve(dirs.len());
         for (dir, stat, _) in dirs {
-            by_dir.entry(key(dir)).or_default().stat = *stat;
+            let at = *known.by_dir.entry(key(dir)).or_insert_with(|| {
+                known.listings.push(Listing::default());
+                known.listings.len() - 1
+            });
+            known.listings[at].stat = *stat;
         }
         for (dir, _, entered) in dirs {
-            if *entered && let Some(listing) = parent(dir).and_then(|p| by_dir.get_mut(&*p)) {
+            if *entered && let Some((at, odd)) = known.holder(dir) {
+                let listing = &mut known.listings[at];
                 listing.dirs.push(dir);
+                listing.odd |= odd;
             }
         }
+        // Files are in order of their names: most are in the folder of the
+        // one before, which is not looked up again.
+        let mut last: Option<(&str, usize)> = None;
         for (i, (file, _)) in files.iter().enumerate() {
-            if let Some(listing) = parent(file).and_then(|p| by_dir.get_mut(&*p)) {
+            let held = match (last, plain_parent(file)) {
+                (Some((dir, at)), Some(parent)) if dir == parent => Some((at, false)),
+                (_, Some(parent)) => {
+                    let at = known.by_dir.get(parent).copied();
+                    last = at.map(|at| (parent, at));
+                    at.map(|at| (at, false))
+                }
+                (_, None) => known.holder(file),
+            };
+            if let Some((at, odd)) = held {
+                let listing = &mut known.listings[at];
                 listing.files.push(i);
+                listing.odd |= odd;
             }
         }
-        Known { by_dir }
+        known
+    }
+
+    /// The place of the folder that holds `path`, and whether `path` is
+    /// spelt oddly.
+    fn holder(&self, path: &str) -> Option<(usize, bool)> {
+        match plain_parent(path) {
+            Some(parent) => Some((*self.by_dir.get(parent)?, false)),
+            None => Some((*self.by_dir.get(&*by_components(path)?)?, true)),
+        }
     }
 
     /// The folder `dir` as the index saw it, when it was vouched for,
@@ -75,13 +112,18 @@ impl<'a> Known<'a> {
         &self,
         dir: &str,
         now: &FileStat,
-        files: &[(String, FileStat)],
+        files: &[(&str, FileStat)],
     ) -> Option<&Listing<'a>> {
-        self.by_dir.get(&*key(dir)).filter(|listing| {
-            listing.stat.as_ref() == Some(now)
-                && listing.files.iter().all(|&i| joined(dir, &files[i].0))
-                && listing.dirs.iter().all(|d| joined(dir, d))
-        })
+        let key = key(dir);
+        // A folder and entries all spelt plainly: each entry is the
+        // folder's path, a `/` and a name, as the walk names it.
+        let plain = matches!(key, Cow::Borrowed(_)) && !dir.is_empty();
+        let listing = &self.listings[*self.by_dir.get(&*key)?];
+        (listing.stat.as_ref() == Some(now)
+            && ((plain && !listing.odd)
+                || (listing.files.iter().all(|&i| joined(dir, files[i].0))
+                    && listing.dirs.iter().all(|d| joined(dir, d)))))
+        .then_some(listing)
     }
 }
 
@@ -104,29 +146,45 @@ fn joined(dir: &str, entry: &str) -> bool {
 /// repeated or at the end and `.` inside are dropped, as `Path` does when
 /// it compares.
 fn key(path: &str) -> Cow<'_, str> {
-    let odd = path.contains("//")
-        || path.contains("/./")
-        || path.ends_with("/.")
-        || (path.len() > 1 && path.ends_with('/'));
-    if !odd {
+    if !is_odd(path) {
         return Cow::Borrowed(path);
     }
     let normal: PathBuf = Path::new(path).components().collect();
     Cow::Owned(normal.to_string_lossy().into_owned())
 }
 
+/// Is `path` spelt oddly: `//`, `/./`, or a `/.` or `/` at its end (bar
+/// `/` alone)? One look at each `/`.
+fn is_odd(path: &str) -> bool {
+    let b = path.as_bytes();
+    memchr::memchr_iter(b'/', b).any(|i| match b.get(i + 1) {
+        None => i > 0,
+        Some(b'/') => true,
+        Some(b'.') => matches!(b.get(i + 2), None | Some(b'/')),
+        Some(_) => false,
+    })
+}
+
 /// The key of the folder that holds `path`.
+#[cfg(test)]
 fn parent(path: &str) -> Option<Cow<'_, str>> {
-    // The usual path, spelt plainly: its folder is what precedes its last
-    // `/` (done for every file of an index when it is read).
-    if matches!(key(path), Cow::Borrowed(_)) && !path.is_empty() && path != "/" {
-        return Some(Cow::Borrowed(match path.rfind('/') {
-            Some(0) => "/",
-            Some(i) => &path[..i],
-            None => "",
-        }));
+    match plain_parent(path) {
+        Some(parent) => Some(Cow::Borrowed(parent)),
+        None => by_components(path),
     }
-    by_components(path)
+}
+
+/// [`parent`] of a path spelt plainly: what precedes its last `/` (done
+/// for every file of an index when it is read); `None` for any other.
+fn plain_parent(path: &str) -> Option<&str> {
+    if !matches!(key(path), Cow::Borrowed(_)) || path.is_empty() || path == "/" {
+        return None;
+    }
+    Some(match path.rfind('/') {
+        Some(0) => "/",
+        Some(i) => &path[..i],
+        None => "",
+    })
 }
 
 /// [`parent`] as `Path` finds it.
@@ -189,6 +247,40 @@ mod tests {
     }
 
     #[test]
+    fn an_odd_spelling_is_told_in_one_look() {
+        let by_searches = |path: &str| {
+            path.contains("//")
+                || path.contains("/./")
+                || path.ends_with("/.")
+                || (path.len() > 1 && path.ends_with('/'))
+        };
+        for path in [
+            "",
+            "/",
+            "//",
+            "a",
+            "a/",
+            "a//b",
+            "a/./b",
+            "a/.",
+            "a/.b",
+            "a/..",
+            "a/../b",
+            "./a",
+            ".",
+            "/.",
+            "/./",
+            "a/b/",
+            "a/b.c/d",
+            "/tmp/k/news/2013/06/6/e.md",
+            "a/.h/x",
+            "é/./",
+        ] {
+            assert_eq!(is_odd(path), by_searches(path), "{path:?}");
+        }
+    }
+
+    #[test]
     fn only_settled_times_are_vouched_for() {
         let at = |secs: u64| SystemTime::UNIX_EPOCH + Duration::from_secs(secs);
         assert_eq!(vouch(stat(100), at(110)), Some(stat(100)));
@@ -208,13 +300,13 @@ mod tests {
 
     #[test]
     fn a_folder_lists_its_own_files_and_folders() {
-        let files: Vec<(String, FileStat)> = ["a/x.md", "a/b/y.md", "a/b.c/z.md", "a/b/c/w.md"]
+        let files: Vec<(&str, FileStat)> = ["a/x.md", "a/b/y.md", "a/b.c/z.md", "a/b/c/w.md"]
             .iter()
-            .map(|f| (f.to_string(), stat(1)))
+            .map(|f| (*f, stat(1)))
             .collect();
-        let dirs: Vec<(String, Option<FileStat>, bool)> = ["a", "a/b", "a/b.c", "a/b/c", "a/.h"]
+        let dirs: Vec<(&str, Option<FileStat>, bool)> = ["a", "a/b", "a/b.c", "a/b/c", "a/.h"]
             .iter()
-            .map(|d| (d.to_string(), Some(stat(5)), *d != "a" && *d != "a/.h"))
+            .map(|d| (*d, Some(stat(5)), *d != "a" && *d != "a/.h"))
             .collect();
         let known = Known::new(&files, &dirs);
         let a = known.unchanged("a", &stat(5), &files).unwrap();
@@ -231,13 +323,13 @@ mod tests {
     #[test]
     fn a_folder_spelt_oddly_still_lists_its_entries() {
         // Roots given as `r/`, `s//x` and `./t`: the walk joins names to them.
-        let files: Vec<(String, FileStat)> = ["r/news/e.md", "s//x/f.md", "./t/g.md"]
+        let files: Vec<(&str, FileStat)> = ["r/news/e.md", "s//x/f.md", "./t/g.md"]
             .iter()
-            .map(|f| (f.to_string(), stat(1)))
+            .map(|f| (*f, stat(1)))
             .collect();
-        let dirs: Vec<(String, Option<FileStat>, bool)> = ["r/", "r/news", "s//x", "./t"]
+        let dirs: Vec<(&str, Option<FileStat>, bool)> = ["r/", "r/news", "s//x", "./t"]
             .iter()
-            .map(|d| (d.to_string(), Some(stat(5)), *d == "r/news"))
+            .map(|d| (*d, Some(stat(5)), *d == "r/news"))
             .collect();
         let known = Known::new(&files, &dirs);
         let listing = |dir| known.unchanged(dir, &stat(5), &files);
@@ -250,5 +342,16 @@ mod tests {
         assert!(listing("s/x").is_none());
         assert!(listing("./t/.").is_none());
         assert_eq!(listing("r").unwrap().dirs, vec!["r/news"]);
+        // A folder spelt plainly, one of whose entries is not: listed.
+        let files = [("a/x.md", stat(1)), ("a//y.md", stat(1))];
+        let dirs = [("a", Some(stat(5)), false)];
+        let known = Known::new(&files, &dirs);
+        assert!(known.unchanged("a", &stat(5), &files).is_none());
+        let files = [("a/x.md", stat(1)), ("a/y.md", stat(1))];
+        let known = Known::new(&files, &dirs);
+        assert_eq!(
+            known.unchanged("a", &stat(5), &files).unwrap().files,
+            vec![0, 1]
+        );
     }
 }

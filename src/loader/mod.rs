@@ -504,21 +504,21 @@ fn open_or_unchanged(
     } else {
         None
     };
-    let (previous, decoding) = match place.as_ref().and_then(index::Place::read) {
+    let (head, decoding) = match place.as_ref().and_then(index::Place::read) {
         Some(index::Index { head, snapshot }) => {
             // Most opens find the archive unchanged: the snapshot is
             // decoded while the walk checks that, rather than after it.
             // So is the head, on this thread.
             let decoding =
                 want_unchanged.then(|| std::thread::spawn(move || snapshot.into_timeline()));
-            match head.decode() {
-                Some(head) => (Some(head), decoding),
-                // (Its thread frees the snapshot when done.)
-                None => (None, None),
-            }
+            (Some(head), decoding)
         }
         None => (None, None),
     };
+    let previous = head.as_ref().and_then(index::UndecodedHead::decode);
+    // A head that does not decode: its snapshot is not used either (its
+    // thread frees it when done).
+    let decoding = decoding.filter(|_| previous.is_some());
     let drafts = place.as_ref().and_then(|p| p.drafts_writer().ok());
     lap("index read");
     let no_files = Vec::new();
@@ -650,7 +650,7 @@ fn open_or_unchanged(
                         roots: place.roots().to_vec(),
                         drafts: previous.drafts,
                         files: previous.files,
-                        dirs,
+                        dirs: dirs.iter().map(|(d, s, e)| (d.as_str(), *s, *e)).collect(),
                         walk_problems,
                     };
                     index_use.written = place.write(&head, &timeline).is_ok();
@@ -674,7 +674,7 @@ fn open_or_unchanged(
     items.extend(reused.into_iter().map(|(i, root)| {
         let (display, stat) = &indexed[i as usize];
         let c = Candidate {
-            display: Cow::Borrowed(display.as_str()),
+            display: Cow::Borrowed(display),
             raw: None,
             root: root as usize,
         };
@@ -763,16 +763,18 @@ fn open_or_unchanged(
     drop(old_drafts);
     drop(found.previous);
     drop(previous);
+    drop(head);
     lap("drafts taken");
     let timeline = resolve::build(archive_name(roots), loaded, walk_problems.clone());
     lap("resolved");
     let tidying = match (place, drafts) {
         (Some(place), Some(drafts)) => {
+            let dirs = one_each(walked_dirs);
             let head = index::Head {
                 roots: place.roots().to_vec(),
                 drafts: drafts.id(),
-                files,
-                dirs: one_each(walked_dirs),
+                files: files.iter().map(|(f, s)| (f.as_str(), *s)).collect(),
+                dirs: dirs.iter().map(|(d, s, e)| (d.as_str(), *s, *e)).collect(),
                 walk_problems,
             };
             // The drafts go in place first, then the main file that names
@@ -780,9 +782,10 @@ fn open_or_unchanged(
             index_use.written =
                 drafts.finish(&place).is_ok() && place.write(&head, &timeline).is_ok();
             lap("index written");
+            let keep = head.drafts;
             index_use
                 .written
-                .then(|| std::thread::spawn(move || place.tidy(head.drafts)))
+                .then(|| std::thread::spawn(move || place.tidy(keep)))
         }
         _ => None,
     };
@@ -817,7 +820,7 @@ fn one_each(
 struct Found<'a> {
     /// The indexed files by name (made when first wanted).
     previous: OnceLock<FxHashMap<&'a str, usize>>,
-    indexed: &'a [(String, FileStat)],
+    indexed: &'a [(&'a str, FileStat)],
     /// The folders of the index.
     known: dirs::Known<'a>,
     /// Every folder walked, and what it can be vouched for as.
@@ -871,9 +874,9 @@ impl<'a> Found<'a> {
 
     fn previous(&self) -> &FxHashMap<&'a str, usize> {
         self.previous.get_or_init(|| {
-            let indexed: &'a [(String, FileStat)] = self.indexed;
+            let indexed: &'a [(&'a str, FileStat)] = self.indexed;
             (indexed.iter().enumerate())
-                .map(|(i, (d, _))| (d.as_str(), i))
+                .map(|(i, (d, _))| (*d, i))
                 .collect()
         })
     }
@@ -970,7 +973,7 @@ fn walk_dir<'s, 'a: 's>(
         // Its entries are the index's: only its files are looked at.
         found.listed(name.to_string(), Some(stat), entered);
         for &i in &listing.files {
-            let display = found.indexed[i].0.as_str();
+            let display = found.indexed[i].0;
             let c = Candidate {
                 display: Cow::Borrowed(display),
                 raw: None,
