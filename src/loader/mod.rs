@@ -424,9 +424,11 @@ pub fn roots_key(roots: &[PathBuf]) -> Vec<String> {
             // As given, but spelt as the walk spells it (`a/b/` and `a/./b`
             // name files as `a/b` does).
             let given: PathBuf = r.components().collect();
+            // Escaped, not made lossy: two names that are not UTF-8 and
+            // differ only in those bytes are two archives, two indexes.
             [
-                given.to_string_lossy().into_owned(),
-                canonical.to_string_lossy().into_owned(),
+                crate::text::escape_path(&given).into_owned(),
+                crate::text::escape_path(&canonical).into_owned(),
             ]
         })
         .collect()
@@ -1143,6 +1145,17 @@ fn line_at(bytes: &[u8], pos: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_key_two_indexes() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = |b: &[u8]| PathBuf::from(std::ffi::OsStr::from_bytes(b));
+        let (ff, fe) = (name(b"/nowhere/x\xff"), name(b"/nowhere/x\xfe"));
+        let key = roots_key(std::slice::from_ref(&ff));
+        assert_ne!(key, roots_key(&[fe]));
+        assert_eq!(key, roots_key(&[ff]));
+    }
 
     /// The string reading of a walked path gives what the component
     /// reading gives, whatever the spelling of the root; it declines the
