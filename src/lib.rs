@@ -10,6 +10,7 @@ pub mod generate;
 pub mod index;
 pub mod loader;
 pub mod model;
+pub mod pages;
 pub mod search;
 pub mod skim_bound;
 pub mod state;

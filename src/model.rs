@@ -208,6 +208,35 @@ impl<'de> serde::de::Visitor<'de> for PushStr<'_> {
 /// A tag: shared by every entry and link that carries it (interned).
 pub type Tag = Arc<str>;
 
+/// Makes the lists of tags of links, one shared list for each distinct
+/// list. Tags must be interned (one text for each name): a list is known
+/// by the addresses of its tags' texts, which the lists kept here keep
+/// alive.
+#[derive(Default)]
+pub struct Contexts {
+    lists: rustc_hash::FxHashMap<Box<[usize]>, Arc<[Tag]>>,
+    key: Vec<usize>,
+}
+
+impl Contexts {
+    /// The shared list of these tags, in this order.
+    pub fn get<'a, I>(&mut self, tags: I) -> Arc<[Tag]>
+    where
+        I: IntoIterator<Item = &'a Tag>,
+        I::IntoIter: Clone,
+    {
+        let tags = tags.into_iter();
+        self.key.clear();
+        self.key.extend(tags.clone().map(|t| t.as_ptr() as usize));
+        if let Some(list) = self.lists.get(&self.key[..]) {
+            return list.clone();
+        }
+        let list: Arc<[Tag]> = tags.cloned().collect();
+        self.lists.insert(self.key[..].into(), list.clone());
+        list
+    }
+}
+
 /// A link from one entry to a related one, in file order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Related {
@@ -215,8 +244,10 @@ pub struct Related {
     /// kept only when it differs from the headline of the entry it leads
     /// to: [`Timeline::link_text`] gives it either way.
     pub text: Option<Box<str>>,
-    /// What the two events share (`_Context: a, b_`).
-    pub context: Box<[Tag]>,
+    /// What the two events share (`_Context: a, b_`). Links that share
+    /// the same tags in the same order share one list (an archive has
+    /// hundreds of thousands of links and a few hundred such lists).
+    pub context: Arc<[Tag]>,
     /// The entry it leads to: a loaded event or article, or a ghost.
     pub to: EventIdx,
     /// False when `to` is a ghost.
@@ -705,6 +736,19 @@ pub fn date_label(date: Option<NaiveDate>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_with_the_same_tags_in_the_same_order_share_one_list() {
+        let (a, b): (Tag, Tag) = (Arc::from("economy"), Arc::from("trade"));
+        let mut contexts = Contexts::default();
+        let ab = contexts.get([&a, &b]);
+        assert!(Arc::ptr_eq(&ab, &contexts.get([&a, &b])));
+        let ba = contexts.get([&b, &a]);
+        assert_eq!(&ba[..], &[b.clone(), a.clone()]);
+        assert!(!Arc::ptr_eq(&ab, &ba));
+        assert!(contexts.get([]).is_empty());
+        assert_eq!(&contexts.get([&a])[..], std::slice::from_ref(&a));
+    }
 
     #[test]
     fn a_source_keeps_its_name_and_address_apart() {

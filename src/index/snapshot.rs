@@ -12,7 +12,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, SeqAccess, Visitor};
 use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::{Deserialize, Serialize, Serializer};
 
-use crate::model::{Body, Event, EventIdx, Kind, Problem, Related, Source, Tag, Timeline};
+use crate::model::{Contexts, Event, Problem, Related, Tag, Timeline};
 
 /// A snapshot read back: its entries are made as they are decoded, one at
 /// a time, so that no second copy of them is ever held.
@@ -78,37 +78,196 @@ impl<'de> Visitor<'de> for Events<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Event>, A::Error> {
         // The count is trusted only so far: the events are what is read.
         let mut events = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 20));
-        while let Some(e) = seq.next_element::<SnapEvent>()? {
-            let event = e
-                .into_event(self.0)
-                .ok_or_else(|| de::Error::custom("a tag or date out of range"))?;
+        let mut tags = Tags {
+            names: self.0,
+            contexts: Contexts::default(),
+            read: Vec::new(),
+        };
+        while let Some(event) = seq.next_element_seed(EventSeed(&mut tags))? {
             events.push(event);
         }
         Ok(events)
     }
 }
 
-#[derive(Deserialize)]
-struct SnapEvent {
-    id: String,
-    kind: Kind,
-    date: Option<i32>,
-    headline: String,
-    body: Body,
-    file: Option<String>,
-    sources: Vec<Source>,
-    related: Vec<SnapRelated>,
-    backlinks: Vec<EventIdx>,
-    tags: Vec<u32>,
+/// The table of tag names, and what decoding the lists of them needs:
+/// links' lists are shared (see [`Contexts`]), and numbers are read into
+/// one buffer, so that a list costs no allocation once it has been seen.
+struct Tags<'t> {
+    names: &'t [Tag],
+    contexts: Contexts,
+    read: Vec<u32>,
 }
 
-#[derive(Deserialize)]
-struct SnapRelated {
-    text: Option<Box<str>>,
-    context: Vec<u32>,
-    to: EventIdx,
-    resolved: bool,
-    line: u32,
+/// The tags numbered in `read`; an error if one is out of range.
+fn named<'a, E: de::Error>(
+    names: &'a [Tag],
+    read: &'a [u32],
+) -> Result<impl Iterator<Item = &'a Tag> + Clone, E> {
+    if read.iter().any(|&i| i as usize >= names.len()) {
+        return Err(E::custom("a tag out of range"));
+    }
+    Ok(read.iter().map(|&i| &names[i as usize]))
+}
+
+/// Reads a list of tag numbers into `Tags::read`.
+struct TagNumbers<'s, 't>(&'s mut Tags<'t>);
+
+impl<'de> DeserializeSeed<'de> for TagNumbers<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TagNumbers<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of tags")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.0.read.clear();
+        while let Some(i) = seq.next_element::<u32>()? {
+            self.0.read.push(i);
+        }
+        Ok(())
+    }
+}
+
+/// Reads one entry, written by [`EventRef`].
+struct EventSeed<'s, 't>(&'s mut Tags<'t>);
+
+const EVENT_FIELDS: &[&str] = &[
+    "id",
+    "kind",
+    "date",
+    "headline",
+    "body",
+    "file",
+    "sources",
+    "related",
+    "backlinks",
+    "tags",
+];
+
+impl<'de> DeserializeSeed<'de> for EventSeed<'_, '_> {
+    type Value = Event;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Event, D::Error> {
+        d.deserialize_struct("SnapEvent", EVENT_FIELDS, self)
+    }
+}
+
+impl<'de> Visitor<'de> for EventSeed<'_, '_> {
+    type Value = Event;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an entry")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Event, A::Error> {
+        let short = || de::Error::custom("an entry cut short");
+        let id = seq.next_element()?.ok_or_else(short)?;
+        let kind = seq.next_element()?.ok_or_else(short)?;
+        let date = match seq.next_element::<Option<i32>>()?.ok_or_else(short)? {
+            Some(d) => Some(
+                NaiveDate::from_num_days_from_ce_opt(d)
+                    .ok_or_else(|| de::Error::custom("a date out of range"))?,
+            ),
+            None => None,
+        };
+        let headline = seq.next_element()?.ok_or_else(short)?;
+        let body = seq.next_element()?.ok_or_else(short)?;
+        let file = seq.next_element()?.ok_or_else(short)?;
+        let sources = seq.next_element()?.ok_or_else(short)?;
+        let related = (seq.next_element_seed(Links(&mut *self.0))?).ok_or_else(short)?;
+        let backlinks = seq.next_element()?.ok_or_else(short)?;
+        seq.next_element_seed(TagNumbers(&mut *self.0))?
+            .ok_or_else(short)?;
+        let tags = named(self.0.names, &self.0.read)?.cloned().collect();
+        Ok(Event {
+            id,
+            kind,
+            date,
+            headline,
+            body,
+            file,
+            sources,
+            related,
+            backlinks,
+            tags,
+        })
+    }
+}
+
+/// Reads an entry's links, written by [`RelatedRef`].
+struct Links<'s, 't>(&'s mut Tags<'t>);
+
+impl<'de> DeserializeSeed<'de> for Links<'_, '_> {
+    type Value = Vec<Related>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Related>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Links<'_, '_> {
+    type Value = Vec<Related>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an entry's links")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Related>, A::Error> {
+        let mut links = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 10));
+        while let Some(link) = seq.next_element_seed(Link(&mut *self.0))? {
+            links.push(link);
+        }
+        Ok(links)
+    }
+}
+
+struct Link<'s, 't>(&'s mut Tags<'t>);
+
+const LINK_FIELDS: &[&str] = &["text", "context", "to", "resolved", "line"];
+
+impl<'de> DeserializeSeed<'de> for Link<'_, '_> {
+    type Value = Related;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Related, D::Error> {
+        d.deserialize_struct("SnapRelated", LINK_FIELDS, self)
+    }
+}
+
+impl<'de> Visitor<'de> for Link<'_, '_> {
+    type Value = Related;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a link")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Related, A::Error> {
+        let short = || de::Error::custom("a link cut short");
+        let text = seq.next_element()?.ok_or_else(short)?;
+        seq.next_element_seed(TagNumbers(&mut *self.0))?
+            .ok_or_else(short)?;
+        let Tags {
+            names,
+            contexts,
+            read,
+        } = &mut *self.0;
+        let context = contexts.get(named(names, read)?);
+        Ok(Related {
+            text,
+            context,
+            to: seq.next_element()?.ok_or_else(short)?,
+            resolved: seq.next_element()?.ok_or_else(short)?,
+            line: seq.next_element()?.ok_or_else(short)?,
+        })
+    }
 }
 
 /// A timeline written as a [`Snapshot`] reads back.
@@ -258,42 +417,6 @@ impl Serialize for SnapshotRef<'_> {
     }
 }
 
-impl SnapEvent {
-    /// The entry, its tags and date checked; `None` if one is out of range.
-    fn into_event(self, tags: &[Tag]) -> Option<Event> {
-        let tag = |i: u32| tags.get(i as usize).cloned();
-        let date = match self.date {
-            Some(d) => Some(NaiveDate::from_num_days_from_ce_opt(d)?),
-            None => None,
-        };
-        let related = self
-            .related
-            .into_iter()
-            .map(|r| {
-                Some(Related {
-                    text: r.text,
-                    context: r.context.into_iter().map(tag).collect::<Option<_>>()?,
-                    to: r.to,
-                    resolved: r.resolved,
-                    line: r.line,
-                })
-            })
-            .collect::<Option<Vec<_>>>()?;
-        Some(Event {
-            id: self.id,
-            kind: self.kind,
-            date,
-            headline: self.headline,
-            body: self.body,
-            file: self.file,
-            sources: self.sources,
-            related,
-            backlinks: self.backlinks,
-            tags: self.tags.into_iter().map(tag).collect::<Option<_>>()?,
-        })
-    }
-}
-
 impl Snapshot {
     /// The timeline again; `None` if any link in it points nowhere.
     pub fn into_timeline(self) -> Option<Timeline> {
@@ -334,5 +457,34 @@ mod tests {
             snapshot.write_to(&mut batched).unwrap();
             assert_eq!(batched, postcard::to_stdvec(&snapshot).unwrap());
         }
+    }
+
+    /// A timeline reads back as it was, its links' lists of tags shared
+    /// where they are the same; a tag number outside the table is refused.
+    #[test]
+    fn a_timeline_reads_back_with_its_lists_of_tags_shared() {
+        let t = crate::loader::load_sample();
+        let bytes = postcard::to_stdvec(&SnapshotRef::new(&t)).unwrap();
+        let back = postcard::from_bytes::<Snapshot>(&bytes)
+            .unwrap()
+            .into_timeline()
+            .unwrap();
+        assert_eq!(back.events, t.events);
+        let links: Vec<&Related> = back.events.iter().flat_map(|e| &e.related).collect();
+        let mut pairs = 0;
+        for (i, a) in links.iter().enumerate() {
+            for b in &links[i + 1..] {
+                if a.context == b.context {
+                    assert!(Arc::ptr_eq(&a.context, &b.context));
+                    pairs += 1;
+                }
+            }
+        }
+        assert!(pairs > 0, "the sample has links with the same tags");
+
+        let mut short = SnapshotRef::new(&t);
+        short.names.pop();
+        let bytes = postcard::to_stdvec(&short).unwrap();
+        assert!(postcard::from_bytes::<Snapshot>(&bytes).is_err());
     }
 }

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::parse::{LinkDraft, Parsed, Warning};
-use crate::model::{Event, EventIdx, Kind, Problem, Related, Tag, Timeline, fx_hash};
+use crate::model::{Contexts, Event, EventIdx, Kind, Problem, Related, Tag, Timeline, fx_hash};
 use crate::text;
 
 /// One candidate file after parsing.
@@ -377,7 +377,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
         });
     }
     drop(by_name);
-    let shared = |tag: &Tag| by_address[&(tag.as_ptr() as usize)].clone();
+    let shared = |tag: &Tag| &by_address[&(tag.as_ptr() as usize)];
     // Each entry's links and tags, made in parallel: they read the
     // entries they lead to, and change nothing but their own.
     let made: Vec<(Vec<Related>, Vec<Tag>)> = drafts
@@ -385,42 +385,39 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
         .zip(spans)
         // The tags an entry has so far, by address: a set, as one file may
         // carry a great many (a thousand links of a hundred tags).
-        .map_init(FxHashSet::default, |seen, (links, span)| {
-            seen.clear();
-            let mut own: Vec<Tag> = Vec::new();
-            // Made in the drafts' own memory (the list of links and each
-            // link's list of tags), which is freed as it is taken rather
-            // than left as holes while new lists are made beside it.
-            let tos = &tos[span];
-            let related = links
-                .into_iter()
-                .enumerate()
-                .map(|(k, link)| {
-                    let to = tos[k];
-                    let context: Vec<Tag> = link
-                        .context
-                        .into_vec()
-                        .into_iter()
-                        .map(|t| shared(&t))
-                        .collect();
-                    let context = context.into_boxed_slice();
-                    for tag in &context {
-                        if seen.insert(tag.as_ptr() as usize) {
-                            own.push(tag.clone());
+        .map_init(
+            || (FxHashSet::default(), Contexts::default()),
+            |(seen, contexts), (links, span)| {
+                seen.clear();
+                let mut own: Vec<Tag> = Vec::new();
+                // Made in the drafts' own memory (the list of links and each
+                // link's list of tags), which is freed as it is taken rather
+                // than left as holes while new lists are made beside it.
+                let tos = &tos[span];
+                let related = links
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, link)| {
+                        let to = tos[k];
+                        let context = contexts.get(link.context.iter().map(shared));
+                        for tag in context.iter() {
+                            if seen.insert(tag.as_ptr() as usize) {
+                                own.push(tag.clone());
+                            }
                         }
-                    }
-                    let text = (*link.text != events[to].headline).then_some(link.text);
-                    Related {
-                        text,
-                        context,
-                        to,
-                        resolved: to < loaded,
-                        line: link.line,
-                    }
-                })
-                .collect();
-            (related, own)
-        })
+                        let text = (*link.text != events[to].headline).then_some(link.text);
+                        Related {
+                            text,
+                            context,
+                            to,
+                            resolved: to < loaded,
+                            line: link.line,
+                        }
+                    })
+                    .collect();
+                (related, own)
+            },
+        )
         .collect();
     // Backlinks in link order; a ghost's tags are those of the links that
     // lead to it, in that order.
@@ -431,7 +428,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
             let to = link.to;
             events[to].backlinks.push(from);
             if to >= loaded {
-                for tag in &link.context {
+                for tag in link.context.iter() {
                     if ghost_tagged.insert((to, tag.as_ptr() as usize)) {
                         events[to].tags.push(tag.clone());
                     }
