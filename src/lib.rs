@@ -10,7 +10,6 @@ pub mod generate;
 pub mod index;
 pub mod loader;
 pub mod model;
-pub mod pages;
 pub mod search;
 pub mod skim_bound;
 pub mod state;

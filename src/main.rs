@@ -3,7 +3,10 @@
 use std::process::ExitCode;
 
 /// Loading makes millions of small allocations from many threads; mimalloc
-/// does them markedly faster than the system allocator.
+/// does them markedly faster than the system allocator. It is built without
+/// transparent huge pages (Cargo.toml): zeroing 2 MB pages slowed a first
+/// scan, and a reopen right after one (0.26 -> 0.36 s on 100,000 events,
+/// although a reopen on pages already in use gained 10 %).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

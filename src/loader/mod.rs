@@ -518,10 +518,6 @@ fn open_or_unchanged(
         None => (None, None),
     };
     let previous = head.as_ref().and_then(index::UndecodedHead::decode);
-    if previous.is_none() {
-        // Every file will be read and parsed, on many threads (see `pages`).
-        crate::pages::small_pages_from_now_on();
-    }
     // A head that does not decode: its snapshot is not used either (its
     // thread frees it when done).
     let decoding = decoding.filter(|_| previous.is_some());
