@@ -211,11 +211,11 @@ pub type Tag = Arc<str>;
 /// Makes the lists of tags of links, one shared list for each distinct
 /// list. Tags must be interned (one text for each name): a list is known
 /// by the addresses of its tags' texts, which the lists kept here keep
-/// alive.
+/// alive. Only the lists are kept (found by a hash of those addresses), so
+/// that an archive whose every link has a list of its own costs no more.
 #[derive(Default)]
 pub struct Contexts {
-    lists: rustc_hash::FxHashMap<Box<[usize]>, Arc<[Tag]>>,
-    key: Vec<usize>,
+    lists: hashbrown::HashTable<Arc<[Tag]>>,
 }
 
 impl Contexts {
@@ -225,14 +225,28 @@ impl Contexts {
         I: IntoIterator<Item = &'a Tag>,
         I::IntoIter: Clone,
     {
+        fn hash<'t>(tags: impl Iterator<Item = &'t Tag>) -> u64 {
+            use std::hash::Hasher;
+            let mut h = rustc_hash::FxHasher::default();
+            for t in tags {
+                h.write_usize(t.as_ptr() as usize);
+            }
+            h.finish()
+        }
         let tags = tags.into_iter();
-        self.key.clear();
-        self.key.extend(tags.clone().map(|t| t.as_ptr() as usize));
-        if let Some(list) = self.lists.get(&self.key[..]) {
+        let same = |list: &Arc<[Tag]>| {
+            let mut them = tags.clone();
+            list.iter()
+                .all(|a| them.next().is_some_and(|b| Arc::ptr_eq(a, b)))
+                && them.next().is_none()
+        };
+        let h = hash(tags.clone());
+        if let Some(list) = self.lists.find(h, same) {
             return list.clone();
         }
         let list: Arc<[Tag]> = tags.cloned().collect();
-        self.lists.insert(self.key[..].into(), list.clone());
+        self.lists
+            .insert_unique(h, list.clone(), |l| hash(l.iter()));
         list
     }
 }
