@@ -384,15 +384,16 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
         .into_par_iter()
         .zip(spans)
         // The tags an entry has so far, by address: a set, as one file may
-        // carry a great many (a thousand links of a hundred tags).
+        // carry a great many (a thousand links of a hundred tags); and the
+        // links' lists of tags made so far, shared where they are the same.
         .map_init(
             || (FxHashSet::default(), Contexts::default()),
             |(seen, contexts), (links, span)| {
                 seen.clear();
                 let mut own: Vec<Tag> = Vec::new();
-                // Made in the drafts' own memory (the list of links and each
-                // link's list of tags), which is freed as it is taken rather
-                // than left as holes while new lists are made beside it.
+                // Made in the drafts' own memory (the list of links), which
+                // is freed as it is taken rather than left as holes while a
+                // new list is made beside it.
                 let tos = &tos[span];
                 let related = links
                     .into_iter()
