@@ -463,9 +463,27 @@ fn no_controlling_terminal_is_explained() {
         });
     }
     let out = cmd.output().unwrap();
+    drop(cmd);
+    // Nothing reached the terminal: not even the escapes that give it
+    // back, since it was never taken.
+    let mut written = Vec::new();
+    // SAFETY: a flag on our own descriptor.
+    unsafe {
+        use std::os::fd::AsRawFd;
+        let fd = master.as_raw_fd();
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        assert_eq!(libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK), 0);
+    }
+    // EAGAIN (nothing buffered) or EIO (the other end closed) end it.
+    let _ = (&master).read_to_end(&mut written);
     drop(master);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(
+        String::from_utf8_lossy(&written),
+        "",
+        "written to the terminal"
+    );
     assert!(err.contains("no controlling terminal"), "{err}");
     assert!(err.contains("ktimeline search --help"), "{err}");
 }

@@ -78,26 +78,26 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
         return Ok(cannot_draw("and TERM=dumb says this one cannot draw"));
     }
     let theme = config.theme();
-    let mut terminal =
-        match enter_terminal().and_then(|()| Terminal::new(CrosstermBackend::new(io::stdout()))) {
-            // Never dropped: `Terminal`'s drop shows the cursor and, when
-            // that fails (the terminal is gone), panics printing so to a
-            // standard error that is gone too. `Restore` shows it instead.
-            Ok(t) => ManuallyDrop::new(t),
-            Err(e) => {
-                leave_terminal();
-                let why = if e.raw_os_error() == Some(libc::ENXIO) {
-                    // Started by a service, `setsid` or the like.
-                    "and this process has no controlling terminal to read keys from".to_string()
-                } else {
-                    format!(
-                        "and this one could not be set up ({})",
-                        crate::text::one_line(&e.to_string())
-                    )
-                };
-                return Ok(cannot_draw(&why));
-            }
-        };
+    let mut terminal = match enter_terminal().and_then(|()| {
+        Terminal::new(CrosstermBackend::new(io::stdout())).inspect_err(|_| leave_terminal())
+    }) {
+        // Never dropped: `Terminal`'s drop shows the cursor and, when
+        // that fails (the terminal is gone), panics printing so to a
+        // standard error that is gone too. `Restore` shows it instead.
+        Ok(t) => ManuallyDrop::new(t),
+        Err(e) => {
+            let why = if e.raw_os_error() == Some(libc::ENXIO) {
+                // Started by a service, `setsid` or the like.
+                "and this process has no controlling terminal to read keys from".to_string()
+            } else {
+                format!(
+                    "and this one could not be set up ({})",
+                    crate::text::one_line(&e.to_string())
+                )
+            };
+            return Ok(cannot_draw(&why));
+        }
+    };
     let terminal: &mut DefaultTerminal = &mut terminal;
     let _restore = Restore;
     let hook = std::panic::take_hook();
@@ -266,6 +266,9 @@ fn exit_code(exit: Exit) -> ExitCode {
 
 /// Sets the terminal up for the browser: raw mode, the alternate screen,
 /// mouse reporting and bracketed paste (a paste arrives as one event).
+/// When it fails, what was set up is undone; when raw mode itself cannot
+/// be had (no terminal to read keys from), nothing was written, and
+/// nothing is.
 fn enter_terminal() -> io::Result<()> {
     enable_raw_mode()?;
     execute!(
@@ -275,6 +278,7 @@ fn enter_terminal() -> io::Result<()> {
         EnableBracketedPaste,
         Hide
     )
+    .inspect_err(|_| leave_terminal())
 }
 
 /// Gives the terminal back as it was found. Every step is tried, whatever
