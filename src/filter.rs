@@ -87,9 +87,11 @@ pub enum End {
 }
 
 /// Reads `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (month and day with or without
-/// a leading zero) as the first or last day of that period.
+/// a leading zero) as the first or last day of that period. The one
+/// reading of a date for the command line and the browser alike, so that
+/// both say the same of a bad one.
 pub fn parse_date(s: &str, end: End) -> Result<NaiveDate, String> {
-    let shown = crate::search::prefix_chars(s, 40);
+    let shown = crate::text::one_line(crate::search::prefix_chars(s.trim(), 40));
     let bad = || format!("'{shown}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD");
     let parts: Vec<&str> = s.trim().split('-').collect();
     let num = |p: &str, max_len: usize| -> Result<u32, String> {
@@ -107,17 +109,31 @@ pub fn parse_date(s: &str, end: End) -> Result<NaiveDate, String> {
     if parts.len() > 3 {
         return Err(bad());
     }
-    let date = match (month, day, end) {
-        (None, _, End::Start) => NaiveDate::from_ymd_opt(year, 1, 1),
-        (None, _, End::Finish) => NaiveDate::from_ymd_opt(year, 12, 31),
-        (Some(m), None, End::Start) => NaiveDate::from_ymd_opt(year, m, 1),
-        (Some(m), None, End::Finish) => NaiveDate::from_ymd_opt(year, m, 1)
-            .and_then(|first| first.checked_add_months(chrono::Months::new(1)))
-            .and_then(|next| next.pred_opt())
-            .filter(|d| d.month() == m),
-        (Some(m), Some(d), _) => NaiveDate::from_ymd_opt(year, m, d),
+    let Some(m) = month else {
+        return Ok(match end {
+            End::Start => NaiveDate::from_ymd_opt(year, 1, 1),
+            End::Finish => NaiveDate::from_ymd_opt(year, 12, 31),
+        }
+        .expect("every four-digit year has a first and a last day"));
     };
-    date.ok_or_else(|| format!("'{shown}' is not a day of the calendar"))
+    let Some(first) = NaiveDate::from_ymd_opt(year, m, 1) else {
+        return Err(format!("'{shown}' is not a date: there is no month {m}"));
+    };
+    let last = first
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|next| next.pred_opt())
+        .unwrap_or(first);
+    match (day, end) {
+        (None, End::Start) => Ok(first),
+        (None, End::Finish) => Ok(last),
+        (Some(d), _) => first.with_day(d).ok_or_else(|| {
+            format!(
+                "'{shown}' is not a date: {} has {} days",
+                first.format("%B %Y"),
+                last.day()
+            )
+        }),
+    }
 }
 
 /// A date range as typed in the browser: `2015-09..2015-10`, `2015..`,
@@ -173,6 +189,27 @@ mod tests {
         ] {
             assert!(parse_date(bad, End::Start).is_err(), "{bad}");
         }
+        let said = |s| parse_date(s, End::Finish).unwrap_err();
+        assert_eq!(
+            said(" 2015-13"),
+            "'2015-13' is not a date: there is no month 13"
+        );
+        assert_eq!(
+            said("2015-0"),
+            "'2015-0' is not a date: there is no month 0"
+        );
+        assert_eq!(
+            said("2015-02-30"),
+            "'2015-02-30' is not a date: February 2015 has 28 days"
+        );
+        assert_eq!(
+            said("2015-02-0"),
+            "'2015-02-0' is not a date: February 2015 has 28 days"
+        );
+        assert_eq!(
+            said("2015/9\u{1b}[2J"),
+            "'2015/9' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"
+        );
     }
 
     #[test]

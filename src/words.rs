@@ -596,9 +596,31 @@ pub fn snippet(text: &str, terms: &[String], width: usize) -> Option<String> {
     Some(out)
 }
 
+/// The first line of `text` that has any, as one line of at most `width`
+/// characters (and `…` when cut): what stands for a body that has no match.
+pub fn first_line(text: &str, width: usize) -> Option<String> {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let line = crate::text::one_line(line);
+    let mut out: String = line.chars().take(width).collect();
+    if line.chars().count() > width {
+        out.push('…');
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_line_with_text_stands_for_a_body() {
+        assert_eq!(
+            first_line("\n\n  First line\nsecond", 20).as_deref(),
+            Some("First line")
+        );
+        assert_eq!(first_line("abcdef", 3).as_deref(), Some("abc…"));
+        assert_eq!(first_line(" \n", 20), None);
+    }
     use crate::model::{Event, Kind};
 
     fn timeline(entries: &[(&str, &str)]) -> Timeline {

@@ -17,7 +17,7 @@ fn found(hits: Vec<Hit>) -> Found {
     }
 }
 use ktimeline::tui::action::{Action, Effect};
-use ktimeline::tui::app::App;
+use ktimeline::tui::app::{App, Reveal};
 use ktimeline::tui::keymap::{Focus, Mode, PopupKind};
 use ktimeline::tui::popups::Popup;
 use ktimeline::tui::theme::Theme;
@@ -757,7 +757,7 @@ fn back_returns_to_the_link_that_was_followed() {
     // A jump shows the new entry from its top.
     go(&mut app, &[Action::PrevLink, Action::Activate]);
     assert_eq!(headline(&app), "Charlie ferries return");
-    assert_eq!((app.detail_scroll, app.reveal_link), (0, false));
+    assert_eq!((app.detail_scroll, app.reveal_link), (0, Reveal::Stay));
 }
 
 #[test]

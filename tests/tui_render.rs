@@ -558,7 +558,7 @@ fn long_entry() -> Timeline {
          ### Source:\n\n1. [Museum Notes](https://museum.example.org/report)\n\n\
          ### Related:\n\n\
          1. [Divers clean the old pier](/news/2020/02/1/divers-clean-the-old-pier.md) _Context: Harbour, Volunteers_\n\
-         2. [Gulls nest on the museum roof](/news/2020/01/5/gulls-nest-on-the-museum-roof.md) _Context: Birds_\n"
+         2. [Gulls nest on the museum roof for the third spring running while the keepers count the eggs](/news/2020/01/5/gulls-nest-on-the-museum-roof.md) _Context: Birds_\n"
     );
     let pier = "### [2020-02-01](/news/2020/02/1/index.md)\n\n# Divers clean the old pier\n\n\
         Twelve divers lifted bicycles from the water.\n";
@@ -645,6 +645,20 @@ fn the_detail_reads_like_a_pager_and_keeps_links_at_hand() {
         "{}",
         h.screen()
     );
+    // A link cut by the bottom edge (its first line on screen, its last
+    // not) can be followed, and coming back shows the text exactly as it
+    // was left, still cut there.
+    h.key(KeyCode::Tab);
+    let (start2, end2) = h.app.areas.link_lines[2];
+    assert!(end2 - start2 >= 2, "the gulls' link takes two lines");
+    for _ in 0..h.app.detail_scroll + height - end2 + 1 {
+        h.keys("k");
+    }
+    let place = (h.app.detail_scroll, h.app.link);
+    assert_eq!(place.1, Some(2));
+    assert_eq!(place.0 + height, end2 - 1, "the link's last line is cut");
+    h.key(KeyCode::Enter).key(KeyCode::Backspace);
+    assert_eq!((h.app.detail_scroll, h.app.link), place);
     // Scrolling the chosen link out of view lets it go: Enter then
     // chooses again instead of following a link out of sight.
     h.keys("g");

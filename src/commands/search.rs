@@ -125,12 +125,13 @@ pub fn run(q: &Query, paths: &[PathBuf], cache: bool) -> Result<ExitCode> {
     })
 }
 
-/// A line of the entry's body around the first match (of its headline
-/// when the body has none), without tabs.
+/// A line of the entry's body around the first match, or its first line
+/// when only the headline matched (the headline is in its own column),
+/// without tabs.
 fn snippet(t: &Timeline, idx: EventIdx, terms: &[String]) -> String {
     let body = crate::loader::body(t, idx);
     words::snippet(&body, terms, SNIPPET_CHARS)
-        .or_else(|| words::snippet(&t.events[idx].headline, terms, SNIPPET_CHARS))
+        .or_else(|| words::first_line(&body, SNIPPET_CHARS))
         .unwrap_or_default()
 }
 

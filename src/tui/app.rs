@@ -26,6 +26,20 @@ use crate::text;
 /// setting can change it.
 pub const READING_WIDTH: u16 = 100;
 
+/// How the next draw brings the chosen link of the detail into view.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Reveal {
+    /// The text stays where it is.
+    #[default]
+    Stay,
+    /// Scrolls just enough to show the whole link (its first line if it is
+    /// taller than the pane): a link just chosen with `Tab`.
+    Whole,
+    /// Scrolls only when no line of the link is on screen: a place come
+    /// back to, shown as it was left even if the link was cut by an edge.
+    Glimpse,
+}
+
 /// A place in the history: an entry as the user left it. Two places are
 /// the same when they show the same entry.
 #[derive(Debug, Clone, Copy)]
@@ -143,7 +157,7 @@ pub struct App {
     /// First line of the detail text shown, as asked for.
     pub detail_scroll: usize,
     /// Bring the selected link into view on the next draw.
-    pub reveal_link: bool,
+    pub reveal_link: Reveal,
     /// An entry was just opened in the detail: choose its first link on
     /// screen once the next draw has placed it.
     pub pick_link: bool,
@@ -190,7 +204,7 @@ impl App {
             event: 0,
             link: None,
             detail_scroll: 0,
-            reveal_link: false,
+            reveal_link: Reveal::Stay,
             pick_link: false,
             recenter: false,
             dates_offset: 0,
@@ -272,7 +286,7 @@ impl App {
         if let Some(p) = &mut self.popup {
             p.set_offset(areas.popup_offset);
         }
-        self.reveal_link = false;
+        self.reveal_link = Reveal::Stay;
         self.recenter = false;
         self.areas = areas;
         let mut again = false;
@@ -449,7 +463,7 @@ impl App {
         match to {
             Some(t) => {
                 self.link = Some(t);
-                self.reveal_link = true;
+                self.reveal_link = Reveal::Whole;
             }
             None if forward => self.say("no more links below"),
             None => self.say("no more links above"),
@@ -472,7 +486,7 @@ impl App {
         // A new entry is shown from its headline; a link is chosen only
         // when it is on screen.
         self.detail_scroll = 0;
-        self.reveal_link = false;
+        self.reveal_link = Reveal::Stay;
         self.pick_link = self.focus == Focus::Links;
         self.link = if self.pick_link {
             self.initial_link()
@@ -654,8 +668,13 @@ impl App {
             self.pick_link = false;
             self.detail_scroll = place.scroll;
             // Keys may have moved the link since the last frame: make sure
-            // the one that was followed is in view.
-            self.reveal_link = self.focus == Focus::Links;
+            // the one that was followed is in view, without moving the
+            // text if some line of it already is.
+            self.reveal_link = if self.focus == Focus::Links {
+                Reveal::Glimpse
+            } else {
+                Reveal::Stay
+            };
         }
     }
 
@@ -851,7 +870,7 @@ impl App {
             if hit.is_some() {
                 self.link = hit;
             }
-            self.reveal_link = false;
+            self.reveal_link = Reveal::Stay;
         }
     }
 

@@ -309,13 +309,13 @@ pub static BINDINGS: &[Binding] = &[
         Reader,
         [(KeyCode::Tab, NONE)],
         Action::NextLink,
-        "next link (the first one on screen if none is chosen)"
+        "next link (none chosen: the first on screen, else the nearest below)"
     ),
     bind!(
         Reader,
         [(KeyCode::BackTab, NONE)],
         Action::PrevLink,
-        "previous link"
+        "previous link (none chosen: the last on screen, else the nearest above)"
     ),
     bind!(
         Reader,

@@ -9,7 +9,6 @@ use super::action::{Action, Effect};
 use super::app::App;
 use super::keymap::PopupKind;
 use crate::search::{Found, Hit};
-use crate::text::{self, DateText};
 
 /// Characters kept in a popup's input line; more typed or pasted are
 /// dropped (the search uses only the first words anyway).
@@ -196,32 +195,10 @@ pub fn match_tags(tags: &[crate::model::TagCount], input: &str) -> Vec<TagMatch>
         .collect()
 }
 
-/// Reads `2017`, `2017-06` or `2017-06-08` as the first day it names.
+/// Reads `2017`, `2017-06` or `2017-06-08` as the first day it names,
+/// as `--since` does (and saying the same of a bad date).
 pub fn parse_goto(input: &str) -> Result<NaiveDate, String> {
-    let s = input.trim();
-    let bad = || {
-        format!(
-            "not a date: '{}' (try 2017, 2017-06 or 2017-06-08)",
-            crate::search::prefix_chars(&text::one_line(s), 40)
-        )
-    };
-    match text::parse_date_text(s) {
-        DateText::Valid(d) => return Ok(d),
-        DateText::Impossible => return Err(format!("no such day: {}", text::one_line(s))),
-        DateText::NotADate => {}
-    }
-    let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
-        n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
-    };
-    let parts: Vec<&str> = s.split('-').collect();
-    let (y, m) = match parts.as_slice() {
-        [y] if digits(y, 4..=4) => (y.parse().map_err(|_| bad())?, 1),
-        [y, m] if digits(y, 4..=4) && digits(m, 1..=2) => {
-            (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?)
-        }
-        _ => return Err(bad()),
-    };
-    NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(|| format!("no such month: {}", text::one_line(s)))
+    crate::filter::parse_date(input, crate::filter::End::Start)
 }
 
 impl App {
@@ -586,5 +563,9 @@ mod tests {
         assert!(parse_goto("2017-02-30").is_err());
         assert!(parse_goto("june").is_err());
         assert!(parse_goto("").is_err());
+        assert_eq!(
+            parse_goto("2017-13"),
+            crate::filter::parse_date("2017-13", crate::filter::End::Start)
+        );
     }
 }

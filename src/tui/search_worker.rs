@@ -94,10 +94,11 @@ impl State {
         found.hits.par_iter_mut().take(n).for_each(|h| {
             let body = crate::loader::body(t, h.idx);
             h.snippet = if terms.is_empty() {
-                first_line(&body)
+                words::first_line(&body, SNIPPET_CHARS)
             } else {
                 // A match in the headline alone: the body's first line.
-                words::snippet(&body, terms, SNIPPET_CHARS).or_else(|| first_line(&body))
+                words::snippet(&body, terms, SNIPPET_CHARS)
+                    .or_else(|| words::first_line(&body, SNIPPET_CHARS))
             };
         });
         found
@@ -187,17 +188,6 @@ fn word_positions(headline: &str, terms: &[String]) -> Vec<usize> {
     out
 }
 
-/// The first line of a body with text, as one line, shortened.
-fn first_line(body: &str) -> Option<String> {
-    let line = body.lines().map(str::trim).find(|l| !l.is_empty())?;
-    let line = crate::text::one_line(line);
-    let mut out: String = line.chars().take(SNIPPET_CHARS).collect();
-    if line.chars().count() > SNIPPET_CHARS {
-        out.push('…');
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,10 +196,5 @@ mod tests {
     fn word_positions_cover_the_matched_starts() {
         let p = word_positions("Été: the railway reopens", &["rail".into(), "ete".into()]);
         assert_eq!(p, vec![0, 1, 2, 9, 10, 11, 12]);
-        assert_eq!(
-            first_line("\n\n  First line\nsecond").as_deref(),
-            Some("First line")
-        );
-        assert_eq!(first_line(" \n"), None);
     }
 }

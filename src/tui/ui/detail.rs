@@ -13,7 +13,7 @@ use super::events::long_date;
 use super::{headline_text, keep_visible, pane};
 use crate::model::{Event, Kind};
 use crate::text;
-use crate::tui::app::{App, Areas, Link, links_of};
+use crate::tui::app::{App, Areas, Link, Reveal, links_of};
 use crate::tui::keymap::Focus;
 use crate::tui::markdown::{render_markdown, render_plain, without_title};
 use crate::tui::wrap::{Para, truncate};
@@ -309,13 +309,18 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     let (lines, link_lines) = detail_text(app, e, width, selected);
     let total = lines.len();
     let mut scroll = app.detail_scroll.min(total.saturating_sub(height));
-    if app.reveal_link
-        && focused
-        && let Some(&(start, end)) = app.link.and_then(|l| link_lines.get(l))
-    {
-        // Show the whole link if it fits, else its first line.
-        scroll = keep_visible(scroll, end.saturating_sub(1), height, total);
-        scroll = keep_visible(scroll, start, height, total);
+    if focused && let Some(&(start, end)) = app.link.and_then(|l| link_lines.get(l)) {
+        let glimpsed = end > scroll && start < scroll + height;
+        let reveal = match app.reveal_link {
+            Reveal::Stay => false,
+            Reveal::Whole => true,
+            Reveal::Glimpse => !glimpsed,
+        };
+        if reveal {
+            // Show the whole link if it fits, else its first line.
+            scroll = keep_visible(scroll, end.saturating_sub(1), height, total);
+            scroll = keep_visible(scroll, start, height, total);
+        }
     }
     areas.detail_scroll = scroll;
     areas.link_shown = selected.filter(|&l| {

@@ -28,8 +28,8 @@ pub const MIN_HEIGHT: u16 = 8;
 /// Below this width one pane is shown at a time (the focused one).
 pub const NARROW: u16 = 60;
 /// From this width the three panes stand side by side; below it the two
-/// lists sit above the detail, each as wide as the window, so that a
-/// headline keeps its words at 80 columns.
+/// lists sit side by side above the detail, which takes the whole width,
+/// so that a headline keeps its words at 80 columns.
 pub const WIDE: u16 = 110;
 /// From this height the density strip has its bars and axis (three rows);
 /// from [`STRIP_MIN_HEIGHT`] it is one row, below that it is left out.
