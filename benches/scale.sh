@@ -15,6 +15,9 @@
 #   search       `ktimeline search korea DIR` with the index, against
 #                `rg --no-filename '^# ' DIR | fzf -f korea | head -20`
 #   peak RSS     of first open and reopen, against the archive's bytes
+#   floors       what no load can avoid (benches/floor.rs): open, fstat, read
+#                and close every file in parallel (under a first open), and
+#                stat every file and folder (under a reopen)
 # Needs rg, fzf, tmux and GNU time; installs them with apt-get when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,9 +36,10 @@ need fzf fzf
 need tmux tmux
 [ -x /usr/bin/time ] || need /usr/bin/time time
 
-cargo build --release --quiet --bin ktimeline --example gen_archive
+cargo build --release --quiet --bin ktimeline --example gen_archive --example floor
 K=$PWD/target/release/ktimeline
 GEN=$PWD/target/release/examples/gen_archive
+FLOOR=$PWD/target/release/examples/floor
 
 archive() { # EVENTS -> directory, generated once
     local dir=$BASE/$1
@@ -77,7 +81,7 @@ browser() {
 
 measure() { # DIR -> sets the globals below
     local dir=$1 i
-    local rg=() first=() firstk=() re=() rek=() br=() se=() fz=()
+    local rg=() first=() firstk=() re=() rek=() br=() se=() fz=() flr=() fls=()
     rg --no-filename '^# ' "$dir" >/dev/null # warm the page cache
     for ((i = 0; i < RUNS; i++)); do
         rg+=("$(timed rg --no-filename '^# ' "$dir" | cut -d' ' -f1)")
@@ -89,6 +93,8 @@ measure() { # DIR -> sets the globals below
         se+=("$(timed "$K" search korea "$dir" | cut -d' ' -f1)")
         fz+=("$(timed bash -c "rg --no-filename '^# ' '$dir' | fzf -f korea | head -20" | cut -d' ' -f1)")
         br+=("$(browser "$dir")")
+        flr+=("$("$FLOOR" "$dir" read | cut -d' ' -f1)")
+        fls+=("$("$FLOOR" "$dir" stat | cut -d' ' -f1)")
     done
     RG=$(printf '%s\n' "${rg[@]}" | median)
     FIRST=$(printf '%s\n' "${first[@]}" | median)
@@ -98,6 +104,8 @@ measure() { # DIR -> sets the globals below
     BR=$(printf '%s\n' "${br[@]}" | median)
     SE=$(printf '%s\n' "${se[@]}" | median)
     FZ=$(printf '%s\n' "${fz[@]}" | median)
+    FLR=$(printf '%s\n' "${flr[@]}" | median)
+    FLS=$(printf '%s\n' "${fls[@]}" | median)
     BYTES=$(du -sb "$dir" | cut -f1)
     FILES=$(find "$dir" -type f | wc -l)
 }
@@ -118,6 +126,8 @@ printf '%-34s %9s %9s %8s\n' "search korea, with the index" "$SE" "rg|fzf" "$(ra
 printf '%-34s %9s\n' "rg | fzf -f korea | head -20" "$FZ"
 printf '%-34s %8s MB %9s %8s\n' "peak RSS, first open" "$((FIRSTK / 1024))" "bytes" "$(ratio "$((FIRSTK * 1024))" "$BYTES")"
 printf '%-34s %8s MB %9s %8s\n' "peak RSS, reopen" "$((REK / 1024))" "bytes" "$(ratio "$((REK * 1024))" "$BYTES")"
+printf '%-34s %9s %9s %8s\n' "floor: open+read every file" "$FLR" "rg" "$(ratio "$FLR" "$RG")"
+printf '%-34s %9s %9s %8s\n' "floor: stat every file, folder" "$FLS" "rg" "$(ratio "$FLS" "$RG")"
 
 if [ "${DOUBLE:-0}" = 1 ]; then
     ONE_FIRST=$FIRST ONE_RE=$RE
