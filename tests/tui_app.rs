@@ -754,6 +754,13 @@ fn back_returns_to_the_link_that_was_followed() {
     go(&mut app, &[Action::Back]);
     assert_eq!(headline(&app), "Alpha library opens");
     assert_eq!(app.link, Some(3));
+    // Back from a list to a place left while reading: reading again, the
+    // same link chosen.
+    go(&mut app, &[Action::Activate, Action::FocusLeft]);
+    assert_eq!(app.focus, Focus::Events);
+    go(&mut app, &[Action::Back]);
+    assert_eq!(headline(&app), "Alpha library opens");
+    assert_eq!((app.focus, app.link), (Focus::Links, Some(3)));
     // A jump shows the new entry from its top.
     go(&mut app, &[Action::PrevLink, Action::Activate]);
     assert_eq!(headline(&app), "Charlie ferries return");

@@ -425,6 +425,14 @@ fn a_dumb_terminal_is_not_drawn_on() {
 
 #[test]
 fn no_controlling_terminal_is_explained() {
+    // Standard input nothing, or the terminal itself: either way no keys
+    // should be read from it (no resize signal, no way back after Ctrl-Z).
+    for stdin_is_the_terminal in [false, true] {
+        refused_without_a_controlling_terminal(stdin_is_the_terminal);
+    }
+}
+
+fn refused_without_a_controlling_terminal(stdin_is_the_terminal: bool) {
     use std::ffi::CStr;
     use std::os::fd::FromRawFd;
     use std::os::unix::process::CommandExt;
@@ -447,12 +455,17 @@ fn no_controlling_terminal_is_explained() {
     };
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ktimeline"));
     let xdg = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("pty-xdg");
+    let stdin = if stdin_is_the_terminal {
+        std::process::Stdio::from(slave.try_clone().unwrap())
+    } else {
+        std::process::Stdio::null()
+    };
     cmd.arg(fixture())
         .env("XDG_CACHE_HOME", xdg.join("cache"))
         .env("XDG_STATE_HOME", xdg.join("state"))
         .env("XDG_CONFIG_HOME", xdg.join("config"))
         .env("TERM", "xterm-256color")
-        .stdin(std::process::Stdio::null())
+        .stdin(stdin)
         .stdout(slave)
         .stderr(std::process::Stdio::piped());
     // SAFETY: setsid is async-signal-safe.
@@ -462,8 +475,18 @@ fn no_controlling_terminal_is_explained() {
             Ok(())
         });
     }
-    let out = cmd.output().unwrap();
+    let mut child = cmd.spawn().unwrap();
     drop(cmd);
+    // A browser that did not refuse would wait for keys: not for ever.
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(20) {
+            let _ = child.kill();
+            panic!("the browser ran without a controlling terminal");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
     // Nothing reached the terminal: not even the escapes that give it
     // back, since it was never taken.
     let mut written = Vec::new();

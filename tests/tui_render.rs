@@ -81,6 +81,17 @@ impl Harness {
         self
     }
 
+    /// Keys that arrive together: all handled, then one draw.
+    fn burst(&mut self, codes: &[KeyCode]) -> &mut Self {
+        let mut opened = |_: &str| Err("no browser in tests".to_string());
+        for &code in codes {
+            let ev = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+            handle(&mut self.app, Msg::Term(ev), &self.worker, &mut opened);
+        }
+        redraw(&mut self.term, &mut self.app).unwrap();
+        self
+    }
+
     fn resize(&mut self, w: u16, h: u16) {
         self.term.backend_mut().resize(w, h);
         self.send(Event::Resize(w, h));
@@ -789,4 +800,57 @@ fn a_bookmark_is_marked_in_the_search_results_too() {
         .map(str::to_string)
         .unwrap_or_default();
     assert!(row.contains('★'), "{}", h.screen());
+}
+
+/// Scrolls the detail to its end and chooses link `l` there.
+fn choose_at_the_end(h: &mut Harness, l: usize) {
+    h.keys("G");
+    for _ in 0..10 {
+        let code = match h.app.link {
+            Some(c) if c == l => return,
+            Some(c) if c > l => KeyCode::BackTab,
+            _ => KeyCode::Tab,
+        };
+        h.key(code);
+    }
+    panic!("link {l} could not be chosen: {:?}", h.app.link);
+}
+
+/// Keys that arrive together (over SSH, a paste of keys) are taken before
+/// the next draw: a link scrolled away by one of them is not followed by
+/// the next, and a resize keeps the chosen link in view.
+#[test]
+fn a_burst_of_keys_never_follows_a_link_out_of_view() {
+    let mut h = Harness::new(long_entry(), 80, 24, Theme::default());
+    h.keys("G").key(KeyCode::Enter).key(KeyCode::Enter);
+    let museum = "The tide museum publishes a long report";
+    // To the end, where the links are; choose the pier's.
+    choose_at_the_end(&mut h, 1);
+    // `g` (to the headline) and Enter in one burst: the link is out of
+    // view, so Enter chooses one as Tab does (none on screen: the nearest
+    // below, the source) instead of following it.
+    h.burst(&[KeyCode::Char('g'), KeyCode::Enter]);
+    assert_eq!(h.app.current_event().unwrap().headline, museum);
+    assert_eq!(h.app.link, Some(0));
+    // A page up and Enter together, likewise.
+    choose_at_the_end(&mut h, 1);
+    h.burst(&[KeyCode::Char('b'), KeyCode::Char('b'), KeyCode::Enter]);
+    assert_eq!(h.app.current_event().unwrap().headline, museum);
+    // A link still in view after the burst is followed.
+    choose_at_the_end(&mut h, 1);
+    h.burst(&[KeyCode::Char('k'), KeyCode::Enter]);
+    assert_eq!(
+        h.app.current_event().unwrap().headline,
+        "Divers clean the old pier"
+    );
+    // Back, then a narrower window: the text is wrapped anew and the
+    // chosen link is brought back into view rather than let go.
+    h.key(KeyCode::Backspace);
+    assert_eq!(h.app.link, Some(1));
+    h.resize(40, 14);
+    assert_eq!(h.app.link, Some(1), "{}", h.screen());
+    let (start, end) = h.app.areas.link_lines[1];
+    let top = h.app.detail_scroll;
+    let height = h.app.areas.detail.height as usize;
+    assert!(end > top && start < top + height, "{}", h.screen());
 }

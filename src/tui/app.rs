@@ -253,13 +253,31 @@ impl App {
 
     /// Where the detail's links were on the last frame, when that frame
     /// showed the current entry.
+    /// The text's top line is the one asked for since ([`App::detail_scroll`]):
+    /// keys that arrive together are taken before the next draw, and a
+    /// link scrolled away by one of them must not be followed by the next.
     fn shown_links(&self) -> Option<Shown<'_>> {
         let a = &self.areas;
         (a.detail_entry.is_some() && a.detail_entry == self.current()).then_some(Shown {
             lines: &a.link_lines,
-            top: a.detail_scroll,
+            top: self.detail_scroll,
             height: a.detail.height as usize,
         })
+    }
+
+    /// The chosen link if it is in view (as far as the last frame tells).
+    fn chosen_in_view(&self) -> Option<usize> {
+        let shown = self.shown_links();
+        self.link
+            .filter(|&l| shown.as_ref().is_none_or(|s| s.on_screen(l)))
+    }
+
+    /// The window changed size: the text is wrapped anew on the next draw,
+    /// which brings the chosen link back into view if it left it.
+    pub fn resized(&mut self) {
+        if self.focus == Focus::Links && self.link.is_some() && self.reveal_link == Reveal::Stay {
+            self.reveal_link = Reveal::Glimpse;
+        }
     }
 
     /// The link chosen when the reader enters the detail or an entry opens
@@ -568,14 +586,22 @@ impl App {
         if self.areas.detail_lines > 0 {
             self.detail_scroll = self.detail_scroll.min(max);
         }
+        // A link scrolled out of view is let go at once, not at the next
+        // draw: a key right behind (Enter, Tab) sees the text as it is now.
+        self.link = self.chosen_in_view();
+        self.reveal_link = Reveal::Stay;
     }
 
     fn activate(&mut self) -> Option<Effect> {
         match self.focus {
             Focus::Dates => self.set_focus(Focus::Events),
             Focus::Events => self.set_focus(Focus::Links),
-            // No link chosen: Enter chooses one, as Tab does.
-            Focus::Links if self.link.is_none() => self.next_link(true),
+            // No link chosen (or none in view): Enter chooses one, as Tab
+            // does.
+            Focus::Links if self.chosen_in_view().is_none() => {
+                self.link = None;
+                self.next_link(true);
+            }
             Focus::Links => {
                 let e = self.current_event()?;
                 match self.links().get(self.link?).copied()? {
@@ -664,17 +690,21 @@ impl App {
     fn restore(&mut self, place: Place) {
         self.show(place.idx);
         if self.current() == Some(place.idx) {
+            // A place left while reading is come back to reading, even from
+            // a list: the text scrolled and the link chosen as they were.
+            if place.link.is_some() || place.scroll > 0 {
+                self.focus = Focus::Links;
+            }
+            if self.focus != Focus::Links {
+                return;
+            }
             self.link = place.link.filter(|&l| l < self.links().len());
             self.pick_link = false;
             self.detail_scroll = place.scroll;
             // Keys may have moved the link since the last frame: make sure
             // the one that was followed is in view, without moving the
             // text if some line of it already is.
-            self.reveal_link = if self.focus == Focus::Links {
-                Reveal::Glimpse
-            } else {
-                Reveal::Stay
-            };
+            self.reveal_link = Reveal::Glimpse;
         }
     }
 

@@ -565,7 +565,10 @@ pub fn step(
         return Next::Exit(exit);
     }
     let action = match msg {
-        Msg::Term(TermEvent::Resize(..)) => return Next::Draw,
+        Msg::Term(TermEvent::Resize(..)) => {
+            app.resized();
+            return Next::Draw;
+        }
         Msg::Term(ev) => match action_for(app, &ev) {
             Some(a) => a,
             None => return Next::Nothing,

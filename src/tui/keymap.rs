@@ -321,7 +321,7 @@ pub static BINDINGS: &[Binding] = &[
         Reader,
         [(KeyCode::Enter, NONE)],
         Action::Activate,
-        "follow the link (a source opens in the web browser)"
+        "follow the chosen link (a source opens in the web browser); none in view: choose one as Tab does"
     ),
     bind!(
         Reader,

@@ -77,6 +77,15 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
     if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
         return Ok(cannot_draw("and TERM=dumb says this one cannot draw"));
     }
+    // Without a controlling terminal (`setsid`, a service) keys could only
+    // come from standard input, with no resize signal and no way back
+    // after Ctrl-Z: refused, whatever standard input is.
+    #[cfg(unix)]
+    if let Err(e) = std::fs::File::open("/dev/tty")
+        && e.raw_os_error() == Some(libc::ENXIO)
+    {
+        return Ok(cannot_draw(NO_CONTROLLING_TERMINAL));
+    }
     let theme = config.theme();
     let mut terminal = match enter_terminal().and_then(|()| {
         Terminal::new(CrosstermBackend::new(io::stdout())).inspect_err(|_| leave_terminal())
@@ -88,7 +97,7 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
         Err(e) => {
             let why = if e.raw_os_error() == Some(libc::ENXIO) {
                 // Started by a service, `setsid` or the like.
-                "and this process has no controlling terminal to read keys from".to_string()
+                NO_CONTROLLING_TERMINAL.to_string()
             } else {
                 format!(
                     "and this one could not be set up ({})",
@@ -247,6 +256,9 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
     let _ = host.save_state(&app);
     Ok(exit_code(exit?))
 }
+
+const NO_CONTROLLING_TERMINAL: &str =
+    "and this process has no controlling terminal to read keys from";
 
 /// Says why the browser cannot draw and where to go instead; exit code 2.
 fn cannot_draw(why: &str) -> ExitCode {
