@@ -13,12 +13,16 @@
 
 use std::fs;
 use std::io::Read;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
+
+/// What ktimeline reads of a file at most.
+const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Every folder and file under `dir`, listed in parallel.
 fn walk(dir: PathBuf, on_file: &(dyn Fn(PathBuf) + Sync), on_dir: &(dyn Fn(&PathBuf) + Sync)) {
@@ -47,24 +51,43 @@ fn visit<'s>(
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    let mut args = std::env::args_os().skip(1);
     let (Some(dir), Some(mode)) = (args.next(), args.next()) else {
         eprintln!("usage: floor DIR read|stat");
         std::process::exit(2);
     };
     let dir = PathBuf::from(dir);
-    match mode.as_str() {
+    if !dir.is_dir() {
+        eprintln!("floor: {}: not a folder", dir.display());
+        std::process::exit(2);
+    }
+    let mode = mode.to_string_lossy();
+    match mode.as_ref() {
         "read" => {
             let files = AtomicU64::new(0);
+            let skipped = AtomicU64::new(0);
             let bytes = AtomicU64::new(0);
             let start = Instant::now();
             walk(
                 dir,
                 &|path| {
-                    let Ok(mut f) = fs::File::open(&path) else {
+                    // As the loader opens a file: no link followed, no
+                    // waiting on a FIFO, a regular file of at most 8 MiB.
+                    let mut options = fs::OpenOptions::new();
+                    options
+                        .read(true)
+                        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+                    let Ok(mut f) = options.open(&path) else {
+                        skipped.fetch_add(1, Ordering::Relaxed);
                         return;
                     };
-                    let size = f.metadata().map_or(0, |m| m.len());
+                    let size = match f.metadata() {
+                        Ok(m) if m.is_file() => m.len().min(MAX_FILE_BYTES),
+                        _ => {
+                            skipped.fetch_add(1, Ordering::Relaxed);
+                            return;
+                        }
+                    };
                     let mut buf = vec![0u8; size as usize + 1];
                     let n = f.read(&mut buf).unwrap_or(0);
                     files.fetch_add(1, Ordering::Relaxed);
@@ -73,10 +96,11 @@ fn main() {
                 &|_| {},
             );
             println!(
-                "{:.3} s: {} files, {} bytes read",
+                "{:.3} s: {} files, {} bytes read, {} not read",
                 start.elapsed().as_secs_f64(),
                 files.into_inner(),
-                bytes.into_inner()
+                bytes.into_inner(),
+                skipped.into_inner()
             );
         }
         "stat" => {

@@ -91,7 +91,17 @@ pub enum End {
 /// reading of a date for the command line and the browser alike, so that
 /// both say the same of a bad one.
 pub fn parse_date(s: &str, end: End) -> Result<NaiveDate, String> {
-    let shown = crate::text::one_line(crate::search::prefix_chars(s.trim(), 40));
+    const SHOWN: usize = 40;
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("a date is needed: use YYYY, YYYY-MM or YYYY-MM-DD".into());
+    }
+    // What was typed, invisible characters shown (a stray mark or
+    // zero-width space is what makes a date look right and be wrong).
+    let mut shown = crate::text::escape_invisible(crate::search::prefix_chars(t, SHOWN), false);
+    if t.chars().nth(SHOWN).is_some() {
+        shown.push('…');
+    }
     let bad = || format!("'{shown}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD");
     let parts: Vec<&str> = s.trim().split('-').collect();
     let num = |p: &str, max_len: usize| -> Result<u32, String> {
@@ -126,6 +136,7 @@ pub fn parse_date(s: &str, end: End) -> Result<NaiveDate, String> {
     match (day, end) {
         (None, End::Start) => Ok(first),
         (None, End::Finish) => Ok(last),
+        (Some(0), _) => Err(format!("'{shown}' is not a date: there is no day 0")),
         (Some(d), _) => first.with_day(d).ok_or_else(|| {
             format!(
                 "'{shown}' is not a date: {} has {} days",
@@ -204,12 +215,21 @@ mod tests {
         );
         assert_eq!(
             said("2015-02-0"),
-            "'2015-02-0' is not a date: February 2015 has 28 days"
+            "'2015-02-0' is not a date: there is no day 0"
         );
         assert_eq!(
             said("2015/9\u{1b}[2J"),
-            "'2015/9' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"
+            "'2015/9\\u{1b}[2J' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"
         );
+        assert_eq!(
+            said("2015\u{200e}"),
+            "'2015\\u{200e}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD"
+        );
+        assert_eq!(
+            said("  "),
+            "a date is needed: use YYYY, YYYY-MM or YYYY-MM-DD"
+        );
+        assert!(said(&"9".repeat(100)).starts_with(&format!("'{}…'", "9".repeat(40))));
     }
 
     #[test]

@@ -15,7 +15,10 @@ use ktimeline::cli::{Cli, Command};
 use ktimeline::commands;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return command_line_error(e),
+    };
     let result = match cli.command {
         None => {
             if let Some(hint) = subcommand_hint(&cli.paths) {
@@ -90,6 +93,24 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// What clap says of the command line. Help and the version are printed
+/// as clap prints them; an error quotes what was typed, so its invisible
+/// characters and escape sequences are shown escaped, never sent raw.
+fn command_line_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let text = e.render().to_string();
+    commands::warn(ktimeline::text::escape_invisible(text.trim_end(), true).as_str());
+    ExitCode::from(2)
 }
 
 /// A usage error found after parsing: said, exit 2.

@@ -319,6 +319,28 @@ fn is_forbidden(c: char) -> bool {
         | '\u{2066}'..='\u{2069}' | '\u{061c}' | '\u{feff}')
 }
 
+/// `s` with every forbidden character (controls, escapes, bidirectional
+/// marks) and every invisible one (zero-width spaces and joiners) shown as
+/// an escape, `\u{1b}`, rather than dropped: a message about a value then
+/// shows what was typed, and passes nothing raw to a terminal. Newlines
+/// are kept when `keep_newlines`.
+pub fn escape_invisible(s: &str, keep_newlines: bool) -> String {
+    let invisible = |c: char| {
+        is_forbidden(c)
+            || c.is_control()
+            || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}'..='\u{2064}' | '\u{180e}' | '\u{ad}')
+    };
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if invisible(c) && !(c == '\n' && keep_newlines) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Removes escape sequences (CSI, OSC, DCS and two-character escapes) and
 /// every other forbidden character. Newlines survive when `keep_newlines`,
 /// otherwise they become spaces; tabs become spaces.
@@ -740,6 +762,16 @@ mod tests {
         );
         assert_eq!(date_from_path("a/b/c.txt"), None);
         assert_eq!(date_from_path("news/2021/02/30/x.md"), None);
+    }
+
+    #[test]
+    fn invisible_characters_are_shown_escaped() {
+        assert_eq!(
+            escape_invisible("x\u{1b}]0;pwned\u{7}\n2015\u{200e}\u{200b}", true),
+            "x\\u{1b}]0;pwned\\u{7}\n2015\\u{200e}\\u{200b}"
+        );
+        assert_eq!(escape_invisible("a\nb\tc", false), "a\\u{a}b\\u{9}c");
+        assert_eq!(escape_invisible("Été 2015", false), "Été 2015");
     }
 
     #[test]

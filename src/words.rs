@@ -596,6 +596,53 @@ pub fn snippet(text: &str, terms: &[String], width: usize) -> Option<String> {
     Some(out)
 }
 
+/// The prose of a markdown body, block by block, one line each: what a
+/// snippet quotes, without the markup (`**`, `[..](..)`, `---`, fences),
+/// code blocks, raw HTML or the title when it repeats `headline`.
+pub fn prose(body: &str, headline: &str) -> String {
+    use pulldown_cmark::{Event as Md, Parser, Tag, TagEnd};
+    let mut out = String::new();
+    let mut block = String::new();
+    let mut in_code = false;
+    let mut in_heading = false;
+    let end_block = |block: &mut String, out: &mut String, heading: bool| {
+        let line = block.split_whitespace().collect::<Vec<_>>().join(" ");
+        block.clear();
+        if line.is_empty() || (heading && line == headline.trim()) {
+            return;
+        }
+        out.push_str(&line);
+        out.push('\n');
+    };
+    for md in Parser::new(body) {
+        match md {
+            Md::Start(Tag::CodeBlock(_)) => in_code = true,
+            Md::End(TagEnd::CodeBlock) => in_code = false,
+            Md::Start(Tag::Heading { .. }) => in_heading = true,
+            Md::End(TagEnd::Heading(_)) => {
+                end_block(&mut block, &mut out, true);
+                in_heading = false;
+            }
+            Md::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                end_block(&mut block, &mut out, in_heading);
+            }
+            Md::Text(t) | Md::Code(t) if !in_code => block.push_str(&t),
+            Md::SoftBreak | Md::HardBreak => block.push(' '),
+            _ => {}
+        }
+    }
+    end_block(&mut block, &mut out, false);
+    out
+}
+
+/// What stands for an entry's body under a search result: the words
+/// around the first of `terms` in its prose, or the prose's first line
+/// (when only the headline matched, or for a headline search).
+pub fn body_snippet(body: &str, headline: &str, terms: &[String], width: usize) -> Option<String> {
+    let prose = prose(body, headline);
+    snippet(&prose, terms, width).or_else(|| first_line(&prose, width))
+}
+
 /// The first line of `text` that has any, as one line of at most `width`
 /// characters (and `…` when cut): what stands for a body that has no match.
 pub fn first_line(text: &str, width: usize) -> Option<String> {
@@ -611,6 +658,18 @@ pub fn first_line(text: &str, width: usize) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prose_leaves_the_markup_out() {
+        let body = "# The title\n\n---\n\n```\ncode\n```\n\n<!-- note -->\n\n\
+            ## Sub heading\n\n![alt](http://i.example/a.png) [link text](http://x.example) \
+            and **bold**\nnext &amp; line\n\n- an item\n";
+        assert_eq!(
+            prose(body, "The title"),
+            "Sub heading\nalt link text and bold next & line\nan item\n"
+        );
+        assert_eq!(prose("", "x"), "");
+    }
 
     #[test]
     fn the_first_line_with_text_stands_for_a_body() {

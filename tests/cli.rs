@@ -352,6 +352,18 @@ fn bad_filters_are_exit_2_with_a_message() {
         assert_eq!(out, "");
         assert!(err.contains("invalid value"), "{args:?}: {err}");
     }
+    // What was typed is quoted with its invisible characters escaped,
+    // by clap's part of the message and by ktimeline's.
+    let (code, _, err) = run(&[
+        "stats",
+        "--since",
+        "x\u{1b}]0;t\u{7}\u{200e}",
+        "--kind",
+        "a",
+    ]);
+    assert_eq!(code, 2);
+    assert!(!err.contains(['\u{1b}', '\u{7}', '\u{200e}']), "{err:?}");
+    assert!(err.contains("\\u{200e}"), "{err}");
     let (_, _, err) = run(&["search", "a", "--since", "2015-13"]);
     assert!(
         err.contains("'2015-13' is not a date: there is no month 13"),

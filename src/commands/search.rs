@@ -125,14 +125,12 @@ pub fn run(q: &Query, paths: &[PathBuf], cache: bool) -> Result<ExitCode> {
     })
 }
 
-/// A line of the entry's body around the first match, or its first line
-/// when only the headline matched (the headline is in its own column),
-/// without tabs.
+/// The words around the first match in the entry's body, or its first
+/// line when only the headline matched (the headline is in its own
+/// column): its prose, without markup or tabs.
 fn snippet(t: &Timeline, idx: EventIdx, terms: &[String]) -> String {
     let body = crate::loader::body(t, idx);
-    words::snippet(&body, terms, SNIPPET_CHARS)
-        .or_else(|| words::first_line(&body, SNIPPET_CHARS))
-        .unwrap_or_default()
+    words::body_snippet(&body, &t.events[idx].headline, terms, SNIPPET_CHARS).unwrap_or_default()
 }
 
 fn write_json(out: &mut impl Write, t: &Timeline, rows: &[Row], full_text: bool) -> Result<()> {

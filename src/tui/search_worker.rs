@@ -93,13 +93,8 @@ impl State {
         };
         found.hits.par_iter_mut().take(n).for_each(|h| {
             let body = crate::loader::body(t, h.idx);
-            h.snippet = if terms.is_empty() {
-                words::first_line(&body, SNIPPET_CHARS)
-            } else {
-                // A match in the headline alone: the body's first line.
-                words::snippet(&body, terms, SNIPPET_CHARS)
-                    .or_else(|| words::first_line(&body, SNIPPET_CHARS))
-            };
+            let headline = &t.events[h.idx].headline;
+            h.snippet = words::body_snippet(&body, headline, terms, SNIPPET_CHARS);
         });
         found
     }
