@@ -41,6 +41,12 @@ impl Filter {
                 return false;
             }
         }
+        // A ghost's tags are only those of the links to it: a tag filter
+        // keeps real entries (as the tag counts count them) unless ghosts
+        // are asked for by kind.
+        if !self.tags.is_empty() && e.kind == Kind::Ghost && !self.kinds.contains(&Kind::Ghost) {
+            return false;
+        }
         self.tags
             .iter()
             .all(|want| e.tags.iter().any(|t| same_tag(t, want)))
@@ -230,6 +236,22 @@ mod tests {
             "a date is needed: use YYYY, YYYY-MM or YYYY-MM-DD"
         );
         assert!(said(&"9".repeat(100)).starts_with(&format!("'{}…'", "9".repeat(40))));
+    }
+
+    #[test]
+    fn a_tag_filter_keeps_ghosts_only_when_asked_for() {
+        let mut ghost = Event::new("/g".into(), Kind::Ghost, None, "G".into());
+        ghost.tags = vec!["Harbour".into()];
+        let mut real = ghost.clone();
+        real.kind = Kind::Event;
+        let mut f = Filter {
+            tags: vec!["harbour".into()],
+            ..Filter::default()
+        };
+        assert!(f.accepts(&real) && !f.accepts(&ghost));
+        f.kinds = vec![Kind::Ghost];
+        assert!(f.accepts(&ghost));
+        assert!(Filter::default().accepts(&ghost));
     }
 
     #[test]

@@ -597,10 +597,24 @@ impl App {
             Focus::Dates => self.set_focus(Focus::Events),
             Focus::Events => self.set_focus(Focus::Links),
             // No link chosen (or none in view): Enter chooses one, as Tab
-            // does.
+            // does, but a related link or backlink before any source, so
+            // that Enter Enter never opens a web browser by surprise.
             Focus::Links if self.chosen_in_view().is_none() => {
                 self.link = None;
-                self.next_link(true);
+                let links = self.links();
+                let entry_link = self.shown_links().and_then(|s| {
+                    (0..links.len()).find(|&i| {
+                        !matches!(links[i], Link::Source(_))
+                            && s.lines.get(i).is_some_and(|&(_, end)| end > s.top)
+                    })
+                });
+                match entry_link {
+                    Some(l) => {
+                        self.link = Some(l);
+                        self.reveal_link = Reveal::Whole;
+                    }
+                    None => self.next_link(true),
+                }
             }
             Focus::Links => {
                 let e = self.current_event()?;

@@ -321,7 +321,7 @@ pub static BINDINGS: &[Binding] = &[
         Reader,
         [(KeyCode::Enter, NONE)],
         Action::Activate,
-        "follow the chosen link (a source opens in the web browser); none in view: choose one as Tab does"
+        "follow the chosen link (a source opens in the web browser); none in view: choose the next related link"
     ),
     bind!(
         Reader,
@@ -402,7 +402,7 @@ pub static BINDINGS: &[Binding] = &[
         Bookmarks,
         [(KeyCode::Delete, NONE), (KeyCode::Char('d'), CTRL)],
         Action::RemoveBookmark,
-        "remove the chosen bookmark"
+        "remove the chosen bookmark (d too, before typing a filter)"
     ),
     bind!(
         Help,

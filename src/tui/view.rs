@@ -5,7 +5,7 @@
 use chrono::Datelike;
 
 use crate::filter::Filter;
-use crate::model::{EventIdx, Kind, Timeline};
+use crate::model::{EventIdx, Timeline};
 
 /// One row of the date list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,12 +25,10 @@ pub struct View {
     pub day_row: Vec<usize>,
 }
 
-/// True when an entry shows under the filter (ghosts carry the contexts of
-/// the links to them, but a tag filter shows only real entries, as the tag
-/// counts do).
+/// True when an entry shows under the filter: the filter's own rule, the
+/// same as the command line's and the search's.
 pub fn visible(timeline: &Timeline, idx: EventIdx, filter: &Filter) -> bool {
-    let e = &timeline.events[idx];
-    filter.accepts(e) && (filter.tags.is_empty() || e.kind != Kind::Ghost)
+    filter.accepts(&timeline.events[idx])
 }
 
 impl View {

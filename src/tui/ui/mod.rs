@@ -278,16 +278,16 @@ fn empty(frame: &mut Frame, area: Rect, app: &App) {
     ];
     let why = if tl.files == 0 {
         "No markdown or text files were found where it was pointed at.".to_string()
-    } else if tl.problems.is_empty() {
-        format!(
-            "{} file(s) were looked at, but none held an event or article.",
-            tl.files
-        )
     } else {
-        format!(
-            "{} file(s) were looked at; none could be read as an event or article. Problems:",
-            tl.files
-        )
+        let looked = match tl.files {
+            1 => "1 file was looked at".to_string(),
+            n => format!("{n} files were looked at"),
+        };
+        if tl.problems.is_empty() {
+            format!("{looked}, but none held an event or article.")
+        } else {
+            format!("{looked}; none could be read as an event or article. Problems:")
+        }
     };
     lines.push(Line::raw(why));
     for p in tl

@@ -111,13 +111,15 @@ fn bookmarks(
             Line::from(spans)
         })
         .collect();
+    let count = |n: usize| match (matches.len(), n) {
+        (1, 1) => "1 bookmark".to_string(),
+        (m, n) if m == n => format!("{n} bookmarks"),
+        (m, n) => format!("{m} of {n} bookmarks"),
+    };
     let status = match app.bookmarks.len() {
         0 => "no bookmarks yet: m bookmarks the selected entry".to_string(),
-        n if input.is_empty() => format!(
-            "{} of {n} bookmarks · d or Delete removes; typing filters",
-            matches.len()
-        ),
-        n => format!("{} of {n} bookmarks · Delete removes", matches.len()),
+        n if input.is_empty() => format!("{} · d or Delete removes; typing filters", count(n)),
+        n => format!("{} · Delete removes", count(n)),
     };
     picker(
         frame,
