@@ -203,6 +203,9 @@ fn reload_loop(roots: &[PathBuf], cache: bool, rx: &Receiver<Request>, out: &Sen
     }
 }
 
+/// What [`describe`] says when files changed but no entry did.
+pub const NO_ENTRY_CHANGED: &str = "the archive changed, no entry did";
+
 /// What changed between two timelines of an archive, as the status bar
 /// says it: "2 entries added, 1 changed, 1 removed".
 pub fn describe(old: &Timeline, new: &Timeline) -> String {
@@ -249,7 +252,7 @@ pub fn describe(old: &Timeline, new: &Timeline) -> String {
         });
     }
     if parts.is_empty() {
-        "the archive changed, no entry did".to_string()
+        NO_ENTRY_CHANGED.to_string()
     } else {
         format!("the archive changed: {}", parts.join(", "))
     }

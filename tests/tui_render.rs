@@ -855,3 +855,26 @@ fn a_burst_of_keys_never_follows_a_link_out_of_view() {
     let height = h.app.areas.detail.height as usize;
     assert!(end > top && start < top + height, "{}", h.screen());
 }
+
+/// An archive read again without the index (`--no-cache`) cannot tell
+/// whether a file changed: when no entry did, nothing is said (a watcher's
+/// false alarm on a large archive). Through the index, files did change.
+#[test]
+fn a_reread_that_changed_no_entry_is_not_announced_without_the_index() {
+    let mut h = Harness::fixture(100, 30);
+    let mut opened = |_: &str| Ok(());
+    let reread = |used| {
+        let index = ktimeline::loader::IndexUse {
+            used,
+            ..Default::default()
+        };
+        Msg::Checked(Box::new(Ok((fixture(), index))))
+    };
+    handle(&mut h.app, reread(false), &h.worker, &mut opened);
+    assert_eq!(h.app.message, None);
+    handle(&mut h.app, reread(true), &h.worker, &mut opened);
+    assert_eq!(
+        h.app.message.as_ref().map(|m| m.text.as_str()),
+        Some(ktimeline::watch::NO_ENTRY_CHANGED)
+    );
+}

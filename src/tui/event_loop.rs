@@ -597,15 +597,24 @@ pub fn step(
         Msg::Checked(result) => {
             app.checking = false;
             match *result {
-                Ok((timeline, _index)) => {
+                Ok((timeline, index)) => {
                     let old = app.timeline.clone();
+                    let what = crate::watch::describe(&old, &timeline);
+                    // Read again without the index (`--no-cache`), the
+                    // archive cannot tell whether a file changed: a
+                    // watcher's false alarm (its queue overflowing while
+                    // it sets up on a large archive) changed no entry, and
+                    // is not worth a word.
+                    if !index.used && what == crate::watch::NO_ENTRY_CHANGED {
+                        return Next::Draw;
+                    }
                     let rerun = app.replace_timeline(Arc::new(timeline));
                     worker.set_timeline(app.timeline.clone());
                     if let Some(effect) = rerun {
                         worker.submit(effect);
                     }
                     app.message = Some(super::app::Message {
-                        text: crate::watch::describe(&old, &app.timeline),
+                        text: what,
                         error: false,
                     });
                 }
