@@ -233,6 +233,12 @@ fn filters_narrow_search_export_and_stats_alike() {
     let (code, _, err) = run(&["search", "a", &b, "--tag", "no such tag"]);
     assert_eq!(code, 1);
     assert!(err.contains("no entry is tagged 'no such tag'"), "{err}");
+    // A misspelt tag is told the nearest one.
+    let (_, _, err) = run(&["stats", &b, "--tag", "tidl powr"]);
+    assert!(
+        err.contains("no entry is tagged 'tidl powr' (did you mean 'Tidal Power'?)"),
+        "{err}"
+    );
     let (_, out, _) = run(&["export", &b, "--kind", "ghost", "--jsonl"]);
     assert!(out.lines().count() >= 1);
     assert!(out.lines().all(|l| l.contains("\"kind\":\"ghost\"")));

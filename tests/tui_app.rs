@@ -876,3 +876,47 @@ fn a_fresh_timeline_keeps_the_place_and_the_search() {
         other => panic!("the search is not run again: {other:?}"),
     }
 }
+
+#[test]
+fn a_fresh_timeline_keeps_the_chosen_links_by_what_they_lead_to() {
+    let mut app = app();
+    go(
+        &mut app,
+        &[Action::Down, Action::FocusNext, Action::FocusNext],
+    );
+    // Sources 0 and 1, related 2 (c) and 3 (g): choose g's, follow it.
+    go(&mut app, &[Action::NextLink, Action::Activate]);
+    assert_eq!(headline(&app), "Golf keepers strike");
+    // The archive is read again: a's first source and its link to c are
+    // gone, so g's link now stands second, not fourth.
+    let mut events = timeline().events.clone();
+    let a = events.iter().position(|e| e.id == "a").unwrap();
+    events[a].sources.remove(0);
+    events[a].related.remove(0);
+    let fresh = Arc::new(Timeline::new("test".into(), events, Vec::new(), 0, 8));
+    app.replace_timeline(fresh);
+    go(&mut app, &[Action::Back]);
+    assert_eq!(headline(&app), "Alpha library opens");
+    let links = ktimeline::tui::app::links_of(app.current_event().unwrap());
+    let chosen = links[app.link.expect("a link chosen")];
+    match chosen {
+        ktimeline::tui::app::Link::Related(r) => {
+            let to = app.current_event().unwrap().related[r].to;
+            assert_eq!(app.timeline.events[to].id, "g");
+        }
+        other => panic!("{other:?} chosen"),
+    }
+}
+
+#[test]
+fn landing_on_an_entry_from_a_list_is_not_reading_it() {
+    let mut app = sample_app();
+    app.visited.clear();
+    goto_input(&mut app, "2018-04");
+    let id = app.current_event().unwrap().id.clone();
+    assert_ne!(app.focus, Focus::Links);
+    assert!(!app.visited.contains(&id), "marked read from the date list");
+    go(&mut app, &[Action::FocusNext, Action::FocusNext]);
+    assert_eq!(app.focus, Focus::Links);
+    assert!(app.visited.contains(&id), "read once opened in the detail");
+}

@@ -70,14 +70,27 @@ pub fn load(paths: &[PathBuf], cache: bool) -> Result<Opened> {
 /// filter then matches nothing, and a typo should not look like an empty
 /// archive.
 pub fn note_unknown_tags(timeline: &Timeline, filter: &Filter) {
+    let mut tags = None;
     for want in &filter.tags {
         let known = timeline
             .events
             .iter()
             .any(|e| e.tags.iter().any(|t| crate::filter::same_tag(t, want)));
         if !known {
+            // The nearest tag, as the browser's tag picker would find it
+            // (its fuzzy match over the tags, the most used first on a tie).
+            let tags = tags.get_or_insert_with(|| timeline.tag_counts());
+            let near = crate::search::fuzzy_scores(
+                tags.iter()
+                    .map(|t| crate::search::prefix_chars(&t.tag, 200)),
+                crate::search::prefix_chars(want, 200),
+            )
+            .into_iter()
+            .max_by(|a, b| a.1.cmp(&b.1).then(tags[a.0].count.cmp(&tags[b.0].count)))
+            .map(|(i, _, _)| format!(" (did you mean '{}'?)", crate::text::one_line(&tags[i].tag)))
+            .unwrap_or_default();
             warn(&format!(
-                "ktimeline: no entry is tagged '{}'",
+                "ktimeline: no entry is tagged '{}'{near}",
                 crate::text::sanitize(want, false)
             ));
         }

@@ -86,6 +86,33 @@ pub fn links_of(e: &Event) -> Vec<Link> {
         .collect()
 }
 
+/// What a link of `e` leads to, whichever timeline it is in: a source's
+/// address, or the id of the entry a related link or backlink leads to.
+fn link_target<'t>(t: &'t Timeline, e: &'t Event, link: Link) -> (u8, &'t str) {
+    match link {
+        Link::Source(i) => (0, e.sources[i].url()),
+        Link::Related(i) => (1, &t.events[e.related[i].to].id),
+        Link::Backlink(i) => (2, &t.events[e.backlinks[i]].id),
+    }
+}
+
+/// The place of link `link` of `old.events[from]` among the links of
+/// `new.events[to]`, the same entry read again: found by what it leads
+/// to, as lines may have been added or removed above it.
+fn same_link(
+    old: &Timeline,
+    from: EventIdx,
+    new: &Timeline,
+    to: EventIdx,
+    link: Option<usize>,
+) -> Option<usize> {
+    let (oe, ne) = (old.events.get(from)?, new.events.get(to)?);
+    let want = link_target(old, oe, *links_of(oe).get(link?)?);
+    links_of(ne)
+        .into_iter()
+        .position(|l| link_target(new, ne, l) == want)
+}
+
 /// Where things were on the last frame, for mouse clicks and paging.
 /// Written by the event loop after each draw.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -167,7 +194,7 @@ pub struct App {
     pub events_offset: usize,
     pub history: History<Place>,
     /// Ids of the entries read (kept across sessions; open while the detail had
-    /// the keyboard, or reached by a jump); links to them look visited. A plain set so that
+    /// the keyboard); links to them look visited. A plain set so that
     /// it can be saved and loaded later.
     pub visited: HashSet<String>,
     /// The widest the detail's text gets, in columns ([`READING_WIDTH`]).
@@ -697,7 +724,12 @@ impl App {
             self.history.visit(from, &Place::at(to));
         }
         self.show(to);
-        self.mark_visited();
+        // Read when the detail shows it with the keyboard (a link followed);
+        // landing on it from a list (a search, a date, a bookmark) is not
+        // reading it.
+        if self.focus == Focus::Links {
+            self.mark_visited();
+        }
     }
 
     /// Shows a place from the history as it was left.
@@ -834,12 +866,14 @@ impl App {
         let old = std::mem::replace(&mut self.timeline, timeline);
         let new = self.timeline.clone();
         let remap = |i: EventIdx| old.events.get(i).and_then(|e| new.get(&e.id));
-        self.history.remap(|p| {
-            Some(Place {
-                idx: remap(p.idx)?,
-                ..*p
-            })
-        });
+        // Each place keeps its entry and the link chosen there, both found
+        // again by what they are, not by where they stood.
+        let relink = |p: &Place, idx: EventIdx| Place {
+            idx,
+            link: same_link(&old, p.idx, &new, idx, p.link),
+            scroll: p.scroll,
+        };
+        self.history.remap(|p| Some(relink(p, remap(p.idx)?)));
         // The text of the entry on screen may have changed too.
         self.body_cache = RefCell::default();
         // Search results point into the old timeline: the query runs again.
@@ -858,10 +892,10 @@ impl App {
         self.view = View::new(&self.timeline, &self.filter);
         self.day = 0;
         self.event = 0;
-        match place.and_then(|p| Some((remap(p.idx)?, p))) {
-            Some((idx, p)) => {
-                self.show(idx);
-                self.link = p.link.filter(|&l| l < self.links().len());
+        match place.and_then(|p| Some(relink(&p, remap(p.idx)?))) {
+            Some(p) => {
+                self.show(p.idx);
+                self.link = p.link;
                 self.detail_scroll = p.scroll;
                 self.recenter = true;
             }

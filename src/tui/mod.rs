@@ -75,7 +75,7 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
         return Ok(cannot_draw("and standard output is not one"));
     }
     if std::env::var_os("TERM").is_some_and(|t| t == "dumb") {
-        return Ok(cannot_draw("and TERM=dumb says this one cannot draw"));
+        return Ok(cannot_draw("and TERM=dumb says it cannot draw"));
     }
     // Without a controlling terminal (`setsid`, a service) keys could only
     // come from standard input, with no resize signal and no way back
