@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use notify::{RecursiveMode, Watcher};
 
 use crate::loader;
-use crate::model::Timeline;
+use crate::model::{Related, Tag, Timeline};
 use crate::tui::event_loop::Msg;
 
 /// How long the archive must stay quiet before it is read again.
@@ -203,6 +203,12 @@ fn reload_loop(roots: &[PathBuf], cache: bool, rx: &Receiver<Request>, out: &Sen
     }
 }
 
+/// Where a related link leads, whichever timeline it is in (places
+/// shift from one reading to the next), with its tags and text.
+fn leads<'t>(t: &'t Timeline, r: &'t Related) -> (&'t str, &'t [Tag], Option<&'t str>) {
+    (&t.events[r.to].id, &r.context, r.text.as_deref())
+}
+
 /// What [`describe`] says when files changed but no entry did.
 pub const NO_ENTRY_CHANGED: &str = "the archive changed, no entry did";
 
@@ -215,12 +221,18 @@ pub fn describe(old: &Timeline, new: &Timeline) -> String {
         match old.get(&e.id).map(|i| &old.events[i]) {
             None => added += 1,
             Some(o) => {
+                let links_changed = o.related.len() != e.related.len()
+                    || o.related
+                        .iter()
+                        .zip(&e.related)
+                        .any(|(a, b)| leads(old, a) != leads(new, b));
                 if o.headline != e.headline
                     || o.date != e.date
                     || o.body != e.body
                     || o.sources != e.sources
                     || o.tags != e.tags
                     || o.kind != e.kind
+                    || links_changed
                 {
                     changed += 1;
                 }

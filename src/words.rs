@@ -600,7 +600,7 @@ pub fn snippet(text: &str, terms: &[String], width: usize) -> Option<String> {
 /// snippet quotes, without the markup (`**`, `[..](..)`, `---`, fences),
 /// code blocks, raw HTML or the title when it repeats `headline`.
 pub fn prose(body: &str, headline: &str) -> String {
-    use pulldown_cmark::{Event as Md, Parser, Tag, TagEnd};
+    use pulldown_cmark::{Event as Md, Options, Parser, Tag, TagEnd};
     let mut out = String::new();
     let mut block = String::new();
     let mut in_code = false;
@@ -614,7 +614,8 @@ pub fn prose(body: &str, headline: &str) -> String {
         out.push_str(&line);
         out.push('\n');
     };
-    for md in Parser::new(body) {
+    // Read as the detail pane reads it: tables are cells, not pipes.
+    for md in Parser::new_ext(body, Options::ENABLE_TABLES) {
         match md {
             Md::Start(Tag::CodeBlock(_)) => in_code = true,
             Md::End(TagEnd::CodeBlock) => in_code = false,
@@ -669,6 +670,10 @@ mod tests {
             "Sub heading\nalt link text and bold next & line\nan item\n"
         );
         assert_eq!(prose("", "x"), "");
+        assert_eq!(
+            prose("| a | b |\n|---|---|\n| 1 | 2 |\n", "x"),
+            "a\nb\n1\n2\n"
+        );
     }
 
     #[test]

@@ -877,4 +877,38 @@ fn a_reread_that_changed_no_entry_is_not_announced_without_the_index() {
         h.app.message.as_ref().map(|m| m.text.as_str()),
         Some(ktimeline::watch::NO_ENTRY_CHANGED)
     );
+    // Asked for with `R` (which says it is reading), it says so.
+    h.app.message = Some(ktimeline::tui::app::Message {
+        text: "reading the archive's changes…".into(),
+        error: false,
+    });
+    handle(&mut h.app, reread(false), &h.worker, &mut opened);
+    assert_eq!(
+        h.app.message.as_ref().map(|m| m.text.as_str()),
+        Some("read again: no entry changed")
+    );
+    // A link that now leads elsewhere is a change, and it is taken up
+    // even without the index.
+    let mut changed = fixture();
+    let (from, to) = {
+        let from = changed
+            .events
+            .iter()
+            .position(|e| !e.related.is_empty())
+            .expect("an entry with a link");
+        let old_to = changed.events[from].related[0].to;
+        let to = (0..changed.events.len())
+            .find(|&i| i != old_to && i != from)
+            .unwrap();
+        (from, to)
+    };
+    changed.events[from].related[0].to = to;
+    let index = ktimeline::loader::IndexUse::default();
+    let msg = Msg::Checked(Box::new(Ok((changed, index))));
+    handle(&mut h.app, msg, &h.worker, &mut opened);
+    assert_eq!(
+        h.app.message.as_ref().map(|m| m.text.as_str()),
+        Some("the archive changed: 1 entry changed")
+    );
+    assert_eq!(h.app.timeline.events[from].related[0].to, to);
 }

@@ -71,29 +71,38 @@ pub fn load(paths: &[PathBuf], cache: bool) -> Result<Opened> {
 /// archive.
 pub fn note_unknown_tags(timeline: &Timeline, filter: &Filter) {
     let mut tags = None;
+    // The nearest tag is looked for for the first few unknown ones only:
+    // each look is a fuzzy match over every tag.
+    let mut looks_left = 8;
     for want in &filter.tags {
         let known = timeline
             .events
             .iter()
             .any(|e| e.tags.iter().any(|t| crate::filter::same_tag(t, want)));
-        if !known {
-            // The nearest tag, as the browser's tag picker would find it
-            // (its fuzzy match over the tags, the most used first on a tie).
-            let tags = tags.get_or_insert_with(|| timeline.tag_counts());
-            let near = crate::search::fuzzy_scores(
-                tags.iter()
-                    .map(|t| crate::search::prefix_chars(&t.tag, 200)),
-                crate::search::prefix_chars(want, 200),
-            )
-            .into_iter()
-            .max_by(|a, b| a.1.cmp(&b.1).then(tags[a.0].count.cmp(&tags[b.0].count)))
-            .map(|(i, _, _)| format!(" (did you mean '{}'?)", crate::text::one_line(&tags[i].tag)))
-            .unwrap_or_default();
-            warn(&format!(
-                "ktimeline: no entry is tagged '{}'{near}",
-                crate::text::sanitize(want, false)
-            ));
+        if known {
+            continue;
         }
+        // The nearest tag, as the browser's tag picker would find it (its
+        // fuzzy match over the tags, the most used first on a tie).
+        let asked = crate::search::prefix_chars(want.trim().trim_start_matches('#'), 200);
+        let mut near = String::new();
+        if looks_left > 0 && !asked.is_empty() {
+            looks_left -= 1;
+            let tags = tags.get_or_insert_with(|| timeline.tag_counts());
+            let names = tags
+                .iter()
+                .map(|t| crate::search::prefix_chars(&t.tag, 200));
+            if let Some((i, _, _)) = crate::search::fuzzy_scores(names, asked)
+                .into_iter()
+                .max_by(|a, b| a.1.cmp(&b.1).then(tags[a.0].count.cmp(&tags[b.0].count)))
+            {
+                near = format!(" (did you mean '{}'?)", crate::text::one_line(&tags[i].tag));
+            }
+        }
+        warn(&format!(
+            "ktimeline: no entry is tagged '{}'{near}",
+            crate::text::escape_invisible(want, false)
+        ));
     }
 }
 

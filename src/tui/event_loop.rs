@@ -36,6 +36,9 @@ use crate::loader::{IndexUse, LoadError};
 use crate::model::Timeline;
 use crate::search::Found;
 
+/// What the status bar says while `R` reads the archive again.
+const RELOADING: &str = "reading the archive's changes…";
+
 /// Everything the loop waits for.
 pub enum Msg {
     Term(TermEvent),
@@ -600,23 +603,25 @@ pub fn step(
                 Ok((timeline, index)) => {
                     let old = app.timeline.clone();
                     let what = crate::watch::describe(&old, &timeline);
-                    // Read again without the index (`--no-cache`), the
-                    // archive cannot tell whether a file changed: a
-                    // watcher's false alarm (its queue overflowing while
-                    // it sets up on a large archive) changed no entry, and
-                    // is not worth a word.
-                    if !index.used && what == crate::watch::NO_ENTRY_CHANGED {
-                        return Next::Draw;
-                    }
                     let rerun = app.replace_timeline(Arc::new(timeline));
                     worker.set_timeline(app.timeline.clone());
                     if let Some(effect) = rerun {
                         worker.submit(effect);
                     }
-                    app.message = Some(super::app::Message {
-                        text: what,
-                        error: false,
-                    });
+                    // Read again without the index (`--no-cache`), the
+                    // archive cannot tell whether a file changed: a
+                    // watcher's false alarm (its queue overflowing while
+                    // it sets up on a large archive) that changed no entry
+                    // is not worth a word, unless `R` asked.
+                    let asked = app.message.as_ref().is_some_and(|m| m.text == RELOADING);
+                    let text = if index.used || what != crate::watch::NO_ENTRY_CHANGED {
+                        Some(what)
+                    } else {
+                        asked.then(|| "read again: no entry changed".to_string())
+                    };
+                    if let Some(text) = text {
+                        app.message = Some(super::app::Message { text, error: false });
+                    }
                 }
                 Err(e) => {
                     app.message = Some(super::app::Message {
@@ -685,9 +690,7 @@ fn perform<B: Backend>(
             return Ok(true);
         }
         Effect::Reload => {
-            let r = host
-                .reload(true)
-                .map(|()| "reading the archive's changes…".to_string());
+            let r = host.reload(true).map(|()| RELOADING.to_string());
             say(app, r);
         }
         Effect::SaveState => {
