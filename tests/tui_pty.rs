@@ -95,8 +95,13 @@ impl Session {
         let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let state = format!("state-{}-{n}", std::process::id());
         let _ = std::fs::remove_dir_all(xdg.join(&state));
+        // Nor an index left by an earlier run: the fixture's files may have
+        // been touched since (a new checkout), and the check would then say
+        // so in the status bar where a test waits for the keys' hints.
+        let cache = format!("cache-{}-{n}", std::process::id());
+        let _ = std::fs::remove_dir_all(xdg.join(&cache));
         for (var, dir) in [
-            ("XDG_CACHE_HOME", "cache"),
+            ("XDG_CACHE_HOME", cache.as_str()),
             ("XDG_STATE_HOME", state.as_str()),
             ("XDG_CONFIG_HOME", "config"),
         ] {

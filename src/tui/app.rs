@@ -280,6 +280,7 @@ impl App {
 
     /// Where the detail's links were on the last frame, when that frame
     /// showed the current entry.
+    ///
     /// The text's top line is the one asked for since ([`App::detail_scroll`]):
     /// keys that arrive together are taken before the next draw, and a
     /// link scrolled away by one of them must not be followed by the next.
