@@ -19,10 +19,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
+use ktimeline::loader::read::MAX_FILE_BYTES;
 use rayon::prelude::*;
-
-/// What ktimeline reads of a file at most.
-const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Every folder and file under `dir`, listed in parallel.
 fn walk(dir: PathBuf, on_file: &(dyn Fn(PathBuf) + Sync), on_dir: &(dyn Fn(&PathBuf) + Sync)) {

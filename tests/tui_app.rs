@@ -100,6 +100,17 @@ fn app() -> App {
     App::new(timeline(), Theme::default())
 }
 
+/// The browser with Alpha open in the detail: its sources 0 and 1, related
+/// links 2 (c) and 3 (g), backlinks 4 (c) and 5 (d).
+fn reading_alpha() -> App {
+    let mut app = app();
+    go(
+        &mut app,
+        &[Action::Down, Action::FocusNext, Action::FocusNext],
+    );
+    app
+}
+
 fn headline(app: &App) -> String {
     app.current_event()
         .map(|e| e.headline.clone())
@@ -158,11 +169,7 @@ fn tab_cycles_focus_and_lands_on_the_first_related_link() {
 
 #[test]
 fn following_links_and_going_back_and_forward() {
-    let mut app = app();
-    go(
-        &mut app,
-        &[Action::Down, Action::FocusNext, Action::FocusNext],
-    );
+    let mut app = reading_alpha();
     go(&mut app, &[Action::Activate]);
     assert_eq!(headline(&app), "Charlie ferries return");
     assert_eq!(app.focus, Focus::Links);
@@ -197,11 +204,7 @@ fn following_links_and_going_back_and_forward() {
 
 #[test]
 fn a_new_jump_drops_the_forward_history() {
-    let mut app = app();
-    go(
-        &mut app,
-        &[Action::Down, Action::FocusNext, Action::FocusNext],
-    );
+    let mut app = reading_alpha();
     go(&mut app, &[Action::Activate, Action::Back]);
     assert_eq!(headline(&app), "Alpha library opens");
     assert!(app.history.can_go_forward());
@@ -215,11 +218,7 @@ fn a_new_jump_drops_the_forward_history() {
 
 #[test]
 fn backlinks_are_followed_too() {
-    let mut app = app();
-    go(
-        &mut app,
-        &[Action::Down, Action::FocusNext, Action::FocusNext],
-    );
+    let mut app = reading_alpha();
     // Related c and g, then backlinks c and d.
     go(
         &mut app,
@@ -743,11 +742,7 @@ fn enter_before_the_results_of_the_latest_query_waits_for_them() {
 
 #[test]
 fn back_returns_to_the_link_that_was_followed() {
-    let mut app = app();
-    go(
-        &mut app,
-        &[Action::Down, Action::FocusNext, Action::FocusNext],
-    );
+    let mut app = reading_alpha();
     // Sources 0 and 1, related 2 (c) and 3 (g): follow the second.
     go(&mut app, &[Action::NextLink, Action::Activate]);
     assert_eq!(headline(&app), "Golf keepers strike");
@@ -879,11 +874,7 @@ fn a_fresh_timeline_keeps_the_place_and_the_search() {
 
 #[test]
 fn a_fresh_timeline_keeps_the_chosen_links_by_what_they_lead_to() {
-    let mut app = app();
-    go(
-        &mut app,
-        &[Action::Down, Action::FocusNext, Action::FocusNext],
-    );
+    let mut app = reading_alpha();
     // Sources 0 and 1, related 2 (c) and 3 (g): choose g's, follow it.
     go(&mut app, &[Action::NextLink, Action::Activate]);
     assert_eq!(headline(&app), "Golf keepers strike");

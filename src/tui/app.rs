@@ -154,6 +154,12 @@ impl Shown<'_> {
             .get(i)
             .is_some_and(|&(s, e)| e > self.top && s < self.top + self.height)
     }
+
+    /// True when link `i` is on screen or below it (its last line is not
+    /// above the top).
+    fn on_screen_or_below(&self, i: usize) -> bool {
+        self.lines.get(i).is_some_and(|&(_, e)| e > self.top)
+    }
 }
 
 /// A short note in the status bar until the next key.
@@ -314,10 +320,15 @@ impl App {
     /// the entry was drawn, the first of them anywhere: the next draw drops
     /// it if it is out of view.
     fn initial_link(&self) -> Option<usize> {
-        let links = self.links();
         let shown = self.shown_links();
-        let on_screen = |i: usize| shown.as_ref().is_none_or(|s| s.on_screen(i));
-        (0..links.len()).find(|&i| !matches!(links[i], Link::Source(_)) && on_screen(i))
+        self.first_entry_link(|i| shown.as_ref().is_none_or(|s| s.on_screen(i)))
+    }
+
+    /// The first related link or backlink (never a source) for which
+    /// `fits` holds.
+    fn first_entry_link(&self, fits: impl Fn(usize) -> bool) -> Option<usize> {
+        let links = self.links();
+        (0..links.len()).find(|&i| !matches!(links[i], Link::Source(_)) && fits(i))
     }
 
     /// Called after each draw with where things ended up. A chosen link
@@ -502,7 +513,7 @@ impl App {
         let to = match (self.link, self.shown_links()) {
             (Some(l), _) if forward => Some(l + 1).filter(|&t| t < n),
             (Some(l), _) => l.checked_sub(1),
-            (None, Some(s)) if forward => s.lines.iter().position(|&(_, e)| e > s.top),
+            (None, Some(s)) if forward => (0..s.lines.len()).find(|&i| s.on_screen_or_below(i)),
             (None, Some(s)) => s.lines.iter().rposition(|&(l, _)| l < s.top + s.height),
             (None, None) => Some(if forward { 0 } else { n - 1 }),
         };
@@ -629,13 +640,9 @@ impl App {
             // that Enter Enter never opens a web browser by surprise.
             Focus::Links if self.chosen_in_view().is_none() => {
                 self.link = None;
-                let links = self.links();
-                let entry_link = self.shown_links().and_then(|s| {
-                    (0..links.len()).find(|&i| {
-                        !matches!(links[i], Link::Source(_))
-                            && s.lines.get(i).is_some_and(|&(_, end)| end > s.top)
-                    })
-                });
+                let entry_link = self
+                    .shown_links()
+                    .and_then(|s| self.first_entry_link(|i| s.on_screen_or_below(i)));
                 match entry_link {
                     Some(l) => {
                         self.link = Some(l);

@@ -309,8 +309,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     let (lines, link_lines) = detail_text(app, e, width, selected);
     let total = lines.len();
     let mut scroll = app.detail_scroll.min(total.saturating_sub(height));
+    // Some line of the lines `start..end` is on screen from line `top`.
+    let shows = |top: usize, (start, end): (usize, usize)| end > top && start < top + height;
     if focused && let Some(&(start, end)) = app.link.and_then(|l| link_lines.get(l)) {
-        let glimpsed = end > scroll && start < scroll + height;
+        let glimpsed = shows(scroll, (start, end));
         let reveal = match app.reveal_link {
             Reveal::Stay => false,
             Reveal::Whole => true,
@@ -323,11 +325,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
         }
     }
     areas.detail_scroll = scroll;
-    areas.link_shown = selected.filter(|&l| {
-        link_lines
-            .get(l)
-            .is_some_and(|&(s, e)| e > scroll && s < scroll + height)
-    });
+    areas.link_shown = selected.filter(|&l| link_lines.get(l).is_some_and(|&r| shows(scroll, r)));
     areas.detail_entry = app.current();
     areas.detail_lines = total;
     areas.link_lines = link_lines;
