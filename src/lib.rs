@@ -2,6 +2,7 @@
 //! markdown files. The library holds everything; `main.rs` only parses the
 //! command line and dispatches, so tests and benchmarks reach every part.
 
+pub mod atomic;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -5,6 +5,7 @@
 //! (a temporary file renamed into place). A file that cannot be read is
 //! ignored with a note: losing a place must never stop the browser.
 
+use std::collections::HashSet;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -73,11 +74,28 @@ pub struct State {
 pub struct Store {
     path: PathBuf,
     roots: Vec<String>,
-    /// The bookmarks as this process last read or wrote them: what another
-    /// browser on the same archive added or removed since is told apart
-    /// from what this one did, so that saving merges rather than
+    /// The bookmarks and read entries as this process's memory last held
+    /// them (what it loaded, or what its last save left it with): what
+    /// another browser on the same archive added or removed since is told
+    /// apart from what this one did, so that saving merges rather than
     /// overwrites.
-    base: std::sync::Mutex<Option<Vec<String>>>,
+    base: std::sync::Mutex<Option<Base>>,
+}
+
+/// The sets a save merges, as this process last knew them.
+#[derive(Debug, Default)]
+struct Base {
+    bookmarks: HashSet<String>,
+    visited: HashSet<String>,
+}
+
+impl Base {
+    fn of(state: &State) -> Base {
+        Base {
+            bookmarks: state.bookmarks.iter().map(|b| b.id.clone()).collect(),
+            visited: state.visited.iter().cloned().collect(),
+        }
+    }
 }
 
 impl Store {
@@ -169,8 +187,15 @@ impl Store {
         }
     }
 
-    /// Writes `state` atomically: a temporary file beside it, renamed.
-    pub fn save(&self, state: &State) -> io::Result<()> {
+    /// Writes `state` atomically (a temporary file of its own beside it,
+    /// created exclusively, then renamed), merged with what other
+    /// browsers on the same archive saved since this one last loaded or
+    /// saved: their bookmarks and read entries are kept, and so are
+    /// their removals. Returns the state as written: the caller takes
+    /// its bookmarks and read entries as its own from then on (the next
+    /// save tells this process's changes from the ones it took up by
+    /// comparing with it).
+    pub fn save(&self, state: &State) -> io::Result<State> {
         let mut state = state.clone();
         state.roots = self.roots.clone();
         self.merge_others(&mut state);
@@ -178,42 +203,27 @@ impl Store {
         state.visited.drain(..extra);
         let dir = self.path.parent().unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
-        let tmp = dir.join(format!(
-            ".{}.{}.tmp",
-            self.path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
-            std::process::id()
-        ));
-        let written = (|| {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&serde_json::to_vec(&state).map_err(io::Error::other)?)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, &self.path)
-        })();
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        } else {
-            self.set_base(&state);
-        }
-        written
+        let bytes = serde_json::to_vec(&state).map_err(io::Error::other)?;
+        crate::atomic::write(&self.path, |f| f.write_all(&bytes))?;
+        self.set_base(&state);
+        Ok(state)
     }
 
     fn set_base(&self, state: &State) {
         if let Ok(mut base) = self.base.lock() {
-            *base = Some(state.bookmarks.iter().map(|b| b.id.clone()).collect());
+            *base = Some(Base::of(state));
         }
     }
 
-    /// Brings into `state` the bookmarks another browser added to the file
-    /// since this one last read or wrote it, and drops those it removed.
-    /// Nothing is merged from a file that cannot be read whole.
+    /// Brings into `state` the bookmarks and read entries another browser
+    /// added to the file since this one last read or wrote it, and drops
+    /// those it removed. Nothing is merged from a file that cannot be
+    /// read whole.
     fn merge_others(&self, state: &mut State) {
-        let Ok(base) = self.base.lock().map(|b| b.clone()) else {
+        let Ok(guard) = self.base.lock() else {
             return;
         };
-        let Some(base) = base else {
+        let Some(base) = guard.as_ref() else {
             return;
         };
         let Some(disk) = crate::loader::read::read_small(&self.path, MAX_STATE_BYTES)
@@ -223,14 +233,41 @@ impl Store {
         else {
             return;
         };
-        let on_disk: Vec<&str> = disk.bookmarks.iter().map(|b| b.id.as_str()).collect();
-        state
-            .bookmarks
-            .retain(|b| !base.contains(&b.id) || on_disk.contains(&b.id.as_str()));
-        for b in disk.bookmarks {
-            if !base.contains(&b.id) && !state.bookmarks.iter().any(|m| m.id == b.id) {
-                state.bookmarks.push(b);
-            }
+        merge(&mut state.bookmarks, disk.bookmarks, &base.bookmarks, |b| {
+            &b.id
+        });
+        merge(&mut state.visited, disk.visited, &base.visited, |v| v);
+    }
+}
+
+/// A three-way merge of a set kept as a list: `mine` keeps what it has
+/// that the disk has too or that this process added (not in `base`), and
+/// gains what another process added to the disk (not in `base`). What
+/// another process removed (in `base`, gone from the disk) goes; what
+/// this one removed (in `base`, gone from `mine`) does not come back.
+fn merge<T, K: std::hash::Hash + Eq + ?Sized>(
+    mine: &mut Vec<T>,
+    disk: Vec<T>,
+    base: &HashSet<String>,
+    key: impl Fn(&T) -> &K,
+) where
+    String: std::borrow::Borrow<K>,
+{
+    let on_disk: HashSet<&K> = disk.iter().map(&key).collect();
+    mine.retain(|m| !base.contains(key(m)) || on_disk.contains(key(m)));
+    let held: HashSet<&K> = mine.iter().map(&key).collect();
+    let added: Vec<usize> = disk
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| !base.contains(key(d)) && !held.contains(key(d)))
+        .map(|(i, _)| i)
+        .collect();
+    drop(held);
+    drop(on_disk);
+    let mut added = added.into_iter().peekable();
+    for (i, d) in disk.into_iter().enumerate() {
+        if added.next_if_eq(&i).is_some() {
+            mine.push(d);
         }
     }
 }
@@ -258,33 +295,113 @@ mod tests {
         assert_ne!(file("."), file("/"));
     }
 
+    fn mark(id: &str) -> Bookmark {
+        Bookmark {
+            id: id.into(),
+            date: None,
+            headline: id.into(),
+            file: None,
+        }
+    }
+
+    fn ids(s: &State) -> Vec<String> {
+        s.bookmarks.iter().map(|b| b.id.clone()).collect()
+    }
+
     #[test]
     fn two_browsers_keep_each_others_bookmarks() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("archive");
         std::fs::create_dir(&root).unwrap();
         let open = || Store::in_dir(dir.path().join("state"), std::slice::from_ref(&root)).unwrap();
-        let mark = |id: &str| Bookmark {
-            id: id.into(),
-            date: None,
-            headline: id.into(),
-            file: None,
-        };
-        let ids = |s: &State| s.bookmarks.iter().map(|b| b.id.clone()).collect::<Vec<_>>();
         let (a, b) = (open(), open());
         let (mut sa, _) = a.load();
         let (mut sb, _) = b.load();
         sa.bookmarks.push(mark("x"));
-        a.save(&sa).unwrap();
+        sa = a.save(&sa).unwrap();
         sb.bookmarks.push(mark("y"));
-        b.save(&sb).unwrap();
+        sb = b.save(&sb).unwrap();
         assert_eq!(ids(&open().load().0), ["y", "x"]);
+        // B took up A's bookmark as it saved.
+        assert_eq!(ids(&sb), ["y", "x"]);
         // A removal by one is not undone by the other's next save.
         sa.bookmarks.clear();
         a.save(&sa).unwrap();
         assert_eq!(ids(&open().load().0), ["y"]);
         b.save(&sb).unwrap();
         assert_eq!(ids(&open().load().0), ["y"]);
+    }
+
+    /// The case: A bookmarks one entry, B another, A quits, B
+    /// quits. Both bookmarks are kept (each browser takes up the state as
+    /// its save wrote it, as the browser does).
+    #[test]
+    fn bookmarks_survive_two_sessions_quitting_in_turn() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("archive");
+        std::fs::create_dir(&root).unwrap();
+        let open = || Store::in_dir(dir.path().join("state"), std::slice::from_ref(&root)).unwrap();
+        let (a, b) = (open(), open());
+        let (mut sa, _) = a.load();
+        let (mut sb, _) = b.load();
+        sa.bookmarks.push(mark("x"));
+        sa = a.save(&sa).unwrap();
+        sb.bookmarks.push(mark("y"));
+        sb = b.save(&sb).unwrap();
+        a.save(&sa).unwrap();
+        b.save(&sb).unwrap();
+        let mut kept = ids(&open().load().0);
+        kept.sort();
+        assert_eq!(kept, ["x", "y"]);
+    }
+
+    #[test]
+    fn read_marks_of_two_sessions_are_both_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("archive");
+        std::fs::create_dir(&root).unwrap();
+        let open = || Store::in_dir(dir.path().join("state"), std::slice::from_ref(&root)).unwrap();
+        let (a, b) = (open(), open());
+        let (mut sa, _) = a.load();
+        let (mut sb, _) = b.load();
+        sa.visited.push("a".into());
+        sb.visited.push("b".into());
+        sb.visited.push("c".into());
+        sa = a.save(&sa).unwrap();
+        sb = b.save(&sb).unwrap();
+        let mut read = open().load().0.visited;
+        read.sort();
+        assert_eq!(read, ["a", "b", "c"]);
+        // One session's "unread" is not undone by the other.
+        sb.visited.retain(|v| v != "c");
+        b.save(&sb).unwrap();
+        a.save(&sa).unwrap();
+        let mut read = open().load().0.visited;
+        read.sort();
+        assert_eq!(read, ["a", "b"]);
+    }
+
+    /// A link planted where a temporary file might be made (the old
+    /// scheme's predictable name) is never written through.
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_link_does_not_redirect_the_save() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("archive");
+        std::fs::create_dir(&root).unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep me").unwrap();
+        let store = Store::in_dir(dir.path().join("state"), std::slice::from_ref(&root)).unwrap();
+        std::fs::create_dir(dir.path().join("state")).unwrap();
+        let name = store.path().file_name().unwrap().to_string_lossy();
+        let planted = dir
+            .path()
+            .join("state")
+            .join(format!(".{name}.{}.tmp", std::process::id()));
+        std::os::unix::fs::symlink(&victim, &planted).unwrap();
+        store.save(&store.fresh()).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+        assert!(store.load().1.is_none());
     }
 
     #[test]

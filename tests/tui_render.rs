@@ -488,6 +488,75 @@ mod event_loop {
         assert!(screen.contains("Dates"));
     }
 
+    /// A host that keeps the state in a real state file, as the browser's.
+    struct Saving(ktimeline::state::Store);
+
+    impl<B: Backend> Host<B> for Saving {
+        fn open_url(&mut self, _url: &str) -> Result<(), String> {
+            Ok(())
+        }
+        fn suspend(&mut self, _t: &mut Terminal<B>) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn resume(&mut self, _t: &mut Terminal<B>) -> std::io::Result<()> {
+            Ok(())
+        }
+        fn save_state(&mut self, app: &App) -> Result<Option<ktimeline::state::State>, String> {
+            self.0
+                .save(&app.to_state())
+                .map(Some)
+                .map_err(|e| e.to_string())
+        }
+    }
+
+    /// Two browsers on one archive: A bookmarks an entry, B another, A
+    /// quits, B quits. Both bookmarks are kept.
+    #[test]
+    fn two_browsers_quitting_in_turn_keep_both_bookmarks() {
+        let dir = tempfile::tempdir().unwrap();
+        let roots = [PathBuf::from("tests/fixtures/tui")];
+        let store = || ktimeline::state::Store::in_dir(dir.path().to_path_buf(), &roots).unwrap();
+        let saved = || store().load().0.bookmarks.len();
+        let wait_for = |n: usize| {
+            let start = std::time::Instant::now();
+            while saved() != n {
+                assert!(start.elapsed() < Duration::from_secs(20), "never saw {n}");
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        };
+        let browser = |keys: std::sync::mpsc::Receiver<Msg>| {
+            let (mut term, mut app, worker, _tx, _rx) = setup();
+            let mut host = Saving(store());
+            let (state, _) = host.0.load();
+            app.restore_state(state);
+            run_app(&mut term, &mut app, &keys, &worker, &mut host).unwrap();
+            // As the browser does on quitting.
+            Host::<TestBackend>::save_state(&mut host, &app).unwrap();
+            app.bookmarks.len()
+        };
+        std::thread::scope(|s| {
+            let (a_tx, a_rx) = channel();
+            let (b_tx, b_rx) = channel();
+            let a = s.spawn(move || browser(a_rx));
+            let b = s.spawn(move || browser(b_rx));
+            a_tx.send(key('m', KeyModifiers::NONE)).unwrap();
+            wait_for(1);
+            b_tx.send(Msg::Term(Event::Key(KeyEvent::new(
+                KeyCode::Down,
+                KeyModifiers::NONE,
+            ))))
+            .unwrap();
+            b_tx.send(key('m', KeyModifiers::NONE)).unwrap();
+            wait_for(2);
+            a_tx.send(key('q', KeyModifiers::NONE)).unwrap();
+            assert_eq!(a.join().unwrap(), 1);
+            b_tx.send(key('q', KeyModifiers::NONE)).unwrap();
+            // B took up A's bookmark when it saved its own.
+            assert_eq!(b.join().unwrap(), 2);
+        });
+        assert_eq!(saved(), 2);
+    }
+
     #[test]
     fn a_paste_arrives_as_one_edit() {
         let mut h = Harness::fixture(100, 30);

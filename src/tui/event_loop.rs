@@ -108,9 +108,11 @@ pub trait Host<B: Backend> {
     fn reload(&mut self, _manual: bool) -> Result<(), String> {
         Err("this archive cannot be read again".into())
     }
-    /// Saves what the browser remembers of the archive.
-    fn save_state(&mut self, _app: &App) -> Result<(), String> {
-        Ok(())
+    /// Saves what the browser remembers of the archive; the state as
+    /// saved (merged with what other browsers saved meanwhile), which the
+    /// browser then takes up, or `None` when nothing is kept.
+    fn save_state(&mut self, _app: &App) -> Result<Option<crate::state::State>, String> {
+        Ok(None)
     }
 }
 
@@ -693,11 +695,11 @@ fn perform<B: Backend>(
             let r = host.reload(true).map(|()| RELOADING.to_string());
             say(app, r);
         }
-        Effect::SaveState => {
-            if let Err(e) = host.save_state(app) {
-                say(app, Err(format!("could not save the bookmarks: {e}")));
-            }
-        }
+        Effect::SaveState => match host.save_state(app) {
+            Ok(Some(saved)) => app.take_saved(saved),
+            Ok(None) => {}
+            Err(e) => say(app, Err(format!("could not save the bookmarks: {e}"))),
+        },
         _ => {}
     }
     Ok(false)

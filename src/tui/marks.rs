@@ -177,6 +177,25 @@ impl App {
         }
     }
 
+    /// Takes up the bookmarks and read entries as they were just saved,
+    /// with what other browsers on the same archive added or removed.
+    pub fn take_saved(&mut self, saved: State) {
+        self.bookmarks = saved.bookmarks;
+        self.follow_bookmarks();
+        self.visited = saved.visited.into_iter().collect();
+        // The `'` popup lists bookmarks by their place: list them again.
+        if let Some(Popup::Bookmarks {
+            input,
+            matches,
+            selected,
+            ..
+        }) = &mut self.popup
+        {
+            *matches = match_marks(&self.bookmarks, input);
+            *selected = (*selected).min(matches.len().saturating_sub(1));
+        }
+    }
+
     /// Takes up a saved session: the bookmarks, the entries read, and the
     /// place when its entry is still there; a new archive (or a place that
     /// is gone) opens on the newest day.

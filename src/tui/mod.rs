@@ -351,10 +351,10 @@ impl Host<CrosstermBackend<io::Stdout>> for RealHost {
         }
     }
 
-    fn save_state(&mut self, app: &App) -> Result<(), String> {
+    fn save_state(&mut self, app: &App) -> Result<Option<crate::state::State>, String> {
         match &self.store {
-            Some(s) => s.save(&app.to_state()).map_err(|e| e.to_string()),
-            None => Ok(()),
+            Some(s) => s.save(&app.to_state()).map(Some).map_err(|e| e.to_string()),
+            None => Ok(None),
         }
     }
 

@@ -1,0 +1,88 @@
+//! Files written whole or not at all, safely in folders others may write
+//! to: each write goes to a temporary file created exclusively (a fresh,
+//! unpredictable name, `O_EXCL`, readable by its owner alone), so that a
+//! link planted under a name it might take is never followed, and is then
+//! renamed into place, so that a reader sees the old file or the new one.
+//! Used for the saved state and every file of the cache.
+
+use std::fs::File;
+use std::io;
+use std::path::Path;
+
+pub use tempfile::{NamedTempFile, TempPath};
+
+/// A new temporary file in `dir`, named `{prefix}{random}`; it is removed
+/// when dropped unless it is persisted.
+pub fn temp_in(dir: &Path, prefix: &str) -> io::Result<NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .rand_bytes(12)
+        .tempfile_in(dir)
+}
+
+/// Writes `path` through `fill`: into a temporary file beside it (named
+/// after it, with a leading dot), synced, then renamed over it.
+pub fn write(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut tmp = temp_in(dir, &format!(".{name}."))?;
+    fill(tmp.as_file_mut())?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn a_planted_link_is_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, "keep me").unwrap();
+        let target = dir.path().join("state.json");
+        // Links under every name a temporary file of the old scheme took,
+        // and under the target itself.
+        for i in 0..64 {
+            std::os::unix::fs::symlink(&victim, dir.path().join(format!(".state.json.{i}.tmp")))
+                .unwrap();
+        }
+        std::os::unix::fs::symlink(&victim, &target).unwrap();
+        write(&target, |f| f.write_all(b"new")).unwrap();
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+        // The link itself was replaced by the file.
+        assert!(!target.symlink_metadata().unwrap().file_type().is_symlink());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        // No temporary file is left behind, and the new file is private.
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(target.metadata().unwrap().permissions().mode() & 0o077, 0);
+        let left = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                let n = e.as_ref().unwrap().file_name();
+                let n = n.to_string_lossy();
+                n.starts_with(".state.json.") && !n.ends_with(".tmp")
+            })
+            .count();
+        assert_eq!(left, 0);
+    }
+
+    #[test]
+    fn a_failed_fill_leaves_the_old_file_and_no_temporary_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("f");
+        std::fs::write(&target, "old").unwrap();
+        let r = write(&target, |_| Err(io::Error::other("full")));
+        assert!(r.is_err());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+}
