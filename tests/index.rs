@@ -352,6 +352,42 @@ fn two_processes_writing_at_once_leave_a_whole_index() {
     env.assert_exact("after concurrent writers");
 }
 
+/// Churn: a file touched before every run, each run writing the index
+/// again. The cache never holds more than the index, its drafts and the
+/// drafts of the index it replaced (two indexes' worth): old drafts go at
+/// once, not a minute later.
+#[test]
+fn old_drafts_do_not_pile_up_under_churn() {
+    let env = Env::new();
+    let files = env.event_files();
+    for round in 0..8u64 {
+        touch(&files[round as usize], 10 + round);
+        let (used, reread) = env.index_use();
+        assert!(round == 0 || (used && reread == 1), "round {round}");
+        let names: Vec<String> = index_files(env.cache.path())
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        let drafts = names.iter().filter(|n| n.contains(".drafts-")).count();
+        assert!(drafts <= 2, "round {round}: {names:?}");
+        let size = |pick: &dyn Fn(&str) -> bool| -> u64 {
+            index_files(env.cache.path())
+                .iter()
+                .filter(|p| pick(&p.file_name().unwrap().to_string_lossy()))
+                .map(|p| fs::metadata(p).unwrap().len())
+                .sum()
+        };
+        let all = size(&|_| true);
+        let one =
+            size(&|n| n.ends_with(".bin")) + size(&|n| n.contains(".drafts-")) / drafts as u64;
+        assert!(
+            all <= 2 * one,
+            "round {round}: {all} > 2 x {one}: {names:?}"
+        );
+    }
+    env.assert_exact("after churn");
+}
+
 #[test]
 fn no_cache_neither_reads_nor_writes_the_index() {
     let env = Env::new();

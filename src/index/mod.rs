@@ -28,6 +28,7 @@ use std::sync::{Mutex, OnceLock};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
+use crate::atomic::{NamedTempFile, TempPath};
 use crate::loader::read::FileStat;
 use crate::loader::resolve::Loaded;
 use crate::model::{Problem, Timeline};
@@ -220,11 +221,25 @@ impl Place {
     /// streamed into a temporary file, its header filled in last, then
     /// renamed into place.
     pub fn write(&self, head: &Head<'_>, timeline: &Timeline) -> io::Result<()> {
+        self.install(self.write_pending(head, timeline)?)
+    }
+
+    /// Puts a main file written by [`Place::write_pending`] in place.
+    pub fn install(&self, pending: TempPath) -> io::Result<()> {
+        pending.persist(self.main_path()).map_err(|e| e.error)
+    }
+
+    /// Writes the main file for a timeline into a temporary file, whole,
+    /// and leaves it there for [`Place::install`]: its drafts can then be
+    /// put in place just before it, so that the moment when the drafts are
+    /// in place and the main file naming them is not is as short as two
+    /// renames (a tidy by another process in between costs it its drafts).
+    pub fn write_pending(&self, head: &Head<'_>, timeline: &Timeline) -> io::Result<TempPath> {
         use std::io::{Seek, SeekFrom};
         std::fs::create_dir_all(&self.dir)?;
-        let tmp = self.temp_path();
+        let (file, tmp) = self.temp_file()?.into_parts();
         let written = (|| {
-            let mut file = BufWriter::with_capacity(256 * 1024, File::create(&tmp)?);
+            let mut file = BufWriter::with_capacity(256 * 1024, file);
             file.write_all(&[0; HEADER])?;
             let mut header = Vec::with_capacity(HEADER);
             header.extend_from_slice(MAGIC);
@@ -243,13 +258,10 @@ impl Place {
             file.seek(SeekFrom::Start(0))?;
             file.write_all(&header)?;
             file.flush()?;
-            drop(file);
-            std::fs::rename(&tmp, self.main_path())
+            Ok(())
         })();
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        written
+        // On an error, the temporary file goes when `tmp` is dropped.
+        written.map(|()| tmp)
     }
 
     /// The checksum of the roots, which a drafts file carries so that one
@@ -261,9 +273,9 @@ impl Place {
     /// A new drafts file, filled while the archive is walked.
     pub fn drafts_writer(&self) -> io::Result<DraftsWriter> {
         std::fs::create_dir_all(&self.dir)?;
-        let tmp = self.temp_path();
+        let (file, tmp) = self.temp_file()?.into_parts();
         let id = fresh_id();
-        let mut file = BufWriter::with_capacity(256 * 1024, File::create(&tmp)?);
+        let mut file = BufWriter::with_capacity(256 * 1024, file);
         file.write_all(DRAFTS_MAGIC)?;
         file.write_all(&FORMAT.to_le_bytes())?;
         file.write_all(&parser_fingerprint().to_le_bytes())?;
@@ -301,13 +313,10 @@ impl Place {
     /// place, so a reader sees the old file or the new one, whole.
     pub fn write_words(&self, bytes: &[u8]) -> io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
-        let tmp = self.temp_path();
-        let written =
-            std::fs::write(&tmp, bytes).and_then(|()| std::fs::rename(&tmp, self.words_path()));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        written
+        let mut tmp = self.temp_file()?;
+        tmp.write_all(bytes)?;
+        tmp.persist(self.words_path()).map_err(|e| e.error)?;
+        Ok(())
     }
 
     fn words_path(&self) -> PathBuf {
@@ -327,15 +336,18 @@ impl Place {
         }
     }
 
-    /// Removes the drafts files other than `keep` and temporary files left
-    /// by writers that were stopped, once a minute old (a process writing at
-    /// the same time may be about to name its own; another archive's, once
-    /// an hour old), and the indexes of any archive not opened for 30 days.
-    pub fn tidy(&self, keep: u64) {
+    /// Removes at once the drafts files other than those in `keep` (the
+    /// one the index just written names, and the one the index it
+    /// replaced named, which a reader that opened that index may still
+    /// want), so that the cache holds at most two indexes' worth besides
+    /// the writes in flight; temporary files left by writers that were
+    /// stopped, once a minute old (another archive's, once an hour old);
+    /// and the indexes of any archive not opened for 30 days.
+    pub fn tidy(&self, keep: &[u64]) {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
-        let keep = self.drafts_path(keep);
+        let keep: Vec<PathBuf> = keep.iter().map(|&k| self.drafts_path(k)).collect();
         let drafts = format!("{}.drafts-", self.stem);
         let temp = format!(".tmp-{}-", self.stem);
         let now = std::time::SystemTime::now();
@@ -354,8 +366,8 @@ impl Place {
             {
                 stale_stems.push(format!("{stem}."));
             }
-            let remove = (name.starts_with(&drafts) && e.path() != keep && older(60))
-                || (name.starts_with(&temp) && older(60))
+            let remove = (name.starts_with(&drafts) && !keep.contains(&e.path()))
+                || (name.starts_with(&temp))
                 || (name.starts_with(".tmp-index-") && older(3600));
             if remove {
                 let _ = std::fs::remove_file(e.path());
@@ -370,9 +382,9 @@ impl Place {
         }
     }
 
-    fn temp_path(&self) -> PathBuf {
-        self.dir
-            .join(format!(".tmp-{}-{:016x}", self.stem, fresh_id()))
+    /// A temporary file of this index's, created exclusively.
+    fn temp_file(&self) -> io::Result<NamedTempFile> {
+        crate::atomic::temp_in(&self.dir, &format!(".tmp-{}-", self.stem))
     }
 }
 
@@ -469,7 +481,8 @@ struct DraftsState {
 /// is removed again unless [`DraftsWriter::finish`] puts it in place.
 pub struct DraftsWriter {
     id: u64,
-    tmp: PathBuf,
+    /// Removed when dropped, unless it was put in place.
+    tmp: TempPath,
     state: Mutex<Option<DraftsState>>,
 }
 
@@ -537,14 +550,9 @@ impl DraftsWriter {
         file.write_all(&crc.finalize().to_le_bytes())?;
         file.flush()?;
         drop(file);
-        std::fs::rename(&self.tmp, place.drafts_path(self.id))
-    }
-}
-
-impl Drop for DraftsWriter {
-    fn drop(&mut self) {
-        // Not finished: nobody will want it.
-        let _ = std::fs::remove_file(&self.tmp);
+        self.tmp
+            .persist(place.drafts_path(self.id))
+            .map_err(|e| e.error)
     }
 }
 
@@ -723,14 +731,14 @@ mod tests {
         // An unfinished writer leaves nothing behind; tidy keeps the one
         // named, and leaves files younger than a minute alone.
         drop(place.drafts_writer().unwrap());
-        place.tidy(eight);
+        place.tidy(&[eight, seven]);
         assert_eq!(std::fs::read_dir(&place.dir).unwrap().count(), 2);
         let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(120);
         for e in std::fs::read_dir(&place.dir).unwrap() {
             let f = File::options().write(true).open(e.unwrap().path()).unwrap();
             f.set_modified(long_ago).unwrap();
         }
-        place.tidy(eight);
+        place.tidy(&[eight]);
         let mut left: Vec<String> = std::fs::read_dir(&place.dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

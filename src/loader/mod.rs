@@ -764,6 +764,8 @@ fn open_or_unchanged(
     files.dedup_by(|a, b| a.0 == b.0);
     drop(old_drafts);
     drop(found.previous);
+    // The drafts the replaced index named are kept one more round.
+    let replaced_drafts = previous.as_ref().map(|p| p.drafts);
     drop(previous);
     drop(head);
     lap("drafts taken");
@@ -779,15 +781,23 @@ fn open_or_unchanged(
                 dirs: dirs.iter().map(|(d, s, e)| (d.as_str(), *s, *e)).collect(),
                 walk_problems,
             };
-            // The drafts go in place first, then the main file that names
-            // them; a cache that cannot be written only costs the next open.
-            index_use.written =
-                drafts.finish(&place).is_ok() && place.write(&head, &timeline).is_ok();
+            // The main file is written whole, then the drafts go in place,
+            // then the main file that names them; a cache that cannot be
+            // written only costs the next open.
+            index_use.written = place
+                .write_pending(&head, &timeline)
+                .and_then(|main| {
+                    drafts.finish(&place)?;
+                    place.install(main)
+                })
+                .is_ok();
             lap("index written");
-            let keep = head.drafts;
-            index_use
-                .written
-                .then(|| std::thread::spawn(move || place.tidy(keep)))
+            let keep = [Some(head.drafts), replaced_drafts];
+            index_use.written.then(|| {
+                std::thread::spawn(move || {
+                    place.tidy(&keep.iter().flatten().copied().collect::<Vec<_>>())
+                })
+            })
         }
         _ => None,
     };
