@@ -673,3 +673,111 @@ fn a_root_inside_another_is_walked_only_as_itself() {
         fs::write(&path, text).unwrap();
     }
 }
+
+/// The largest memory any child process of this test binary has used, in
+/// KiB.
+fn children_peak_kib() -> i64 {
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    assert_eq!(
+        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) },
+        0
+    );
+    usage.ru_maxrss
+}
+
+/// A main file whose header claims a head of 2 GiB, made whole by a hole:
+/// it is not used, and nothing near its claimed size is read or held.
+#[test]
+fn a_sparse_index_that_lies_about_its_size_is_not_read() {
+    let env = Env::new();
+    let (_, good) = env.run(&["export", "--no-cache"]);
+    env.run(&["stats"]);
+    let main = index_files(env.cache.path())
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "bin"))
+        .unwrap();
+    let bytes = fs::read(&main).unwrap();
+    let claimed: u64 = 2 << 30;
+    let snap_len = u64::from_le_bytes(bytes[28..36].try_into().unwrap());
+    let mut header = bytes[..40].to_vec();
+    header[16..24].copy_from_slice(&claimed.to_le_bytes());
+    let f = fs::File::create(&main).unwrap();
+    use std::io::Write;
+    (&f).write_all(&header).unwrap();
+    f.set_len(40 + claimed + snap_len).unwrap();
+    drop(f);
+    let (code, out) = env.run(&["export"]);
+    assert_eq!(code, 0);
+    assert!(out == good, "wrong export");
+    assert!(
+        children_peak_kib() < 1024 * 1024,
+        "a child used {} KiB",
+        children_peak_kib()
+    );
+    // It was replaced by a good index.
+    assert_eq!(env.index_use(), (true, 0));
+}
+
+/// A cache shared between users: what one user indexed is not used by
+/// another, who cannot read some of its files; that file is a problem for
+/// them, not an entry. (Needs root, to act as two users.)
+#[cfg(unix)]
+#[test]
+fn another_users_index_is_not_used() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: needs root to act as a second user");
+        return;
+    }
+    let env = Env::new();
+    let open_up = |p: &Path, mode: u32| {
+        fs::set_permissions(p, fs::Permissions::from_mode(mode)).unwrap();
+    };
+    open_up(env.archive.path(), 0o755);
+    open_up(env.cache.path(), 0o777);
+    let secret = env.event_files()[0].clone();
+    open_up(&secret, 0o600);
+    let headline = |p: &Path| {
+        fs::read_to_string(p)
+            .unwrap()
+            .lines()
+            .find_map(|l| l.strip_prefix("# ").map(|h| h.trim().to_string()))
+            .unwrap()
+    };
+    let secret_headline = headline(&secret);
+    // Root indexes the archive into the shared cache.
+    let (code, out) = env.run(&["export"]);
+    assert_eq!(code, 0);
+    assert!(String::from_utf8_lossy(&out).contains(&secret_headline));
+    open_up(&env.cache.path().join("ktimeline"), 0o777);
+    for f in index_files(env.cache.path()) {
+        open_up(&f, 0o644);
+    }
+    // Another user, with the same cache.
+    let as_nobody = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_ktimeline"))
+            .args(args)
+            .arg(env.root())
+            .env("XDG_CACHE_HOME", env.cache.path())
+            .env("XDG_STATE_HOME", env.cache.path().join("state"))
+            .env("XDG_CONFIG_HOME", env.cache.path().join("config"))
+            .uid(65534)
+            .gid(65534)
+            .output()
+            .unwrap()
+    };
+    let cached = as_nobody(&["export"]);
+    let fresh = as_nobody(&["export", "--no-cache"]);
+    assert!(
+        cached.stdout == fresh.stdout,
+        "the other user's index answered"
+    );
+    let check = as_nobody(&["check"]);
+    let said = String::from_utf8_lossy(&check.stdout).into_owned()
+        + &String::from_utf8_lossy(&check.stderr);
+    assert!(
+        said.contains("permission denied"),
+        "the unreadable file is not reported: {said}"
+    );
+}

@@ -133,20 +133,49 @@ fn read_sized(mut file: File, size: u64) -> std::io::Result<Vec<u8>> {
 /// Opens a file of the cache folder the way archive files are opened (no
 /// link followed, no blocking on a FIFO, a regular file only), so that a
 /// cache file replaced by a link to `/dev/zero` or by a FIFO is ignored
-/// rather than read forever. `None` when it is not such a file.
+/// rather than read forever. `None` when it is not such a file, when
+/// another user owns it (a cache shared between users: its answers were
+/// made with what that user could read), or when it has holes (ktimeline
+/// writes none: its apparent size, which lengths inside it are checked
+/// against, would not be what it really holds).
 pub fn open_regular(path: &Path) -> Option<(File, u64)> {
     let file = open(path).ok()?;
     let meta = file.metadata().ok()?;
     let len = meta.len();
-    meta.is_file().then_some((file, len))
+    if !meta.is_file() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: geteuid cannot fail and touches no memory.
+        if meta.uid() != unsafe { libc::geteuid() } || has_holes(&file, len) {
+            return None;
+        }
+    }
+    Some((file, len))
+}
+
+/// True when `file` (of `len` bytes) has a hole before its end; false
+/// where the file system cannot tell. Leaves the position at the start.
+#[cfg(unix)]
+fn has_holes(file: &File, len: u64) -> bool {
+    use std::os::fd::AsRawFd;
+    let fd = file.as_raw_fd();
+    // SAFETY: lseek on a descriptor this function borrows; it only moves
+    // the file's position, which is put back.
+    let hole = unsafe { libc::lseek(fd, 0, libc::SEEK_HOLE) };
+    unsafe { libc::lseek(fd, 0, libc::SEEK_SET) };
+    hole >= 0 && (hole as u64) < len
 }
 
 /// Reads a whole cache file opened by [`open_regular`]: no more than the
 /// size it had when opened (a file that grows meanwhile is cut there, and
-/// its checksums then refuse it).
+/// its checksums then refuse it). The buffer grows with what is read, not
+/// with what the size claimed.
 pub fn read_regular(path: &Path) -> Option<Vec<u8>> {
     let (file, len) = open_regular(path)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(len).ok()?);
+    let mut bytes = Vec::with_capacity(usize::try_from(len.min(1 << 20)).ok()?);
     file.take(len).read_to_end(&mut bytes).ok()?;
     Some(bytes)
 }
