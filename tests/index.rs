@@ -781,3 +781,39 @@ fn another_users_index_is_not_used() {
         "the unreadable file is not reported: {said}"
     );
 }
+
+/// A file over the size limit is a problem, reported on every open, but
+/// it does not make every open read it again and write the index anew.
+#[test]
+fn a_file_too_large_to_read_leaves_the_archive_unchanged() {
+    let env = Env::new();
+    write(
+        env.archive.path(),
+        "news/2001/02/3/huge.md",
+        &"# A huge file.\n\nWords. ".repeat(500_000),
+    );
+    let (used, _) = env.index_use();
+    assert!(!used);
+    let main = || {
+        index_files(env.cache.path())
+            .into_iter()
+            .find(|p| p.extension().is_some_and(|e| e == "bin"))
+            .map(|p| {
+                use std::os::unix::fs::MetadataExt;
+                fs::metadata(p).unwrap().ino()
+            })
+    };
+    let before = main();
+    assert_eq!(env.index_use(), (true, 0));
+    assert_eq!(env.index_use(), (true, 0));
+    assert_eq!(main(), before, "the index was written again");
+    env.assert_exact("a file over the limit");
+    // Cut down to size, it is read.
+    write(
+        env.archive.path(),
+        "news/2001/02/3/huge.md",
+        "# Now small.\n",
+    );
+    assert_eq!(env.index_use(), (true, 1));
+    env.assert_exact("the file cut down");
+}

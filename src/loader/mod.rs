@@ -320,10 +320,14 @@ impl<'a> Candidate<'a> {
                 }
                 (p, w, stat)
             }
+            // What the file looks like is kept all the same (a zero stat
+            // would never match, and every open would write the index
+            // again for one file over the limit): a change to it, as to
+            // any file, brings it to be read again.
             Err(reason) => (
                 Parsed::Problem(None, reason),
                 Vec::new(),
-                FileStat::default(),
+                FileStat::of_result(fs::symlink_metadata(path)).unwrap_or_default(),
             ),
         };
         let mut l = loaded(
