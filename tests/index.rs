@@ -817,3 +817,109 @@ fn a_file_too_large_to_read_leaves_the_archive_unchanged() {
     assert_eq!(env.index_use(), (true, 1));
     env.assert_exact("the file cut down");
 }
+
+/// A file system mounted for one test, unmounted when dropped.
+struct Mounted {
+    dir: tempfile::TempDir,
+}
+
+impl Mounted {
+    /// An ext4 file system with 128-byte inodes (times kept to the
+    /// second, as on many older, network and FAT file systems), in a file
+    /// mounted through a loop device; `None` where that cannot be done
+    /// here (not root, no mkfs.ext4, no loop devices).
+    fn coarse() -> Option<Mounted> {
+        if unsafe { libc::geteuid() } != 0 {
+            return None;
+        }
+        let dir = tempfile::tempdir().ok()?;
+        let image = dir.path().join("fs.img");
+        fs::File::create(&image).ok()?.set_len(32 << 20).ok()?;
+        let made = Command::new("mkfs.ext4")
+            .args(["-q", "-F", "-I", "128"])
+            .arg(&image)
+            .output()
+            .ok()?;
+        let mnt = dir.path().join("mnt");
+        fs::create_dir(&mnt).ok()?;
+        let mounted = made.status.success()
+            && Command::new("mount")
+                .args(["-o", "loop"])
+                .arg(&image)
+                .arg(&mnt)
+                .output()
+                .ok()?
+                .status
+                .success();
+        mounted.then_some(Mounted { dir })
+    }
+
+    fn path(&self) -> PathBuf {
+        self.dir.path().join("mnt")
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.path()).output();
+    }
+}
+
+/// On a file system that keeps times to the second: an edit of the same
+/// size in the same second as the index was written is still seen (the
+/// index keeps such a file as "racily clean", to be read again).
+#[cfg(unix)]
+#[test]
+fn an_edit_in_the_same_second_as_the_index_is_seen_on_a_coarse_file_system() {
+    let Some(fs_) = Mounted::coarse() else {
+        eprintln!("skipped: cannot mount a file system here");
+        return;
+    };
+    let root = fs_.path().join("archive");
+    let cache = fs_.path().join("cache");
+    let file = root.join("news/2020/01/2/x.md");
+    fs::create_dir_all(file.parent().unwrap()).unwrap();
+    let text = |h: &str| format!("### [2020-01-2](/news/2020/01/2/index.md)\n\n# {h}\n\nBody.\n");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_ktimeline"))
+            .args(args)
+            .arg(&root)
+            .env("XDG_CACHE_HOME", &cache)
+            .env("XDG_STATE_HOME", fs_.path().join("state"))
+            .env("XDG_CONFIG_HOME", fs_.path().join("config"))
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        out.stdout
+    };
+    let ctime = |p: &Path| {
+        use std::os::unix::fs::MetadataExt;
+        let m = fs::metadata(p).unwrap();
+        (m.ctime(), m.ctime_nsec())
+    };
+    // Until the write, the index and the second write fall in one second.
+    let mut same_second = false;
+    for round in 0..10 {
+        let _ = fs::remove_dir_all(&cache);
+        fs::write(&file, text("Alpha one.")).unwrap();
+        let first = ctime(&file);
+        assert_eq!(first.1, 0, "times are not coarse here");
+        run(&["stats"]);
+        fs::write(&file, text("Bravo one.")).unwrap();
+        if ctime(&file) != first {
+            continue;
+        }
+        same_second = true;
+        let cached = run(&["export"]);
+        let fresh = run(&["export", "--no-cache"]);
+        assert!(
+            String::from_utf8_lossy(&fresh).contains("Bravo one."),
+            "round {round}"
+        );
+        assert!(cached == fresh, "round {round}: the edit was not seen");
+        // And it stays seen.
+        assert!(run(&["export"]) == fresh);
+        break;
+    }
+    assert!(same_second, "never wrote twice in one second");
+}

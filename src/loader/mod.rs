@@ -488,6 +488,10 @@ fn open_or_unchanged(
     // `KTIMELINE_TRACE=1` prints how long each step took, and the memory
     // in use then, for measuring.
     let t0 = std::time::Instant::now();
+    // Every stat of this open is taken after this moment.
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
     let trace = std::env::var_os("KTIMELINE_TRACE").is_some();
     let lap = |what: &str| {
         if trace {
@@ -781,7 +785,10 @@ fn open_or_unchanged(
             let head = index::Head {
                 roots: place.roots().to_vec(),
                 drafts: drafts.id(),
-                files: files.iter().map(|(f, s)| (f.as_str(), *s)).collect(),
+                files: files
+                    .iter()
+                    .map(|(f, s)| (f.as_str(), s.for_index(started)))
+                    .collect(),
                 dirs: dirs.iter().map(|(d, s, e)| (d.as_str(), *s, *e)).collect(),
                 walk_problems,
             };

@@ -13,6 +13,10 @@ use serde::{Deserialize, Serialize};
 /// Files larger than this are reported, not read.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 
+/// The longest tick of a coarse file system's clock (FAT keeps times to
+/// two seconds).
+const COARSE_TICK_NS: i64 = 2_000_000_000;
+
 /// What tells that a file changed since it was indexed: its size, its
 /// modification and change times (nanoseconds) and its inode.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +31,26 @@ impl FileStat {
     /// What a `stat` call found, if it found the file.
     pub fn of_result(m: std::io::Result<Metadata>) -> Option<FileStat> {
         m.ok().map(|m| FileStat::of(&m))
+    }
+
+    /// What the index keeps of a file whose stat was taken after
+    /// `since` (nanoseconds since the epoch): the stat itself, unless the
+    /// file system keeps times to the second or coarser (no fraction in
+    /// either time) and the file changed so recently that a change in the
+    /// same tick, of the same size, would leave every field as it is. Such
+    /// a file is "racily clean" (as git calls it): it is kept with a stat
+    /// no file has, so that the next open reads it again.
+    pub fn for_index(self, since: i64) -> FileStat {
+        const NS: i64 = 1_000_000_000;
+        let coarse = self.ctime % NS == 0 && self.mtime % NS == 0;
+        if coarse && self.ctime > since.saturating_sub(COARSE_TICK_NS) {
+            FileStat {
+                mtime: i64::MIN,
+                ..self
+            }
+        } else {
+            self
+        }
     }
 
     #[cfg(unix)]
@@ -220,6 +244,32 @@ pub fn io_message(e: &std::io::Error) -> String {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+
+    /// The racily clean rule with a simulated clock, for machines where no
+    /// coarse file system can be mounted (tests/index.rs mounts one).
+    #[test]
+    fn a_file_changed_within_a_coarse_tick_of_the_index_is_kept_to_be_read_again() {
+        const S: i64 = 1_000_000_000;
+        let since = 1_700_000_000 * S + S / 3;
+        let at = |ctime: i64, mtime: i64| FileStat {
+            size: 10,
+            mtime,
+            ctime,
+            ino: 7,
+        };
+        // Whole seconds, within two of the open: racy.
+        for t in [since - S / 3, since - S - S / 3, since + 2 * S] {
+            let whole = t - t.rem_euclid(S);
+            let kept = at(whole, whole).for_index(since);
+            assert_ne!(kept, at(whole, whole), "{t}");
+        }
+        // Settled long before, or times with a fraction (a fine clock).
+        let old = since - 10 * S - S / 3;
+        let old = old - old.rem_euclid(S);
+        assert_eq!(at(old, old).for_index(since), at(old, old));
+        let fine = since - 7;
+        assert_eq!(at(fine, fine).for_index(since), at(fine, fine));
+    }
 
     #[test]
     fn links_fifos_and_folders_are_not_read() {
