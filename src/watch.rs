@@ -48,11 +48,16 @@ impl Reloader {
     /// per day, and watching each takes a while that the browser should
     /// not wait for. When the roots cannot be watched, `out` is sent a
     /// [`Msg::Note`] saying so.
-    pub fn spawn(roots: Vec<PathBuf>, cache: bool, out: Sender<Msg>) -> Reloader {
+    pub fn spawn(
+        roots: Vec<PathBuf>,
+        cache: bool,
+        shown: loader::ShownIndex,
+        out: Sender<Msg>,
+    ) -> Reloader {
         let (tx, rx) = channel::<Request>();
         let reading = roots.clone();
         let notes = out.clone();
-        std::thread::spawn(move || reload_loop(&reading, cache, &rx, &out));
+        std::thread::spawn(move || reload_loop(&reading, cache, &shown, &rx, &out));
         let watcher = Arc::new(Mutex::new(None));
         let slot = Arc::downgrade(&watcher);
         let requests = tx.clone();
@@ -180,11 +185,24 @@ fn debounce(
 }
 
 /// Serves requests one at a time; those that came in meanwhile are one.
-fn reload_loop(roots: &[PathBuf], cache: bool, rx: &Receiver<Request>, out: &Sender<Msg>) {
+/// The archive is compared with what the browser shows (`shown`), not only
+/// with the index on disk, which another process may have brought up to
+/// date first.
+fn reload_loop(
+    roots: &[PathBuf],
+    cache: bool,
+    shown: &loader::ShownIndex,
+    rx: &Receiver<Request>,
+    out: &Sender<Msg>,
+) {
     while let Ok(first) = rx.recv() {
         let manual = rx.try_iter().fold(first.manual, |m, r| m || r.manual);
+        // Held until the answer is sent.
+        let Ok(mut shown) = shown.lock() else {
+            return;
+        };
         let result = if cache {
-            loader::check_changed(roots, &|_, _| {})
+            loader::check_changed(roots, *shown, &|_, _| {})
         } else {
             loader::open(roots, false, &|_, _| {}).map(Some)
         };
@@ -192,6 +210,7 @@ fn reload_loop(roots: &[PathBuf], cache: bool, rx: &Receiver<Request>, out: &Sen
             Ok(None) if manual => Msg::NoChange,
             Ok(None) => continue,
             Ok(Some(mut opened)) => {
+                *shown = opened.index_id;
                 let t = std::mem::take(&mut opened.timeline);
                 Msg::Checked(Box::new(Ok((t, opened.index))))
             }

@@ -430,9 +430,11 @@ fn the_watcher_applies_an_added_file() {
     .unwrap();
     let roots = vec![archive.clone()];
     // The index the browser would have written on start.
-    ktimeline::loader::open(&roots, true, &|_, _| {}).unwrap();
+    let opened = ktimeline::loader::open(&roots, true, &|_, _| {}).unwrap();
+    let shown = ktimeline::loader::ShownIndex::default();
+    *shown.lock().unwrap() = opened.index_id;
     let (tx, rx) = channel();
-    let reloader = ktimeline::watch::Reloader::spawn(roots, true, tx);
+    let reloader = ktimeline::watch::Reloader::spawn(roots, true, shown, tx);
     // The watching is set up on its own thread.
     let start = Instant::now();
     while !reloader.watching() {

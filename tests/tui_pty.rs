@@ -535,3 +535,61 @@ fn ctrl_c_after_a_long_burst_of_keys_quits() {
         start.elapsed()
     );
 }
+
+/// Copies a folder tree.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_tree(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+/// Another ktimeline brings the shared index up to date before the open
+/// browser reads the change: the browser still shows the edit, as soon as
+/// it reads the archive again (its watcher, or `R`), rather than saying the
+/// archive has not changed.
+#[test]
+fn an_index_brought_up_to_date_by_another_process_does_not_leave_the_browser_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dir.path().join("archive");
+    copy_tree(std::path::Path::new(fixture()), &archive);
+    let cache = dir.path().join("cache");
+    let root = archive.to_str().unwrap();
+    let env = [("XDG_CACHE_HOME", cache.to_str().unwrap())];
+    let mut s = Session::start(env!("CARGO_BIN_EXE_ktimeline"), &[root], &env);
+    let screen = s.screen.clone();
+    screen.wait_for("Winter market draws record crowds");
+    screen.wait_until("the first check", |sc| {
+        !sc.text().contains("checking for changes")
+    });
+    // Give the watcher time to set up.
+    std::thread::sleep(Duration::from_millis(500));
+    let file = archive.join("news/2018/01/15/winter-market-draws-record-crowds.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replace("record crowds", "fewer crowds")).unwrap();
+    let stats = std::process::Command::new(env!("CARGO_BIN_EXE_ktimeline"))
+        .args(["stats", root])
+        .env("XDG_CACHE_HOME", &cache)
+        .env("XDG_STATE_HOME", dir.path().join("state"))
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .output()
+        .unwrap();
+    assert!(stats.status.success());
+    assert!(
+        String::from_utf8_lossy(&stats.stdout).contains("re-read"),
+        "stats did not use the index: {}",
+        String::from_utf8_lossy(&stats.stdout)
+    );
+    // Past the watcher's wait, then `R` for machines without one.
+    std::thread::sleep(Duration::from_millis(800));
+    s.send(b"R");
+    screen.wait_for("Winter market draws fewer crowds");
+    s.send(b"q");
+    assert!(s.wait_exit().success());
+}

@@ -72,6 +72,9 @@ pub struct Head<'a> {
 /// when asked for (the browser's first screen wants only the snapshot; a
 /// check of the archive wants both, at once, on two threads).
 pub struct Index {
+    /// Which index this is: the id of the drafts its main file names,
+    /// new with every write that changed what it holds.
+    pub id: u64,
     pub head: UndecodedHead,
     pub snapshot: UnreadSnapshot,
 }
@@ -201,12 +204,14 @@ impl Place {
         // The head is read and checked now; the snapshot when it is wanted.
         let crc = le_u32(&header, 24)?;
         let head = section::read_whole(&file, HEADER as u64, head_len, crc)?;
-        // The roots come first in a head: only they are decoded now.
-        let (roots, _) = postcard::take_from_bytes::<Vec<String>>(&head).ok()?;
+        // The roots and the drafts' id come first in a head: only they are
+        // decoded now.
+        let ((roots, id), _) = postcard::take_from_bytes::<(Vec<String>, u64)>(&head).ok()?;
         if roots != self.roots {
             return None;
         }
         Some(Index {
+            id,
             head: UndecodedHead(head),
             snapshot: UnreadSnapshot(Section::new(
                 file,
@@ -641,9 +646,11 @@ mod tests {
         };
         place.write(&head, &timeline).unwrap();
         let Index {
+            id,
             head: read,
             snapshot,
         } = place.read().expect("reads back");
+        assert_eq!(id, 42, "the drafts' id, read without the head");
         let read = read.decode().expect("the head decodes");
         assert_eq!(read.drafts, 42);
         assert_eq!((&read.files, &read.dirs), (&head.files, &head.dirs));

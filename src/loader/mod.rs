@@ -195,6 +195,10 @@ impl IndexUse {
 pub struct Opened {
     pub timeline: Timeline,
     pub index: IndexUse,
+    /// Which index this timeline is (the id of the drafts its main file
+    /// names), when one holds it: what a later [`check_changed`] compares
+    /// with the index on disk.
+    pub index_id: Option<u64>,
     tidying: Option<JoinHandle<()>>,
 }
 
@@ -211,6 +215,7 @@ impl Opened {
                 written: false,
                 folders_listed: 0,
             },
+            index_id: None,
             tidying: None,
         }
     }
@@ -445,13 +450,30 @@ pub fn cache_place(roots: &[PathBuf]) -> Option<index::Place> {
     index::Place::for_roots(roots_key(roots))
 }
 
-/// The timeline as the index last saw it, without looking at the archive:
-/// for showing something at once while [`open`] checks the files. `None`
-/// when there is no usable index.
-pub fn open_indexed(roots: &[PathBuf]) -> Option<Timeline> {
-    index::Place::for_roots(roots_key(roots))?
-        .read()?
-        .into_timeline()
+/// The timeline as the index last saw it, without looking at the archive,
+/// and which index it is: for showing something at once while
+/// [`check_changed`] checks the files. `None` when there is no usable
+/// index.
+pub fn open_indexed(roots: &[PathBuf]) -> Option<(Timeline, u64)> {
+    let index = index::Place::for_roots(roots_key(roots))?.read()?;
+    let id = index.id;
+    Some((index.into_timeline()?, id))
+}
+
+/// Which index the timeline a browser shows came from (see
+/// [`check_changed`]), shared by the threads that read the archive for it.
+/// Each holds the lock from its check until its answer is sent, so that
+/// the id moves in step with the timelines the browser is sent.
+pub type ShownIndex = std::sync::Arc<Mutex<Option<u64>>>;
+
+/// What a caller wants of an open.
+#[derive(Debug, Clone, Copy)]
+enum Want {
+    /// The timeline.
+    Timeline,
+    /// The timeline only if it differs from the one the caller shows,
+    /// which came from the index with this id (`None`: from none).
+    ChangesSince(Option<u64>),
 }
 
 /// Loads the archive at `roots`. With `cache`, an archive unchanged since
@@ -462,27 +484,32 @@ pub fn open(
     cache: bool,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Opened, LoadError> {
-    match open_or_unchanged(roots, cache, true, progress)? {
+    match open_or_unchanged(roots, cache, Want::Timeline, progress)? {
         Some(opened) => Ok(opened),
-        // Only asked for with `want_unchanged` false.
+        // Only asked for with `Want::ChangesSince`.
         None => open(roots, false, progress),
     }
 }
 
 /// Checks the archive at `roots` against its index, as [`open`] does; but
-/// `None` when nothing changed, without reading the indexed timeline (the
-/// browser shows it already, from [`open_indexed`]).
+/// `None` when nothing changed and the index is the one the caller shows
+/// (`shown`, the id [`open_indexed`] or an earlier [`Opened`] gave; `None`
+/// when what it shows came from no index), without reading the indexed
+/// timeline. When another process brought the index up to date meanwhile,
+/// the archive is unchanged against it, but not against what the caller
+/// shows: the index's timeline is the answer.
 pub fn check_changed(
     roots: &[PathBuf],
+    shown: Option<u64>,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Option<Opened>, LoadError> {
-    open_or_unchanged(roots, true, false, progress)
+    open_or_unchanged(roots, true, Want::ChangesSince(shown), progress)
 }
 
 fn open_or_unchanged(
     roots: &[PathBuf],
     cache: bool,
-    want_unchanged: bool,
+    want: Want,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Option<Opened>, LoadError> {
     // `KTIMELINE_TRACE=1` prints how long each step took, and the memory
@@ -514,21 +541,24 @@ fn open_or_unchanged(
     } else {
         None
     };
-    let (head, decoding) = match place.as_ref().and_then(index::Place::read) {
-        Some(index::Index { head, snapshot }) => {
+    let (head, decoding, mut unread) = match place.as_ref().and_then(index::Place::read) {
+        Some(index::Index { head, snapshot, .. }) => match want {
             // Most opens find the archive unchanged: the snapshot is
             // decoded while the walk checks that, rather than after it.
             // So is the head, on this thread.
-            let decoding =
-                want_unchanged.then(|| std::thread::spawn(move || snapshot.into_timeline()));
-            (Some(head), decoding)
-        }
-        None => (None, None),
+            Want::Timeline => (
+                Some(head),
+                Some(std::thread::spawn(move || snapshot.into_timeline())),
+                None,
+            ),
+            Want::ChangesSince(_) => (Some(head), None, Some(snapshot)),
+        },
+        None => (None, None, None),
     };
     let previous = head.as_ref().and_then(index::UndecodedHead::decode);
     // A head that does not decode: its snapshot is not used either (its
     // thread frees it when done).
-    let decoding = decoding.filter(|_| previous.is_some());
+    let mut decoding = decoding.filter(|_| previous.is_some());
     let drafts = place.as_ref().and_then(|p| p.drafts_writer().ok());
     lap("index read");
     let no_files = Vec::new();
@@ -639,8 +669,16 @@ fn open_or_unchanged(
             return open(roots, false, progress).map(Some);
         };
         place.used();
-        if !want_unchanged {
-            return Ok(None);
+        let index_id = previous.as_ref().map(|p| p.drafts);
+        if let Want::ChangesSince(shown) = want {
+            if shown == index_id {
+                return Ok(None);
+            }
+            // Another process wrote the index since the caller's timeline
+            // was made: it is newer than what the caller shows.
+            decoding = unread
+                .take()
+                .map(|s| std::thread::spawn(move || s.into_timeline()));
         }
         // What the walk kept goes first: the snapshot alone is the answer.
         drop((items, reused));
@@ -669,6 +707,7 @@ fn open_or_unchanged(
                 return Ok(Some(Opened {
                     timeline,
                     index: index_use,
+                    index_id,
                     tidying: None,
                 }));
             }
@@ -779,6 +818,7 @@ fn open_or_unchanged(
     lap("drafts taken");
     let timeline = resolve::build(archive_name(roots), loaded, walk_problems.clone());
     lap("resolved");
+    let mut index_id = None;
     let tidying = match (place, drafts) {
         (Some(place), Some(drafts)) => {
             let dirs = one_each(walked_dirs);
@@ -803,6 +843,7 @@ fn open_or_unchanged(
                 })
                 .is_ok();
             lap("index written");
+            index_id = index_use.written.then_some(head.drafts);
             let keep = [Some(head.drafts), replaced_drafts];
             index_use.written.then(|| {
                 std::thread::spawn(move || {
@@ -815,6 +856,7 @@ fn open_or_unchanged(
     Ok(Some(Opened {
         timeline,
         index: index_use,
+        index_id,
         tidying,
     }))
 }

@@ -142,6 +142,8 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
     let shown_from_index = from_index.clone();
     // Dropped once the first screen is drawn.
     let (go_tx, go_rx) = channel::<()>();
+    let shown_index = loader::ShownIndex::default();
+    let index_for_loader = shown_index.clone();
     std::thread::spawn(move || {
         // A panic in the loader must end the browser, not leave it waiting.
         let failed = || loader::LoadError {
@@ -162,7 +164,10 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
             && std::panic::catch_unwind(|| loader::open_indexed(&paths))
                 .ok()
                 .flatten()
-                .is_some_and(|t| {
+                .is_some_and(|(t, id)| {
+                    if let Ok(mut i) = index_for_loader.lock() {
+                        *i = Some(id);
+                    }
                     shown_from_index.store(true, Ordering::Relaxed);
                     loader_tx.send(Msg::Loaded(Box::new(Ok(t)))).is_ok()
                 });
@@ -183,12 +188,15 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
                 let _ = tx.send(Msg::Progress(done, total));
             }
         };
+        // Held until the answer is sent (see `ShownIndex`).
+        let mut shown_id = index_for_loader.lock().ok();
+        let since = shown_id.as_deref().copied().flatten();
         // `opened` lives until the message is sent: dropping it waits for
         // the index to be written.
         let mut result = guarded(&|| {
             if shown {
                 // Nothing changed: the timeline on screen is the answer.
-                loader::check_changed(&paths, &progress)
+                loader::check_changed(&paths, since, &progress)
             } else {
                 loader::open(&paths, cache, &progress).map(Some)
             }
@@ -196,6 +204,9 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
         let msg = match &mut result {
             Ok(None) => Msg::Unchanged,
             Ok(Some(opened)) => {
+                if let Some(id) = shown_id.as_deref_mut() {
+                    *id = opened.index_id;
+                }
                 let t = std::mem::take(&mut opened.timeline);
                 if shown {
                     Msg::Checked(Box::new(Ok((t, opened.index))))
@@ -249,7 +260,7 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
     let _ = event_loop::redraw(terminal, &mut app);
     drop(go_tx);
     if !roots.is_empty() {
-        host.reloader = Some(crate::watch::Reloader::spawn(roots, cache, tx));
+        host.reloader = Some(crate::watch::Reloader::spawn(roots, cache, shown_index, tx));
     }
     let exit = event_loop::run_app(terminal, &mut app, &rx, &worker, &mut host);
     // The place is kept however the browser ended.
