@@ -12,12 +12,49 @@ use std::path::Path;
 pub use tempfile::{NamedTempFile, TempPath};
 
 /// A new temporary file in `dir`, named `{prefix}{random}`; it is removed
-/// when dropped unless it is persisted.
+/// when dropped unless it is persisted. Its writer holds an advisory lock
+/// on it for as long as the file is open, so that a tidy can tell a write
+/// in flight from one left behind by a process that was killed
+/// ([`abandoned`]).
 pub fn temp_in(dir: &Path, prefix: &str) -> io::Result<NamedTempFile> {
-    tempfile::Builder::new()
+    let tmp = tempfile::Builder::new()
         .prefix(prefix)
         .rand_bytes(12)
-        .tempfile_in(dir)
+        .tempfile_in(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: flock on a descriptor the file owns. A new file is
+        // locked by nobody else, so this does not wait.
+        unsafe { libc::flock(tmp.as_file().as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    }
+    Ok(tmp)
+}
+
+/// True when the temporary file at `path` is no longer being written: no
+/// process holds its lock (its writer ended, or was killed). Where locks
+/// cannot be had, a file untouched for a minute counts as abandoned.
+pub fn abandoned(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::fs::OpenOptionsExt;
+        let Ok(f) = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC)
+            .open(path)
+        else {
+            return false;
+        };
+        // SAFETY: flock on a descriptor `f` owns; released when it closes.
+        unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) == 0 }
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::metadata(path)
+            .and_then(|m| m.modified())
+            .is_ok_and(|t| t.elapsed().is_ok_and(|e| e.as_secs() > 60))
+    }
 }
 
 /// Writes `path` through `fill`: into a temporary file beside it (named
@@ -73,6 +110,19 @@ mod tests {
             })
             .count();
         assert_eq!(left, 0);
+    }
+
+    #[test]
+    fn a_temporary_file_is_abandoned_only_once_its_writer_closed_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = temp_in(dir.path(), ".tmp-x-").unwrap();
+        let path = tmp.path().to_path_buf();
+        assert!(!abandoned(&path), "being written");
+        // A writer killed mid-write leaves its file, unlocked.
+        let (file, kept) = tmp.into_parts();
+        drop(file);
+        let left = kept.keep().unwrap();
+        assert!(abandoned(&left));
     }
 
     #[test]

@@ -923,3 +923,41 @@ fn an_edit_in_the_same_second_as_the_index_is_seen_on_a_coarse_file_system() {
     }
     assert!(same_second, "never wrote twice in one second");
 }
+
+/// Temporary files: one left by a writer that was killed goes at the next
+/// write; one still being written (its lock held) stays.
+#[cfg(unix)]
+#[test]
+fn a_killed_writers_temporary_file_goes_and_a_live_one_stays() {
+    use std::os::fd::AsRawFd;
+    let env = Env::new();
+    env.run(&["stats"]);
+    let main = index_files(env.cache.path())
+        .into_iter()
+        .find(|p| p.extension().is_some_and(|e| e == "bin"))
+        .unwrap();
+    let stem = main.file_stem().unwrap().to_string_lossy().into_owned();
+    let dir = main.parent().unwrap();
+    let dead = dir.join(format!(".tmp-{stem}-killedwriter"));
+    let live = dir.join(format!(".tmp-{stem}-livewriter0"));
+    fs::write(&dead, vec![0u8; 4096]).unwrap();
+    fs::write(&live, vec![0u8; 4096]).unwrap();
+    let held = fs::File::open(&live).unwrap();
+    assert_eq!(
+        unsafe { libc::flock(held.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+        0
+    );
+    for p in [&dead, &live] {
+        fs::File::options()
+            .write(true)
+            .open(p)
+            .unwrap()
+            .set_modified(SystemTime::now() - Duration::from_secs(10))
+            .unwrap();
+    }
+    touch(&env.event_files()[0], 10);
+    assert_eq!(env.index_use(), (true, 1));
+    assert!(!dead.exists(), "the killed writer's file is left");
+    assert!(live.exists(), "a write in flight was removed");
+    drop(held);
+}

@@ -345,9 +345,9 @@ impl Place {
     /// one the index just written names, and the one the index it
     /// replaced named, which a reader that opened that index may still
     /// want), so that the cache holds at most two indexes' worth besides
-    /// the writes in flight; temporary files left by writers that were
-    /// stopped, once a minute old (another archive's, once an hour old);
-    /// and the indexes of any archive not opened for 30 days.
+    /// the writes in flight; temporary files whose writers were killed
+    /// (no lock held on them; another archive's, once an hour old); and
+    /// the indexes of any archive not opened for 30 days.
     pub fn tidy(&self, keep: &[u64]) {
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
@@ -371,8 +371,10 @@ impl Place {
             {
                 stale_stems.push(format!("{stem}."));
             }
+            // A temporary file goes once its writer is gone (a few seconds'
+            // grace: one is made, then locked).
             let remove = (name.starts_with(&drafts) && !keep.contains(&e.path()))
-                || (name.starts_with(&temp))
+                || (name.starts_with(&temp) && older(5) && crate::atomic::abandoned(&e.path()))
                 || (name.starts_with(".tmp-index-") && older(3600));
             if remove {
                 let _ = std::fs::remove_file(e.path());
