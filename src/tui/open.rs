@@ -96,16 +96,26 @@ pub fn open_url_with(url: &str, configured: Option<&[String]>) -> Result<(), Str
 }
 
 /// Runs the editor on `file` on this terminal and waits for it. The
-/// terminal must be given back first.
+/// terminal must be given back first. The file is handed over as an
+/// absolute path (canonical when it can be), so that a name or a root that
+/// begins with `+` or `-` (`+:!cmd.md`, `-arch/…`) is never taken for one
+/// of the editor's commands or options.
 pub fn run_editor(configured: Option<&[String]>, file: &Path) -> Result<(), String> {
     let words = editor(configured)
         .ok_or("no editor: set `editor` in the configuration, or $VISUAL or $EDITOR")?;
-    if !file.is_file() {
-        return Err(format!(
+    let no_file = || {
+        format!(
             "no file to edit at {}",
             text::one_line(&file.display().to_string())
-        ));
+        )
+    };
+    if !file.is_file() {
+        return Err(no_file());
     }
+    let file = file
+        .canonicalize()
+        .or_else(|_| std::path::absolute(file))
+        .map_err(|_| no_file())?;
     let program = text::one_line(&words[0]);
     let status = command(&words, file.as_os_str())
         .spawn()
