@@ -81,7 +81,8 @@ impl std::fmt::Display for ConfigError {
     }
 }
 
-/// A command: one string (split at spaces) or a list of words.
+/// A command: one string (split into words as a shell would, never run by
+/// one) or a list of words.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 enum RawCommand {
@@ -90,10 +91,11 @@ enum RawCommand {
 }
 
 impl RawCommand {
-    fn words(self) -> Vec<String> {
+    fn words(self) -> Result<Vec<String>, String> {
         match self {
-            RawCommand::Line(s) => s.split_whitespace().map(String::from).collect(),
-            RawCommand::Words(w) => w,
+            RawCommand::Line(s) => crate::tui::open::split_command(&s),
+            RawCommand::Words(w) if w.first().is_some_and(|p| !p.is_empty()) => Ok(w),
+            RawCommand::Words(_) => Err("the command is empty".into()),
         }
     }
 }
@@ -157,15 +159,17 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     if let Some(o) = raw.opener {
         let at = o.span().start;
         config.opener = Some(
-            non_empty(o.into_inner().words())
-                .ok_or_else(|| err(Some(at), "opener: the command is empty".into()))?,
+            o.into_inner()
+                .words()
+                .map_err(|e| err(Some(at), format!("opener: {e}")))?,
         );
     }
     if let Some(o) = raw.editor {
         let at = o.span().start;
         config.editor = Some(
-            non_empty(o.into_inner().words())
-                .ok_or_else(|| err(Some(at), "editor: the command is empty".into()))?,
+            o.into_inner()
+                .words()
+                .map_err(|e| err(Some(at), format!("editor: {e}")))?,
         );
     }
     if let Some(w) = raw.body_width {
@@ -274,10 +278,6 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     Ok(config)
 }
 
-fn non_empty(words: Vec<String>) -> Option<Vec<String>> {
-    (!words.is_empty() && !words[0].is_empty()).then_some(words)
-}
-
 /// The default file: every option, commented out, with what it does.
 pub fn default_file() -> String {
     let mut out = String::from(
@@ -288,10 +288,13 @@ pub fn default_file() -> String {
          # The program that opens a source's web address (o, Enter on a source),\n\
          # with its arguments; the address is added as one more argument, never\n\
          # through a shell. Default: $BROWSER, else xdg-open (open on macOS).\n\
+         # A command given as one string is split into words as a shell would\n\
+         # (\"'/opt/my browser/run' --new-tab\" is two words), never run by one.\n\
          # opener = [\"firefox\", \"--new-tab\"]\n\
          \n\
          # The editor that e opens an entry's file in, with its arguments; the\n\
-         # file is added last. Default: $VISUAL, else $EDITOR.\n\
+         # file is added last, as an absolute path. Default: $VISUAL, else\n\
+         # $EDITOR.\n\
          # editor = [\"vim\"]\n\
          \n",
     );
@@ -392,6 +395,26 @@ mod tests {
         let c = parse_str("[keys]\nquit = [\"shift-a\"]\n").unwrap();
         let help = format!("{:?}", c.keymap);
         assert!(help.contains("'A'"), "{help}");
+    }
+
+    #[test]
+    fn command_strings_are_split_as_a_shell_would() {
+        let c = parse_str("editor = '\"/path/my editor/ed\" -f'\nopener = 'a\\ b %s'\n").unwrap();
+        assert_eq!(c.editor.unwrap(), ["/path/my editor/ed", "-f"]);
+        assert_eq!(c.opener.unwrap(), ["a b", "%s"]);
+        let c = parse_str("editor = [\"/path/my editor/ed\", \"-f\"]\n").unwrap();
+        assert_eq!(c.editor.unwrap(), ["/path/my editor/ed", "-f"]);
+        let e = parse_str("body_width = 80\neditor = '\"/path/ed'\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(
+            e.message.starts_with("editor: cannot split"),
+            "{}",
+            e.message
+        );
+        let e = parse_str("opener = \"  \"\n").unwrap_err();
+        assert_eq!(e.message, "opener: the command is empty");
+        let e = parse_str("opener = []\n").unwrap_err();
+        assert_eq!(e.message, "opener: the command is empty");
     }
 
     #[test]

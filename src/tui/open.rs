@@ -3,7 +3,9 @@
 //! (`xdg-open`, `open`, `explorer`), as a single argument with no standard
 //! streams, so that a source link can never run anything else; a file to
 //! the editor (the configured one, else `$VISUAL`, else `$EDITOR`) on the
-//! terminal; and text to the clipboard as an OSC 52 sequence, which works
+//! terminal, as an absolute path. A command from the environment or the
+//! configuration is split into words as a shell would (quotes, backslashes)
+//! but never run by one; and text to the clipboard as an OSC 52 sequence, which works
 //! over SSH and inside tmux.
 
 use std::path::Path;
@@ -22,33 +24,60 @@ fn platform_opener() -> &'static str {
     }
 }
 
-/// A command line from the environment, split at spaces (no shell
-/// quoting); `$BROWSER` may list several, separated by colons: the first.
-fn from_env(var: &str) -> Option<Vec<String>> {
-    let v = std::env::var(var).ok()?;
+/// A command line split into words as a POSIX shell splits it (quotes and
+/// backslashes; `"/path/my editor/ed" -f` is two words), and never run by
+/// one: no variables, globs, pipes or redirections. An unbalanced quote is
+/// an error, as is a line of no words.
+pub fn split_command(line: &str) -> Result<Vec<String>, String> {
+    let words = shell_words::split(line).map_err(|e| {
+        format!(
+            "cannot split {} into words as a shell would: {e}",
+            text::escape_invisible(line, false)
+        )
+    })?;
+    match words.first() {
+        Some(w) if !w.is_empty() => Ok(words),
+        _ => Err("the command is empty".into()),
+    }
+}
+
+/// The command `value` of the environment variable `var` gives, split by
+/// [`split_command`]; `$BROWSER` may list several, separated by colons:
+/// the first. `None` when it names none (unset or blank).
+fn env_command(var: &str, value: &str) -> Option<Result<Vec<String>, String>> {
     let first = if var == "BROWSER" {
-        v.split(':').next().unwrap_or("")
+        value.split(':').next().unwrap_or("")
     } else {
-        &v
+        value
     };
-    let words: Vec<String> = first.split_whitespace().map(String::from).collect();
-    (!words.is_empty()).then_some(words)
+    if first.trim().is_empty() {
+        return None;
+    }
+    Some(split_command(first).map_err(|e| format!("${var}: {e}")))
+}
+
+fn from_env(var: &str) -> Option<Result<Vec<String>, String>> {
+    env_command(var, &std::env::var(var).ok()?)
 }
 
 /// The opener in force: `configured`, else `$BROWSER`, else the platform's.
-pub fn opener(configured: Option<&[String]>) -> Vec<String> {
-    configured
-        .map(<[String]>::to_vec)
-        .or_else(|| from_env("BROWSER"))
-        .unwrap_or_else(|| vec![platform_opener().to_string()])
+pub fn opener(configured: Option<&[String]>) -> Result<Vec<String>, String> {
+    match configured {
+        Some(c) => Ok(c.to_vec()),
+        None => from_env("BROWSER").unwrap_or_else(|| Ok(vec![platform_opener().to_string()])),
+    }
 }
 
 /// The editor in force: `configured`, else `$VISUAL`, else `$EDITOR`.
-pub fn editor(configured: Option<&[String]>) -> Option<Vec<String>> {
-    configured
-        .map(<[String]>::to_vec)
-        .or_else(|| from_env("VISUAL"))
-        .or_else(|| from_env("EDITOR"))
+pub fn editor(configured: Option<&[String]>) -> Result<Vec<String>, String> {
+    match configured {
+        Some(c) => Ok(c.to_vec()),
+        None => from_env("VISUAL")
+            .or_else(|| from_env("EDITOR"))
+            .unwrap_or_else(|| {
+                Err("no editor: set `editor` in the configuration, or $VISUAL or $EDITOR".into())
+            }),
+    }
 }
 
 /// The command for `words` with `last` as one more argument; a `%s`
@@ -81,7 +110,7 @@ pub fn open_url_with(url: &str, configured: Option<&[String]>) -> Result<(), Str
     if !text::is_web_url(url) {
         return Err(format!("not a web address: {}", text::one_line(url)));
     }
-    let words = opener(configured);
+    let words = opener(configured)?;
     let program = text::one_line(&words[0]);
     let mut child = command(&words, url.as_ref())
         .stdin(Stdio::null())
@@ -101,8 +130,7 @@ pub fn open_url_with(url: &str, configured: Option<&[String]>) -> Result<(), Str
 /// begins with `+` or `-` (`+:!cmd.md`, `-arch/…`) is never taken for one
 /// of the editor's commands or options.
 pub fn run_editor(configured: Option<&[String]>, file: &Path) -> Result<(), String> {
-    let words = editor(configured)
-        .ok_or("no editor: set `editor` in the configuration, or $VISUAL or $EDITOR")?;
+    let words = editor(configured)?;
     let no_file = || {
         format!(
             "no file to edit at {}",
@@ -202,6 +230,38 @@ mod tests {
         assert!(open_url("file:///etc/passwd").is_err());
         assert!(open_url("javascript:alert(1)").is_err());
         assert!(open_url("https://x y").is_err());
+    }
+
+    #[test]
+    fn commands_are_split_as_a_shell_would_without_one() {
+        let words = |var: &str, value: &str| env_command(var, value).map(|r| r.unwrap());
+        assert_eq!(
+            words("EDITOR", r#""/path/my editor/ed" -f"#).unwrap(),
+            ["/path/my editor/ed", "-f"]
+        );
+        assert_eq!(
+            words("VISUAL", r"/opt/my\ vim --cmd 'set nu'").unwrap(),
+            ["/opt/my vim", "--cmd", "set nu"]
+        );
+        // No shell: what a shell would expand is passed as it is.
+        assert_eq!(
+            words("EDITOR", "ed $HOME `id` *").unwrap(),
+            ["ed", "$HOME", "`id`", "*"]
+        );
+        // $BROWSER: the first of a colon-separated list.
+        assert_eq!(
+            words("BROWSER", "'/opt/web browser/run' %s:firefox").unwrap(),
+            ["/opt/web browser/run", "%s"]
+        );
+        assert_eq!(words("EDITOR", "   "), None);
+        // An unbalanced quote is told, naming the variable, with nothing raw.
+        let e = env_command("EDITOR", "\"/path/ed\x1b[2J")
+            .unwrap()
+            .unwrap_err();
+        assert!(e.starts_with("$EDITOR: cannot split"), "{e}");
+        assert!(e.contains("\\u{1b}"), "{e}");
+        assert!(!e.contains('\x1b'), "{e}");
+        assert_eq!(split_command("''").unwrap_err(), "the command is empty");
     }
 
     #[test]
