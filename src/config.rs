@@ -153,7 +153,18 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         } else {
             message
         };
-        err(e.span().map(|s| s.start), message)
+        // toml refuses a dotted key of too many parts without a place.
+        let at = e.span().map(|s| s.start).or_else(|| {
+            (message == "recursion limit")
+                .then(|| longest_key_at(text))
+                .flatten()
+        });
+        let message = if message == "recursion limit" {
+            "a key of too many dotted parts (toml's recursion limit)".to_string()
+        } else {
+            message
+        };
+        err(at, message)
     })?;
     let mut config = Config::default();
     if let Some(o) = raw.opener {
@@ -278,6 +289,34 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     Ok(config)
 }
 
+/// Where the dotted key of the most parts begins (the first of them):
+/// the one toml found too deep, when it says `recursion limit` and not
+/// where. Keys are found as toml finds them, by its own parser, so that a
+/// dot in a string, a comment or a quoted key is not counted.
+fn longest_key_at(text: &str) -> Option<usize> {
+    use toml_parser::parser::EventKind;
+    let tokens = toml_parser::Source::new(text).lex().into_vec();
+    let mut events = Vec::with_capacity(tokens.len());
+    toml_parser::parser::parse_document(&tokens, &mut events, &mut ());
+    let (mut best, mut parts, mut start) = (None::<(usize, usize)>, 0, 0);
+    for event in &events {
+        match event.kind() {
+            EventKind::SimpleKey => {
+                if parts == 0 {
+                    start = event.span().start();
+                }
+                parts += 1;
+            }
+            EventKind::KeySep | EventKind::Whitespace => {}
+            _ => parts = 0,
+        }
+        if parts > best.map_or(0, |b| b.0) {
+            best = Some((parts, start));
+        }
+    }
+    best.map(|(_, at)| at)
+}
+
 /// The default file: every option, commented out, with what it does.
 pub fn default_file() -> String {
     let mut out = String::from(
@@ -395,6 +434,30 @@ mod tests {
         let c = parse_str("[keys]\nquit = [\"shift-a\"]\n").unwrap();
         let help = format!("{:?}", c.keymap);
         assert!(help.contains("'A'"), "{help}");
+    }
+
+    #[test]
+    fn a_key_too_deep_for_toml_is_told_with_its_line() {
+        let deep = vec!["a"; 300].join(".");
+        for text in [
+            format!("body_width = 80\n\n[{deep}]\nx = 1\n"),
+            format!("body_width = 80\n{deep} = 1\n"),
+            format!("# {deep}\nbody_width = 80\n[[{deep}]]\n"),
+            format!("opener = \"{deep}\"\nt = {{ {deep} = 1 }}\n"),
+        ] {
+            let e = parse_str(&text).unwrap_err();
+            let want = text
+                .lines()
+                .position(|l| l.contains(&deep) && !l.starts_with(['#', 'o']))
+                .unwrap()
+                + 1;
+            assert_eq!(e.line, Some(want), "{e}");
+            assert!(e.message.contains("too many dotted parts"), "{e}");
+            assert_eq!(e.to_string(), format!("config.toml:{want}: {}", e.message));
+        }
+        // Nested arrays and tables already had their line.
+        let e = parse_str(&format!("x = {}{}\n", "[".repeat(300), "]".repeat(300))).unwrap_err();
+        assert_eq!(e.line, Some(1), "{e}");
     }
 
     #[test]
