@@ -1,7 +1,8 @@
 //! Hands things to other programs, never through a shell: a web address
 //! to the configured opener, else `$BROWSER`, else the platform's opener
 //! (`xdg-open`, `open`, `explorer`), as a single argument with no standard
-//! streams, so that a source link can never run anything else; a file to
+//! streams, so that a source link can never run anything else (and never
+//! an address the loader cut short); a file to
 //! the editor (the configured one, else `$VISUAL`, else `$EDITOR`) on the
 //! terminal, as an absolute path. A command from the environment or the
 //! configuration is split into words as a shell would (quotes, backslashes)
@@ -99,6 +100,20 @@ fn command(words: &[String], last: &std::ffi::OsStr) -> Command {
     cmd
 }
 
+/// Refuses an address the loader cut (longer than
+/// [`URL_MAX`](crate::loader::parse::URL_MAX) characters, kept as its
+/// first ones and a `…`): it is no longer the address the file gave, and a
+/// browser would open another page, or a search for it.
+pub fn whole_address(url: &str) -> Result<(), String> {
+    use crate::loader::parse::URL_MAX;
+    if url.len() > URL_MAX && url.chars().count() > URL_MAX {
+        return Err(format!(
+            "not opened: the address is longer than {URL_MAX} characters, and was cut when the file was read"
+        ));
+    }
+    Ok(())
+}
+
 /// Starts the platform's opener on `url` (http and https only).
 pub fn open_url(url: &str) -> Result<(), String> {
     open_url_with(url, None)
@@ -110,6 +125,7 @@ pub fn open_url_with(url: &str, configured: Option<&[String]>) -> Result<(), Str
     if !text::is_web_url(url) {
         return Err(format!("not a web address: {}", text::one_line(url)));
     }
+    whole_address(url)?;
     let words = opener(configured)?;
     let program = text::one_line(&words[0]);
     let mut child = command(&words, url.as_ref())
@@ -230,6 +246,13 @@ mod tests {
         assert!(open_url("file:///etc/passwd").is_err());
         assert!(open_url("javascript:alert(1)").is_err());
         assert!(open_url("https://x y").is_err());
+        // An address cut when read (its first characters and a `…`).
+        let cut = format!(
+            "https://example.org/{}…",
+            "c".repeat(crate::loader::parse::URL_MAX - 20)
+        );
+        let e = open_url(&cut).unwrap_err();
+        assert!(e.contains("longer than 2000 characters"), "{e}");
     }
 
     #[test]
