@@ -81,7 +81,8 @@ impl std::fmt::Display for ConfigError {
     }
 }
 
-/// A command: one string (split at spaces) or a list of words.
+/// A command: one string (split into words as a shell would, never run by
+/// one) or a list of words.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 enum RawCommand {
@@ -90,10 +91,11 @@ enum RawCommand {
 }
 
 impl RawCommand {
-    fn words(self) -> Vec<String> {
+    fn words(self) -> Result<Vec<String>, String> {
         match self {
-            RawCommand::Line(s) => s.split_whitespace().map(String::from).collect(),
-            RawCommand::Words(w) => w,
+            RawCommand::Line(s) => crate::tui::open::split_command(&s),
+            RawCommand::Words(w) if w.first().is_some_and(|p| !p.is_empty()) => Ok(w),
+            RawCommand::Words(_) => Err("the command is empty".into()),
         }
     }
 }
@@ -151,21 +153,34 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         } else {
             message
         };
-        err(e.span().map(|s| s.start), message)
+        // toml refuses a dotted key of too many parts without a place.
+        let at = e.span().map(|s| s.start).or_else(|| {
+            (message == "recursion limit")
+                .then(|| longest_key_at(text))
+                .flatten()
+        });
+        let message = if message == "recursion limit" {
+            "a key of too many dotted parts (toml's recursion limit)".to_string()
+        } else {
+            message
+        };
+        err(at, message)
     })?;
     let mut config = Config::default();
     if let Some(o) = raw.opener {
         let at = o.span().start;
         config.opener = Some(
-            non_empty(o.into_inner().words())
-                .ok_or_else(|| err(Some(at), "opener: the command is empty".into()))?,
+            o.into_inner()
+                .words()
+                .map_err(|e| err(Some(at), format!("opener: {e}")))?,
         );
     }
     if let Some(o) = raw.editor {
         let at = o.span().start;
         config.editor = Some(
-            non_empty(o.into_inner().words())
-                .ok_or_else(|| err(Some(at), "editor: the command is empty".into()))?,
+            o.into_inner()
+                .words()
+                .map_err(|e| err(Some(at), format!("editor: {e}")))?,
         );
     }
     if let Some(w) = raw.body_width {
@@ -274,8 +289,32 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
     Ok(config)
 }
 
-fn non_empty(words: Vec<String>) -> Option<Vec<String>> {
-    (!words.is_empty() && !words[0].is_empty()).then_some(words)
+/// Where the dotted key of the most parts begins (the first of them):
+/// the one toml found too deep, when it says `recursion limit` and not
+/// where. Keys are found as toml finds them, by its own parser, so that a
+/// dot in a string, a comment or a quoted key is not counted.
+fn longest_key_at(text: &str) -> Option<usize> {
+    use toml_parser::parser::EventKind;
+    let tokens = toml_parser::Source::new(text).lex().into_vec();
+    let mut events = Vec::with_capacity(tokens.len());
+    toml_parser::parser::parse_document(&tokens, &mut events, &mut ());
+    let (mut best, mut parts, mut start) = (None::<(usize, usize)>, 0, 0);
+    for event in &events {
+        match event.kind() {
+            EventKind::SimpleKey => {
+                if parts == 0 {
+                    start = event.span().start();
+                }
+                parts += 1;
+            }
+            EventKind::KeySep | EventKind::Whitespace => {}
+            _ => parts = 0,
+        }
+        if parts > best.map_or(0, |b| b.0) {
+            best = Some((parts, start));
+        }
+    }
+    best.map(|(_, at)| at)
 }
 
 /// The default file: every option, commented out, with what it does.
@@ -288,10 +327,13 @@ pub fn default_file() -> String {
          # The program that opens a source's web address (o, Enter on a source),\n\
          # with its arguments; the address is added as one more argument, never\n\
          # through a shell. Default: $BROWSER, else xdg-open (open on macOS).\n\
+         # A command given as one string is split into words as a shell would\n\
+         # (\"'/opt/my browser/run' --new-tab\" is two words), never run by one.\n\
          # opener = [\"firefox\", \"--new-tab\"]\n\
          \n\
          # The editor that e opens an entry's file in, with its arguments; the\n\
-         # file is added last. Default: $VISUAL, else $EDITOR.\n\
+         # file is added last, as an absolute path. Default: $VISUAL, else\n\
+         # $EDITOR.\n\
          # editor = [\"vim\"]\n\
          \n",
     );
@@ -392,6 +434,50 @@ mod tests {
         let c = parse_str("[keys]\nquit = [\"shift-a\"]\n").unwrap();
         let help = format!("{:?}", c.keymap);
         assert!(help.contains("'A'"), "{help}");
+    }
+
+    #[test]
+    fn a_key_too_deep_for_toml_is_told_with_its_line() {
+        let deep = vec!["a"; 300].join(".");
+        for text in [
+            format!("body_width = 80\n\n[{deep}]\nx = 1\n"),
+            format!("body_width = 80\n{deep} = 1\n"),
+            format!("# {deep}\nbody_width = 80\n[[{deep}]]\n"),
+            format!("opener = \"{deep}\"\nt = {{ {deep} = 1 }}\n"),
+        ] {
+            let e = parse_str(&text).unwrap_err();
+            let want = text
+                .lines()
+                .position(|l| l.contains(&deep) && !l.starts_with(['#', 'o']))
+                .unwrap()
+                + 1;
+            assert_eq!(e.line, Some(want), "{e}");
+            assert!(e.message.contains("too many dotted parts"), "{e}");
+            assert_eq!(e.to_string(), format!("config.toml:{want}: {}", e.message));
+        }
+        // Nested arrays and tables already had their line.
+        let e = parse_str(&format!("x = {}{}\n", "[".repeat(300), "]".repeat(300))).unwrap_err();
+        assert_eq!(e.line, Some(1), "{e}");
+    }
+
+    #[test]
+    fn command_strings_are_split_as_a_shell_would() {
+        let c = parse_str("editor = '\"/path/my editor/ed\" -f'\nopener = 'a\\ b %s'\n").unwrap();
+        assert_eq!(c.editor.unwrap(), ["/path/my editor/ed", "-f"]);
+        assert_eq!(c.opener.unwrap(), ["a b", "%s"]);
+        let c = parse_str("editor = [\"/path/my editor/ed\", \"-f\"]\n").unwrap();
+        assert_eq!(c.editor.unwrap(), ["/path/my editor/ed", "-f"]);
+        let e = parse_str("body_width = 80\neditor = '\"/path/ed'\n").unwrap_err();
+        assert_eq!(e.line, Some(2));
+        assert!(
+            e.message.starts_with("editor: cannot split"),
+            "{}",
+            e.message
+        );
+        let e = parse_str("opener = \"  \"\n").unwrap_err();
+        assert_eq!(e.message, "opener: the command is empty");
+        let e = parse_str("opener = []\n").unwrap_err();
+        assert_eq!(e.message, "opener: the command is empty");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The command line as a user meets it: exit codes, output lines and JSON
-//! shapes of `stats`, `check`, `search` and `export` on fixture archives.
+//! shapes of `stats`, `check`, `search`, `export` and `bookmarks` on fixture
+//! archives; nothing raw from an untrusted state file or argument leaves.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -675,4 +676,87 @@ fn a_hashtag_starting_an_article_is_kept() {
         out.contains("\t#EUmigrants: trains remained suspended at the border.\t"),
         "{out}"
     );
+}
+
+/// Characters that must never leave ktimeline: C0 and C1 controls other
+/// than newline and tab, DEL, and the bidirectional-text controls.
+fn raw_control(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t')
+        || matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}' | '\u{feff}')
+}
+
+/// Every string in a JSON value, keys included.
+fn strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|v| strings(v, out)),
+        Value::Object(o) => o.iter().for_each(|(k, v)| {
+            out.push(k.clone());
+            strings(v, out)
+        }),
+        _ => {}
+    }
+}
+
+#[test]
+fn bookmarks_from_a_hostile_state_file_leave_clean() {
+    let state = tempfile::tempdir().unwrap();
+    let archive = fixture("basic");
+    let store = ktimeline::state::Store::in_dir(
+        state.path().join("ktimeline"),
+        std::slice::from_ref(&archive),
+    )
+    .unwrap();
+    std::fs::create_dir_all(store.path().parent().unwrap()).unwrap();
+    let roots = [archive.canonicalize().unwrap()];
+    let planted = serde_json::json!({
+        "roots": roots,
+        "bookmarks": [{
+            "id": "/news/2019/01/2/gone\u{9b}31m.md",
+            "date": "2019-01-02",
+            "headline": "Gone\u{202e}gnp.exe \u{1b}]0;pwned\u{7}entry\u{9b}2J here",
+            "file": "news/2019/01/2/\u{1b}[2Jgone\u{202e}.md",
+        }],
+    });
+    std::fs::write(store.path(), planted.to_string()).unwrap();
+    let bookmarks = |json: bool| {
+        let mut cmd = ktimeline();
+        cmd.env("XDG_STATE_HOME", state.path())
+            .args(["bookmarks", archive.to_str().unwrap()]);
+        if json {
+            cmd.arg("--json");
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let (out, err) = (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        );
+        assert!(!out.chars().any(raw_control), "{out:?}");
+        assert!(!err.chars().any(raw_control), "{err:?}");
+        out
+    };
+    let plain = bookmarks(false);
+    assert_eq!(
+        plain,
+        "2019-01-02\tGonegnp.exe entry here (gone)\tnews/2019/01/2/gone.md\n"
+    );
+    let json: Value = serde_json::from_str(&bookmarks(true)).unwrap();
+    let mut all = Vec::new();
+    strings(&json, &mut all);
+    assert!(!all.iter().any(|s| s.chars().any(raw_control)), "{all:?}");
+    assert_eq!(json[0]["headline"], "Gonegnp.exe entry here");
+    assert_eq!(json[0]["file"], "news/2019/01/2/gone.md");
+    assert_eq!(json[0]["id"], "/news/2019/01/2/gone.md");
+    assert_eq!(json[0]["present"], false);
+}
+
+#[test]
+fn stats_json_names_a_hostile_tag_filter_cleaned() {
+    let tag = "Tidal\u{9b}31m Power\u{202e}";
+    let (code, out, _) = run(&["stats", "--json", "--tag", tag, &basic()]);
+    assert_eq!(code, 0);
+    assert!(!out.chars().any(raw_control), "{out:?}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["filter"], "#Tidal Power");
 }

@@ -657,6 +657,42 @@ fn not_web_links_are_never_opened() {
 }
 
 #[test]
+fn an_address_cut_when_read_is_refused_not_opened() {
+    use ktimeline::loader::parse::URL_MAX;
+    let head = "https://example.org/";
+    // At the cap: opened as it is.
+    let whole = format!("{head}{}", "w".repeat(URL_MAX - head.len()));
+    // Past it the loader keeps the first URL_MAX characters and a `…`:
+    // no longer the address the file gave, so not handed to the browser.
+    let cut = format!("{head}{}…", "c".repeat(URL_MAX - head.len()));
+    let mut ev = event("x", date(2020, 1, 1), "X", &[]);
+    ev.sources = vec![
+        Source::new("Long", &cut, false),
+        Source::new("Whole", &whole, false),
+    ];
+    let mut app = App::new(
+        Arc::new(Timeline::new("t".into(), vec![ev], vec![], 0, 1)),
+        Theme::default(),
+    );
+    // `o` on the first source, then Enter on the chosen source line.
+    assert!(go(&mut app, &[Action::OpenSource]).is_empty());
+    let m = app.message.clone().expect("a message");
+    assert!(m.error, "{}", m.text);
+    assert!(m.text.contains("longer than 2000 characters"), "{}", m.text);
+    app.message = None;
+    go(
+        &mut app,
+        &[Action::FocusNext, Action::FocusNext, Action::NextLink],
+    );
+    assert_eq!(app.link, Some(0));
+    assert!(go(&mut app, &[Action::Activate]).is_empty());
+    assert!(app.message.as_ref().is_some_and(|m| m.error));
+    go(&mut app, &[Action::NextLink]);
+    assert_eq!(app.link, Some(1));
+    assert_eq!(go(&mut app, &[Action::Activate]), [Effect::OpenUrl(whole)]);
+}
+
+#[test]
 fn help_and_quit() {
     let mut app = app();
     go(&mut app, &[Action::OpenHelp]);

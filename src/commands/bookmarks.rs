@@ -1,7 +1,9 @@
 //! `ktimeline bookmarks [PATH]...`: the bookmarks kept for an archive
 //! (set with `m` in the browser), one line each as `search` prints a hit:
 //! DATE<TAB>HEADLINE<TAB>FILE, as the archive has the entry now; an entry
-//! no longer there is printed as it was bookmarked, marked `(gone)`.
+//! no longer there is printed as it was bookmarked, marked `(gone)`. What
+//! the state file holds is cleaned of control characters and escape
+//! sequences before it is printed, as plain lines or as JSON.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -12,15 +14,38 @@ use crate::model::date_label;
 use crate::state::Store;
 use crate::text;
 
+/// One bookmark as it is printed. The state file is untrusted (anything
+/// may have written it): its text is cleaned as the browser shows it, the
+/// headline folded to one line, the id and file with every control
+/// character and escape sequence removed, for the plain lines and the
+/// JSON alike.
 #[derive(serde::Serialize)]
-struct JsonMark<'a> {
-    id: &'a str,
+struct JsonMark {
+    id: String,
     #[serde(serialize_with = "iso_date")]
     date: Option<chrono::NaiveDate>,
-    headline: &'a str,
-    file: Option<&'a str>,
+    headline: String,
+    file: Option<String>,
     /// False when the entry is no longer in the archive.
     present: bool,
+}
+
+impl JsonMark {
+    fn new(
+        id: &str,
+        date: Option<chrono::NaiveDate>,
+        headline: &str,
+        file: Option<&str>,
+        present: bool,
+    ) -> JsonMark {
+        JsonMark {
+            id: text::sanitize(id, false),
+            date,
+            headline: text::one_line(headline),
+            file: file.map(|f| text::sanitize(f, false)),
+            present,
+        }
+    }
 }
 
 pub fn run(paths: &[PathBuf], cache: bool, json: bool) -> Result<ExitCode> {
@@ -47,20 +72,8 @@ pub fn run(paths: &[PathBuf], cache: bool, json: bool) -> Result<ExitCode> {
             (b, found.map(|i| &t.events[i]))
         })
         .map(|(b, e)| match e {
-            Some(e) => JsonMark {
-                id: &e.id,
-                date: e.date,
-                headline: &e.headline,
-                file: e.file.as_deref(),
-                present: true,
-            },
-            None => JsonMark {
-                id: &b.id,
-                date: b.date,
-                headline: &b.headline,
-                file: b.file.as_deref(),
-                present: false,
-            },
+            Some(e) => JsonMark::new(&e.id, e.date, &e.headline, e.file.as_deref(), true),
+            None => JsonMark::new(&b.id, b.date, &b.headline, b.file.as_deref(), false),
         })
         .collect();
     let mut out = super::stdout();
@@ -73,9 +86,9 @@ pub fn run(paths: &[PathBuf], cache: bool, json: bool) -> Result<ExitCode> {
                 out,
                 "{}\t{}{}\t{}",
                 date_label(r.date),
-                text::one_line(r.headline),
+                r.headline,
                 if r.present { "" } else { " (gone)" },
-                text::one_line(r.file.unwrap_or(r.id))
+                text::one_line(r.file.as_deref().unwrap_or(&r.id))
             )?;
         }
     }

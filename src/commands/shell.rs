@@ -28,11 +28,11 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     (
         "BROWSER",
-        "The web browser that o and Enter hand a source's address to, when the configuration names no opener. Otherwise xdg-open (open on macOS).",
+        "The web browser that o and Enter hand a source's address to, when the configuration names no opener. Otherwise xdg-open (open on macOS). Split into words as a shell would (quotes, backslashes), never run by one; of a colon-separated list, the first.",
     ),
     (
         "VISUAL, EDITOR",
-        "The editor that e opens an entry's file in, when the configuration names none.",
+        "The editor that e opens an entry's file in, when the configuration names none (VISUAL first). Split into words as a shell would (\"/opt/my editor/ed\" -f is two words), never run by one; the file is added as an absolute path.",
     ),
     (
         "XDG_CONFIG_HOME",

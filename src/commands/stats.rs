@@ -41,7 +41,7 @@ pub fn run(
     if json {
         let j = JsonStats {
             archives: &archives,
-            filter: (!filter.is_empty()).then(|| filter.describe()),
+            filter: (!filter.is_empty()).then(|| text::one_line(&filter.describe())),
             stats: &s,
             index: opened.index,
         };

@@ -705,6 +705,10 @@ impl App {
     }
 
     fn open_url(&mut self, url: &str) -> Option<Effect> {
+        if let Err(e) = crate::tui::open::whole_address(url) {
+            self.complain(e);
+            return None;
+        }
         if text::is_web_url(url) {
             self.say(format!("opening {}", text::one_line(url)));
             Some(Effect::OpenUrl(url.to_string()))

@@ -1,9 +1,12 @@
 //! Hands things to other programs, never through a shell: a web address
 //! to the configured opener, else `$BROWSER`, else the platform's opener
 //! (`xdg-open`, `open`, `explorer`), as a single argument with no standard
-//! streams, so that a source link can never run anything else; a file to
+//! streams, so that a source link can never run anything else (and never
+//! an address the loader cut short); a file to
 //! the editor (the configured one, else `$VISUAL`, else `$EDITOR`) on the
-//! terminal; and text to the clipboard as an OSC 52 sequence, which works
+//! terminal, as an absolute path. A command from the environment or the
+//! configuration is split into words as a shell would (quotes, backslashes)
+//! but never run by one; and text to the clipboard as an OSC 52 sequence, which works
 //! over SSH and inside tmux.
 
 use std::path::Path;
@@ -22,33 +25,60 @@ fn platform_opener() -> &'static str {
     }
 }
 
-/// A command line from the environment, split at spaces (no shell
-/// quoting); `$BROWSER` may list several, separated by colons: the first.
-fn from_env(var: &str) -> Option<Vec<String>> {
-    let v = std::env::var(var).ok()?;
+/// A command line split into words as a POSIX shell splits it (quotes and
+/// backslashes; `"/path/my editor/ed" -f` is two words), and never run by
+/// one: no variables, globs, pipes or redirections. An unbalanced quote is
+/// an error, as is a line of no words.
+pub fn split_command(line: &str) -> Result<Vec<String>, String> {
+    let words = shell_words::split(line).map_err(|e| {
+        format!(
+            "cannot split {} into words as a shell would: {e}",
+            text::escape_invisible(line, false)
+        )
+    })?;
+    match words.first() {
+        Some(w) if !w.is_empty() => Ok(words),
+        _ => Err("the command is empty".into()),
+    }
+}
+
+/// The command `value` of the environment variable `var` gives, split by
+/// [`split_command`]; `$BROWSER` may list several, separated by colons:
+/// the first. `None` when it names none (unset or blank).
+fn env_command(var: &str, value: &str) -> Option<Result<Vec<String>, String>> {
     let first = if var == "BROWSER" {
-        v.split(':').next().unwrap_or("")
+        value.split(':').next().unwrap_or("")
     } else {
-        &v
+        value
     };
-    let words: Vec<String> = first.split_whitespace().map(String::from).collect();
-    (!words.is_empty()).then_some(words)
+    if first.trim().is_empty() {
+        return None;
+    }
+    Some(split_command(first).map_err(|e| format!("${var}: {e}")))
+}
+
+fn from_env(var: &str) -> Option<Result<Vec<String>, String>> {
+    env_command(var, &std::env::var(var).ok()?)
 }
 
 /// The opener in force: `configured`, else `$BROWSER`, else the platform's.
-pub fn opener(configured: Option<&[String]>) -> Vec<String> {
-    configured
-        .map(<[String]>::to_vec)
-        .or_else(|| from_env("BROWSER"))
-        .unwrap_or_else(|| vec![platform_opener().to_string()])
+pub fn opener(configured: Option<&[String]>) -> Result<Vec<String>, String> {
+    match configured {
+        Some(c) => Ok(c.to_vec()),
+        None => from_env("BROWSER").unwrap_or_else(|| Ok(vec![platform_opener().to_string()])),
+    }
 }
 
 /// The editor in force: `configured`, else `$VISUAL`, else `$EDITOR`.
-pub fn editor(configured: Option<&[String]>) -> Option<Vec<String>> {
-    configured
-        .map(<[String]>::to_vec)
-        .or_else(|| from_env("VISUAL"))
-        .or_else(|| from_env("EDITOR"))
+pub fn editor(configured: Option<&[String]>) -> Result<Vec<String>, String> {
+    match configured {
+        Some(c) => Ok(c.to_vec()),
+        None => from_env("VISUAL")
+            .or_else(|| from_env("EDITOR"))
+            .unwrap_or_else(|| {
+                Err("no editor: set `editor` in the configuration, or $VISUAL or $EDITOR".into())
+            }),
+    }
 }
 
 /// The command for `words` with `last` as one more argument; a `%s`
@@ -70,6 +100,20 @@ fn command(words: &[String], last: &std::ffi::OsStr) -> Command {
     cmd
 }
 
+/// Refuses an address the loader cut (longer than
+/// [`URL_MAX`](crate::loader::parse::URL_MAX) characters, kept as its
+/// first ones and a `…`): it is no longer the address the file gave, and a
+/// browser would open another page, or a search for it.
+pub fn whole_address(url: &str) -> Result<(), String> {
+    use crate::loader::parse::URL_MAX;
+    if url.len() > URL_MAX && url.chars().count() > URL_MAX {
+        return Err(format!(
+            "not opened: the address is longer than {URL_MAX} characters, and was cut when the file was read"
+        ));
+    }
+    Ok(())
+}
+
 /// Starts the platform's opener on `url` (http and https only).
 pub fn open_url(url: &str) -> Result<(), String> {
     open_url_with(url, None)
@@ -81,7 +125,8 @@ pub fn open_url_with(url: &str, configured: Option<&[String]>) -> Result<(), Str
     if !text::is_web_url(url) {
         return Err(format!("not a web address: {}", text::one_line(url)));
     }
-    let words = opener(configured);
+    whole_address(url)?;
+    let words = opener(configured)?;
     let program = text::one_line(&words[0]);
     let mut child = command(&words, url.as_ref())
         .stdin(Stdio::null())
@@ -96,16 +141,25 @@ pub fn open_url_with(url: &str, configured: Option<&[String]>) -> Result<(), Str
 }
 
 /// Runs the editor on `file` on this terminal and waits for it. The
-/// terminal must be given back first.
+/// terminal must be given back first. The file is handed over as an
+/// absolute path (canonical when it can be), so that a name or a root that
+/// begins with `+` or `-` (`+:!cmd.md`, `-arch/…`) is never taken for one
+/// of the editor's commands or options.
 pub fn run_editor(configured: Option<&[String]>, file: &Path) -> Result<(), String> {
-    let words = editor(configured)
-        .ok_or("no editor: set `editor` in the configuration, or $VISUAL or $EDITOR")?;
-    if !file.is_file() {
-        return Err(format!(
+    let words = editor(configured)?;
+    let no_file = || {
+        format!(
             "no file to edit at {}",
             text::one_line(&file.display().to_string())
-        ));
+        )
+    };
+    if !file.is_file() {
+        return Err(no_file());
     }
+    let file = file
+        .canonicalize()
+        .or_else(|_| std::path::absolute(file))
+        .map_err(|_| no_file())?;
     let program = text::one_line(&words[0]);
     let status = command(&words, file.as_os_str())
         .spawn()
@@ -192,6 +246,45 @@ mod tests {
         assert!(open_url("file:///etc/passwd").is_err());
         assert!(open_url("javascript:alert(1)").is_err());
         assert!(open_url("https://x y").is_err());
+        // An address cut when read (its first characters and a `…`).
+        let cut = format!(
+            "https://example.org/{}…",
+            "c".repeat(crate::loader::parse::URL_MAX - 20)
+        );
+        let e = open_url(&cut).unwrap_err();
+        assert!(e.contains("longer than 2000 characters"), "{e}");
+    }
+
+    #[test]
+    fn commands_are_split_as_a_shell_would_without_one() {
+        let words = |var: &str, value: &str| env_command(var, value).map(|r| r.unwrap());
+        assert_eq!(
+            words("EDITOR", r#""/path/my editor/ed" -f"#).unwrap(),
+            ["/path/my editor/ed", "-f"]
+        );
+        assert_eq!(
+            words("VISUAL", r"/opt/my\ vim --cmd 'set nu'").unwrap(),
+            ["/opt/my vim", "--cmd", "set nu"]
+        );
+        // No shell: what a shell would expand is passed as it is.
+        assert_eq!(
+            words("EDITOR", "ed $HOME `id` *").unwrap(),
+            ["ed", "$HOME", "`id`", "*"]
+        );
+        // $BROWSER: the first of a colon-separated list.
+        assert_eq!(
+            words("BROWSER", "'/opt/web browser/run' %s:firefox").unwrap(),
+            ["/opt/web browser/run", "%s"]
+        );
+        assert_eq!(words("EDITOR", "   "), None);
+        // An unbalanced quote is told, naming the variable, with nothing raw.
+        let e = env_command("EDITOR", "\"/path/ed\x1b[2J")
+            .unwrap()
+            .unwrap_err();
+        assert!(e.starts_with("$EDITOR: cannot split"), "{e}");
+        assert!(e.contains("\\u{1b}"), "{e}");
+        assert!(!e.contains('\x1b'), "{e}");
+        assert_eq!(split_command("''").unwrap_err(), "the command is empty");
     }
 
     #[test]
