@@ -715,3 +715,50 @@ fn only_the_start_of_a_huge_file_is_read_as_markdown() {
         t.problems
     );
 }
+
+/// Every file of an archive named on its own (as `ktimeline stats $(find
+/// . -name '*.md')` names them) loads as the folder does; a file named
+/// twice, or named and under a folder named too, is read once.
+#[test]
+fn files_named_one_by_one_load_as_their_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("arch");
+    ktimeline::generate::write_archive(&root, 150, 7).unwrap();
+    let mut files = walk(&root);
+    files.sort();
+    assert!(files.len() > 150, "{}", files.len());
+    // An article's id is its path below its root: named on its own, its
+    // name (links to it resolve either way). Everything else is the same.
+    let summary = |mut t: Timeline| {
+        for e in &mut t.events {
+            if e.kind == ktimeline::model::Kind::Article {
+                e.id = e.file.clone().unwrap();
+            }
+        }
+        (t.events, t.problems, t.index_pages, t.files)
+    };
+    let folder = summary(load(&root));
+    let named = summary(load_paths(&files, &|_, _| {}).unwrap());
+    assert!(
+        folder.0.len() >= 150 && folder.1.is_empty(),
+        "{:?}",
+        folder.1
+    );
+    assert_eq!(named, folder);
+    // Named twice, once spelt otherwise: read once.
+    let mut twice = files.clone();
+    twice.push(files[3].clone());
+    let parent = files[7].parent().unwrap();
+    twice.push(parent.join(".").join(files[7].file_name().unwrap()));
+    assert_eq!(summary(load_paths(&twice, &|_, _| {}).unwrap()), folder);
+    // A folder with some of its files named too: each read once, and the
+    // answer is still the folder's.
+    let mut overlapping = vec![root.join("news")];
+    overlapping.extend(files.iter().step_by(5).cloned());
+    overlapping.push(root.clone());
+    let both = summary(load_paths(&overlapping, &|_, _| {}).unwrap());
+    assert_eq!(
+        (&both.0.len(), &both.1, both.3),
+        (&folder.0.len(), &folder.1, folder.3)
+    );
+}

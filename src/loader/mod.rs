@@ -21,7 +21,7 @@ use std::thread::JoinHandle;
 
 use include_dir::{Dir, include_dir};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::index;
 use crate::model::{Body, Origin, Problem, Timeline};
@@ -247,6 +247,10 @@ struct Root {
     abs: PathBuf,
     /// A file named on its own rather than a folder to walk.
     single: bool,
+    /// Named through a symbolic link.
+    link: bool,
+    /// What it is (followed through a link), taken when it was opened.
+    stat: Option<FileStat>,
 }
 
 /// A file found under a root, not yet read: only its name is kept, since
@@ -403,6 +407,69 @@ impl<'a> Candidate<'a> {
     }
 }
 
+/// Opens each root: fails on the first that is missing, unreadable or
+/// neither a file nor a folder. A root named twice (or by two names for
+/// the same place) is kept once, where it was first named: the roots are
+/// told apart through a set, since tens of thousands can be named. Also
+/// gives the roots' [`roots_key`], from the same canonical paths. The roots
+/// are looked at in parallel: a file named on its own costs as many calls
+/// as one found by the walk, which are made in parallel too.
+fn open_roots(roots: &[PathBuf]) -> Result<(Vec<Root>, Vec<String>), LoadError> {
+    let canonical = Canonical::default();
+    let opened: Vec<Result<(Root, [String; 2]), LoadError>> = roots
+        .par_iter()
+        .map(|root| {
+            let fail = |e: &std::io::Error| LoadError {
+                path: root.clone(),
+                message: io_message(e),
+            };
+            // What the name is, and what it leads to (the same, but for a
+            // link).
+            let own = fs::symlink_metadata(root).map_err(|e| fail(&e))?;
+            let link = own.file_type().is_symlink();
+            let meta = if link {
+                fs::metadata(root).map_err(|e| fail(&e))?
+            } else {
+                own.clone()
+            };
+            if !meta.is_dir() && !meta.is_file() {
+                return Err(LoadError {
+                    path: root.clone(),
+                    message: "not a file or a directory".into(),
+                });
+            }
+            if meta.is_dir()
+                && let Err(e) = fs::read_dir(root)
+            {
+                return Err(fail(&e));
+            }
+            let abs = canonical.of(root, Some(&own));
+            let key = root_key(root, &abs);
+            let root = Root {
+                given: root.clone(),
+                abs: abs.unwrap_or_else(|| root.clone()),
+                single: meta.is_file(),
+                link,
+                stat: Some(FileStat::of(&meta)),
+            };
+            Ok((root, key))
+        })
+        .collect();
+    let mut walked: Vec<Root> = Vec::with_capacity(roots.len());
+    let mut key = Vec::with_capacity(2 * roots.len());
+    // Canonical paths are spelt one way: their bytes tell them apart.
+    let mut seen: FxHashSet<std::ffi::OsString> = FxHashSet::default();
+    seen.reserve(roots.len());
+    for opened in opened {
+        let (root, pair) = opened?;
+        key.extend(pair);
+        if seen.insert(root.abs.as_os_str().to_owned()) {
+            walked.push(root);
+        }
+    }
+    Ok((walked, key))
+}
+
 /// What the walk made of a candidate.
 enum Outcome {
     /// Unchanged since the index: its draft is in the index.
@@ -426,21 +493,93 @@ pub fn load_paths(
 /// The key of a set of roots in the cache: each as given and as an
 /// absolute, canonical path.
 pub fn roots_key(roots: &[PathBuf]) -> Vec<String> {
+    let canonical = Canonical::default();
     roots
         .iter()
-        .flat_map(|r| {
-            let canonical = fs::canonicalize(r).unwrap_or_else(|_| r.clone());
-            // As given, but spelt as the walk spells it (`a/b/` and `a/./b`
-            // name files as `a/b` does).
-            let given: PathBuf = r.components().collect();
-            // Escaped, not made lossy: two names that are not UTF-8 and
-            // differ only in those bytes are two archives, two indexes.
-            [
-                crate::text::escape_path(&given).into_owned(),
-                crate::text::escape_path(&canonical).into_owned(),
-            ]
-        })
+        .flat_map(|r| root_key(r, &canonical.of(r, None)))
         .collect()
+}
+
+/// A root's part of [`roots_key`], from its canonical path (`None`: it has
+/// none, as a missing file).
+fn root_key(given: &Path, canonical: &Option<PathBuf>) -> [String; 2] {
+    let canonical = canonical.as_deref().unwrap_or(given);
+    // As given, but spelt as the walk spells it (`a/b/` and `a/./b` name
+    // files as `a/b` does).
+    let given: PathBuf = given.components().collect();
+    // Escaped, not made lossy: two names that are not UTF-8 and differ
+    // only in those bytes are two archives, two indexes.
+    [
+        crate::text::escape_path(&given).into_owned(),
+        crate::text::escape_path(canonical).into_owned(),
+    ]
+}
+
+/// The canonical paths of many roots, as `fs::canonicalize` gives them,
+/// with the work their folders share done once: a name that is not a
+/// symbolic link is its folder's canonical path joined with it, and a
+/// folder's is found the same way from its own folder's, one `lstat` each.
+/// (`fs::canonicalize` reads every component of every path again, a
+/// `readlink` each and `getcwd` for a relative path: 60,000 files named
+/// one by one made 350,000 calls.) A path with a link, `..` or anything
+/// else unusual is left to `fs::canonicalize`.
+#[derive(Default)]
+struct Canonical {
+    /// Folders already resolved (`None`: they cannot be), by name as
+    /// bytes (hashing a `Path` reads it component by component).
+    dirs: Mutex<FxHashMap<std::ffi::OsString, Option<PathBuf>>>,
+}
+
+impl Canonical {
+    /// The canonical path of `path`, whose own `lstat` is `lstat` when the
+    /// caller has it; `None` when it has none (it is missing).
+    fn of(&self, path: &Path, lstat: Option<&fs::Metadata>) -> Option<PathBuf> {
+        let taken;
+        let lstat = match lstat {
+            Some(m) => Some(m),
+            None => {
+                taken = fs::symlink_metadata(path).ok();
+                taken.as_ref()
+            }
+        };
+        match (lstat, last_name(path)) {
+            (Some(m), Some((folder, name))) if !m.file_type().is_symlink() => {
+                self.dir(folder).map(|f| f.join(name))
+            }
+            _ => fs::canonicalize(path).ok(),
+        }
+    }
+
+    /// The canonical path of the folder `dir` (`""`: the current one).
+    fn dir(&self, dir: &Path) -> Option<PathBuf> {
+        // (Two threads may resolve one folder at once: both find the same.)
+        let known = self.dirs.lock().ok();
+        if let Some(known) = known.and_then(|d| d.get(dir.as_os_str()).cloned()) {
+            return known;
+        }
+        let found = match last_name(dir) {
+            Some((folder, name)) if fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) => {
+                self.dir(folder).map(|f| f.join(name))
+            }
+            _ if dir.as_os_str().is_empty() => fs::canonicalize(".").ok(),
+            _ => fs::canonicalize(dir).ok(),
+        };
+        if let Ok(mut dirs) = self.dirs.lock() {
+            dirs.insert(dir.as_os_str().to_owned(), found.clone());
+        }
+        found
+    }
+}
+
+/// A path's folder and last name, when the path ends with a plain name
+/// (not `.`, `..`, the root, or a `/`, after which a link is followed).
+fn last_name(path: &Path) -> Option<(&Path, &std::ffi::OsStr)> {
+    use std::path::Component;
+    let Some(Component::Normal(name)) = path.components().next_back() else {
+        return None;
+    };
+    let ends_so = (path.as_os_str().as_encoded_bytes()).ends_with(name.as_encoded_bytes());
+    Some((path.parent().filter(|_| ends_so)?, name))
 }
 
 /// Where the cache keeps what it knows of the archive at `roots` (the
@@ -536,8 +675,10 @@ fn open_or_unchanged(
             );
         }
     };
+    let (walked, key) = open_roots(roots)?;
+    lap("roots opened");
     let place = if cache {
-        index::Place::for_roots(roots_key(roots))
+        index::Place::for_roots(key)
     } else {
         None
     };
@@ -564,35 +705,6 @@ fn open_or_unchanged(
     let no_files = Vec::new();
     let indexed = previous.as_ref().map_or(&no_files, |p| &p.files);
 
-    let mut walked: Vec<Root> = Vec::new();
-    for root in roots {
-        let meta = fs::metadata(root).map_err(|e| LoadError {
-            path: root.clone(),
-            message: io_message(&e),
-        })?;
-        if !meta.is_dir() && !meta.is_file() {
-            return Err(LoadError {
-                path: root.clone(),
-                message: "not a file or a directory".into(),
-            });
-        }
-        if meta.is_dir()
-            && let Err(e) = fs::read_dir(root)
-        {
-            return Err(LoadError {
-                path: root.clone(),
-                message: io_message(&e),
-            });
-        }
-        let abs = fs::canonicalize(root).unwrap_or_else(|_| root.clone());
-        if walked.iter().all(|r| r.abs != abs) {
-            walked.push(Root {
-                given: root.clone(),
-                abs,
-                single: meta.is_file(),
-            });
-        }
-    }
     let known = previous.as_ref().map_or_else(dirs::Known::default, |p| {
         dirs::Known::new(&p.files, &p.dirs)
     });
@@ -614,26 +726,7 @@ fn open_or_unchanged(
         count: AtomicUsize::new(0),
         progress,
     };
-    for (i, root) in walked.iter().enumerate() {
-        if root.single && !is_candidate(&root.given) {
-            // Named on its own, but not a kind of file ktimeline reads.
-            found.problem(
-                &root.given,
-                "not read: ktimeline reads only .md, .markdown and .txt files".into(),
-            );
-        } else if root.single {
-            // A file named on its own is read even through a symbolic link
-            // (the user named it), by its real path.
-            let given = &root.given;
-            let mut candidate = Candidate::new(given.clone(), i, found.previous());
-            if fs::symlink_metadata(given).is_ok_and(|m| m.file_type().is_symlink()) {
-                candidate.raw = Some(root.abs.clone());
-            }
-            found.file(candidate, || FileStat::of_result(fs::metadata(given)));
-        } else {
-            walk(i, &found);
-        }
-    }
+    walk_roots(&found);
     lap("walked");
     let found_all = found.count.load(Ordering::Relaxed);
     progress(found_all, found_all);
@@ -994,10 +1087,13 @@ impl<'a> Found<'a> {
     }
 }
 
-/// Walks a directory on the pool's threads (one task per folder), not
-/// following symbolic links and not entering hidden folders; each candidate
-/// file is handed to [`Found::file`] on the thread that found it.
-fn walk(root: usize, found: &Found<'_>) {
+/// Walks every root on one pool: each folder on the pool's threads (one
+/// task per folder), not following symbolic links and not entering hidden
+/// folders, and the files named on their own as a parallel loop of their
+/// own, so that thousands of them are read on every core as a folder's
+/// files are; each candidate file is handed to [`Found::file`] on the
+/// thread that found it.
+fn walk_roots(found: &Found<'_>) {
     // Reading many small files waits on the disk more than on the CPU:
     // more threads than cores keep both busy (measured: 8 threads on 2
     // cores read a 100,000-file archive 20-30 % faster than 4). Files of a
@@ -1011,12 +1107,45 @@ fn walk(root: usize, found: &Found<'_>) {
     } else {
         (cores + 1).clamp(3, 16)
     };
-    let dir = found.roots[root].given.clone();
-    let run = || rayon::scope(|s| walk_dir(s, dir, root, false, found));
+    let roots = found.roots;
+    let run = || {
+        rayon::scope(|s| {
+            for (i, root) in roots.iter().enumerate() {
+                if !root.single {
+                    let dir = root.given.clone();
+                    s.spawn(move |s| walk_dir(s, dir, i, false, found));
+                }
+            }
+            (0..roots.len())
+                .into_par_iter()
+                .filter(|&i| roots[i].single)
+                .for_each(|i| single_root(i, found));
+        });
+    };
     match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
         Ok(pool) => pool.install(run),
         Err(_) => run(),
     }
+}
+
+/// A file named on its own, root `i`.
+fn single_root(i: usize, found: &Found<'_>) {
+    let root = &found.roots[i];
+    if !is_candidate(&root.given) {
+        // Named on its own, but not a kind of file ktimeline reads.
+        found.problem(
+            &root.given,
+            "not read: ktimeline reads only .md, .markdown and .txt files".into(),
+        );
+        return;
+    }
+    // A file named on its own is read even through a symbolic link (the
+    // user named it), by its real path.
+    let mut candidate = Candidate::new(root.given.clone(), i, found.previous());
+    if root.link {
+        candidate.raw = Some(root.abs.clone());
+    }
+    found.file(candidate, || root.stat);
 }
 
 /// `entered`: the folder was found in the folder that holds it (rather
@@ -1220,6 +1349,52 @@ mod tests {
         assert_eq!(key, roots_key(&[ff]));
     }
 
+    /// The shared canonical paths are what `fs::canonicalize` gives, with
+    /// links to folders and files, `..` after a link, `.`, a trailing `/`
+    /// and missing names.
+    #[cfg(unix)]
+    #[test]
+    fn canonical_paths_are_what_canonicalize_gives() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir_all(d.join("a/b/c")).unwrap();
+        fs::create_dir_all(d.join("x/y")).unwrap();
+        fs::write(d.join("a/b/c/f.md"), "x").unwrap();
+        fs::write(d.join("x/y/g.md"), "x").unwrap();
+        symlink(d.join("a/b"), d.join("link")).unwrap();
+        symlink("b/c/f.md", d.join("a/file-link.md")).unwrap();
+        symlink(d.join("x/y"), d.join("a/b/c/up")).unwrap();
+        let names = [
+            "a/b/c/f.md",
+            "a/b/c",
+            "a/b/c/",
+            "a/b/c/.",
+            "a/./b/c/f.md",
+            "a//b/c/f.md",
+            "link",
+            "link/",
+            "link/c/f.md",
+            "link/c/..",
+            "link/../b/c/f.md",
+            "a/file-link.md",
+            "a/b/c/up/g.md",
+            "a/b/c/up/../y/g.md",
+            "a/b/c/up/../../a",
+            "missing.md",
+            "a/missing/f.md",
+            "a/b/c/f.md/x",
+        ];
+        let canonical = Canonical::default();
+        // Twice: the second time from what the first left known.
+        for _ in 0..2 {
+            for name in names {
+                let p = d.join(name);
+                assert_eq!(canonical.of(&p, None), fs::canonicalize(&p).ok(), "{name}");
+            }
+        }
+    }
+
     /// The string reading of a walked path gives what the component
     /// reading gives, whatever the spelling of the root; it declines the
     /// shapes it does not know.
@@ -1255,6 +1430,8 @@ mod tests {
                     given: PathBuf::from(given),
                     abs: PathBuf::from(abs),
                     single: false,
+                    link: false,
+                    stat: None,
                 }];
                 for rel in rels {
                     let display = Path::new(given).join(rel).to_string_lossy().into_owned();
