@@ -440,6 +440,10 @@ fn skip_string(chars: &mut Chars) {
 /// `ls` and `rg` show them, and a backslash doubled, so that two names never
 /// print alike.
 pub fn escape_name(name: &str) -> std::borrow::Cow<'_, str> {
+    // Most names are printable ASCII: told apart a byte at a time.
+    if name.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'\\') {
+        return std::borrow::Cow::Borrowed(name);
+    }
     let bad = |c: char| is_forbidden(c) || c == '\n' || c == '\t' || c == '\\';
     if !name.chars().any(bad) {
         return std::borrow::Cow::Borrowed(name);
