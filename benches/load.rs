@@ -7,9 +7,10 @@
 //! `benches/scale.sh` measures whole commands at 100,000 events against rg.
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use ktimeline::draft::Loaded;
 use ktimeline::filter::Filter;
 use ktimeline::loader::parse::{parse, parse_full};
-use ktimeline::loader::resolve::{self, Loaded};
+use ktimeline::loader::resolve;
 use ktimeline::search::HeadlineSearch;
 use ktimeline::words::WordIndex;
 use ktimeline::{generate, loader, text};

@@ -6,6 +6,7 @@ pub mod atomic;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod draft;
 pub mod filter;
 pub mod generate;
 pub mod index;

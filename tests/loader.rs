@@ -694,7 +694,7 @@ fn a_body_read_back_after_a_same_length_edit_is_the_new_body() {
 /// then costs little, whatever the file's size.
 #[test]
 fn only_the_start_of_a_huge_file_is_read_as_markdown() {
-    use ktimeline::loader::parse::MARKDOWN_MAX;
+    use ktimeline::loader::pieces::MARKDOWN_MAX;
     let dir = tempfile::tempdir().unwrap();
     let mut text = String::from("### [2015-09-6](/x)\n\n# Huge.\n\n");
     while text.len() < MARKDOWN_MAX + 1000 {

@@ -658,7 +658,7 @@ fn not_web_links_are_never_opened() {
 
 #[test]
 fn an_address_cut_when_read_is_refused_not_opened() {
-    use ktimeline::loader::parse::URL_MAX;
+    use ktimeline::loader::pieces::URL_MAX;
     let head = "https://example.org/";
     // At the cap: opened as it is.
     let whole = format!("{head}{}", "w".repeat(URL_MAX - head.len()));

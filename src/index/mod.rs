@@ -16,6 +16,7 @@
 //! name and renamed into place, so a reader never sees half of one, and two
 //! processes writing at once leave one whole index.
 
+mod cache_file;
 mod section;
 pub mod snapshot;
 
@@ -29,8 +30,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::atomic::{NamedTempFile, TempPath};
-use crate::loader::read::FileStat;
-use crate::loader::resolve::Loaded;
+use crate::draft::{FileStat, Loaded};
 use crate::model::{Problem, Timeline};
 use section::Section;
 use snapshot::{Snapshot, SnapshotRef};
@@ -116,7 +116,9 @@ fn parser_fingerprint() -> u32 {
     *PRINT.get_or_init(|| {
         let mut h = crc32fast::Hasher::new();
         for source in [
+            include_str!("../draft.rs"),
             include_str!("../loader/parse.rs"),
+            include_str!("../loader/pieces.rs"),
             include_str!("../loader/fast.rs"),
             include_str!("../loader/read.rs"),
             include_str!("../loader/resolve.rs"),
@@ -192,7 +194,7 @@ impl Place {
         use std::io::Read;
         // The header first: an index of another format or parser is not
         // read any further.
-        let (mut file, len) = crate::loader::read::open_regular(&self.main_path())?;
+        let (mut file, len) = cache_file::open_regular(&self.main_path())?;
         let mut header = [0; HEADER];
         file.read_exact(&mut header).ok()?;
         check_header(&header)?;
@@ -300,7 +302,7 @@ impl Place {
     /// Reads the drafts file `id`; `None` unless it is whole, current, and
     /// the one written under that id for these roots.
     pub fn read_drafts(&self, id: u64) -> Option<Drafts> {
-        let bytes = crate::loader::read::read_regular(&self.drafts_path(id))?;
+        let bytes = cache_file::read_regular(&self.drafts_path(id))?;
         let stamped = le_u64(&bytes, 16)? == id && le_u32(&bytes, 24)? == self.roots_crc();
         if !stamped {
             return None;
@@ -311,7 +313,7 @@ impl Place {
     /// The word index of full-text search (`crate::words`) for these
     /// roots; `None` when there is none.
     pub fn read_words(&self) -> Option<Vec<u8>> {
-        crate::loader::read::read_regular(&self.words_path())
+        cache_file::read_regular(&self.words_path())
     }
 
     /// Writes the word index: into a temporary file, then renamed into
@@ -606,7 +608,7 @@ impl Drafts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::loader::parse::{ArticleDraft, Parsed};
+    use crate::draft::{ArticleDraft, Parsed};
     use crate::model::Body;
     use std::path::Path;
 

@@ -18,7 +18,7 @@ use std::time::{Duration, SystemTime};
 
 use rustc_hash::FxHashMap;
 
-use super::read::FileStat;
+use crate::draft::FileStat;
 
 /// How far in the past a folder's times must be to be trusted.
 pub const SETTLED: Duration = Duration::from_secs(2);

@@ -9,7 +9,8 @@
 //! items on several lines …) and the full parser reads the file instead.
 //! `tests/fast_path.rs` checks that both agree on every file they are given.
 
-use super::parse::{EventDraft, LINKS_MAX, Parsed, Warning, related_link, source};
+use super::pieces::{LINKS_MAX, related_link, source};
+use crate::draft::{EventDraft, Parsed, Warning};
 use crate::text::{self, DateText};
 
 /// Characters with a markdown meaning inside a line (emphasis, code,
@@ -129,7 +130,8 @@ fn date_heading(line: &str) -> Option<chrono::NaiveDate> {
 /// it is an event file of the usual shape; `None` when the full parser
 /// must decide.
 pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
-    if memchr::memchr(b'\t', text.as_bytes()).is_some() || text.len() > super::parse::MARKDOWN_MAX {
+    if memchr::memchr(b'\t', text.as_bytes()).is_some() || text.len() > super::pieces::MARKDOWN_MAX
+    {
         return None;
     }
     // (line number, where it starts, the line without its newline)
@@ -153,7 +155,7 @@ pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
     let raw = h1.strip_prefix("# ")?.trim_matches([' ']);
     if raw.is_empty()
         || raw.ends_with('#')
-        || raw.len() > super::parse::HEADLINE_MAX
+        || raw.len() > super::pieces::HEADLINE_MAX
         || has_markup(raw)
         || section_heading(h1).is_some()
     {
@@ -231,14 +233,14 @@ pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
         }
     }
     let body_end = body_end.unwrap_or(text.len()).max(body_start);
-    let body = super::parse::trim_body(&text[body_start..body_end]);
+    let body = super::pieces::trim_body(&text[body_start..body_end]);
     Some((
         Parsed::Event(EventDraft {
             date,
             headline: headline.into_boxed_str(),
             slug_text,
             line: u32::try_from(line_no).unwrap_or(u32::MAX),
-            body: super::parse::body_of(text, body),
+            body: super::pieces::body_of(text, body),
             sources: sources.into_boxed_slice(),
             related: related.into_boxed_slice(),
         }),

@@ -9,6 +9,7 @@
 mod dirs;
 mod fast;
 pub mod parse;
+pub mod pieces;
 pub mod read;
 pub mod resolve;
 
@@ -23,12 +24,11 @@ use include_dir::{Dir, include_dir};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use crate::draft::{FileStat, Loaded, Parsed, Warning};
 use crate::index;
 use crate::model::{Body, Origin, Problem, Timeline};
-use parse::Parsed;
 pub use read::MAX_FILE_BYTES;
-use read::{FileStat, io_message};
-use resolve::Loaded;
+use read::io_message;
 
 /// The built-in sample archive, compiled into the binary.
 static SAMPLE: Dir = include_dir!("$CARGO_MANIFEST_DIR/assets/sample");
@@ -1260,7 +1260,7 @@ fn loaded(
     rel: String,
     extra_keys: Vec<String>,
     parsed: Parsed,
-    warnings: Vec<parse::Warning>,
+    warnings: Vec<Warning>,
 ) -> Loaded {
     Loaded {
         path_date: crate::text::date_from_path(&rel),
@@ -1304,7 +1304,7 @@ fn is_index_name(path: &Path) -> bool {
 }
 
 /// Checks the bytes are text, then parses them.
-pub fn parse_bytes(bytes: &[u8], is_index_name: bool) -> (Parsed, Vec<parse::Warning>) {
+pub fn parse_bytes(bytes: &[u8], is_index_name: bool) -> (Parsed, Vec<Warning>) {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return (Parsed::Problem(None, "empty file".into()), Vec::new());
     }

@@ -6,116 +6,13 @@
 use chrono::NaiveDate;
 use pulldown_cmark::{Event as Md, HeadingLevel, Parser, Tag, TagEnd};
 
-use serde::{Deserialize, Serialize};
-
-use crate::model::{Body, Source, Tag as TagName};
+use super::pieces::{
+    HEADLINE_MAX, INDEX_LINKS_MAX, LINK_TEXT_MAX, LINKS_MAX, MARKDOWN_MAX, URL_MAX, body_of, cap,
+    related_link, source, trim_body,
+};
+use crate::draft::{ArticleDraft, EventDraft, LinkDraft, Parsed, Warning};
+use crate::model::{Body, Source};
 use crate::text::{self, DateText};
-
-/// A related link as written, before resolution.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LinkDraft {
-    pub text: Box<str>,
-    target: Target,
-    /// Shared with every other link of this thread that names the tag.
-    pub context: Box<[TagName]>,
-    /// The line the link is on.
-    pub line: u32,
-}
-
-/// Where a related link leads, in the one spelling the resolver compares
-/// ([`text::normalize_target`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-enum Target {
-    /// The canonical path that the link's text spells on this day: the
-    /// usual link, whose text is the headline of the event it leads to.
-    /// Spelt again when asked for rather than held (the targets of an
-    /// archive's links were a sixth of the memory its loading took).
-    Canonical(#[serde(with = "day_number")] NaiveDate),
-    /// Any other target.
-    Written(Box<str>),
-}
-
-impl LinkDraft {
-    /// `target`: normalised already.
-    pub fn new(text: String, target: String, context: Vec<TagName>, line: u32) -> LinkDraft {
-        let target = match text::date_from_path(&target) {
-            Some(date) if text::is_canonical_path(&target, date, &text) => Target::Canonical(date),
-            _ => Target::Written(target.into_boxed_str()),
-        };
-        LinkDraft {
-            text: text.into_boxed_str(),
-            target,
-            context: context.into_boxed_slice(),
-            line,
-        }
-    }
-
-    /// The target, normalised ([`text::normalize_target`]).
-    pub fn target(&self) -> std::borrow::Cow<'_, str> {
-        match &self.target {
-            Target::Canonical(date) => text::canonical_path(*date, &self.text).into(),
-            Target::Written(t) => (**t).into(),
-        }
-    }
-
-    /// The day the target's path spells ([`text::date_from_path`]).
-    pub fn date(&self) -> Option<NaiveDate> {
-        match &self.target {
-            Target::Canonical(date) => Some(*date),
-            Target::Written(t) => text::date_from_path(t),
-        }
-    }
-}
-
-/// An event file's content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EventDraft {
-    #[serde(with = "day_number")]
-    pub date: NaiveDate,
-    /// The headline as one line of plain text, white space folded.
-    pub headline: Box<str>,
-    /// The headline's text with its white space as written: what the slug
-    /// rule counts 140 characters of.
-    /// `None` when it is the headline itself (the usual case).
-    pub slug_text: Option<Box<str>>,
-    /// Line of the headline, for messages about the event as a whole.
-    pub line: u32,
-    pub body: Body,
-    /// (Lists without room to spare: most events have two or three
-    /// sources and links, which a list grown by pushing holds room for four
-    /// of.)
-    pub sources: Box<[Source]>,
-    pub related: Box<[LinkDraft]>,
-}
-
-/// A plain article's content.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ArticleDraft {
-    pub title: String,
-    pub body: Body,
-    /// A checksum of the body's text, to tell copies apart without it.
-    pub digest: u32,
-}
-
-/// What a file turned out to be.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Parsed {
-    Event(EventDraft),
-    Article(ArticleDraft),
-    /// A day's index page: the entries it lists, in its order, as
-    /// (target normalised as related links' are, link text), at most
-    /// [`INDEX_LINKS_MAX`].
-    Index(Vec<(String, String)>),
-    /// The file cannot be loaded: `(line, reason)`.
-    Problem(Option<usize>, String),
-}
-
-/// A file that loaded but with parts that had to be left out: `(line, reason)`.
-pub type Warning = (Option<usize>, String);
-
-/// Longest headline kept, in characters; longer ones are shortened (with a
-/// warning) so that no single line can swamp the screen or the matcher.
-pub const HEADLINE_MAX: usize = 1000;
 
 /// Classifies and parses a file's text. `is_index_name` says the file is
 /// called `index.*`, the conventional name of a day's index page; it counts
@@ -139,11 +36,6 @@ pub fn parse_fast(text: &str) -> Option<(Parsed, Vec<Warning>)> {
 pub fn parse_full(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
     parse_cleaned(&clean_text(text), is_index_name)
 }
-
-/// The most text handed to the markdown parser, which can take a hundred
-/// times the bytes of a hostile file (`[[[[…`, `*a*a…`). Past it, a file's
-/// text is still its body, but no structure is looked for.
-pub const MARKDOWN_MAX: usize = 512 * 1024;
 
 /// The start of `text` that markdown reads: up to a line end before
 /// [`MARKDOWN_MAX`] bytes (or a character boundary, for one long line).
@@ -265,37 +157,6 @@ pub fn clean_text(file: &str) -> std::borrow::Cow<'_, str> {
     text::strip_escapes(file)
 }
 
-/// A body without the blank lines around it and the white space at its
-/// end; the first line keeps its indentation (it may be code).
-pub(super) fn trim_body(s: &str) -> &str {
-    let s = s.trim_end();
-    let blank: usize = s
-        .split_inclusive('\n')
-        .take_while(|l| l.trim().is_empty())
-        .map(str::len)
-        .sum();
-    &s[blank..]
-}
-
-/// Where `body`, a slice of `text` ([`clean_text`] of a file), is: its byte
-/// range there, or its text if the range does not fit.
-pub(super) fn body_of(text: &str, body: &str) -> Body {
-    let (f, b) = (text.as_ptr() as usize, body.as_ptr() as usize);
-    let inside = b >= f && b + body.len() <= f + text.len();
-    match (
-        u32::try_from(b.wrapping_sub(f)),
-        u32::try_from(body.len()),
-        u32::try_from(text.len()),
-    ) {
-        (Ok(start), Ok(len), Ok(_)) if inside && len > 0 => Body::File {
-            start,
-            len,
-            crc: crc32fast::hash(body.as_bytes()),
-        },
-        _ => Body::Inline(body.into()),
-    }
-}
-
 fn article(text: &str, title: String, body: &str) -> ArticleDraft {
     ArticleDraft {
         title,
@@ -315,21 +176,6 @@ pub fn body_text<'a>(text: &'a str, body: &'a Body) -> &'a str {
 }
 
 /// Dates as day numbers in the index: compact and quick to read.
-mod day_number {
-    use chrono::{Datelike, NaiveDate};
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(d: &NaiveDate, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_i32(d.num_days_from_ce())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<NaiveDate, D::Error> {
-        let n = i32::deserialize(d)?;
-        NaiveDate::from_num_days_from_ce_opt(n)
-            .ok_or_else(|| serde::de::Error::custom("day number out of range"))
-    }
-}
-
 /// The headline for display (one line) and for the slug rule (spacing as
 /// written), both shortened past [`HEADLINE_MAX`] characters.
 fn headline_texts(raw: &str, line: usize, warnings: &mut Vec<Warning>) -> (String, String) {
@@ -538,79 +384,6 @@ fn push_text(heading: &mut Option<(HeadingLevel, String, usize)>, items: &mut [I
     }
 }
 
-/// Caps on what one file can hand over, so that no file, however made,
-/// costs more memory or matching time than these allow. What is cut is
-/// reported as a warning (`ktimeline check` lists it).
-pub const LINKS_MAX: usize = 1000;
-/// Links of an index page kept for ordering its day; the day's entries
-/// past these keep the usual order.
-pub const INDEX_LINKS_MAX: usize = 10_000;
-
-/// Longest related link text kept, in characters (as for headlines).
-pub const LINK_TEXT_MAX: usize = HEADLINE_MAX;
-/// Longest tag kept, in characters, and most tags a link gives.
-pub const TAG_MAX: usize = 200;
-pub const TAGS_MAX: usize = 100;
-/// Longest source address kept, in characters.
-pub const URL_MAX: usize = 2000;
-
-/// `s` cut to `max` characters (with `…`), and whether it was cut.
-fn cap(s: String, max: usize) -> (String, bool) {
-    // No more bytes than `max`: no more characters either.
-    if s.len() <= max {
-        return (s, false);
-    }
-    match s.char_indices().nth(max) {
-        Some((at, _)) => (format!("{}…", &s[..at]), true),
-        None => (s, false),
-    }
-}
-
-/// A source from its link's text and address (`image`: written as a
-/// picture, `![…](…)`), and whether the name and the address had to be cut.
-/// Shared by both readers of a file, so that they cannot differ.
-pub(super) fn source(name: &str, url: &str, image: bool) -> (Source, bool, bool) {
-    let (name, long_name) = cap(text::one_line(name), LINK_TEXT_MAX);
-    // Entities are decoded by now (`&#27;` is a real ESC): clean the
-    // address as every other text leaving the loader is.
-    let (url, long_url) = cap(text::sanitize(url.trim(), false), URL_MAX);
-    let image = image || is_image(&name, &url);
-    (Source::new(&name, &url, image), long_name, long_url)
-}
-
-/// A related link from its text, target and the text after it (the
-/// context), and what had to be cut. Shared by both readers of a file.
-pub(super) fn related_link(
-    text: &str,
-    target: &str,
-    after: &str,
-    line: usize,
-) -> (LinkDraft, Vec<String>) {
-    let mut cuts = Vec::new();
-    let (text, long_text) = cap(text::one_line(text), LINK_TEXT_MAX);
-    if long_text {
-        cuts.push(format!("link text longer than {LINK_TEXT_MAX} characters"));
-    }
-    let mut context = context_tags(after);
-    if context.len() > TAGS_MAX {
-        context.truncate(TAGS_MAX);
-        cuts.push(format!("more than {TAGS_MAX} context tags: the list"));
-    }
-    if context.iter().any(|t| t.chars().count() > TAG_MAX) {
-        cuts.push(format!("context tag longer than {TAG_MAX} characters"));
-        for t in &mut context {
-            *t = intern(cap(t.to_string(), TAG_MAX).0);
-        }
-    }
-    let link = LinkDraft::new(
-        text,
-        text::normalize_target(target),
-        context,
-        u32::try_from(line).unwrap_or(u32::MAX),
-    );
-    (link, cuts)
-}
-
 fn finish_item(doc: &mut Doc, section: Section, it: Item) {
     let full = match section {
         Section::Sources => doc.sources.len() >= LINKS_MAX,
@@ -679,62 +452,6 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item) {
     }
     doc.warnings
         .extend(cuts.into_iter().map(|reason| (Some(line), reason)));
-}
-
-/// Tags from the text after a related link: `Context: a, b, c`.
-fn context_tags(after: &str) -> Vec<TagName> {
-    const LABEL: &[u8] = b"context:";
-    let Some(pos) = after
-        .as_bytes()
-        .windows(LABEL.len())
-        .position(|w| w.eq_ignore_ascii_case(LABEL))
-    else {
-        return Vec::new();
-    };
-    let mut tags: Vec<TagName> = Vec::new();
-    for t in after[pos + LABEL.len()..].split(',') {
-        let t = t.trim_matches(|c: char| c.is_whitespace() || c == '_' || c == '*');
-        let t = text::one_line(t);
-        if !t.is_empty() && !tags.iter().any(|seen| **seen == *t) {
-            tags.push(intern(t));
-            // One more than are kept is enough to know some are cut.
-            if tags.len() > TAGS_MAX {
-                break;
-            }
-        }
-    }
-    tags.shrink_to_fit();
-    tags
-}
-
-/// Tags this thread has seen, so that the many links naming one tag share
-/// its text (an archive has few distinct tags and a great many links).
-fn intern(tag: String) -> TagName {
-    thread_local! {
-        static SEEN: std::cell::RefCell<rustc_hash::FxHashSet<TagName>> = Default::default();
-    }
-    SEEN.with_borrow_mut(|seen| match seen.get(tag.as_str()) {
-        Some(t) => t.clone(),
-        // Bounded: a thread keeps at most this many, then stops sharing.
-        None if seen.len() >= 100_000 => TagName::from(tag),
-        None => {
-            let t = TagName::from(tag);
-            seen.insert(t.clone());
-            t
-        }
-    })
-}
-
-pub(super) fn is_image(name: &str, url: &str) -> bool {
-    let path = url
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let ext = [
-        ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".bmp", ".avif",
-    ];
-    ext.iter().any(|e| path.ends_with(e)) || name.to_lowercase().contains("image")
 }
 
 /// A line without the `#` marks of a markdown heading (`## Title`); a `#`
@@ -810,6 +527,7 @@ pub fn article_title(body: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::loader::pieces::{TAG_MAX, TAGS_MAX};
 
     const EVENT: &str = "### [2013-06-6](/news/2013/06/6/index.md)\n\n# North **Korea** [restores](http://x) `link`. \n\nBody *one*.\n\nBody two.\n\n### Source:\n\n1. [Al Jazeera](http://a.com/x.html)\n1. [Cover Image](http://a.com/y.jpg)\n\n### Related:\n\n1. [Other event. ](/news/2011/01/12/other-event.md) _Context: North Korea, Red Cross_\n2. [Third](/news/2017/6/8/third.md) _Context: A,  B , A_\n3. [No context](/news/2017/06/8/no-context.md)\n";
 
@@ -822,26 +540,6 @@ mod tests {
             Parsed::Event(e) => e,
             other => panic!("not an event: {other:?}"),
         }
-    }
-
-    #[test]
-    fn context_tags_are_found_in_any_case_and_kept_once() {
-        let names = |after: &str| -> Vec<String> {
-            context_tags(after).iter().map(|t| t.to_string()).collect()
-        };
-        assert_eq!(
-            names("_CONTEXT: War, War , Peace, war_"),
-            ["War", "Peace", "war"]
-        );
-        assert_eq!(names("_Context:_"), Vec::<String>::new());
-        assert_eq!(names("no label, here"), Vec::<String>::new());
-        let many: Vec<String> = (0..TAGS_MAX * 3)
-            .map(|i| format!("t{}", i % (TAGS_MAX * 2)))
-            .collect();
-        assert_eq!(
-            names(&format!("Context: {}", many.join(","))).len(),
-            TAGS_MAX + 1
-        );
     }
 
     #[test]
@@ -863,42 +561,6 @@ mod tests {
         assert_eq!(names(&e.related[0]), ["North Korea", "Red Cross"]);
         assert_eq!(names(&e.related[1]), ["A", "B"]);
         assert!(e.related[2].context.is_empty());
-    }
-
-    #[test]
-    fn a_link_to_the_path_its_text_spells_holds_no_copy_of_that_path() {
-        let link = |text: &str, target: &str| LinkDraft::new(text.into(), target.into(), vec![], 7);
-        let usual = link(
-            "Other event (report 3). ",
-            "/news/2011/01/12/other-event-report-3.md",
-        );
-        assert!(matches!(usual.target, Target::Canonical(_)));
-        assert_eq!(usual.target(), "/news/2011/01/12/other-event-report-3.md");
-        assert_eq!(usual.date(), NaiveDate::from_ymd_opt(2011, 1, 12));
-        // Another text, another day's spelling, no day, or no slug rule:
-        // the target as given.
-        for (text, target) in [
-            (
-                "Some other words",
-                "/news/2011/01/12/other-event-report-3.md",
-            ),
-            (
-                "Other event (report 3). ",
-                "/news/2011/1/12/other-event-report-3.md",
-            ),
-            ("Other event (report 3). ", "/news/other-event-report-3.md"),
-            ("Other event", "/news/2011/01/12/other-event.markdown"),
-        ] {
-            let l = link(text, target);
-            assert!(matches!(l.target, Target::Written(_)), "{target}");
-            assert_eq!(l.target(), target);
-            assert_eq!(l.date(), text::date_from_path(target), "{target}");
-        }
-        // Either way, what the index keeps reads back the same.
-        for l in [usual, link("x", "/elsewhere/x.md")] {
-            let bytes = postcard::to_stdvec(&l).unwrap();
-            assert_eq!(postcard::from_bytes::<LinkDraft>(&bytes).unwrap(), l);
-        }
     }
 
     #[test]

@@ -4,81 +4,15 @@
 //! checked on the handle itself, and read only if it is a regular file of
 //! an acceptable size. One open, one fstat, one read (usually), one close.
 
-use std::fs::{File, Metadata};
+use std::fs::File;
 use std::io::{ErrorKind, Read};
+
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use crate::draft::FileStat;
 
 /// Files larger than this are reported, not read.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
-
-/// The longest tick of a coarse file system's clock (FAT keeps times to
-/// two seconds).
-const COARSE_TICK_NS: i64 = 2_000_000_000;
-
-/// What tells that a file changed since it was indexed: its size, its
-/// modification and change times (nanoseconds) and its inode.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FileStat {
-    pub size: u64,
-    pub mtime: i64,
-    pub ctime: i64,
-    pub ino: u64,
-}
-
-impl FileStat {
-    /// What a `stat` call found, if it found the file.
-    pub fn of_result(m: std::io::Result<Metadata>) -> Option<FileStat> {
-        m.ok().map(|m| FileStat::of(&m))
-    }
-
-    /// What the index keeps of a file whose stat was taken after
-    /// `since` (nanoseconds since the epoch): the stat itself, unless the
-    /// file system keeps times to the second or coarser (no fraction in
-    /// either time) and the file changed so recently that a change in the
-    /// same tick, of the same size, would leave every field as it is. Such
-    /// a file is "racily clean" (as git calls it): it is kept with a stat
-    /// no file has, so that the next open reads it again.
-    pub fn for_index(self, since: i64) -> FileStat {
-        const NS: i64 = 1_000_000_000;
-        let coarse = self.ctime % NS == 0 && self.mtime % NS == 0;
-        if coarse && self.ctime > since.saturating_sub(COARSE_TICK_NS) {
-            FileStat {
-                mtime: i64::MIN,
-                ..self
-            }
-        } else {
-            self
-        }
-    }
-
-    #[cfg(unix)]
-    pub fn of(m: &Metadata) -> FileStat {
-        use std::os::unix::fs::MetadataExt;
-        FileStat {
-            size: m.size(),
-            mtime: m.mtime().saturating_mul(1_000_000_000) + m.mtime_nsec(),
-            ctime: m.ctime().saturating_mul(1_000_000_000) + m.ctime_nsec(),
-            ino: m.ino(),
-        }
-    }
-
-    #[cfg(not(unix))]
-    pub fn of(m: &Metadata) -> FileStat {
-        let ns = |t: std::io::Result<std::time::SystemTime>| {
-            t.ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos() as i64)
-        };
-        FileStat {
-            size: m.len(),
-            mtime: ns(m.modified()),
-            ctime: ns(m.created()),
-            ino: 0,
-        }
-    }
-}
 
 /// Opens `path` without following a final symbolic link and without
 /// blocking (on a FIFO or a device).
@@ -152,56 +86,6 @@ fn read_sized(mut file: File, size: u64) -> std::io::Result<Vec<u8>> {
             .read_to_end(&mut bytes)?;
     }
     Ok(bytes)
-}
-
-/// Opens a file of the cache folder the way archive files are opened (no
-/// link followed, no blocking on a FIFO, a regular file only), so that a
-/// cache file replaced by a link to `/dev/zero` or by a FIFO is ignored
-/// rather than read forever. `None` when it is not such a file, when
-/// another user owns it (a cache shared between users: its answers were
-/// made with what that user could read), or when it has holes (ktimeline
-/// writes none: its apparent size, which lengths inside it are checked
-/// against, would not be what it really holds).
-pub fn open_regular(path: &Path) -> Option<(File, u64)> {
-    let file = open(path).ok()?;
-    let meta = file.metadata().ok()?;
-    let len = meta.len();
-    if !meta.is_file() {
-        return None;
-    }
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        // SAFETY: geteuid cannot fail and touches no memory.
-        if meta.uid() != unsafe { libc::geteuid() } || has_holes(&file, len) {
-            return None;
-        }
-    }
-    Some((file, len))
-}
-
-/// True when `file` (of `len` bytes) has a hole before its end; false
-/// where the file system cannot tell. Leaves the position at the start.
-#[cfg(unix)]
-fn has_holes(file: &File, len: u64) -> bool {
-    use std::os::fd::AsRawFd;
-    let fd = file.as_raw_fd();
-    // SAFETY: lseek on a descriptor this function borrows; it only moves
-    // the file's position, which is put back.
-    let hole = unsafe { libc::lseek(fd, 0, libc::SEEK_HOLE) };
-    unsafe { libc::lseek(fd, 0, libc::SEEK_SET) };
-    hole >= 0 && (hole as u64) < len
-}
-
-/// Reads a whole cache file opened by [`open_regular`]: no more than the
-/// size it had when opened (a file that grows meanwhile is cut there, and
-/// its checksums then refuse it). The buffer grows with what is read, not
-/// with what the size claimed.
-pub fn read_regular(path: &Path) -> Option<Vec<u8>> {
-    let (file, len) = open_regular(path)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(len.min(1 << 20)).ok()?);
-    file.take(len).read_to_end(&mut bytes).ok()?;
-    Some(bytes)
 }
 
 /// Reads a small file the user keeps (the configuration, the saved state):
@@ -291,13 +175,8 @@ mod tests {
 
         assert_eq!(read_file(dir.path()).unwrap_err(), "not a regular file");
 
-        // Cache files alike: a link to an endless device, a FIFO, a folder.
-        assert_eq!(read_regular(&real).as_deref(), Some(&b"hello"[..]));
         let zero = dir.path().join("zero");
         std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
-        assert_eq!(read_regular(&zero), None);
-        assert_eq!(read_regular(&fifo), None);
-        assert_eq!(read_regular(dir.path()), None);
         // Small user files: links followed, but only to a regular file.
         assert_eq!(read_small(&link, 10).unwrap(), b"hello");
         assert!(read_small(&zero, 1 << 20).is_err());

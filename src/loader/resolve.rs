@@ -11,27 +11,9 @@ use rayon::prelude::*;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::parse::{LinkDraft, Parsed, Warning};
+use crate::draft::{LinkDraft, Loaded, Parsed};
 use crate::model::{Contexts, Event, EventIdx, Kind, Problem, Related, Tag, Timeline, fx_hash};
 use crate::text;
-
-/// One candidate file after parsing.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct Loaded {
-    /// The file as the user named it (for messages and `file`).
-    pub display: String,
-    /// The file's path under its archive root, `/`-separated with a leading
-    /// `/` (`/news/2013/06/6/x.md`): an article's id, and the key a related
-    /// link's target is first looked up by.
-    pub rel: String,
-    /// Further keys for the exact-path lookup (the path from a `news`
-    /// folder, when the root is above or below the archive's own root).
-    pub extra_keys: Box<[String]>,
-    /// The date the file's path spells, for articles.
-    pub path_date: Option<NaiveDate>,
-    pub parsed: Parsed,
-    pub warnings: Box<[Warning]>,
-}
 
 /// What is worked out for each file before the sequential pass.
 struct Keys<'a> {

@@ -101,11 +101,11 @@ fn command(words: &[String], last: &std::ffi::OsStr) -> Command {
 }
 
 /// Refuses an address the loader cut (longer than
-/// [`URL_MAX`](crate::loader::parse::URL_MAX) characters, kept as its
+/// [`URL_MAX`](crate::loader::pieces::URL_MAX) characters, kept as its
 /// first ones and a `…`): it is no longer the address the file gave, and a
 /// browser would open another page, or a search for it.
 pub fn whole_address(url: &str) -> Result<(), String> {
-    use crate::loader::parse::URL_MAX;
+    use crate::loader::pieces::URL_MAX;
     if url.len() > URL_MAX && url.chars().count() > URL_MAX {
         return Err(format!(
             "not opened: the address is longer than {URL_MAX} characters, and was cut when the file was read"
@@ -249,7 +249,7 @@ mod tests {
         // An address cut when read (its first characters and a `…`).
         let cut = format!(
             "https://example.org/{}…",
-            "c".repeat(crate::loader::parse::URL_MAX - 20)
+            "c".repeat(crate::loader::pieces::URL_MAX - 20)
         );
         let e = open_url(&cut).unwrap_err();
         assert!(e.contains("longer than 2000 characters"), "{e}");
