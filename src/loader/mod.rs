@@ -645,173 +645,133 @@ pub fn check_changed(
     open_or_unchanged(roots, true, Want::ChangesSince(shown), progress)
 }
 
+/// `KTIMELINE_TRACE=1` prints how long each step of an open took, and the
+/// memory in use then, for measuring.
+struct Trace {
+    start: std::time::Instant,
+    on: bool,
+}
+
+impl Trace {
+    fn new() -> Trace {
+        Trace {
+            start: std::time::Instant::now(),
+            on: std::env::var_os("KTIMELINE_TRACE").is_some(),
+        }
+    }
+
+    fn lap(&self, what: &str) {
+        if !self.on {
+            return;
+        }
+        let rss = std::fs::read_to_string("/proc/self/statm")
+            .ok()
+            .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .unwrap_or(0)
+            * 4096
+            / (1024 * 1024);
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "ktimeline: {what}: {:?}, {rss} MiB in use",
+            self.start.elapsed()
+        );
+    }
+}
+
+/// An open in its phases: the roots opened, the index read, the archive
+/// walked against it; then either the index's timeline taken whole
+/// ([`take_unchanged`]) or the files gathered ([`gather`]), resolved, and
+/// a new index written ([`write_index`]).
 fn open_or_unchanged(
     roots: &[PathBuf],
     cache: bool,
     want: Want,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Option<Opened>, LoadError> {
-    // `KTIMELINE_TRACE=1` prints how long each step took, and the memory
-    // in use then, for measuring.
-    let t0 = std::time::Instant::now();
+    let trace = Trace::new();
     // Every stat of this open is taken after this moment.
     let started = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
-    let trace = std::env::var_os("KTIMELINE_TRACE").is_some();
-    let lap = |what: &str| {
-        if trace {
-            let rss = std::fs::read_to_string("/proc/self/statm")
-                .ok()
-                .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
-                .unwrap_or(0)
-                * 4096
-                / (1024 * 1024);
-            use std::io::Write;
-            let _ = writeln!(
-                std::io::stderr(),
-                "ktimeline: {what}: {:?}, {rss} MiB in use",
-                t0.elapsed()
-            );
-        }
-    };
     let (walked, key) = open_roots(roots)?;
-    lap("roots opened");
+    trace.lap("roots opened");
     let place = if cache {
         index::Place::for_roots(key)
     } else {
         None
     };
-    let (head, decoding, mut unread) = match place.as_ref().and_then(index::Place::read) {
-        Some(index::Index { head, snapshot, .. }) => match want {
-            // Most opens find the archive unchanged: the snapshot is
-            // decoded while the walk checks that, rather than after it.
-            // So is the head, on this thread.
-            Want::Timeline => (
-                Some(head),
-                Some(std::thread::spawn(move || snapshot.into_timeline())),
-                None,
-            ),
-            Want::ChangesSince(_) => (Some(head), None, Some(snapshot)),
-        },
-        None => (None, None, None),
-    };
+    let (head, mut snapshot) = read_index(place.as_ref(), want);
     let previous = head.as_ref().and_then(index::UndecodedHead::decode);
     // A head that does not decode: its snapshot is not used either (its
     // thread frees it when done).
-    let mut decoding = decoding.filter(|_| previous.is_some());
+    if previous.is_none() {
+        snapshot.decoding = None;
+    }
     let drafts = place.as_ref().and_then(|p| p.drafts_writer().ok());
-    lap("index read");
+    trace.lap("index read");
     let no_files = Vec::new();
     let indexed = previous.as_ref().map_or(&no_files, |p| &p.files);
-
     let known = previous.as_ref().map_or_else(dirs::Known::default, |p| {
         dirs::Known::new(&p.files, &p.dirs)
     });
-    let found = Found {
-        // The indexed files by name, made only when a folder must be
-        // listed (the index vouches for most, whose files it knows by place).
-        previous: OnceLock::new(),
-        indexed,
-        known,
-        dirs: Mutex::new(Vec::new()),
-        seen: indexed.iter().map(|_| AtomicBool::new(false)).collect(),
-        roots: &walked,
-        drafts: drafts.as_ref(),
-        items: Mutex::new(Vec::new()),
-        reused: Mutex::new(Vec::new()),
-        listings: AtomicUsize::new(0),
-        vouchable: AtomicUsize::new(0),
-        problems: Mutex::new(Vec::new()),
-        count: AtomicUsize::new(0),
-        progress,
-    };
-    walk_roots(&found);
-    lap("walked");
-    let found_all = found.count.load(Ordering::Relaxed);
-    progress(found_all, found_all);
-    let mut walk_problems = found.problems.into_inner().unwrap_or_default();
-    walk_problems.sort();
-    // Put in order (for a new index) only when one is written.
-    let walked_dirs = found.dirs.into_inner().unwrap_or_default();
-    let mut items = found.items.into_inner().unwrap_or_default();
-    let reused = found.reused.into_inner().unwrap_or_default();
-    // Indexed files the walk did not meet are gone.
-    let removed = found
-        .seen
-        .iter()
-        .filter(|s| !s.load(Ordering::Relaxed))
-        .count();
-    let fresh = items
+    let walk = walk(indexed, known, &walked, drafts.as_ref(), progress);
+    trace.lap("walked");
+    let fresh = walk
+        .items
         .iter()
         .filter(|(_, o, _)| matches!(o, Outcome::Fresh(_)))
         .count();
     let mut index_use = IndexUse {
         used: previous.is_some(),
         reread: fresh,
-        removed,
+        removed: walk.removed,
         written: false,
-        folders_listed: found.listings.load(Ordering::Relaxed),
+        folders_listed: walk.listings,
     };
-    let vouchable = found.vouchable.load(Ordering::Relaxed);
     let unchanged = previous
         .as_ref()
-        .is_some_and(|p| fresh == 0 && index_use.removed == 0 && p.walk_problems == walk_problems);
+        .is_some_and(|p| fresh == 0 && walk.removed == 0 && p.walk_problems == walk.problems);
     if unchanged {
         let Some(place) = &place else {
             return open(roots, false, progress).map(Some);
         };
-        place.used();
-        let index_id = previous.as_ref().map(|p| p.drafts);
-        if let Want::ChangesSince(shown) = want {
-            if shown == index_id {
-                return Ok(None);
-            }
-            // Another process wrote the index since the caller's timeline
-            // was made: it is newer than what the caller shows.
-            decoding = unread
-                .take()
-                .map(|s| std::thread::spawn(move || s.into_timeline()));
-        }
         // What the walk kept goes first: the snapshot alone is the answer.
-        drop((items, reused));
-        drop(found.previous);
-        // Many folders the index could not vouch for (it was written right
-        // after the archive was copied or made) and now can: it is written
-        // again with them, once, so that later opens need not list them.
-        let walked_dirs = (vouchable > 0).then(|| one_each(walked_dirs));
-        let revouch = walked_dirs
-            .as_ref()
-            .is_some_and(|dirs| vouchable * 8 >= dirs.len());
-        let previous = previous.filter(|_| revouch);
-        match decoding.and_then(|d| d.join().ok()).flatten() {
-            Some(timeline) => {
-                if let (Some(previous), Some(dirs)) = (previous, walked_dirs) {
-                    let head = index::Head {
-                        roots: place.roots().to_vec(),
-                        drafts: previous.drafts,
-                        files: previous.files,
-                        dirs: dirs.iter().map(|(d, s, e)| (d.as_str(), *s, *e)).collect(),
-                        walk_problems,
-                    };
-                    index_use.written = place.write(&head, &timeline).is_ok();
-                }
-                lap("snapshot");
-                return Ok(Some(Opened {
-                    timeline,
-                    index: index_use,
-                    index_id,
-                    tidying: None,
-                }));
-            }
-            // A whole index whose snapshot does not read back (written by
-            // a buggy build?): start again without it.
-            None => {
-                let cache = place.discard().is_ok();
-                return open(roots, cache, progress).map(Some);
-            }
-        }
+        let Walk {
+            problems,
+            dirs,
+            vouchable,
+            previous: by_name,
+            items,
+            reused,
+            ..
+        } = walk;
+        drop((by_name, items, reused));
+        let walked = Unchanged {
+            problems,
+            dirs,
+            vouchable,
+        };
+        return take_unchanged(
+            place,
+            snapshot,
+            previous.as_ref(),
+            walked,
+            index_use,
+            want,
+            &trace,
+            roots,
+            progress,
+        );
     }
+    let Walk {
+        previous: by_name,
+        problems: walk_problems,
+        dirs: walked_dirs,
+        mut items,
+        reused,
+        ..
+    } = walk;
     // Something changed: the files that did not join the ones read.
     items.extend(reused.into_iter().map(|(i, root)| {
         let (display, stat) = &indexed[i as usize];
@@ -823,6 +783,242 @@ fn open_or_unchanged(
         (c, Outcome::Reuse, *stat)
     }));
     let any_reused = items.iter().any(|(_, o, _)| matches!(o, Outcome::Reuse));
+    // The unchanged files' drafts come from the index.
+    let old_drafts = previous
+        .as_ref()
+        .filter(|_| any_reused)
+        .and_then(|p| place.as_ref()?.read_drafts(p.drafts));
+    // The archive changed: the snapshot being decoded is not wanted (its
+    // thread frees it when done).
+    drop(snapshot.decoding);
+    trace.lap("drafts read");
+    let (loaded, files) = gather(
+        items,
+        &walked,
+        old_drafts.as_ref(),
+        drafts.as_ref(),
+        &mut index_use,
+    );
+    drop(old_drafts);
+    drop(by_name);
+    // The drafts the replaced index named are kept one more round.
+    let replaced_drafts = previous.as_ref().map(|p| p.drafts);
+    drop(previous);
+    drop(head);
+    trace.lap("drafts taken");
+    let timeline = resolve::build(archive_name(roots), loaded, walk_problems.clone());
+    trace.lap("resolved");
+    let written = match (place, drafts) {
+        (Some(place), Some(drafts)) => {
+            let new = NewIndex {
+                files: &files,
+                started,
+                dirs: walked_dirs,
+                walk_problems,
+                replaced_drafts,
+            };
+            let w = write_index(place, drafts, new, &timeline);
+            trace.lap("index written");
+            w
+        }
+        _ => Written::default(),
+    };
+    index_use.written = written.id.is_some();
+    Ok(Some(Opened {
+        timeline,
+        index: index_use,
+        index_id: written.id,
+        tidying: written.tidying,
+    }))
+}
+
+/// The snapshot of the index read: either being decoded already on a
+/// thread of its own (most opens find the archive unchanged, and the walk
+/// that finds it so takes as long) or left unread (a check for changes,
+/// which wants it only if the index is newer than what the caller shows).
+#[derive(Default)]
+struct Snapshot {
+    decoding: Option<JoinHandle<Option<Timeline>>>,
+    unread: Option<index::UnreadSnapshot>,
+}
+
+/// The index of the archive, if there is a usable one: its head (decoded
+/// by the caller) and its snapshot.
+fn read_index(
+    place: Option<&index::Place>,
+    want: Want,
+) -> (Option<index::UndecodedHead>, Snapshot) {
+    let Some(index::Index { head, snapshot, .. }) = place.and_then(index::Place::read) else {
+        return (None, Snapshot::default());
+    };
+    let snapshot = match want {
+        Want::Timeline => Snapshot {
+            decoding: Some(std::thread::spawn(move || snapshot.into_timeline())),
+            unread: None,
+        },
+        Want::ChangesSince(_) => Snapshot {
+            decoding: None,
+            unread: Some(snapshot),
+        },
+    };
+    (Some(head), snapshot)
+}
+
+/// What the walk found.
+struct Walk<'a> {
+    /// The indexed files by name, if the walk made the table.
+    previous: OnceLock<FxHashMap<&'a str, usize>>,
+    problems: Vec<Problem>,
+    /// Every folder walked, and what it can be vouched for as; in no
+    /// order (put in order only when an index is written).
+    dirs: Vec<(String, Option<FileStat>, bool)>,
+    items: Vec<(Candidate<'a>, Outcome, FileStat)>,
+    reused: Vec<(u32, u32)>,
+    /// Indexed files the walk did not meet: they are gone.
+    removed: usize,
+    listings: usize,
+    vouchable: usize,
+}
+
+/// Walks the archive's roots against the files of the index.
+fn walk<'a>(
+    indexed: &'a [(&'a str, FileStat)],
+    known: dirs::Known<'a>,
+    roots: &'a [Root],
+    drafts: Option<&'a index::DraftsWriter>,
+    progress: &'a (dyn Fn(usize, usize) + Sync),
+) -> Walk<'a> {
+    let found = Found {
+        // The indexed files by name, made only when a folder must be
+        // listed (the index vouches for most, whose files it knows by place).
+        previous: OnceLock::new(),
+        indexed,
+        known,
+        dirs: Mutex::new(Vec::new()),
+        seen: indexed.iter().map(|_| AtomicBool::new(false)).collect(),
+        roots,
+        drafts,
+        items: Mutex::new(Vec::new()),
+        reused: Mutex::new(Vec::new()),
+        listings: AtomicUsize::new(0),
+        vouchable: AtomicUsize::new(0),
+        problems: Mutex::new(Vec::new()),
+        count: AtomicUsize::new(0),
+        progress,
+    };
+    walk_roots(&found);
+    let found_all = found.count.load(Ordering::Relaxed);
+    progress(found_all, found_all);
+    let mut problems = found.problems.into_inner().unwrap_or_default();
+    problems.sort();
+    let removed = found
+        .seen
+        .iter()
+        .filter(|s| !s.load(Ordering::Relaxed))
+        .count();
+    Walk {
+        previous: found.previous,
+        problems,
+        dirs: found.dirs.into_inner().unwrap_or_default(),
+        items: found.items.into_inner().unwrap_or_default(),
+        reused: found.reused.into_inner().unwrap_or_default(),
+        removed,
+        listings: found.listings.load(Ordering::Relaxed),
+        vouchable: found.vouchable.load(Ordering::Relaxed),
+    }
+}
+
+/// What [`take_unchanged`] needs of the walk.
+struct Unchanged {
+    problems: Vec<Problem>,
+    dirs: Vec<(String, Option<FileStat>, bool)>,
+    vouchable: usize,
+}
+
+/// The archive is as the index saw it: its timeline is the answer (or, for
+/// a check whose caller shows that very index, there is none). An index
+/// that could vouch for few folders when it was written, and now can for
+/// many, is written again with them, once.
+#[allow(clippy::too_many_arguments)]
+fn take_unchanged(
+    place: &index::Place,
+    mut snapshot: Snapshot,
+    previous: Option<&index::Head<'_>>,
+    walk: Unchanged,
+    mut index_use: IndexUse,
+    want: Want,
+    trace: &Trace,
+    roots: &[PathBuf],
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Option<Opened>, LoadError> {
+    place.used();
+    let index_id = previous.as_ref().map(|p| p.drafts);
+    if let Want::ChangesSince(shown) = want {
+        if shown == index_id {
+            return Ok(None);
+        }
+        // Another process wrote the index since the caller's timeline
+        // was made: it is newer than what the caller shows.
+        snapshot.decoding = snapshot
+            .unread
+            .take()
+            .map(|s| std::thread::spawn(move || s.into_timeline()));
+    }
+    let Unchanged {
+        problems: walk_problems,
+        dirs: walked_dirs,
+        vouchable,
+    } = walk;
+    // Many folders the index could not vouch for (it was written right
+    // after the archive was copied or made) and now can: it is written
+    // again with them, once, so that later opens need not list them.
+    let walked_dirs = (vouchable > 0).then(|| one_each(walked_dirs));
+    let revouch = walked_dirs
+        .as_ref()
+        .is_some_and(|dirs| vouchable * 8 >= dirs.len());
+    let previous = previous.filter(|_| revouch);
+    match snapshot.decoding.and_then(|d| d.join().ok()).flatten() {
+        Some(timeline) => {
+            if let (Some(previous), Some(dirs)) = (previous, walked_dirs) {
+                let head = index::Head {
+                    roots: place.roots().to_vec(),
+                    drafts: previous.drafts,
+                    files: previous.files.clone(),
+                    dirs: dirs.iter().map(|(d, s, e)| (d.as_str(), *s, *e)).collect(),
+                    walk_problems,
+                };
+                index_use.written = place.write(&head, &timeline).is_ok();
+            }
+            trace.lap("snapshot");
+            Ok(Some(Opened {
+                timeline,
+                index: index_use,
+                index_id,
+                tidying: None,
+            }))
+        }
+        // A whole index whose snapshot does not read back (written by
+        // a buggy build?): start again without it.
+        None => {
+            let cache = place.discard().is_ok();
+            open(roots, cache, progress).map(Some)
+        }
+    }
+}
+
+/// The files to resolve, each once, in order of name, with the unchanged
+/// ones' drafts taken from the index (copied into the new drafts as they
+/// are), and every file walked with its stat, for the new index. (Each
+/// file's draft stays in the box the walk made it in: the resolver takes
+/// them so.)
+#[allow(clippy::vec_box)]
+fn gather<'a>(
+    mut items: Vec<(Candidate<'a>, Outcome, FileStat)>,
+    walked: &[Root],
+    old_drafts: Option<&index::Drafts>,
+    drafts: Option<&index::DraftsWriter>,
+    index_use: &mut IndexUse,
+) -> (Vec<Box<Loaded>>, Vec<(String, FileStat)>) {
     // Overlapping roots (`news` and `news/2013`) name some files twice:
     // keep each once, under the root that holds most of its path.
     let mut dropped = Vec::new();
@@ -830,7 +1026,7 @@ fn open_or_unchanged(
         let mut keyed: Vec<_> = items
             .into_iter()
             .map(|item| {
-                let (rel, abs) = item.0.rel_and_abs(&walked);
+                let (rel, abs) = item.0.rel_and_abs(walked);
                 (abs, rel.len(), item)
             })
             .collect();
@@ -847,20 +1043,9 @@ fn open_or_unchanged(
         }
     }
     items.par_sort_unstable_by(|(a, ..), (b, ..)| a.display.cmp(&b.display));
-    lap("sorted");
-
-    // Something changed: the unchanged files' drafts come from the index.
-    let old_drafts = previous
-        .as_ref()
-        .filter(|_| any_reused)
-        .and_then(|p| place.as_ref()?.read_drafts(p.drafts));
-    // The archive changed: the snapshot being decoded is not wanted (its
-    // thread frees it when done).
-    drop(decoding);
-    lap("drafts read");
     let carry = |display: &str| {
-        let found = old_drafts.as_ref().and_then(|d| d.get(display));
-        if let (Some((_, raw)), Some(w)) = (&found, &drafts) {
+        let found = old_drafts.and_then(|d| d.get(display));
+        if let (Some((_, raw)), Some(w)) = (&found, drafts) {
             w.add_raw(raw);
         }
         found.map(|(l, _)| l)
@@ -881,7 +1066,7 @@ fn open_or_unchanged(
             Outcome::Reuse => Box::new(match carry(&c.display) {
                 // Drafted under this root or another that holds it too.
                 Some(mut l) => {
-                    c.place(&walked, &mut l);
+                    c.place(walked, &mut l);
                     l
                 }
                 None => {
@@ -889,8 +1074,8 @@ fn open_or_unchanged(
                     // in the index is the walk's, taken before this read: a
                     // change in between is seen next time.)
                     index_use.reread += 1;
-                    let (l, _) = c.load(&walked);
-                    if let Some(w) = &drafts {
+                    let (l, _) = c.load(walked);
+                    if let Some(w) = drafts {
                         w.add(&l);
                     }
                     l
@@ -902,56 +1087,68 @@ fn open_or_unchanged(
     files.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     // Roots that overlap can name one file the same way twice.
     files.dedup_by(|a, b| a.0 == b.0);
-    drop(old_drafts);
-    drop(found.previous);
-    // The drafts the replaced index named are kept one more round.
-    let replaced_drafts = previous.as_ref().map(|p| p.drafts);
-    drop(previous);
-    drop(head);
-    lap("drafts taken");
-    let timeline = resolve::build(archive_name(roots), loaded, walk_problems.clone());
-    lap("resolved");
-    let mut index_id = None;
-    let tidying = match (place, drafts) {
-        (Some(place), Some(drafts)) => {
-            let dirs = one_each(walked_dirs);
-            let head = index::Head {
-                roots: place.roots().to_vec(),
-                drafts: drafts.id(),
-                files: files
-                    .iter()
-                    .map(|(f, s)| (f.as_str(), s.for_index(started)))
-                    .collect(),
-                dirs: dirs.iter().map(|(d, s, e)| (d.as_str(), *s, *e)).collect(),
-                walk_problems,
-            };
-            // The main file is written whole, then the drafts go in place,
-            // then the main file that names them; a cache that cannot be
-            // written only costs the next open.
-            index_use.written = place
-                .write_pending(&head, &timeline)
-                .and_then(|main| {
-                    drafts.finish(&place)?;
-                    place.install(main)
-                })
-                .is_ok();
-            lap("index written");
-            index_id = index_use.written.then_some(head.drafts);
-            let keep = [Some(head.drafts), replaced_drafts];
-            index_use.written.then(|| {
-                std::thread::spawn(move || {
-                    place.tidy(&keep.iter().flatten().copied().collect::<Vec<_>>())
-                })
-            })
-        }
-        _ => None,
+    (loaded, files)
+}
+
+/// What writing an index came to: its id when it was written, and the
+/// tidying of the cache that follows.
+#[derive(Default)]
+struct Written {
+    id: Option<u64>,
+    tidying: Option<JoinHandle<()>>,
+}
+
+/// What a new index says besides the timeline.
+struct NewIndex<'a> {
+    /// Every file walked, with its stat.
+    files: &'a [(String, FileStat)],
+    /// When the open began (see [`FileStat::for_index`]).
+    started: i64,
+    /// Every folder walked, in no order.
+    dirs: Vec<(String, Option<FileStat>, bool)>,
+    walk_problems: Vec<Problem>,
+    /// The drafts the index it replaces named.
+    replaced_drafts: Option<u64>,
+}
+
+/// Writes the index of a timeline: the main file whole, then the drafts
+/// put in place, then the main file that names them; then the cache is
+/// tidied on a thread of its own. A cache that cannot be written only
+/// costs the next open.
+fn write_index(
+    place: index::Place,
+    drafts: index::DraftsWriter,
+    new: NewIndex<'_>,
+    timeline: &Timeline,
+) -> Written {
+    let dirs = one_each(new.dirs);
+    let head = index::Head {
+        roots: place.roots().to_vec(),
+        drafts: drafts.id(),
+        files: (new.files.iter())
+            .map(|(f, s)| (f.as_str(), s.for_index(new.started)))
+            .collect(),
+        dirs: dirs.iter().map(|(d, s, e)| (d.as_str(), *s, *e)).collect(),
+        walk_problems: new.walk_problems,
     };
-    Ok(Some(Opened {
-        timeline,
-        index: index_use,
-        index_id,
-        tidying,
-    }))
+    let written = place
+        .write_pending(&head, timeline)
+        .and_then(|main| {
+            drafts.finish(&place)?;
+            place.install(main)
+        })
+        .is_ok();
+    if !written {
+        return Written::default();
+    }
+    let keep: Vec<u64> = [Some(head.drafts), new.replaced_drafts]
+        .into_iter()
+        .flatten()
+        .collect();
+    Written {
+        id: Some(head.drafts),
+        tidying: Some(std::thread::spawn(move || place.tidy(&keep))),
+    }
 }
 
 /// The folders walked, in order, each once: one walked twice (under
