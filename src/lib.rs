@@ -3,9 +3,9 @@
 //! command line and dispatches, so tests and benchmarks reach every part.
 
 pub mod atomic;
+pub mod changes;
 pub mod cli;
 pub mod commands;
-pub mod config;
 pub mod draft;
 pub mod filter;
 pub mod generate;

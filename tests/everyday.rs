@@ -12,10 +12,10 @@ use std::sync::Arc;
 use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
 
-use ktimeline::config;
 use ktimeline::state::{Bookmark, Store};
 use ktimeline::tui::action::{Action, Effect};
 use ktimeline::tui::app::App;
+use ktimeline::tui::config;
 use ktimeline::tui::event_loop::Msg;
 use ktimeline::tui::keymap::{Focus, Mode};
 use ktimeline::tui::open;
@@ -430,14 +430,24 @@ fn the_watcher_applies_an_added_file() {
     .unwrap();
     let roots = vec![archive.clone()];
     // The index the browser would have written on start.
-    let opened = ktimeline::loader::open(&roots, true, &|_, _| {}).unwrap();
-    let shown = ktimeline::loader::ShownIndex::default();
-    *shown.lock().unwrap() = opened.index_id;
+    ktimeline::loader::open(&roots, true, &|_, _| {}).unwrap();
     let (tx, rx) = channel();
-    let reloader = ktimeline::watch::Reloader::spawn(roots, true, shown, tx);
+    let worker = ktimeline::tui::archive::Archive::spawn(roots, true, tx);
+    // The indexed timeline comes at once; then, the first screen drawn,
+    // the check (the archive is unchanged) and the watching.
+    assert!(matches!(
+        rx.recv_timeout(Duration::from_secs(10)),
+        Ok(Msg::Loaded(_))
+    ));
+    assert!(worker.checking());
+    worker.shown();
+    assert!(matches!(
+        rx.recv_timeout(Duration::from_secs(10)),
+        Ok(Msg::Unchanged)
+    ));
     // The watching is set up on its own thread.
     let start = Instant::now();
-    while !reloader.watching() {
+    while !worker.watching() {
         assert!(
             start.elapsed() < Duration::from_secs(10),
             "watching in time"
@@ -454,8 +464,8 @@ fn the_watcher_applies_an_added_file() {
     let start = Instant::now();
     let timeline = loop {
         let left = Duration::from_secs(15).saturating_sub(start.elapsed());
-        if let Msg::Checked(r) = rx.recv_timeout(left).expect("the change arrives") {
-            let (t, _) = (*r).unwrap();
+        if let Msg::Checked { result, .. } = rx.recv_timeout(left).expect("the change arrives") {
+            let (t, _) = (*result).unwrap();
             if t.events.iter().any(|e| e.headline.contains("Bridge")) {
                 break t;
             }
@@ -463,7 +473,8 @@ fn the_watcher_applies_an_added_file() {
     };
     assert!(start.elapsed() < Duration::from_secs(5));
     let old = ktimeline::loader::load_memory("x", Vec::<(String, &str)>::new());
-    assert!(ktimeline::watch::describe(&old, &timeline).contains("2 entries added"));
+    let changes = ktimeline::changes::Changes::between(&old, &timeline);
+    assert_eq!(changes.added, 2, "{changes}");
     // The archive's folder deleted and made again (a sync tool, a restore):
     // still followed.
     std::fs::remove_dir_all(&archive).unwrap();
@@ -478,8 +489,8 @@ fn the_watcher_applies_an_added_file() {
     let start = Instant::now();
     loop {
         let left = Duration::from_secs(15).saturating_sub(start.elapsed());
-        if let Msg::Checked(r) = rx.recv_timeout(left).expect("the change arrives")
-            && let Ok((t, _)) = *r
+        if let Msg::Checked { result, .. } = rx.recv_timeout(left).expect("the change arrives")
+            && let Ok((t, _)) = *result
             && t.events.iter().any(|e| e.headline.contains("Tunnel"))
         {
             break;

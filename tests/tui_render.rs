@@ -932,26 +932,25 @@ fn a_burst_of_keys_never_follows_a_link_out_of_view() {
 fn a_reread_that_changed_no_entry_is_not_announced_without_the_index() {
     let mut h = Harness::fixture(100, 30);
     let mut opened = |_: &str| Ok(());
-    let reread = |used| {
+    let reread = |used, manual| {
         let index = ktimeline::loader::IndexUse {
             used,
             ..Default::default()
         };
-        Msg::Checked(Box::new(Ok((fixture(), index))))
+        Msg::Checked {
+            result: Box::new(Ok((fixture(), index))),
+            manual,
+        }
     };
-    handle(&mut h.app, reread(false), &h.worker, &mut opened);
+    handle(&mut h.app, reread(false, false), &h.worker, &mut opened);
     assert_eq!(h.app.message, None);
-    handle(&mut h.app, reread(true), &h.worker, &mut opened);
+    handle(&mut h.app, reread(true, false), &h.worker, &mut opened);
     assert_eq!(
         h.app.message.as_ref().map(|m| m.text.as_str()),
-        Some(ktimeline::watch::NO_ENTRY_CHANGED)
+        Some("the archive changed, no entry did")
     );
-    // Asked for with `R` (which says it is reading), it says so.
-    h.app.message = Some(ktimeline::tui::app::Message {
-        text: "reading the archive's changes…".into(),
-        error: false,
-    });
-    handle(&mut h.app, reread(false), &h.worker, &mut opened);
+    // Asked for with `R`, it says so.
+    handle(&mut h.app, reread(false, true), &h.worker, &mut opened);
     assert_eq!(
         h.app.message.as_ref().map(|m| m.text.as_str()),
         Some("read again: no entry changed")
@@ -973,7 +972,10 @@ fn a_reread_that_changed_no_entry_is_not_announced_without_the_index() {
     };
     changed.events[from].related[0].to = to;
     let index = ktimeline::loader::IndexUse::default();
-    let msg = Msg::Checked(Box::new(Ok((changed, index))));
+    let msg = Msg::Checked {
+        result: Box::new(Ok((changed, index))),
+        manual: false,
+    };
     handle(&mut h.app, msg, &h.worker, &mut opened);
     assert_eq!(
         h.app.message.as_ref().map(|m| m.text.as_str()),

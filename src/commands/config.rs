@@ -6,7 +6,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use super::Result;
-use crate::config;
+use crate::tui::config;
 
 pub fn run(check: bool) -> Result<ExitCode> {
     if !check {

@@ -10,15 +10,20 @@
 
 pub mod action;
 pub mod app;
+pub mod archive;
 pub mod body_cache;
+pub mod config;
 pub mod event_loop;
 pub mod history;
+pub mod input;
 pub mod keymap;
 pub mod markdown;
 pub mod marks;
+pub mod msg;
 pub mod open;
 pub mod popups;
 pub mod search_worker;
+pub mod signals;
 pub mod theme;
 pub mod ui;
 pub mod view;
@@ -29,7 +34,6 @@ use std::mem::ManuallyDrop;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, channel};
 
 use ratatui::backend::CrosstermBackend;
@@ -70,7 +74,7 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
             return Err(io::Error::new(e.kind(), format!("{}: {why}", p.display())));
         }
     }
-    let config = crate::config::load().map_err(|e| io::Error::other(e.to_string()))?;
+    let config = config::load().map_err(|e| io::Error::other(e.to_string()))?;
     if !io::stdout().is_terminal() {
         return Ok(cannot_draw("and standard output is not one"));
     }
@@ -133,98 +137,14 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
     let words_place = (cache && !paths.is_empty())
         .then(|| loader::cache_place(&paths))
         .flatten();
-    let loader_tx = tx.clone();
-    let what_for_loader = what.clone();
     let store = crate::state::Store::for_roots(&paths);
-    let roots = paths.clone();
-    // Set when the timeline first shown is the index's, checked after.
-    let from_index = Arc::new(AtomicBool::new(false));
-    let shown_from_index = from_index.clone();
-    // Dropped once the first screen is drawn.
-    let (go_tx, go_rx) = channel::<()>();
-    let shown_index = loader::ShownIndex::default();
-    let index_for_loader = shown_index.clone();
-    std::thread::spawn(move || {
-        // A panic in the loader must end the browser, not leave it waiting.
-        let failed = || loader::LoadError {
-            path: PathBuf::from(&what_for_loader),
-            message: "the loader failed unexpectedly".into(),
-        };
-        let guarded = |f: &dyn Fn() -> Result<Option<loader::Opened>, loader::LoadError>| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
-                .unwrap_or_else(|_| Err(failed()))
-        };
-        if paths.is_empty() {
-            let _ = loader_tx.send(Msg::Loaded(Box::new(Ok(loader::load_sample()))));
-            return;
-        }
-        // The indexed timeline first, at once; then, once it is on screen,
-        // the check of the files.
-        let shown = cache
-            && std::panic::catch_unwind(|| loader::open_indexed(&paths))
-                .ok()
-                .flatten()
-                .is_some_and(|(t, id)| {
-                    if let Ok(mut i) = index_for_loader.lock() {
-                        *i = Some(id);
-                    }
-                    shown_from_index.store(true, Ordering::Relaxed);
-                    loader_tx.send(Msg::Loaded(Box::new(Ok(t)))).is_ok()
-                });
-        if shown {
-            // Ends when the first screen is drawn (or the browser gave up).
-            let _ = go_rx.recv();
-        }
-        let last_pct = AtomicUsize::new(usize::MAX);
-        let progress_tx = std::sync::Mutex::new(loader_tx.clone());
-        let progress = |done: usize, total: usize| {
-            // While the walk is still finding files (total 0), each
-            // call is a new count worth showing.
-            let pct = (done * 100).checked_div(total).unwrap_or(done);
-            if !shown
-                && last_pct.swap(pct, Ordering::Relaxed) != pct
-                && let Ok(tx) = progress_tx.lock()
-            {
-                let _ = tx.send(Msg::Progress(done, total));
-            }
-        };
-        // Held until the answer is sent (see `ShownIndex`).
-        let mut shown_id = index_for_loader.lock().ok();
-        let since = shown_id.as_deref().copied().flatten();
-        // `opened` lives until the message is sent: dropping it waits for
-        // the index to be written.
-        let mut result = guarded(&|| {
-            if shown {
-                // Nothing changed: the timeline on screen is the answer.
-                loader::check_changed(&paths, since, &progress)
-            } else {
-                loader::open(&paths, cache, &progress).map(Some)
-            }
-        });
-        let msg = match &mut result {
-            Ok(None) => Msg::Unchanged,
-            Ok(Some(opened)) => {
-                if let Some(id) = shown_id.as_deref_mut() {
-                    *id = opened.index_id;
-                }
-                let t = std::mem::take(&mut opened.timeline);
-                if shown {
-                    Msg::Checked(Box::new(Ok((t, opened.index))))
-                } else {
-                    Msg::Loaded(Box::new(Ok(t)))
-                }
-            }
-            Err(e) if shown => Msg::Checked(Box::new(Err(e.clone()))),
-            Err(e) => Msg::Loaded(Box::new(Err(e.clone()))),
-        };
-        let _ = loader_tx.send(msg);
-    });
-
+    let sample = paths.is_empty();
+    let archive = archive::Archive::spawn(paths, cache, tx.clone());
     let mut host = RealHost {
         opener: config.opener.clone(),
         editor: config.editor.clone(),
         store,
-        reloader: None,
+        archive: (!sample).then_some(archive),
     };
     let timeline = match wait_for_load(terminal, &rx, &what, &theme, &config.keymap, &mut host) {
         Ok(Ok(t)) => t,
@@ -252,15 +172,17 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
             error: true,
         });
     }
-    app.checking = from_index.load(Ordering::Relaxed);
+    app.checking = host
+        .archive
+        .as_ref()
+        .is_some_and(archive::Archive::checking);
     // The first screen is drawn before the archive is checked and watched:
     // on few cores, that work would otherwise hold the date list back. (An
     // error here comes again from the loop's own first draw, and is
     // handled there.)
     let _ = event_loop::redraw(terminal, &mut app);
-    drop(go_tx);
-    if !roots.is_empty() {
-        host.reloader = Some(crate::watch::Reloader::spawn(roots, cache, shown_index, tx));
+    if let Some(a) = &host.archive {
+        a.shown();
     }
     let exit = event_loop::run_app(terminal, &mut app, &rx, &worker, &mut host);
     // The place is kept however the browser ended.
@@ -273,7 +195,7 @@ const NO_CONTROLLING_TERMINAL: &str =
 
 /// Says why the browser cannot draw and where to go instead; exit code 2.
 fn cannot_draw(why: &str) -> ExitCode {
-    crate::commands::warn(&format!(
+    warn(&format!(
         "ktimeline: the browser needs a terminal, {why}.\n{USE_SUBCOMMANDS}"
     ));
     ExitCode::from(2)
@@ -322,7 +244,9 @@ struct RealHost {
     opener: Option<Vec<String>>,
     editor: Option<Vec<String>>,
     store: Option<crate::state::Store>,
-    reloader: Option<crate::watch::Reloader>,
+    /// The archive worker (none for the built-in sample, which does not
+    /// change).
+    archive: Option<archive::Archive>,
 }
 
 impl Host<CrosstermBackend<io::Stdout>> for RealHost {
@@ -353,7 +277,7 @@ impl Host<CrosstermBackend<io::Stdout>> for RealHost {
     }
 
     fn reload(&mut self, manual: bool) -> Result<(), String> {
-        match &self.reloader {
+        match &self.archive {
             Some(r) => {
                 r.reload(manual);
                 Ok(())
@@ -448,4 +372,11 @@ fn wait_for_load(
             _ => {}
         }
     }
+}
+
+/// Writes a line to standard error, ignoring a failure to (a message
+/// nobody can read must not change how the browser ends).
+fn warn(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(io::stderr().lock(), "{line}");
 }

@@ -12,7 +12,7 @@ use std::thread;
 use rayon::prelude::*;
 
 use super::action::Effect;
-use super::event_loop::Msg;
+use super::msg::Msg;
 use super::popups::SEARCH_LIMIT;
 use crate::filter::Filter;
 use crate::index::Place;

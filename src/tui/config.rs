@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::tui::keymap::{self, Keymap};
-use crate::tui::theme::{Palette, Theme};
+use super::keymap::{self, Keymap};
+use super::theme::{Palette, Theme};
 
 /// The narrowest and widest `body_width`.
 pub const BODY_WIDTH: std::ops::RangeInclusive<u16> = 20..=1000;
@@ -47,7 +47,7 @@ impl Default for Config {
             ascii: false,
             opener: None,
             editor: None,
-            body_width: crate::tui::app::READING_WIDTH,
+            body_width: super::app::READING_WIDTH,
         }
     }
 }
@@ -93,7 +93,7 @@ enum RawCommand {
 impl RawCommand {
     fn words(self) -> Result<Vec<String>, String> {
         match self {
-            RawCommand::Line(s) => crate::tui::open::split_command(&s),
+            RawCommand::Line(s) => super::open::split_command(&s),
             RawCommand::Words(w) if w.first().is_some_and(|p| !p.is_empty()) => Ok(w),
             RawCommand::Words(_) => Err("the command is empty".into()),
         }
@@ -341,7 +341,7 @@ pub fn default_file() -> String {
         "# The widest the text of an entry gets, in columns ({} to {}).\n# body_width = {}\n\n",
         BODY_WIDTH.start(),
         BODY_WIDTH.end(),
-        crate::tui::app::READING_WIDTH
+        super::app::READING_WIDTH
     ));
     out.push_str(
         "[theme]\n\
