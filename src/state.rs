@@ -53,6 +53,15 @@ pub struct Bookmark {
     pub file: Option<String>,
 }
 
+impl Bookmark {
+    /// What a bookmark is told apart by when two browsers' bookmarks are
+    /// merged: its entry's file (an edited headline changes the id, and
+    /// the browser follows the bookmark to the new one), else its id.
+    fn key(&self) -> &str {
+        self.file.as_deref().unwrap_or(&self.id)
+    }
+}
+
 /// Everything kept for one archive.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct State {
@@ -92,7 +101,11 @@ struct Base {
 impl Base {
     fn of(state: &State) -> Base {
         Base {
-            bookmarks: state.bookmarks.iter().map(|b| b.id.clone()).collect(),
+            bookmarks: state
+                .bookmarks
+                .iter()
+                .map(|b| b.key().to_string())
+                .collect(),
             visited: state.visited.iter().cloned().collect(),
         }
     }
@@ -138,6 +151,16 @@ impl Store {
     /// The state kept, and a note when the file was there but could not be
     /// used (it is then treated as absent).
     pub fn load(&self) -> (State, Option<String>) {
+        self.read(true)
+    }
+
+    /// As [`Store::load`], for a command that only reads: a damaged file
+    /// is left where it is (the browser sets it aside when it opens).
+    pub fn peek(&self) -> (State, Option<String>) {
+        self.read(false)
+    }
+
+    fn read(&self, set_aside: bool) -> (State, Option<String>) {
         // Refused without reading: a FIFO, a device, a file over 64 MiB.
         let bytes = match crate::loader::read::read_small(&self.path, MAX_STATE_BYTES) {
             Ok(b) => b,
@@ -164,9 +187,13 @@ impl Store {
             Ok(_) => (self.fresh(), None),
             Err(e) => {
                 // Set aside, so that saving does not overwrite what might
-                // still be recovered by hand.
-                let aside = self.path.with_extension("json.damaged");
-                let kept = std::fs::rename(&self.path, &aside).is_ok();
+                // still be recovered by hand; each damaged file under a
+                // name of its own.
+                let stamp = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos());
+                let aside = self.path.with_extension(format!("json.damaged-{stamp}"));
+                let kept = set_aside && std::fs::rename(&self.path, &aside).is_ok();
                 let note = if kept {
                     format!("kept as {}", aside.display())
                 } else {
@@ -234,7 +261,7 @@ impl Store {
             return;
         };
         merge(&mut state.bookmarks, disk.bookmarks, &base.bookmarks, |b| {
-            &b.id
+            b.key()
         });
         merge(&mut state.visited, disk.visited, &base.visited, |v| v);
     }
@@ -353,6 +380,35 @@ mod tests {
         let mut kept = ids(&open().load().0);
         kept.sort();
         assert_eq!(kept, ["x", "y"]);
+    }
+
+    /// A bookmark whose entry's headline was edited (its id changed; the
+    /// browser follows it by its file) and that one browser removes does
+    /// not come back from another's save.
+    #[test]
+    fn a_removed_bookmark_followed_to_a_new_id_stays_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("archive");
+        std::fs::create_dir(&root).unwrap();
+        let open = || Store::in_dir(dir.path().join("state"), std::slice::from_ref(&root)).unwrap();
+        let at = |id: &str| Bookmark {
+            file: Some("w.md".into()),
+            ..mark(id)
+        };
+        let first = open();
+        let (mut s, _) = first.load();
+        s.bookmarks.push(at("/old-id"));
+        first.save(&s).unwrap();
+        let (a, b) = (open(), open());
+        let (mut sa, _) = a.load();
+        let (mut sb, _) = b.load();
+        // Both follow the bookmark to the entry's new id.
+        sa.bookmarks = vec![at("/new-id")];
+        sb.bookmarks = vec![at("/new-id"), mark("other")];
+        sa.bookmarks.clear();
+        a.save(&sa).unwrap();
+        b.save(&sb).unwrap();
+        assert_eq!(ids(&open().load().0), ["other"]);
     }
 
     #[test]

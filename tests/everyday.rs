@@ -267,15 +267,25 @@ fn state_lasts_place_bookmarks_and_read_entries() {
     again.update(Action::ClearInput);
     assert_eq!(again.update(Action::Input('d')), Some(Effect::SaveState));
     assert!(again.bookmarks.is_empty());
-    // A damaged file is ignored with a note.
+    // A damaged file is ignored with a note; a command that only reads
+    // leaves it where it is.
     std::fs::write(store.path(), "{ not json").unwrap();
+    let (state, note) = store.peek();
+    assert!(state.bookmarks.is_empty() && note.unwrap().contains("damaged"));
+    assert!(store.path().exists());
     let (state, note) = store.load();
     assert!(state.bookmarks.is_empty());
-    assert!(note.unwrap().contains("damaged"));
-    // Set aside, not lost when the browser saves again.
-    let aside = store.path().with_extension("json.damaged");
-    assert_eq!(std::fs::read_to_string(aside).unwrap(), "{ not json");
+    let note = note.unwrap();
+    assert!(note.contains("damaged"));
+    // Set aside, not lost when the browser saves again, nor when another
+    // damaged file is set aside after it.
+    let aside = |note: &str| PathBuf::from(note.rsplit("kept as ").next().unwrap());
+    assert_eq!(std::fs::read_to_string(aside(&note)).unwrap(), "{ not json");
     assert!(!store.path().exists());
+    std::fs::write(store.path(), "{ also not json").unwrap();
+    let second = store.load().1.unwrap();
+    assert_ne!(aside(&second), aside(&note));
+    assert_eq!(std::fs::read_to_string(aside(&note)).unwrap(), "{ not json");
 }
 
 #[test]

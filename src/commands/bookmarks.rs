@@ -53,7 +53,7 @@ pub fn run(paths: &[PathBuf], cache: bool, json: bool) -> Result<ExitCode> {
         super::warn("ktimeline: no state folder (neither XDG_STATE_HOME nor HOME is set)");
         return Ok(ExitCode::from(2));
     };
-    let (state, note) = store.load();
+    let (state, note) = store.peek();
     if let Some(n) = note {
         super::warn(&format!("ktimeline: {}", text::sanitize(&n, false)));
     }
