@@ -2,6 +2,8 @@
 //! markdown files. The library holds everything; `main.rs` only parses the
 //! command line and dispatches, so tests and benchmarks reach every part.
 
+#![deny(clippy::unwrap_used)]
+
 pub mod atomic;
 pub mod changes;
 pub mod cli;

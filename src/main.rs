@@ -1,5 +1,7 @@
 //! Parses the command line, dispatches, prints errors, sets the exit code.
 
+#![deny(clippy::unwrap_used)]
+
 use std::process::ExitCode;
 
 /// Loading makes millions of small allocations from many threads; mimalloc
