@@ -7,7 +7,7 @@
 //! anything whose markdown meaning it does not know for certain (emphasis,
 //! escapes, entities, code, HTML, indentation, headings in the body, list
 //! items on several lines …) and the full parser reads the file instead.
-//! `tests/fast_path.rs` checks that both agree on every file they are given.
+//! `tests/it/fast_path.rs` checks that both agree on every file they are given.
 
 use super::pieces::{LINKS_MAX, related_link, source};
 use crate::draft::{EventDraft, Parsed, Warning};

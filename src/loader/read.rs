@@ -130,7 +130,7 @@ mod tests {
     use super::*;
 
     /// The racily clean rule with a simulated clock, for machines where no
-    /// coarse file system can be mounted (tests/index.rs mounts one).
+    /// coarse file system can be mounted (tests/it/index.rs mounts one).
     #[test]
     fn a_file_changed_within_a_coarse_tick_of_the_index_is_kept_to_be_read_again() {
         const S: i64 = 1_000_000_000;
