@@ -441,7 +441,10 @@ fn skip_string(chars: &mut Chars) {
 /// print alike.
 pub fn escape_name(name: &str) -> std::borrow::Cow<'_, str> {
     // Most names are printable ASCII: told apart a byte at a time.
-    if name.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'\\') {
+    if name
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'\\')
+    {
         return std::borrow::Cow::Borrowed(name);
     }
     let bad = |c: char| is_forbidden(c) || c == '\n' || c == '\t' || c == '\\';
