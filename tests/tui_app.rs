@@ -849,7 +849,8 @@ fn page_down_in_the_dates_moves_by_the_rows_on_screen() {
 
 #[test]
 fn a_popup_input_keeps_at_most_its_cap() {
-    use ktimeline::tui::popups::{MAX_INPUT_CHARS, Popup};
+    use ktimeline::tui::picker::MAX_INPUT_CHARS;
+    use ktimeline::tui::popups::Popup;
     let mut app = app();
     go(&mut app, &[Action::OpenSearch]);
     for _ in 0..MAX_INPUT_CHARS + 500 {
@@ -861,7 +862,7 @@ fn a_popup_input_keeps_at_most_its_cap() {
         app.update(Action::Input('한'));
     }
     match &app.popup {
-        Some(Popup::Tags { input, .. }) => assert_eq!(input.chars().count(), MAX_INPUT_CHARS),
+        Some(Popup::Tags(p)) => assert_eq!(p.input.chars().count(), MAX_INPUT_CHARS),
         other => panic!("{other:?}"),
     }
 }

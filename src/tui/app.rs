@@ -1,7 +1,11 @@
 //! The browser's state and its transitions. `App::update` takes an
 //! [`Action`] and changes the state; it performs no I/O and returns at most
-//! one [`Effect`] for the event loop to carry out. Main-view navigation lives
-//! here; the popups' transitions are in `popups.rs`.
+//! one [`Effect`] for the event loop to carry out. Main-view navigation,
+//! bookmarks (`m`, the `'` list), the place and read entries saved between
+//! runs (to and from [`crate::state::State`]), where a new archive opens and
+//! the hand-offs that become effects (`y` copies, `e` edits) live here; the
+//! popups are components of their own (`popups.rs`), whose outcomes are
+//! carried out here.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -14,11 +18,14 @@ use super::action::{Action, Effect};
 use super::body_cache::BodyCache;
 use super::history::History;
 use super::keymap::{Focus, Keymap, Mode, PopupKind};
-use super::popups::{Popup, SearchState};
+use super::marks;
+use super::picker::Picker;
+use super::popups::{self, Outcome, Popup, SearchState, match_tags};
 use super::theme::Theme;
 use super::view::{DateRow, View, visible};
 use crate::filter::Filter;
-use crate::model::{Event, EventIdx, TagCount, Timeline};
+use crate::model::{Event, EventIdx, TagCount, Timeline, date_label};
+use crate::state::{self, State};
 use crate::text;
 
 /// Columns of body text at most, however wide the detail pane: lines much
@@ -219,7 +226,7 @@ pub struct App {
     /// The keys in force (the defaults with the configuration's `[keys]`).
     pub keys: Keymap,
     /// Bookmarked entries, in the order they were set (see `marks.rs`).
-    pub bookmarks: Vec<crate::state::Bookmark>,
+    pub bookmarks: Vec<state::Bookmark>,
 }
 
 impl App {
@@ -377,7 +384,7 @@ impl App {
                 // Enter was pressed before these results came: act on it now.
                 self.search.enter_pending = false;
                 if matches!(self.popup, Some(Popup::Search { .. })) {
-                    self.popup_activate();
+                    return self.update_popup(Action::Activate);
                 }
             }
             return None;
@@ -979,6 +986,364 @@ impl App {
             }
         } else if self.areas.detail.contains(p) {
             self.scroll_detail(3 * d);
+        }
+    }
+
+    pub(super) fn open_popup(&mut self, kind: PopupKind) {
+        self.popup = Popup::new(kind, &mut self.search).or_else(|| match kind {
+            PopupKind::Tags => {
+                // Counted under the filter: what choosing a tag would leave.
+                let filter = &self.filter;
+                self.tags = self.timeline.tag_counts_where(|e| filter.accepts(e));
+                let selected = self
+                    .filter
+                    .tags
+                    .last()
+                    .and_then(|f| self.tags.iter().position(|t| &t.tag == f))
+                    .unwrap_or(0);
+                let all = match_tags(&self.tags, "");
+                Some(Popup::Tags(Picker::new(all, selected)))
+            }
+            PopupKind::Bookmarks => {
+                let all = marks::match_marks(&self.bookmarks, "");
+                Some(Popup::Bookmarks(Picker::new(all, 0)))
+            }
+            _ => None,
+        });
+    }
+
+    /// Hands an action to the open popup and does what it answers.
+    fn update_popup(&mut self, action: Action) -> Option<Effect> {
+        let popup = self.popup.as_mut()?;
+        let mut ctx = popups::Ctx {
+            search: &mut self.search,
+            tags: &self.tags,
+            bookmarks: &self.bookmarks,
+            list: self.areas.popup_list,
+            list_offset: self.areas.popup_offset,
+        };
+        match popup.update(action, &mut ctx) {
+            Outcome::Stay => {}
+            Outcome::Close => self.popup = None,
+            Outcome::Search => return self.search.changed(&self.filter),
+            Outcome::Jump(to) => {
+                self.popup = None;
+                self.jump(to);
+            }
+            Outcome::ToggleTag(t) => {
+                self.popup = None;
+                self.toggle_tag(t);
+            }
+            Outcome::GotoDate(date) => match self.goto(date) {
+                Ok(()) => self.popup = None,
+                Err(e) => {
+                    if let Some(p) = &mut self.popup {
+                        p.fail(e);
+                    }
+                }
+            },
+            Outcome::Range(since, until) => {
+                self.popup = None;
+                let filter = Filter {
+                    since,
+                    until,
+                    ..self.filter.clone()
+                };
+                let shown = filter.describe();
+                self.set_filter(filter);
+                if self.view.days.is_empty() {
+                    self.say(format!("nothing in {shown}; Esc clears the filter"));
+                } else {
+                    self.say(format!("showing {shown}"));
+                }
+            }
+            Outcome::Bookmark(m) => self.go_to_bookmark(m),
+            Outcome::RemoveBookmark(m) => return self.remove_bookmark(m),
+        }
+        None
+    }
+
+    fn goto(&mut self, date: chrono::NaiveDate) -> Result<(), String> {
+        let tl = &self.timeline;
+        let dated = |&d: &usize| tl.days[d].date;
+        let (pos, note) = match self.view.days.iter().position(|d| dated(d) >= Some(date)) {
+            Some(pos) => (pos, None),
+            None => {
+                let last = self
+                    .view
+                    .days
+                    .iter()
+                    .rposition(|d| dated(d).is_some())
+                    .ok_or("no dated day to go to")?;
+                (last, Some(format!("{date} is after the last day")))
+            }
+        };
+        let to = self.view.events(tl, pos, &self.filter)[0];
+        self.jump(to);
+        if let Some(text) = note {
+            self.say(text);
+        }
+        Ok(())
+    }
+    fn step_result(&mut self, next: bool) {
+        let n = self.search.hits.len();
+        if n == 0 {
+            self.complain("no search results: press / to search");
+            return;
+        }
+        // Results the filter hides (it changed since the search) are
+        // passed over, so that stepping keeps to the filter.
+        let vis: Vec<bool> = self
+            .search
+            .hits
+            .iter()
+            .map(|h| visible(&self.timeline, h.idx, &self.filter))
+            .collect();
+        let shown = |i: usize| vis[i];
+        let order: Vec<usize> = match (self.search.cursor, next) {
+            (None, true) => (0..n).collect(),
+            (None, false) => (0..n).rev().collect(),
+            (Some(c), true) => (1..=n).map(|k| (c + k) % n).collect(),
+            (Some(c), false) => (1..=n).map(|k| (c + n - k) % n).collect(),
+        };
+        let Some(at) = order.into_iter().find(|&i| shown(i)) else {
+            self.complain("the filter hides every search result: Esc clears it");
+            return;
+        };
+        self.search.cursor = Some(at);
+        self.search.selected = at;
+        let to = self.search.hits[at].idx;
+        self.jump(to);
+        let visible = (0..n).filter(|&i| shown(i)).count();
+        let text = if visible == n {
+            format!("result {} of {}", at + 1, n)
+        } else {
+            let nth = (0..at).filter(|&i| shown(i)).count() + 1;
+            format!("result {nth} of the {visible} the filter shows ({n} in all)")
+        };
+        self.say(text);
+    }
+
+    /// Another tag narrows the filter further; a tag already in it leaves.
+    fn toggle_tag(&mut self, t: usize) {
+        let tag = self.tags[t].tag.clone();
+        let mut filter = self.filter.clone();
+        let had = filter.tags.len();
+        filter.tags.retain(|t| *t != tag);
+        let note = if filter.tags.len() == had {
+            filter.tags.push(tag.clone());
+            format!("showing entries tagged {}", filter.tags.join(" + "))
+        } else {
+            format!("tag {tag} left the filter")
+        };
+        self.set_filter(filter);
+        self.say(&note);
+    }
+}
+
+impl App {
+    /// Bookmarks whose entry has another id now (its headline was edited,
+    /// and an event's id follows its headline) follow it by its file.
+    pub fn follow_bookmarks(&mut self) {
+        marks::follow(&mut self.bookmarks, &self.timeline);
+    }
+
+    /// True when the entry with this id is bookmarked.
+    pub fn is_bookmarked(&self, id: &str) -> bool {
+        self.bookmarks.iter().any(|b| b.id == id)
+    }
+
+    /// `m`: bookmarks the selected entry, or removes its bookmark.
+    fn toggle_bookmark(&mut self) -> Option<Effect> {
+        let Some(e) = self.current_event() else {
+            self.complain("nothing selected to bookmark");
+            return None;
+        };
+        let headline = text::one_line(&e.headline);
+        if let Some(at) = self.bookmarks.iter().position(|b| b.id == e.id) {
+            self.bookmarks.remove(at);
+            self.say(format!("bookmark removed: {headline}"));
+        } else {
+            let b = marks::bookmark_of(e);
+            self.bookmarks.push(b);
+            self.say(format!("bookmarked: {headline} (' lists bookmarks)"));
+        }
+        Some(Effect::SaveState)
+    }
+
+    /// Delete in the `'` popup: removes bookmark `m`.
+    fn remove_bookmark(&mut self, m: usize) -> Option<Effect> {
+        let gone = self.bookmarks.remove(m);
+        self.relist_bookmarks();
+        self.say(format!(
+            "bookmark removed: {}",
+            text::one_line(&gone.headline)
+        ));
+        Some(Effect::SaveState)
+    }
+
+    /// Enter in the `'` popup: goes to the chosen bookmark's entry.
+    fn go_to_bookmark(&mut self, mark: usize) {
+        let Some(b) = self.bookmarks.get(mark) else {
+            return;
+        };
+        match self.timeline.get(&b.id) {
+            Some(idx) => {
+                self.popup = None;
+                self.jump(idx);
+            }
+            None => self.complain(format!(
+                "no longer in the archive: {} (Delete removes the bookmark)",
+                text::one_line(&b.headline)
+            )),
+        }
+    }
+
+    /// What is kept of this session for the next: the place, the
+    /// bookmarks and the entries read.
+    pub fn to_state(&self) -> State {
+        let focus_name = |f| match f {
+            Focus::Dates => "dates",
+            Focus::Events => "events",
+            Focus::Links => "detail",
+        };
+        let mut visited: Vec<String> = self.visited.iter().cloned().collect();
+        visited.sort();
+        State {
+            roots: Vec::new(),
+            place: self.current_event().map(|e| state::Place {
+                id: e.id.clone(),
+                focus: focus_name(self.focus).into(),
+                since: self.filter.since,
+                until: self.filter.until,
+                tags: self.filter.tags.clone(),
+                scroll: if self.focus == Focus::Links {
+                    self.detail_scroll
+                } else {
+                    0
+                },
+            }),
+            bookmarks: self.bookmarks.clone(),
+            visited,
+        }
+    }
+
+    /// Takes up the bookmarks and read entries as they were just saved,
+    /// with what other browsers on the same archive added or removed.
+    pub fn take_saved(&mut self, saved: State) {
+        self.bookmarks = saved.bookmarks;
+        self.follow_bookmarks();
+        self.visited = saved.visited.into_iter().collect();
+        self.relist_bookmarks();
+    }
+
+    /// The `'` popup lists bookmarks by their place: list them again.
+    fn relist_bookmarks(&mut self) {
+        if let Some(Popup::Bookmarks(p)) = &mut self.popup {
+            p.refresh(marks::match_marks(&self.bookmarks, &p.input));
+        }
+    }
+
+    /// Takes up a saved session: the bookmarks, the entries read, and the
+    /// place when its entry is still there; a new archive (or a place that
+    /// is gone) opens on the newest day.
+    pub fn restore_state(&mut self, state: State) {
+        self.bookmarks = state.bookmarks;
+        self.follow_bookmarks();
+        self.visited = state.visited.into_iter().collect();
+        let place = state
+            .place
+            .and_then(|p| Some((self.timeline.get(&p.id)?, p)));
+        let Some((idx, p)) = place else {
+            self.open_on_newest_day();
+            return;
+        };
+        let filter = crate::filter::Filter {
+            since: p.since,
+            until: p.until,
+            tags: p
+                .tags
+                .into_iter()
+                .filter(|t| self.tags.iter().any(|c| crate::filter::same_tag(&c.tag, t)))
+                .collect(),
+            kinds: Vec::new(),
+        };
+        if !filter.is_empty() {
+            self.set_filter(filter);
+        }
+        self.focus = match p.focus.as_str() {
+            "events" => Focus::Events,
+            "detail" => Focus::Links,
+            _ => Focus::Dates,
+        };
+        self.show(idx);
+        self.detail_scroll = p.scroll;
+        self.pick_link = false;
+        self.link = None;
+        self.message = None;
+    }
+
+    /// Selects the newest dated day with an event or article (a day of
+    /// ghosts alone, known only from links, is not a place to start),
+    /// else the newest dated day, else the last day.
+    pub fn open_on_newest_day(&mut self) {
+        let tl = &self.timeline;
+        let days = &self.view.days;
+        let newest = days
+            .iter()
+            .rposition(|&d| tl.days[d].date.is_some() && !tl.days[d].only_ghosts())
+            .or_else(|| days.iter().rposition(|&d| tl.days[d].date.is_some()))
+            .or(days.len().checked_sub(1));
+        if let Some(pos) = newest
+            && let Some(&first) = self.view.events(tl, pos, &self.filter).first()
+        {
+            self.show(first);
+        }
+    }
+
+    /// `y`: the chosen source's address, else the entry's date and
+    /// headline, for the clipboard.
+    fn copy(&mut self) -> Option<Effect> {
+        let Some(e) = self.current_event() else {
+            self.complain("nothing selected to copy");
+            return None;
+        };
+        let chosen = match (
+            self.focus,
+            self.link.and_then(|l| self.links().get(l).copied()),
+        ) {
+            (Focus::Links, Some(Link::Source(i))) => Some(i),
+            _ => None,
+        };
+        let (text, what) = match chosen {
+            Some(i) => {
+                let url = text::one_line(e.sources[i].url());
+                (url.clone(), url)
+            }
+            None => {
+                let t = format!("{} {}", date_label(e.date), text::one_line(&e.headline));
+                (t, "the date and headline".to_string())
+            }
+        };
+        Some(Effect::Copy { text, what })
+    }
+
+    /// `e`: the entry's file, for the editor.
+    fn edit(&mut self) -> Option<Effect> {
+        if self.timeline.origin != crate::model::Origin::Disk {
+            self.complain("the built-in sample has no files to edit");
+            return None;
+        }
+        let Some(e) = self.current_event() else {
+            self.complain("nothing selected to edit");
+            return None;
+        };
+        match &e.file {
+            Some(f) => Some(Effect::Edit(f.into())),
+            None => {
+                self.complain("a ghost has no file to edit (it is known only from links)");
+                None
+            }
         }
     }
 }

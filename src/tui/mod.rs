@@ -17,6 +17,7 @@ pub mod keymap;
 pub mod markdown;
 pub mod marks;
 pub mod open;
+pub mod picker;
 pub mod popups;
 pub mod search_worker;
 pub mod theme;

@@ -11,6 +11,7 @@ use super::{centered, highlighted, keep_visible, pane, window};
 use crate::model::date_label;
 use crate::text;
 use crate::tui::app::{App, Areas};
+use crate::tui::picker::Picker;
 use crate::tui::popups::Popup;
 use crate::tui::wrap::{self, Para, truncate};
 
@@ -18,87 +19,65 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     match &app.popup {
         None => {}
         Some(Popup::Search { offset }) => search(frame, area, app, *offset, areas),
-        Some(Popup::Tags {
-            input,
-            matches,
-            selected,
-            offset,
-        }) => {
-            let theme = &app.theme;
-            let rows: Vec<Line> = matches
-                .iter()
-                .map(|m| {
-                    let t = &app.tags[m.tag];
-                    let active = app.filter.tags.contains(&t.tag);
-                    let mut spans =
-                        vec![Span::styled(if active { "✓ " } else { "  " }, theme.key())];
-                    spans.extend(highlighted(
-                        &text::one_line(&t.tag),
-                        &m.positions,
-                        theme.tag(),
-                        theme.matched(),
-                    ));
-                    spans.push(Span::styled(format!("  {}", t.count), theme.dim()));
-                    Line::from(spans)
-                })
-                .collect();
-            let status = if app.filter.is_empty() {
-                format!("{} of {} tags", matches.len(), app.tags.len())
-            } else {
-                format!(
-                    "{} of {} tags, counted under the filter (✓ in it)",
-                    matches.len(),
-                    app.tags.len()
-                )
-            };
-            picker(
-                frame,
-                area,
-                app,
-                " Filter by tag (another narrows further; a chosen one leaves) ",
-                input,
-                &status,
-                rows,
-                *selected,
-                *offset,
-                Vec::new(),
-                areas,
-            );
-        }
+        Some(Popup::Tags(p)) => tags(frame, area, app, p, areas),
         Some(Popup::Goto { input, error }) => goto(frame, area, app, input, error.as_deref()),
         Some(Popup::Help { scroll }) => help(frame, area, app, *scroll, areas),
-        Some(Popup::Bookmarks {
-            input,
-            matches,
-            selected,
-            offset,
-        }) => bookmarks(
-            frame,
-            area,
-            app,
-            (input, matches),
-            *selected,
-            *offset,
-            areas,
-        ),
+        Some(Popup::Bookmarks(p)) => bookmarks(frame, area, app, p, areas),
     }
 }
 
+/// The tag picker: each tag with its count, a mark on those in the filter.
+fn tags(frame: &mut Frame, area: Rect, app: &App, p: &Picker, areas: &mut Areas) {
+    let theme = &app.theme;
+    let rows: Vec<Line> = p
+        .matches
+        .iter()
+        .map(|m| {
+            let t = &app.tags[m.item];
+            let active = app.filter.tags.contains(&t.tag);
+            let mut spans = vec![Span::styled(if active { "✓ " } else { "  " }, theme.key())];
+            spans.extend(highlighted(
+                &text::one_line(&t.tag),
+                &m.positions,
+                theme.tag(),
+                theme.matched(),
+            ));
+            spans.push(Span::styled(format!("  {}", t.count), theme.dim()));
+            Line::from(spans)
+        })
+        .collect();
+    let status = if app.filter.is_empty() {
+        format!("{} of {} tags", p.matches.len(), app.tags.len())
+    } else {
+        format!(
+            "{} of {} tags, counted under the filter (✓ in it)",
+            p.matches.len(),
+            app.tags.len()
+        )
+    };
+    picker(
+        frame,
+        area,
+        app,
+        " Filter by tag (another narrows further; a chosen one leaves) ",
+        &p.input,
+        &status,
+        rows,
+        p.selected,
+        p.offset,
+        Vec::new(),
+        areas,
+    );
+}
+
 /// The `'` list: each bookmark's date and headline, filtered as typed.
-fn bookmarks(
-    frame: &mut Frame,
-    area: Rect,
-    app: &App,
-    (input, matches): (&str, &[crate::tui::marks::MarkMatch]),
-    selected: usize,
-    offset: usize,
-    areas: &mut Areas,
-) {
+fn bookmarks(frame: &mut Frame, area: Rect, app: &App, p: &Picker, areas: &mut Areas) {
+    let (input, matches) = (&p.input, &p.matches);
     let theme = &app.theme;
     let rows: Vec<Line> = matches
         .iter()
         .map(|m| {
-            let b = &app.bookmarks[m.mark];
+            let b = &app.bookmarks[m.item];
             let mut spans = highlighted(
                 &crate::tui::marks::mark_text(b),
                 &m.positions,
@@ -129,8 +108,8 @@ fn bookmarks(
         input,
         &status,
         rows,
-        selected,
-        offset,
+        p.selected,
+        p.offset,
         Vec::new(),
         areas,
     );
