@@ -716,7 +716,7 @@ pub fn spawn_hangup_watch(tx: Sender<Msg>) {
 /// The action a terminal event asks for, if any.
 pub fn action_for(app: &App, ev: &TermEvent) -> Option<Action> {
     match ev {
-        TermEvent::Key(key) => app.keys.action_for(app.mode(), *key),
+        TermEvent::Key(key) => app.settings.keys.action_for(app.mode(), *key),
         TermEvent::Paste(text) => matches!(
             app.mode(),
             Mode::Popup(
@@ -823,22 +823,22 @@ pub fn step(
             return Next::Nothing;
         }
         Msg::Unchanged => {
-            app.checking = false;
+            app.status.checking = false;
             return Next::Draw;
         }
         Msg::NoChange => {
-            app.message = Some(super::app::Message {
+            app.status.message = Some(super::app::Message {
                 text: "the archive has not changed".into(),
                 error: false,
             });
             return Next::Draw;
         }
         Msg::Note(text) => {
-            app.message = Some(super::app::Message { text, error: true });
+            app.status.message = Some(super::app::Message { text, error: true });
             return Next::Draw;
         }
         Msg::Checked(result) => {
-            app.checking = false;
+            app.status.checking = false;
             match *result {
                 Ok((timeline, index)) => {
                     let old = app.timeline.clone();
@@ -853,18 +853,22 @@ pub fn step(
                     // watcher's false alarm (its queue overflowing while
                     // it sets up on a large archive) that changed no entry
                     // is not worth a word, unless `R` asked.
-                    let asked = app.message.as_ref().is_some_and(|m| m.text == RELOADING);
+                    let asked = app
+                        .status
+                        .message
+                        .as_ref()
+                        .is_some_and(|m| m.text == RELOADING);
                     let text = if index.used || what != crate::watch::NO_ENTRY_CHANGED {
                         Some(what)
                     } else {
                         asked.then(|| "read again: no entry changed".to_string())
                     };
                     if let Some(text) = text {
-                        app.message = Some(super::app::Message { text, error: false });
+                        app.status.message = Some(super::app::Message { text, error: false });
                     }
                 }
                 Err(e) => {
-                    app.message = Some(super::app::Message {
+                    app.status.message = Some(super::app::Message {
                         text: format!("could not check the archive: {e}"),
                         error: true,
                     });
@@ -877,7 +881,7 @@ pub fn step(
         Some(effect @ Effect::Search { .. }) => worker.submit(effect),
         Some(Effect::OpenUrl(url)) => {
             if let Err(e) = open(&url) {
-                app.message = Some(super::app::Message {
+                app.status.message = Some(super::app::Message {
                     text: e,
                     error: true,
                 });
@@ -904,7 +908,7 @@ fn perform<B: Backend>(
     effect: Effect,
 ) -> io::Result<bool> {
     let say = |app: &mut App, r: Result<String, String>| {
-        app.message = Some(match r {
+        app.status.message = Some(match r {
             Ok(text) => super::app::Message { text, error: false },
             Err(text) => super::app::Message { text, error: true },
         });
@@ -923,7 +927,7 @@ fn perform<B: Backend>(
                 // What the editor changed comes back as a reload.
                 Ok(()) => {
                     let _ = host.reload(false);
-                    app.message = None;
+                    app.status.message = None;
                 }
                 Err(e) => say(app, Err(e)),
             }

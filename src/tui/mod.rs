@@ -12,14 +12,17 @@ pub mod action;
 pub mod app;
 pub mod body_cache;
 pub mod event_loop;
+pub mod geometry;
 pub mod history;
 pub mod keymap;
 pub mod markdown;
 pub mod marks;
+pub mod nav;
 pub mod open;
 pub mod picker;
 pub mod popups;
 pub mod search_worker;
+pub mod session;
 pub mod theme;
 pub mod ui;
 pub mod view;
@@ -236,8 +239,8 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
     let timeline = Arc::new(timeline);
     let worker = SearchWorker::spawn_with(timeline.clone(), words_place, tx.clone());
     let mut app = App::new(timeline, theme);
-    app.keys = config.keymap;
-    app.reading_width = config.body_width;
+    app.settings.keys = config.keymap;
+    app.settings.reading_width = config.body_width;
     let mut notes = Vec::new();
     match &host.store {
         Some(store) => {
@@ -248,12 +251,12 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
         None => app.open_on_newest_day(),
     }
     if !notes.is_empty() {
-        app.message = Some(app::Message {
+        app.status.message = Some(app::Message {
             text: notes.join("; "),
             error: true,
         });
     }
-    app.checking = from_index.load(Ordering::Relaxed);
+    app.status.checking = from_index.load(Ordering::Relaxed);
     // The first screen is drawn before the archive is checked and watched:
     // on few cores, that work would otherwise hold the date list back. (An
     // error here comes again from the loop's own first draw, and is

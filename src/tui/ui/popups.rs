@@ -10,7 +10,8 @@ use super::events::kind_mark;
 use super::{centered, highlighted, keep_visible, pane, window};
 use crate::model::date_label;
 use crate::text;
-use crate::tui::app::{App, Areas};
+use crate::tui::app::App;
+use crate::tui::geometry::Areas;
 use crate::tui::picker::Picker;
 use crate::tui::popups::Popup;
 use crate::tui::wrap::{self, Para, truncate};
@@ -28,13 +29,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
 
 /// The tag picker: each tag with its count, a mark on those in the filter.
 fn tags(frame: &mut Frame, area: Rect, app: &App, p: &Picker, areas: &mut Areas) {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let rows: Vec<Line> = p
         .matches
         .iter()
         .map(|m| {
             let t = &app.tags[m.item];
-            let active = app.filter.tags.contains(&t.tag);
+            let active = app.nav.filter.tags.contains(&t.tag);
             let mut spans = vec![Span::styled(if active { "✓ " } else { "  " }, theme.key())];
             spans.extend(highlighted(
                 &text::one_line(&t.tag),
@@ -46,7 +47,7 @@ fn tags(frame: &mut Frame, area: Rect, app: &App, p: &Picker, areas: &mut Areas)
             Line::from(spans)
         })
         .collect();
-    let status = if app.filter.is_empty() {
+    let status = if app.nav.filter.is_empty() {
         format!("{} of {} tags", p.matches.len(), app.tags.len())
     } else {
         format!(
@@ -73,11 +74,11 @@ fn tags(frame: &mut Frame, area: Rect, app: &App, p: &Picker, areas: &mut Areas)
 /// The `'` list: each bookmark's date and headline, filtered as typed.
 fn bookmarks(frame: &mut Frame, area: Rect, app: &App, p: &Picker, areas: &mut Areas) {
     let (input, matches) = (&p.input, &p.matches);
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let rows: Vec<Line> = matches
         .iter()
         .map(|m| {
-            let b = &app.bookmarks[m.item];
+            let b = &app.session.bookmarks[m.item];
             let mut spans = highlighted(
                 &crate::tui::marks::mark_text(b),
                 &m.positions,
@@ -95,7 +96,7 @@ fn bookmarks(frame: &mut Frame, area: Rect, app: &App, p: &Picker, areas: &mut A
         (m, n) if m == n => format!("{n} bookmarks"),
         (m, n) => format!("{m} of {n} bookmarks"),
     };
-    let status = match app.bookmarks.len() {
+    let status = match app.session.bookmarks.len() {
         0 => "no bookmarks yet: m bookmarks the selected entry".to_string(),
         n if input.is_empty() => format!("{} · d or Delete removes; typing filters", count(n)),
         n => format!("{} · Delete removes", count(n)),
@@ -116,7 +117,7 @@ fn bookmarks(frame: &mut Frame, area: Rect, app: &App, p: &Picker, areas: &mut A
 }
 
 fn search(frame: &mut Frame, area: Rect, app: &App, offset: usize, areas: &mut Areas) {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let s = &app.search;
     // Room for a headline: the list's width less the mark, date and kind.
     let room = (picker_rect(area).width as usize).saturating_sub(2 + 2 + 11 + 2);
@@ -180,7 +181,7 @@ fn search(frame: &mut Frame, area: Rect, app: &App, offset: usize, areas: &mut A
 /// Two lines under the results for the chosen one: its date, kind and
 /// tags; then its snippet (full text) or the first line of its body.
 fn preview(app: &App, h: &crate::search::Hit, terms: &[String]) -> Vec<Line<'static>> {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let e = &app.timeline.events[h.idx];
     let mut meta = format!("{} · {}", date_label(e.date), e.kind.as_str());
     if !e.tags.is_empty() {
@@ -231,7 +232,7 @@ fn picker(
     footer: Vec<Line<'static>>,
     areas: &mut Areas,
 ) {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let rect = picker_rect(area);
     frame.render_widget(Clear, rect);
     let block = pane(title, true, theme);
@@ -327,7 +328,7 @@ fn cursor_x(area: Rect, shown: &str) -> u16 {
 }
 
 fn goto(frame: &mut Frame, area: Rect, app: &App, input: &str, error: Option<&str>) {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let rect = centered(area, 64, 8);
     frame.render_widget(Clear, rect);
     let block = pane(" Go to date ", true, theme);
@@ -358,10 +359,10 @@ fn goto(frame: &mut Frame, area: Rect, app: &App, input: &str, error: Option<&st
 /// column, what they do wrapped beside it (so nothing is cut), paged like
 /// the detail.
 fn help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, areas: &mut Areas) {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let w = 90.min(area.width);
     let text_w = w.saturating_sub(2) as usize;
-    let sections = app.keys.help_sections(theme.ascii);
+    let sections = app.settings.keys.help_sections(theme.ascii);
     let widest = sections
         .iter()
         .flat_map(|(_, rows)| rows.iter().map(|(k, _)| wrap::width(k)))
