@@ -1,70 +1,38 @@
 //! The browser's state and its transitions. `App::update` takes an
 //! [`Action`] and changes the state; it performs no I/O and returns at most
-//! one [`Effect`] for the event loop to carry out. Main-view navigation lives
-//! here; the popups' transitions are in `popups.rs`.
+//! one [`Effect`] for the event loop to carry out. Main-view navigation,
+//! bookmarks (`m`, the `'` list), the place and read entries saved between
+//! runs (to and from [`crate::state::State`]), where a new archive opens and
+//! the hand-offs that become effects (`y` copies, `e` edits) live here; the
+//! popups are components of their own (`popups.rs`), whose outcomes are
+//! carried out here.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use chrono::Datelike;
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Position;
 
 use super::action::{Action, Effect};
 use super::body_cache::BodyCache;
-use super::history::History;
+use super::geometry::Areas;
 use super::keymap::{Focus, Keymap, Mode, PopupKind};
-use super::popups::{Popup, SearchState};
+use super::marks;
+use super::nav::{Nav, Reveal};
+use super::picker::Picker;
+use super::popups::{self, Outcome, Popup, SearchState, match_tags};
+use super::session::{Place, Session};
 use super::theme::Theme;
 use super::view::{DateRow, View, visible};
 use crate::filter::Filter;
-use crate::model::{Event, EventIdx, TagCount, Timeline};
+use crate::model::{Event, EventIdx, TagCount, Timeline, date_label};
+use crate::state::{self, State};
 use crate::text;
 
 /// Columns of body text at most, however wide the detail pane: lines much
 /// longer than this are hard to read. A field of [`App`], so that a
 /// setting can change it.
 pub const READING_WIDTH: u16 = 100;
-
-/// How the next draw brings the chosen link of the detail into view.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Reveal {
-    /// The text stays where it is.
-    #[default]
-    Stay,
-    /// Scrolls just enough to show the whole link (its first line if it is
-    /// taller than the pane): a link just chosen with `Tab`.
-    Whole,
-    /// Scrolls only when no line of the link is on screen: a place come
-    /// back to, shown as it was left even if the link was cut by an edge.
-    Glimpse,
-}
-
-/// A place in the history: an entry as the user left it. Two places are
-/// the same when they show the same entry.
-#[derive(Debug, Clone, Copy)]
-pub struct Place {
-    pub idx: EventIdx,
-    pub link: Option<usize>,
-    pub scroll: usize,
-}
-
-impl Place {
-    /// An entry as it first opens: from its headline, no link chosen.
-    pub fn at(idx: EventIdx) -> Place {
-        Place {
-            idx,
-            link: None,
-            scroll: 0,
-        }
-    }
-}
-
-impl PartialEq for Place {
-    fn eq(&self, other: &Place) -> bool {
-        self.idx == other.idx
-    }
-}
 
 /// A selectable line of the detail pane's link list, in display order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,32 +81,6 @@ fn same_link(
         .position(|l| link_target(new, ne, l) == want)
 }
 
-/// Where things were on the last frame, for mouse clicks and paging.
-/// Written by the event loop after each draw.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Areas {
-    /// Inner areas (inside the borders) of the panes; empty when hidden.
-    pub dates: Rect,
-    pub events: Rect,
-    pub detail: Rect,
-    /// The popup's list, if a popup with a list is open.
-    pub popup_list: Rect,
-    /// First row shown of each list and of the detail text.
-    pub dates_offset: usize,
-    pub events_offset: usize,
-    pub popup_offset: usize,
-    pub detail_scroll: usize,
-    /// The entry the detail pane showed, and so the one the detail fields
-    /// here describe.
-    pub detail_entry: Option<EventIdx>,
-    /// Lines of the detail text at the last width.
-    pub detail_lines: usize,
-    /// For each link, its first and one-past-last line in the detail text.
-    pub link_lines: Vec<(usize, usize)>,
-    /// The chosen link if the frame showed it (some line of it on screen).
-    pub link_shown: Option<usize>,
-}
-
 /// The detail's links as the last frame showed them: each link's line
 /// range, the first line shown and how many were.
 struct Shown<'a> {
@@ -169,57 +111,43 @@ pub struct Message {
     pub error: bool,
 }
 
+/// The browser's state, by concern: where the reader is ([`Nav`]), what
+/// is kept between sessions ([`Session`]), the status bar ([`Status`]),
+/// the settings, and where things were on the last frame ([`Areas`]).
 pub struct App {
     pub timeline: Arc<Timeline>,
-    pub theme: Theme,
-    pub focus: Focus,
-    /// What the lists show: a date range, tags, kinds (`Esc` clears it).
-    pub filter: Filter,
-    /// The entry selected before a filter left nothing to show, to come
-    /// back to when it is cleared.
-    kept_place: Option<EventIdx>,
-    pub view: View,
-    /// Selected day: a position in `view.days`.
-    pub day: usize,
-    /// Selected entry: a position in the day's visible entries.
-    pub event: usize,
-    /// The chosen link of the detail pane, a position in `links_of`: only
-    /// ever one that is on screen (see [`App::after_draw`]), so that Enter
-    /// never follows a link the reader cannot see.
-    pub link: Option<usize>,
-    /// First line of the detail text shown, as asked for.
-    pub detail_scroll: usize,
-    /// Bring the selected link into view on the next draw.
-    pub reveal_link: Reveal,
-    /// An entry was just opened in the detail: choose its first link on
-    /// screen once the next draw has placed it.
-    pub pick_link: bool,
-    /// Centre the selection of both lists on the next draw (after a jump).
-    pub recenter: bool,
-    pub dates_offset: usize,
-    pub events_offset: usize,
-    pub history: History<Place>,
-    /// Ids of the entries read (kept across sessions; open while the detail had
-    /// the keyboard); links to them look visited. A plain set so that
-    /// it can be saved and loaded later.
-    pub visited: HashSet<String>,
-    /// The widest the detail's text gets, in columns ([`READING_WIDTH`]).
-    pub reading_width: u16,
+    pub nav: Nav,
+    pub session: Session,
+    pub status: Status,
+    pub settings: Settings,
+    pub areas: Areas,
     pub popup: Option<Popup>,
     pub search: SearchState,
+    /// The tags and how many entries carry each (under the filter while
+    /// the tag picker is open).
     pub tags: Vec<TagCount>,
-    pub message: Option<Message>,
-    pub areas: Areas,
     /// The selected entry's body as last drawn; filled by the draw path.
     pub body_cache: RefCell<BodyCache>,
     pub quit: bool,
+}
+
+/// What the user set: the look, the keys, the reading width.
+pub struct Settings {
+    pub theme: Theme,
+    /// The keys in force (the defaults with the configuration's `[keys]`).
+    pub keys: Keymap,
+    /// The widest the detail's text gets, in columns ([`READING_WIDTH`]).
+    pub reading_width: u16,
+}
+
+/// What the status bar tells besides the place.
+#[derive(Debug, Default)]
+pub struct Status {
+    /// A note until the next key.
+    pub message: Option<Message>,
     /// The timeline shown came from the index and the archive is being
     /// checked against it in the background (the status bar says so).
     pub checking: bool,
-    /// The keys in force (the defaults with the configuration's `[keys]`).
-    pub keys: Keymap,
-    /// Bookmarked entries, in the order they were set (see `marks.rs`).
-    pub bookmarks: Vec<crate::state::Bookmark>,
 }
 
 impl App {
@@ -228,33 +156,20 @@ impl App {
         let tags = timeline.tag_counts();
         App {
             timeline,
-            theme,
-            focus: Focus::Dates,
-            filter: Filter::default(),
-            kept_place: None,
-            view,
-            day: 0,
-            event: 0,
-            link: None,
-            detail_scroll: 0,
-            reveal_link: Reveal::Stay,
-            pick_link: false,
-            recenter: false,
-            dates_offset: 0,
-            events_offset: 0,
-            history: History::default(),
-            visited: HashSet::new(),
-            reading_width: READING_WIDTH,
+            nav: Nav::new(view),
+            session: Session::default(),
+            status: Status::default(),
+            settings: Settings {
+                theme,
+                keys: Keymap::default(),
+                reading_width: READING_WIDTH,
+            },
+            areas: Areas::default(),
             popup: None,
             search: SearchState::default(),
             tags,
-            message: None,
-            areas: Areas::default(),
             body_cache: RefCell::default(),
             quit: false,
-            checking: false,
-            keys: Keymap::default(),
-            bookmarks: Vec::new(),
         }
     }
 
@@ -262,18 +177,20 @@ impl App {
     pub fn mode(&self) -> Mode {
         match &self.popup {
             Some(p) => Mode::Popup(p.kind()),
-            None => Mode::Main(self.focus),
+            None => Mode::Main(self.nav.focus),
         }
     }
 
     /// The entries of the selected day under the filter.
     pub fn day_events(&self) -> Vec<EventIdx> {
-        self.view.events(&self.timeline, self.day, &self.filter)
+        self.nav
+            .view
+            .events(&self.timeline, self.nav.day, &self.nav.filter)
     }
 
     /// The selected entry.
     pub fn current(&self) -> Option<EventIdx> {
-        self.day_events().get(self.event).copied()
+        self.day_events().get(self.nav.event).copied()
     }
 
     pub fn current_event(&self) -> Option<&Event> {
@@ -294,7 +211,7 @@ impl App {
         let a = &self.areas;
         (a.detail_entry.is_some() && a.detail_entry == self.current()).then_some(Shown {
             lines: &a.link_lines,
-            top: self.detail_scroll,
+            top: self.nav.detail_scroll,
             height: a.detail.height as usize,
         })
     }
@@ -302,15 +219,19 @@ impl App {
     /// The chosen link if it is in view (as far as the last frame tells).
     fn chosen_in_view(&self) -> Option<usize> {
         let shown = self.shown_links();
-        self.link
+        self.nav
+            .link
             .filter(|&l| shown.as_ref().is_none_or(|s| s.on_screen(l)))
     }
 
     /// The window changed size: the text is wrapped anew on the next draw,
     /// which brings the chosen link back into view if it left it.
     pub fn resized(&mut self) {
-        if self.focus == Focus::Links && self.link.is_some() && self.reveal_link == Reveal::Stay {
-            self.reveal_link = Reveal::Glimpse;
+        if self.nav.focus == Focus::Links
+            && self.nav.link.is_some()
+            && self.nav.reveal_link == Reveal::Stay
+        {
+            self.nav.reveal_link = Reveal::Glimpse;
         }
     }
 
@@ -337,35 +258,35 @@ impl App {
     /// opened in the detail, whose links could only be seen on screen now
     /// (the panes change size when the reader enters the detail).
     pub fn after_draw(&mut self, areas: Areas) -> bool {
-        self.dates_offset = areas.dates_offset;
-        self.events_offset = areas.events_offset;
-        self.detail_scroll = areas.detail_scroll;
+        self.nav.dates_offset = areas.dates_offset;
+        self.nav.events_offset = areas.events_offset;
+        self.nav.detail_scroll = areas.detail_scroll;
         if let Some(p) = &mut self.popup {
             p.set_offset(areas.popup_offset);
         }
-        self.reveal_link = Reveal::Stay;
-        self.recenter = false;
+        self.nav.reveal_link = Reveal::Stay;
+        self.nav.recenter = false;
         self.areas = areas;
         let mut again = false;
-        if self.focus == Focus::Links && self.shown_links().is_some() {
-            self.link = self.areas.link_shown;
-            if std::mem::take(&mut self.pick_link) && self.link.is_none() {
-                self.link = self.initial_link();
-                again = self.link.is_some();
+        if self.nav.focus == Focus::Links && self.shown_links().is_some() {
+            self.nav.link = self.areas.link_shown;
+            if std::mem::take(&mut self.nav.pick_link) && self.nav.link.is_none() {
+                self.nav.link = self.initial_link();
+                again = self.nav.link.is_some();
             }
         }
         again
     }
 
     pub fn say(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
+        self.status.message = Some(Message {
             text: text.into(),
             error: false,
         });
     }
 
     pub(super) fn complain(&mut self, text: impl Into<String>) {
-        self.message = Some(Message {
+        self.status.message = Some(Message {
             text: text.into(),
             error: true,
         });
@@ -377,7 +298,7 @@ impl App {
                 // Enter was pressed before these results came: act on it now.
                 self.search.enter_pending = false;
                 if matches!(self.popup, Some(Popup::Search { .. })) {
-                    self.popup_activate();
+                    return self.update_popup(Action::Activate);
                 }
             }
             return None;
@@ -391,7 +312,7 @@ impl App {
             Action::Redraw => return Some(Effect::Redraw),
             _ => {}
         }
-        self.message = None;
+        self.status.message = None;
         if self.popup.is_some() {
             return self.update_popup(action);
         }
@@ -406,21 +327,21 @@ impl App {
             Action::End => self.step(isize::MAX / 2),
             Action::NextLink => self.next_link(true),
             Action::PrevLink => self.next_link(false),
-            Action::FocusNext => self.set_focus(match self.focus {
+            Action::FocusNext => self.set_focus(match self.nav.focus {
                 Focus::Dates => Focus::Events,
                 Focus::Events => Focus::Links,
                 Focus::Links => Focus::Dates,
             }),
-            Action::FocusPrev => self.set_focus(match self.focus {
+            Action::FocusPrev => self.set_focus(match self.nav.focus {
                 Focus::Dates => Focus::Links,
                 Focus::Events => Focus::Dates,
                 Focus::Links => Focus::Events,
             }),
-            Action::FocusRight => self.set_focus(match self.focus {
+            Action::FocusRight => self.set_focus(match self.nav.focus {
                 Focus::Dates => Focus::Events,
                 Focus::Events | Focus::Links => Focus::Links,
             }),
-            Action::FocusLeft => self.set_focus(match self.focus {
+            Action::FocusLeft => self.set_focus(match self.nav.focus {
                 Focus::Links => Focus::Events,
                 Focus::Events | Focus::Dates => Focus::Dates,
             }),
@@ -434,8 +355,8 @@ impl App {
             Action::OpenSearch => {
                 self.open_popup(PopupKind::Search);
                 // Results made under another filter are made again.
-                if self.search.filter != self.filter && !self.search.query.trim().is_empty() {
-                    return self.search.changed(&self.filter);
+                if self.search.filter != self.nav.filter && !self.search.query.trim().is_empty() {
+                    return self.search.changed(&self.nav.filter);
                 }
             }
             Action::OpenTags => self.open_popup(PopupKind::Tags),
@@ -450,7 +371,7 @@ impl App {
             Action::NextResult => self.step_result(true),
             Action::PrevResult => self.step_result(false),
             Action::Escape => {
-                if !self.filter.is_empty() {
+                if !self.nav.filter.is_empty() {
                     self.set_filter(Filter::default());
                     self.say("filter cleared");
                 }
@@ -468,7 +389,7 @@ impl App {
                 unreachable!("handled above")
             }
         }
-        if self.focus == Focus::Links {
+        if self.nav.focus == Focus::Links {
             self.mark_visited();
         }
         None
@@ -477,10 +398,10 @@ impl App {
     /// Counts the current entry as read.
     fn mark_visited(&mut self) {
         if let Some(e) = self.current_event()
-            && !self.visited.contains(&e.id)
+            && !self.session.visited.contains(&e.id)
         {
             let id = e.id.clone();
-            self.visited.insert(id);
+            self.session.visited.insert(id);
         }
     }
 
@@ -489,15 +410,15 @@ impl App {
     /// chooses a link only among those on screen; leaving it for a list
     /// puts the text back at its top.
     fn set_focus(&mut self, focus: Focus) {
-        if focus == Focus::Links && self.focus != Focus::Links {
-            self.link = self.initial_link();
-            self.pick_link = true;
-        } else if focus != Focus::Links && self.focus == Focus::Links {
-            self.link = None;
-            self.pick_link = false;
-            self.detail_scroll = 0;
+        if focus == Focus::Links && self.nav.focus != Focus::Links {
+            self.nav.link = self.initial_link();
+            self.nav.pick_link = true;
+        } else if focus != Focus::Links && self.nav.focus == Focus::Links {
+            self.nav.link = None;
+            self.nav.pick_link = false;
+            self.nav.detail_scroll = 0;
         }
-        self.focus = focus;
+        self.nav.focus = focus;
     }
 
     /// Tab / Shift-Tab in the detail: the link after (before) the chosen
@@ -510,7 +431,7 @@ impl App {
             self.say("this entry has no links");
             return;
         }
-        let to = match (self.link, self.shown_links()) {
+        let to = match (self.nav.link, self.shown_links()) {
             (Some(l), _) if forward => Some(l + 1).filter(|&t| t < n),
             (Some(l), _) => l.checked_sub(1),
             (None, Some(s)) if forward => (0..s.lines.len()).find(|&i| s.on_screen_or_below(i)),
@@ -519,8 +440,8 @@ impl App {
         };
         match to {
             Some(t) => {
-                self.link = Some(t);
-                self.reveal_link = Reveal::Whole;
+                self.nav.link = Some(t);
+                self.nav.reveal_link = Reveal::Whole;
             }
             None if forward => self.say("no more links below"),
             None => self.say("no more links above"),
@@ -530,22 +451,22 @@ impl App {
     /// Selects a day (a position in the view), its first entry, and resets
     /// the detail.
     fn select_day(&mut self, pos: usize) {
-        if self.view.days.is_empty() {
+        if self.nav.view.days.is_empty() {
             return;
         }
-        self.day = pos.min(self.view.days.len() - 1);
+        self.nav.day = pos.min(self.nav.view.days.len() - 1);
         self.select_event(0);
     }
 
     fn select_event(&mut self, pos: usize) {
         let n = self.day_events().len();
-        self.event = pos.min(n.saturating_sub(1));
+        self.nav.event = pos.min(n.saturating_sub(1));
         // A new entry is shown from its headline; a link is chosen only
         // when it is on screen.
-        self.detail_scroll = 0;
-        self.reveal_link = Reveal::Stay;
-        self.pick_link = self.focus == Focus::Links;
-        self.link = if self.pick_link {
+        self.nav.detail_scroll = 0;
+        self.nav.reveal_link = Reveal::Stay;
+        self.nav.pick_link = self.nav.focus == Focus::Links;
+        self.nav.link = if self.nav.pick_link {
             self.initial_link()
         } else {
             None
@@ -561,16 +482,16 @@ impl App {
 
     /// Moves in the focused list by `delta` rows.
     fn step(&mut self, delta: isize) {
-        match self.focus {
+        match self.nav.focus {
             Focus::Dates => {
-                let to = Self::clamp_add(self.day, delta, self.view.days.len());
-                if to != self.day {
+                let to = Self::clamp_add(self.nav.day, delta, self.nav.view.days.len());
+                if to != self.nav.day {
                     self.select_day(to);
                 }
             }
             Focus::Events => {
-                let to = Self::clamp_add(self.event, delta, self.day_events().len());
-                if to != self.event {
+                let to = Self::clamp_add(self.nav.event, delta, self.day_events().len());
+                if to != self.nav.event {
                     self.select_event(to);
                 }
             }
@@ -581,7 +502,7 @@ impl App {
 
     /// A page (`part` 1) or half a page (`part` 2) up (`dir` -1) or down.
     fn page(&mut self, dir: isize, part: isize) {
-        let height = match self.focus {
+        let height = match self.nav.focus {
             Focus::Dates => self.areas.dates.height,
             Focus::Events => self.areas.events.height,
             Focus::Links => self.areas.detail.height,
@@ -592,23 +513,28 @@ impl App {
         } else {
             (height as isize / part).max(1)
         };
-        match self.focus {
+        match self.nav.focus {
             Focus::Links => self.scroll_detail(dir * page),
             // The date list's rows include year and month separators: move
             // by a screenful of rows, to the day nearest that row.
-            Focus::Dates if !self.view.days.is_empty() => {
-                let row = self.view.day_row[self.day] as isize + dir * page;
-                let to = self.view.day_row.partition_point(|&r| (r as isize) < row);
+            Focus::Dates if !self.nav.view.days.is_empty() => {
+                let row = self.nav.view.day_row[self.nav.day] as isize + dir * page;
+                let to = self
+                    .nav
+                    .view
+                    .day_row
+                    .partition_point(|&r| (r as isize) < row);
                 let to = if dir < 0 {
                     // The last day at or above the target row.
-                    self.view
+                    self.nav
+                        .view
                         .day_row
                         .partition_point(|&r| (r as isize) <= row)
                         .saturating_sub(1)
                 } else {
-                    to.min(self.view.days.len() - 1)
+                    to.min(self.nav.view.days.len() - 1)
                 };
-                if to != self.day {
+                if to != self.nav.day {
                     self.select_day(to);
                 }
             }
@@ -617,43 +543,43 @@ impl App {
     }
 
     fn scroll_detail(&mut self, delta: isize) {
-        self.detail_scroll = self.detail_scroll.saturating_add_signed(delta);
+        self.nav.detail_scroll = self.nav.detail_scroll.saturating_add_signed(delta);
         let max = self
             .areas
             .detail_lines
             .saturating_sub(self.areas.detail.height as usize);
         if self.areas.detail_lines > 0 {
-            self.detail_scroll = self.detail_scroll.min(max);
+            self.nav.detail_scroll = self.nav.detail_scroll.min(max);
         }
         // A link scrolled out of view is let go at once, not at the next
         // draw: a key right behind (Enter, Tab) sees the text as it is now.
-        self.link = self.chosen_in_view();
-        self.reveal_link = Reveal::Stay;
+        self.nav.link = self.chosen_in_view();
+        self.nav.reveal_link = Reveal::Stay;
     }
 
     fn activate(&mut self) -> Option<Effect> {
-        match self.focus {
+        match self.nav.focus {
             Focus::Dates => self.set_focus(Focus::Events),
             Focus::Events => self.set_focus(Focus::Links),
             // No link chosen (or none in view): Enter chooses one, as Tab
             // does, but a related link or backlink before any source, so
             // that Enter Enter never opens a web browser by surprise.
             Focus::Links if self.chosen_in_view().is_none() => {
-                self.link = None;
+                self.nav.link = None;
                 let entry_link = self
                     .shown_links()
                     .and_then(|s| self.first_entry_link(|i| s.on_screen_or_below(i)));
                 match entry_link {
                     Some(l) => {
-                        self.link = Some(l);
-                        self.reveal_link = Reveal::Whole;
+                        self.nav.link = Some(l);
+                        self.nav.reveal_link = Reveal::Whole;
                     }
                     None => self.next_link(true),
                 }
             }
             Focus::Links => {
                 let e = self.current_event()?;
-                match self.links().get(self.link?).copied()? {
+                match self.links().get(self.nav.link?).copied()? {
                     Link::Source(i) => {
                         let url = e.sources[i].url().to_owned();
                         return self.open_url(&url);
@@ -680,8 +606,8 @@ impl App {
             return None;
         };
         let selected = match (
-            self.focus,
-            self.link.and_then(|l| self.links().get(l).copied()),
+            self.nav.focus,
+            self.nav.link.and_then(|l| self.links().get(l).copied()),
         ) {
             (Focus::Links, Some(Link::Source(i))) => Some(i),
             _ => None,
@@ -725,21 +651,21 @@ impl App {
     fn place(&self) -> Option<Place> {
         Some(Place {
             idx: self.current()?,
-            link: self.link,
-            scroll: self.detail_scroll,
+            link: self.nav.link,
+            scroll: self.nav.detail_scroll,
         })
     }
 
     /// Goes to an entry and records the move in the history.
     pub fn jump(&mut self, to: EventIdx) {
         if let Some(from) = self.place() {
-            self.history.visit(from, &Place::at(to));
+            self.session.history.visit(from, &Place::at(to));
         }
         self.show(to);
         // Read when the detail shows it with the keyboard (a link followed);
         // landing on it from a list (a search, a date, a bookmark) is not
         // reading it.
-        if self.focus == Focus::Links {
+        if self.nav.focus == Focus::Links {
             self.mark_visited();
         }
     }
@@ -751,18 +677,18 @@ impl App {
             // A place left while reading is come back to reading, even from
             // a list: the text scrolled and the link chosen as they were.
             if place.link.is_some() || place.scroll > 0 {
-                self.focus = Focus::Links;
+                self.nav.focus = Focus::Links;
             }
-            if self.focus != Focus::Links {
+            if self.nav.focus != Focus::Links {
                 return;
             }
-            self.link = place.link.filter(|&l| l < self.links().len());
-            self.pick_link = false;
-            self.detail_scroll = place.scroll;
+            self.nav.link = place.link.filter(|&l| l < self.links().len());
+            self.nav.pick_link = false;
+            self.nav.detail_scroll = place.scroll;
             // Keys may have moved the link since the last frame: make sure
             // the one that was followed is in view, without moving the
             // text if some line of it already is.
-            self.reveal_link = Reveal::Glimpse;
+            self.nav.reveal_link = Reveal::Glimpse;
         }
     }
 
@@ -771,29 +697,29 @@ impl App {
         if idx >= self.timeline.events.len() {
             return;
         }
-        if !visible(&self.timeline, idx, &self.filter) {
+        if !visible(&self.timeline, idx, &self.nav.filter) {
             self.set_filter(Filter::default());
             self.say("filter cleared to show this entry");
         }
         let Some(day) = self.timeline.day_of(idx) else {
             return;
         };
-        let Some(pos) = self.view.pos_of_day(day) else {
+        let Some(pos) = self.nav.view.pos_of_day(day) else {
             return;
         };
-        self.day = pos;
+        self.nav.day = pos;
         let at = self
             .day_events()
             .iter()
             .position(|&i| i == idx)
             .unwrap_or(0);
         self.select_event(at);
-        self.recenter = true;
+        self.nav.recenter = true;
     }
 
     fn back(&mut self) {
         let Some(cur) = self.place() else { return };
-        match self.history.back(cur) {
+        match self.session.history.back(cur) {
             Some(to) => self.restore(to),
             None => self.say("nothing to go back to"),
         }
@@ -801,7 +727,7 @@ impl App {
 
     fn forward(&mut self) {
         let Some(cur) = self.place() else { return };
-        match self.history.forward(cur) {
+        match self.session.history.forward(cur) {
             Some(to) => self.restore(to),
             None => self.say("nothing to go forward to"),
         }
@@ -810,8 +736,8 @@ impl App {
     /// `[` / `]`: the previous or next day; at either end of the archive
     /// the nearest day, the one at the end, and a word that it is the end.
     fn move_day(&mut self, delta: isize) {
-        let to = Self::clamp_add(self.day, delta, self.view.days.len());
-        if to == self.day && !self.view.days.is_empty() {
+        let to = Self::clamp_add(self.nav.day, delta, self.nav.view.days.len());
+        if to == self.nav.day && !self.nav.view.days.is_empty() {
             self.say(if delta < 0 {
                 "this is the first day"
             } else {
@@ -823,7 +749,7 @@ impl App {
 
     /// The (year, month) of a visible day; undated sorts after every month.
     fn month_of(&self, pos: usize) -> (i32, u32) {
-        match self.timeline.days[self.view.days[pos]].date {
+        match self.timeline.days[self.nav.view.days[pos]].date {
             Some(d) => (d.year(), d.month()),
             None => (i32::MAX, 0),
         }
@@ -842,21 +768,21 @@ impl App {
     /// `}`: the first day of the next month; `{`: the first day of the
     /// previous month.
     fn move_month(&mut self, next: bool) {
-        let n = self.view.days.len();
+        let n = self.nav.view.days.len();
         if n == 0 {
             return;
         }
-        let here = self.month_of(self.day);
+        let here = self.month_of(self.nav.day);
         // Past either end: the nearest day, said so.
         let to = if next {
-            (self.day..n)
+            (self.nav.day..n)
                 .find(|&p| self.month_of(p) != here)
                 .unwrap_or_else(|| {
                     self.say("no later month: the last day");
                     n - 1
                 })
         } else {
-            match self.month_start(self.day) {
+            match self.month_start(self.nav.day) {
                 0 => {
                     self.say("no earlier month: the first day");
                     0
@@ -874,7 +800,7 @@ impl App {
     /// effect). Other popups close, since what they list may be gone.
     pub fn replace_timeline(&mut self, timeline: Arc<Timeline>) -> Option<Effect> {
         let place = self.place();
-        let day = self.day;
+        let day = self.nav.day;
         let old = std::mem::replace(&mut self.timeline, timeline);
         let new = self.timeline.clone();
         let remap = |i: EventIdx| old.events.get(i).and_then(|e| new.get(&e.id));
@@ -885,12 +811,14 @@ impl App {
             link: same_link(&old, p.idx, &new, idx, p.link),
             scroll: p.scroll,
         };
-        self.history.remap(|p| Some(relink(p, remap(p.idx)?)));
+        self.session
+            .history
+            .remap(|p| Some(relink(p, remap(p.idx)?)));
         // The text of the entry on screen may have changed too.
         self.body_cache = RefCell::default();
         // Search results point into the old timeline: the query runs again.
         self.search.clear();
-        let rerun = self.search.changed(&self.filter);
+        let rerun = self.search.changed(&self.nav.filter);
         if !matches!(self.popup, Some(Popup::Search { .. })) {
             self.popup = None;
         }
@@ -898,36 +826,37 @@ impl App {
         self.follow_bookmarks();
         // Tags no entry carries any more leave the filter.
         let tags = &self.tags;
-        self.filter
+        self.nav
+            .filter
             .tags
             .retain(|f| tags.iter().any(|t| crate::filter::same_tag(&t.tag, f)));
-        self.view = View::new(&self.timeline, &self.filter);
-        self.day = 0;
-        self.event = 0;
+        self.nav.view = View::new(&self.timeline, &self.nav.filter);
+        self.nav.day = 0;
+        self.nav.event = 0;
         match place.and_then(|p| Some(relink(&p, remap(p.idx)?))) {
             Some(p) => {
                 self.show(p.idx);
-                self.link = p.link;
-                self.detail_scroll = p.scroll;
-                self.recenter = true;
+                self.nav.link = p.link;
+                self.nav.detail_scroll = p.scroll;
+                self.nav.recenter = true;
             }
-            None => self.select_day(day.min(self.view.days.len().saturating_sub(1))),
+            None => self.select_day(day.min(self.nav.view.days.len().saturating_sub(1))),
         }
         rerun
     }
 
     pub fn set_filter(&mut self, filter: Filter) {
-        let keep = self.current().or(self.kept_place.take());
-        self.filter = filter;
-        self.view = View::new(&self.timeline, &self.filter);
-        self.day = 0;
-        self.event = 0;
-        self.dates_offset = 0;
-        self.events_offset = 0;
-        match keep.filter(|&i| visible(&self.timeline, i, &self.filter)) {
+        let keep = self.current().or(self.nav.kept_place.take());
+        self.nav.filter = filter;
+        self.nav.view = View::new(&self.timeline, &self.nav.filter);
+        self.nav.day = 0;
+        self.nav.event = 0;
+        self.nav.dates_offset = 0;
+        self.nav.events_offset = 0;
+        match keep.filter(|&i| visible(&self.timeline, i, &self.nav.filter)) {
             Some(i) => self.show(i),
             None => {
-                self.kept_place = keep;
+                self.nav.kept_place = keep;
                 self.select_day(0);
             }
         }
@@ -937,30 +866,30 @@ impl App {
         let p = Position::new(x, y);
         let a = &self.areas;
         if a.dates.contains(p) {
-            let row = self.dates_offset + (y - a.dates.y) as usize;
+            let row = self.nav.dates_offset + (y - a.dates.y) as usize;
             self.set_focus(Focus::Dates);
-            if let Some(DateRow::Day(pos)) = self.view.rows.get(row).copied() {
+            if let Some(DateRow::Day(pos)) = self.nav.view.rows.get(row).copied() {
                 self.select_day(pos);
             }
         } else if a.events.contains(p) {
-            let pos = self.events_offset + (y - a.events.y) as usize;
+            let pos = self.nav.events_offset + (y - a.events.y) as usize;
             self.set_focus(Focus::Events);
             if pos < self.day_events().len() {
                 self.select_event(pos);
             }
         } else if a.detail.contains(p) {
-            let line = self.detail_scroll + (y - a.detail.y) as usize;
+            let line = self.nav.detail_scroll + (y - a.detail.y) as usize;
             let hit = a
                 .link_lines
                 .iter()
                 .position(|&(s, e)| (s..e).contains(&line));
-            if self.focus != Focus::Links {
+            if self.nav.focus != Focus::Links {
                 self.set_focus(Focus::Links);
             }
             if hit.is_some() {
-                self.link = hit;
+                self.nav.link = hit;
             }
-            self.reveal_link = Reveal::Stay;
+            self.nav.reveal_link = Reveal::Stay;
         }
     }
 
@@ -968,17 +897,383 @@ impl App {
         let p = Position::new(x, y);
         let d = if down { 1 } else { -1 };
         if self.areas.dates.contains(p) {
-            let to = Self::clamp_add(self.day, d, self.view.days.len());
-            if to != self.day {
+            let to = Self::clamp_add(self.nav.day, d, self.nav.view.days.len());
+            if to != self.nav.day {
                 self.select_day(to);
             }
         } else if self.areas.events.contains(p) {
-            let to = Self::clamp_add(self.event, d, self.day_events().len());
-            if to != self.event {
+            let to = Self::clamp_add(self.nav.event, d, self.day_events().len());
+            if to != self.nav.event {
                 self.select_event(to);
             }
         } else if self.areas.detail.contains(p) {
             self.scroll_detail(3 * d);
+        }
+    }
+
+    pub(super) fn open_popup(&mut self, kind: PopupKind) {
+        self.popup = Popup::new(kind, &mut self.search).or_else(|| match kind {
+            PopupKind::Tags => {
+                // Counted under the filter: what choosing a tag would leave.
+                let filter = &self.nav.filter;
+                self.tags = self.timeline.tag_counts_where(|e| filter.accepts(e));
+                let selected = self
+                    .nav
+                    .filter
+                    .tags
+                    .last()
+                    .and_then(|f| self.tags.iter().position(|t| &t.tag == f))
+                    .unwrap_or(0);
+                let all = match_tags(&self.tags, "");
+                Some(Popup::Tags(Picker::new(all, selected)))
+            }
+            PopupKind::Bookmarks => {
+                let all = marks::match_marks(&self.session.bookmarks, "");
+                Some(Popup::Bookmarks(Picker::new(all, 0)))
+            }
+            _ => None,
+        });
+    }
+
+    /// Hands an action to the open popup and does what it answers.
+    fn update_popup(&mut self, action: Action) -> Option<Effect> {
+        let popup = self.popup.as_mut()?;
+        let mut ctx = popups::Ctx {
+            search: &mut self.search,
+            tags: &self.tags,
+            bookmarks: &self.session.bookmarks,
+            list: self.areas.popup_list,
+            list_offset: self.areas.popup_offset,
+        };
+        match popup.update(action, &mut ctx) {
+            Outcome::Stay => {}
+            Outcome::Close => self.popup = None,
+            Outcome::Search => return self.search.changed(&self.nav.filter),
+            Outcome::Jump(to) => {
+                self.popup = None;
+                self.jump(to);
+            }
+            Outcome::ToggleTag(t) => {
+                self.popup = None;
+                self.toggle_tag(t);
+            }
+            Outcome::GotoDate(date) => match self.goto(date) {
+                Ok(()) => self.popup = None,
+                Err(e) => {
+                    if let Some(p) = &mut self.popup {
+                        p.fail(e);
+                    }
+                }
+            },
+            Outcome::Range(since, until) => {
+                self.popup = None;
+                let filter = Filter {
+                    since,
+                    until,
+                    ..self.nav.filter.clone()
+                };
+                let shown = filter.describe();
+                self.set_filter(filter);
+                if self.nav.view.days.is_empty() {
+                    self.say(format!("nothing in {shown}; Esc clears the filter"));
+                } else {
+                    self.say(format!("showing {shown}"));
+                }
+            }
+            Outcome::Bookmark(m) => self.go_to_bookmark(m),
+            Outcome::RemoveBookmark(m) => return self.remove_bookmark(m),
+        }
+        None
+    }
+
+    fn goto(&mut self, date: chrono::NaiveDate) -> Result<(), String> {
+        let tl = &self.timeline;
+        let dated = |&d: &usize| tl.days[d].date;
+        let (pos, note) = match self
+            .nav
+            .view
+            .days
+            .iter()
+            .position(|d| dated(d) >= Some(date))
+        {
+            Some(pos) => (pos, None),
+            None => {
+                let last = self
+                    .nav
+                    .view
+                    .days
+                    .iter()
+                    .rposition(|d| dated(d).is_some())
+                    .ok_or("no dated day to go to")?;
+                (last, Some(format!("{date} is after the last day")))
+            }
+        };
+        let to = self.nav.view.events(tl, pos, &self.nav.filter)[0];
+        self.jump(to);
+        if let Some(text) = note {
+            self.say(text);
+        }
+        Ok(())
+    }
+    fn step_result(&mut self, next: bool) {
+        let n = self.search.hits.len();
+        if n == 0 {
+            self.complain("no search results: press / to search");
+            return;
+        }
+        // Results the filter hides (it changed since the search) are
+        // passed over, so that stepping keeps to the filter.
+        let vis: Vec<bool> = self
+            .search
+            .hits
+            .iter()
+            .map(|h| visible(&self.timeline, h.idx, &self.nav.filter))
+            .collect();
+        let shown = |i: usize| vis[i];
+        let order: Vec<usize> = match (self.search.cursor, next) {
+            (None, true) => (0..n).collect(),
+            (None, false) => (0..n).rev().collect(),
+            (Some(c), true) => (1..=n).map(|k| (c + k) % n).collect(),
+            (Some(c), false) => (1..=n).map(|k| (c + n - k) % n).collect(),
+        };
+        let Some(at) = order.into_iter().find(|&i| shown(i)) else {
+            self.complain("the filter hides every search result: Esc clears it");
+            return;
+        };
+        self.search.cursor = Some(at);
+        self.search.selected = at;
+        let to = self.search.hits[at].idx;
+        self.jump(to);
+        let visible = (0..n).filter(|&i| shown(i)).count();
+        let text = if visible == n {
+            format!("result {} of {}", at + 1, n)
+        } else {
+            let nth = (0..at).filter(|&i| shown(i)).count() + 1;
+            format!("result {nth} of the {visible} the filter shows ({n} in all)")
+        };
+        self.say(text);
+    }
+
+    /// Another tag narrows the filter further; a tag already in it leaves.
+    fn toggle_tag(&mut self, t: usize) {
+        let tag = self.tags[t].tag.clone();
+        let mut filter = self.nav.filter.clone();
+        let had = filter.tags.len();
+        filter.tags.retain(|t| *t != tag);
+        let note = if filter.tags.len() == had {
+            filter.tags.push(tag.clone());
+            format!("showing entries tagged {}", filter.tags.join(" + "))
+        } else {
+            format!("tag {tag} left the filter")
+        };
+        self.set_filter(filter);
+        self.say(&note);
+    }
+}
+
+impl App {
+    /// Bookmarks whose entry has another id now (its headline was edited,
+    /// and an event's id follows its headline) follow it by its file.
+    pub fn follow_bookmarks(&mut self) {
+        marks::follow(&mut self.session.bookmarks, &self.timeline);
+    }
+
+    /// True when the entry with this id is bookmarked.
+    pub fn is_bookmarked(&self, id: &str) -> bool {
+        self.session.bookmarks.iter().any(|b| b.id == id)
+    }
+
+    /// `m`: bookmarks the selected entry, or removes its bookmark.
+    fn toggle_bookmark(&mut self) -> Option<Effect> {
+        let Some(e) = self.current_event() else {
+            self.complain("nothing selected to bookmark");
+            return None;
+        };
+        let headline = text::one_line(&e.headline);
+        if let Some(at) = self.session.bookmarks.iter().position(|b| b.id == e.id) {
+            self.session.bookmarks.remove(at);
+            self.say(format!("bookmark removed: {headline}"));
+        } else {
+            let b = marks::bookmark_of(e);
+            self.session.bookmarks.push(b);
+            self.say(format!("bookmarked: {headline} (' lists bookmarks)"));
+        }
+        Some(Effect::SaveState)
+    }
+
+    /// Delete in the `'` popup: removes bookmark `m`.
+    fn remove_bookmark(&mut self, m: usize) -> Option<Effect> {
+        let gone = self.session.bookmarks.remove(m);
+        self.relist_bookmarks();
+        self.say(format!(
+            "bookmark removed: {}",
+            text::one_line(&gone.headline)
+        ));
+        Some(Effect::SaveState)
+    }
+
+    /// Enter in the `'` popup: goes to the chosen bookmark's entry.
+    fn go_to_bookmark(&mut self, mark: usize) {
+        let Some(b) = self.session.bookmarks.get(mark) else {
+            return;
+        };
+        match self.timeline.get(&b.id) {
+            Some(idx) => {
+                self.popup = None;
+                self.jump(idx);
+            }
+            None => self.complain(format!(
+                "no longer in the archive: {} (Delete removes the bookmark)",
+                text::one_line(&b.headline)
+            )),
+        }
+    }
+
+    /// What is kept of this session for the next: the place, the
+    /// bookmarks and the entries read.
+    pub fn to_state(&self) -> State {
+        let focus_name = |f| match f {
+            Focus::Dates => "dates",
+            Focus::Events => "events",
+            Focus::Links => "detail",
+        };
+        let mut visited: Vec<String> = self.session.visited.iter().cloned().collect();
+        visited.sort();
+        State {
+            roots: Vec::new(),
+            place: self.current_event().map(|e| state::Place {
+                id: e.id.clone(),
+                focus: focus_name(self.nav.focus).into(),
+                since: self.nav.filter.since,
+                until: self.nav.filter.until,
+                tags: self.nav.filter.tags.clone(),
+                scroll: if self.nav.focus == Focus::Links {
+                    self.nav.detail_scroll
+                } else {
+                    0
+                },
+            }),
+            bookmarks: self.session.bookmarks.clone(),
+            visited,
+        }
+    }
+
+    /// Takes up the bookmarks and read entries as they were just saved,
+    /// with what other browsers on the same archive added or removed.
+    pub fn take_saved(&mut self, saved: State) {
+        self.session.bookmarks = saved.bookmarks;
+        self.follow_bookmarks();
+        self.session.visited = saved.visited.into_iter().collect();
+        self.relist_bookmarks();
+    }
+
+    /// The `'` popup lists bookmarks by their place: list them again.
+    fn relist_bookmarks(&mut self) {
+        if let Some(Popup::Bookmarks(p)) = &mut self.popup {
+            p.refresh(marks::match_marks(&self.session.bookmarks, &p.input));
+        }
+    }
+
+    /// Takes up a saved session: the bookmarks, the entries read, and the
+    /// place when its entry is still there; a new archive (or a place that
+    /// is gone) opens on the newest day.
+    pub fn restore_state(&mut self, state: State) {
+        self.session.bookmarks = state.bookmarks;
+        self.follow_bookmarks();
+        self.session.visited = state.visited.into_iter().collect();
+        let place = state
+            .place
+            .and_then(|p| Some((self.timeline.get(&p.id)?, p)));
+        let Some((idx, p)) = place else {
+            self.open_on_newest_day();
+            return;
+        };
+        let filter = crate::filter::Filter {
+            since: p.since,
+            until: p.until,
+            tags: p
+                .tags
+                .into_iter()
+                .filter(|t| self.tags.iter().any(|c| crate::filter::same_tag(&c.tag, t)))
+                .collect(),
+            kinds: Vec::new(),
+        };
+        if !filter.is_empty() {
+            self.set_filter(filter);
+        }
+        self.nav.focus = match p.focus.as_str() {
+            "events" => Focus::Events,
+            "detail" => Focus::Links,
+            _ => Focus::Dates,
+        };
+        self.show(idx);
+        self.nav.detail_scroll = p.scroll;
+        self.nav.pick_link = false;
+        self.nav.link = None;
+        self.status.message = None;
+    }
+
+    /// Selects the newest dated day with an event or article (a day of
+    /// ghosts alone, known only from links, is not a place to start),
+    /// else the newest dated day, else the last day.
+    pub fn open_on_newest_day(&mut self) {
+        let tl = &self.timeline;
+        let days = &self.nav.view.days;
+        let newest = days
+            .iter()
+            .rposition(|&d| tl.days[d].date.is_some() && !tl.days[d].only_ghosts())
+            .or_else(|| days.iter().rposition(|&d| tl.days[d].date.is_some()))
+            .or(days.len().checked_sub(1));
+        if let Some(pos) = newest
+            && let Some(&first) = self.nav.view.events(tl, pos, &self.nav.filter).first()
+        {
+            self.show(first);
+        }
+    }
+
+    /// `y`: the chosen source's address, else the entry's date and
+    /// headline, for the clipboard.
+    fn copy(&mut self) -> Option<Effect> {
+        let Some(e) = self.current_event() else {
+            self.complain("nothing selected to copy");
+            return None;
+        };
+        let chosen = match (
+            self.nav.focus,
+            self.nav.link.and_then(|l| self.links().get(l).copied()),
+        ) {
+            (Focus::Links, Some(Link::Source(i))) => Some(i),
+            _ => None,
+        };
+        let (text, what) = match chosen {
+            Some(i) => {
+                let url = text::one_line(e.sources[i].url());
+                (url.clone(), url)
+            }
+            None => {
+                let t = format!("{} {}", date_label(e.date), text::one_line(&e.headline));
+                (t, "the date and headline".to_string())
+            }
+        };
+        Some(Effect::Copy { text, what })
+    }
+
+    /// `e`: the entry's file, for the editor.
+    fn edit(&mut self) -> Option<Effect> {
+        if self.timeline.origin != crate::model::Origin::Disk {
+            self.complain("the built-in sample has no files to edit");
+            return None;
+        }
+        let Some(e) = self.current_event() else {
+            self.complain("nothing selected to edit");
+            return None;
+        };
+        match &e.file {
+            Some(f) => Some(Effect::Edit(f.into())),
+            None => {
+                self.complain("a ghost has no file to edit (it is known only from links)");
+                None
+            }
         }
     }
 }

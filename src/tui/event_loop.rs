@@ -106,7 +106,7 @@ impl<B: Backend> Host<B> for NoHost {
 /// The action a terminal event asks for, if any.
 pub fn action_for(app: &App, ev: &TermEvent) -> Option<Action> {
     match ev {
-        TermEvent::Key(key) => app.keys.action_for(app.mode(), *key),
+        TermEvent::Key(key) => app.settings.keys.action_for(app.mode(), *key),
         TermEvent::Paste(text) => matches!(
             app.mode(),
             Mode::Popup(
@@ -213,22 +213,22 @@ pub fn step(
             return Next::Nothing;
         }
         Msg::Unchanged => {
-            app.checking = false;
+            app.status.checking = false;
             return Next::Draw;
         }
         Msg::NoChange => {
-            app.message = Some(super::app::Message {
+            app.status.message = Some(super::app::Message {
                 text: "the archive has not changed".into(),
                 error: false,
             });
             return Next::Draw;
         }
         Msg::Note(text) => {
-            app.message = Some(super::app::Message { text, error: true });
+            app.status.message = Some(super::app::Message { text, error: true });
             return Next::Draw;
         }
         Msg::Checked { result, manual } => {
-            app.checking = false;
+            app.status.checking = false;
             match *result {
                 Ok((timeline, index)) => {
                     let old = app.timeline.clone();
@@ -249,11 +249,11 @@ pub fn step(
                         manual.then(|| "read again: no entry changed".to_string())
                     };
                     if let Some(text) = text {
-                        app.message = Some(super::app::Message { text, error: false });
+                        app.status.message = Some(super::app::Message { text, error: false });
                     }
                 }
                 Err(e) => {
-                    app.message = Some(super::app::Message {
+                    app.status.message = Some(super::app::Message {
                         text: format!("could not check the archive: {e}"),
                         error: true,
                     });
@@ -266,7 +266,7 @@ pub fn step(
         Some(effect @ Effect::Search { .. }) => worker.submit(effect),
         Some(Effect::OpenUrl(url)) => {
             if let Err(e) = open(&url) {
-                app.message = Some(super::app::Message {
+                app.status.message = Some(super::app::Message {
                     text: e,
                     error: true,
                 });
@@ -293,7 +293,7 @@ fn perform<B: Backend>(
     effect: Effect,
 ) -> io::Result<bool> {
     let say = |app: &mut App, r: Result<String, String>| {
-        app.message = Some(match r {
+        app.status.message = Some(match r {
             Ok(text) => super::app::Message { text, error: false },
             Err(text) => super::app::Message { text, error: true },
         });
@@ -312,7 +312,7 @@ fn perform<B: Backend>(
                 // What the editor changed comes back as a reload.
                 Ok(()) => {
                     let _ = host.reload(false);
-                    app.message = None;
+                    app.status.message = None;
                 }
                 Err(e) => say(app, Err(e)),
             }

@@ -14,15 +14,19 @@ pub mod archive;
 pub mod body_cache;
 pub mod config;
 pub mod event_loop;
+pub mod geometry;
 pub mod history;
 pub mod input;
 pub mod keymap;
 pub mod markdown;
 pub mod marks;
 pub mod msg;
+pub mod nav;
 pub mod open;
+pub mod picker;
 pub mod popups;
 pub mod search_worker;
+pub mod session;
 pub mod signals;
 pub mod theme;
 pub mod ui;
@@ -155,8 +159,8 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
     let timeline = Arc::new(timeline);
     let worker = SearchWorker::spawn_with(timeline.clone(), words_place, tx.clone());
     let mut app = App::new(timeline, theme);
-    app.keys = config.keymap;
-    app.reading_width = config.body_width;
+    app.settings.keys = config.keymap;
+    app.settings.reading_width = config.body_width;
     let mut notes = Vec::new();
     match &host.store {
         Some(store) => {
@@ -167,12 +171,12 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
         None => app.open_on_newest_day(),
     }
     if !notes.is_empty() {
-        app.message = Some(app::Message {
+        app.status.message = Some(app::Message {
             text: notes.join("; "),
             error: true,
         });
     }
-    app.checking = host
+    app.status.checking = host
         .archive
         .as_ref()
         .is_some_and(archive::Archive::checking);

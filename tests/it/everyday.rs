@@ -235,9 +235,9 @@ fn state_lasts_place_bookmarks_and_read_entries() {
     let mut again = app_on(&archive);
     again.restore_state(store.load().0);
     assert_eq!(again.current_event().unwrap().id, here);
-    assert_eq!(again.focus, Focus::Links);
+    assert_eq!(again.nav.focus, Focus::Links);
     assert!(again.is_bookmarked(&here));
-    assert!(again.visited.contains(&here));
+    assert!(again.session.visited.contains(&here));
     // The `'` list jumps to it from elsewhere; Delete removes it.
     again.update(Action::FocusLeft);
     again.update(Action::FocusLeft);
@@ -256,17 +256,17 @@ fn state_lasts_place_bookmarks_and_read_entries() {
         again.update(Action::RemoveBookmark),
         Some(Effect::SaveState)
     );
-    assert!(again.bookmarks.is_empty());
+    assert!(again.session.bookmarks.is_empty());
     // `d` removes too, before a filter is typed; after, it types.
     again.update(Action::Escape);
     again.update(Action::ToggleBookmark);
     again.update(Action::OpenBookmarks);
     again.update(Action::Input('x'));
     again.update(Action::Input('d'));
-    assert_eq!(again.bookmarks.len(), 1, "d typed into the filter");
+    assert_eq!(again.session.bookmarks.len(), 1, "d typed into the filter");
     again.update(Action::ClearInput);
     assert_eq!(again.update(Action::Input('d')), Some(Effect::SaveState));
-    assert!(again.bookmarks.is_empty());
+    assert!(again.session.bookmarks.is_empty());
     // A damaged file is ignored with a note; a command that only reads
     // leaves it where it is.
     std::fs::write(store.path(), "{ not json").unwrap();
@@ -412,7 +412,7 @@ fn y_copies_with_osc52_and_says_what() {
     app.jump(idx);
     app.update(Action::FocusRight);
     app.update(Action::FocusRight);
-    app.link = Some(0);
+    app.nav.link = Some(0);
     let url = app.timeline.events[idx].sources[0].url().to_string();
     assert_eq!(
         app.update(Action::Copy),

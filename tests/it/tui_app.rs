@@ -17,8 +17,9 @@ fn found(hits: Vec<Hit>) -> Found {
     }
 }
 use ktimeline::tui::action::{Action, Effect};
-use ktimeline::tui::app::{App, Reveal};
+use ktimeline::tui::app::App;
 use ktimeline::tui::keymap::{Focus, Mode, PopupKind};
+use ktimeline::tui::nav::Reveal;
 use ktimeline::tui::popups::Popup;
 use ktimeline::tui::theme::Theme;
 
@@ -155,16 +156,16 @@ fn starts_on_the_first_day_and_moves_in_the_focused_list() {
 fn tab_cycles_focus_and_lands_on_the_first_related_link() {
     let mut app = app();
     go(&mut app, &[Action::Down, Action::FocusNext]);
-    assert_eq!(app.focus, Focus::Events);
+    assert_eq!(app.nav.focus, Focus::Events);
     go(&mut app, &[Action::FocusNext]);
-    assert_eq!(app.focus, Focus::Links);
+    assert_eq!(app.nav.focus, Focus::Links);
     // Two sources come first; the first related link is chosen (no frame
     // was drawn, so every link counts as on screen).
-    assert_eq!(app.link, Some(2));
+    assert_eq!(app.nav.link, Some(2));
     go(&mut app, &[Action::FocusNext]);
-    assert_eq!(app.focus, Focus::Dates);
+    assert_eq!(app.nav.focus, Focus::Dates);
     go(&mut app, &[Action::FocusPrev]);
-    assert_eq!(app.focus, Focus::Links);
+    assert_eq!(app.nav.focus, Focus::Links);
 }
 
 #[test]
@@ -172,9 +173,9 @@ fn following_links_and_going_back_and_forward() {
     let mut app = reading_alpha();
     go(&mut app, &[Action::Activate]);
     assert_eq!(headline(&app), "Charlie ferries return");
-    assert_eq!(app.focus, Focus::Links);
+    assert_eq!(app.nav.focus, Focus::Links);
     // The date list followed.
-    let day = app.timeline.days[app.view.days[app.day]].date;
+    let day = app.timeline.days[app.nav.view.days[app.nav.day]].date;
     assert_eq!(day, date(2017, 6, 20));
     // Follow c's link back to a, then go back twice and forward once.
     go(&mut app, &[Action::Activate]);
@@ -189,7 +190,7 @@ fn following_links_and_going_back_and_forward() {
         "Alpha library opens",
         "nothing further back"
     );
-    assert!(app.message.is_some());
+    assert!(app.status.message.is_some());
     go(&mut app, &[Action::Forward]);
     assert_eq!(headline(&app), "Charlie ferries return");
     go(&mut app, &[Action::Forward]);
@@ -207,11 +208,11 @@ fn a_new_jump_drops_the_forward_history() {
     let mut app = reading_alpha();
     go(&mut app, &[Action::Activate, Action::Back]);
     assert_eq!(headline(&app), "Alpha library opens");
-    assert!(app.history.can_go_forward());
+    assert!(app.session.history.can_go_forward());
     // Jump to the ghost instead: forward is gone.
     go(&mut app, &[Action::NextLink, Action::Activate]);
     assert_eq!(headline(&app), "Golf keepers strike");
-    assert!(!app.history.can_go_forward());
+    assert!(!app.session.history.can_go_forward());
     go(&mut app, &[Action::Back]);
     assert_eq!(headline(&app), "Alpha library opens");
 }
@@ -231,7 +232,7 @@ fn backlinks_are_followed_too() {
     );
     assert_eq!(headline(&app), "Delta benches mapped");
     go(&mut app, &[Action::NextLink]);
-    assert!(app.message.is_some(), "no link after the last");
+    assert!(app.status.message.is_some(), "no link after the last");
 }
 
 #[test]
@@ -256,12 +257,12 @@ fn days_and_months() {
     go(&mut app, &[Action::PrevDay, Action::PrevMonth]);
     assert_eq!(headline(&app), "Golf keepers strike");
     // At the ends: the nearest day, and the status bar says so.
-    assert!(app.message.is_some(), "no earlier month is said");
+    assert!(app.status.message.is_some(), "no earlier month is said");
     go(&mut app, &[Action::PrevDay]);
     assert_eq!(headline(&app), "Golf keepers strike");
-    assert!(app.message.is_some(), "the first day is said");
+    assert!(app.status.message.is_some(), "the first day is said");
     go(&mut app, &[Action::End, Action::NextDay]);
-    assert!(app.message.is_some(), "the last day is said");
+    assert!(app.status.message.is_some(), "the last day is said");
     go(
         &mut app,
         &[Action::PrevDay, Action::PrevDay, Action::NextMonth],
@@ -269,10 +270,10 @@ fn days_and_months() {
     assert_eq!(headline(&app), "Echo winter market");
     go(&mut app, &[Action::NextMonth]);
     assert_eq!(headline(&app), "Uniform letter", "undated comes last");
-    assert!(app.message.is_none());
+    assert!(app.status.message.is_none());
     go(&mut app, &[Action::NextMonth]);
     assert_eq!(headline(&app), "Uniform letter", "the last day");
-    assert!(app.message.is_some(), "no later month is said");
+    assert!(app.status.message.is_some(), "no later month is said");
 }
 
 #[test]
@@ -340,7 +341,7 @@ fn escape_closes_the_search_and_an_empty_query_searches_nothing() {
     go(&mut app, &[Action::Escape]);
     assert_eq!(app.popup, None);
     go(&mut app, &[Action::NextResult]);
-    assert!(app.message.as_ref().is_some_and(|m| m.error));
+    assert!(app.status.message.as_ref().is_some_and(|m| m.error));
 }
 
 #[test]
@@ -351,9 +352,9 @@ fn tag_filter_narrows_both_lists_and_escape_clears_it() {
         app.update(Action::Input(c));
     }
     go(&mut app, &[Action::Activate]);
-    assert_eq!(app.filter.tags, ["Harbour"]);
+    assert_eq!(app.nav.filter.tags, ["Harbour"]);
     // Ghosts are not shown under a filter, so June 8 comes first.
-    assert_eq!(app.view.days.len(), 3);
+    assert_eq!(app.nav.view.days.len(), 3);
     assert_eq!(headline(&app), "Alpha library opens");
     assert_eq!(app.day_events().len(), 1, "Bravo is not tagged Harbour");
     // Following a link to an entry the filter hides clears the filter.
@@ -367,12 +368,12 @@ fn tag_filter_narrows_both_lists_and_escape_clears_it() {
         ],
     );
     assert_eq!(headline(&app), "Golf keepers strike");
-    assert!(app.filter.is_empty());
+    assert!(app.nav.filter.is_empty());
     go(&mut app, &[Action::Back]);
     go(&mut app, &[Action::OpenTags, Action::Activate]);
-    assert_eq!(app.filter.tags, ["Harbour"], "most used first");
+    assert_eq!(app.nav.filter.tags, ["Harbour"], "most used first");
     go(&mut app, &[Action::Escape]);
-    assert!(app.filter.is_empty());
+    assert!(app.nav.filter.is_empty());
     assert_eq!(headline(&app), "Alpha library opens", "selection kept");
 }
 
@@ -400,10 +401,11 @@ fn pick_tag(app: &mut App, s: &str) {
 #[test]
 fn a_date_range_and_several_tags_filter_the_lists_and_search() {
     let mut app = sample_app();
-    let all_days = app.view.days.len();
+    let all_days = app.nav.view.days.len();
     goto_input(&mut app, "1950..1953-07");
     assert_eq!(app.popup, None);
     let dates: Vec<_> = app
+        .nav
         .view
         .days
         .iter()
@@ -417,7 +419,8 @@ fn a_date_range_and_several_tags_filter_the_lists_and_search() {
                 && d.to_string().as_str() <= "1953-07-31")
     );
     assert!(
-        app.message
+        app.status
+            .message
             .as_ref()
             .unwrap()
             .text
@@ -426,9 +429,12 @@ fn a_date_range_and_several_tags_filter_the_lists_and_search() {
     // The density strip counts only what the filter keeps.
     let (_, counts) = app
         .timeline
-        .monthly_counts_where(|i, _| ktimeline::tui::view::visible(&app.timeline, i, &app.filter))
+        .monthly_counts_where(|i, _| {
+            ktimeline::tui::view::visible(&app.timeline, i, &app.nav.filter)
+        })
         .unwrap();
     let shown: usize = app
+        .nav
         .view
         .days
         .iter()
@@ -438,10 +444,10 @@ fn a_date_range_and_several_tags_filter_the_lists_and_search() {
     // A tag on top narrows further; a second one further still.
     let in_range = dates.len();
     pick_tag(&mut app, "war");
-    assert_eq!(app.filter.tags.len(), 1);
-    let one_tag = app.view.days.len();
+    assert_eq!(app.nav.filter.tags.len(), 1);
+    let one_tag = app.nav.view.days.len();
     assert!(one_tag <= in_range && one_tag > 0);
-    let first_tag = app.filter.tags[0].clone();
+    let first_tag = app.nav.filter.tags[0].clone();
     let other = app
         .current_event()
         .unwrap()
@@ -451,10 +457,10 @@ fn a_date_range_and_several_tags_filter_the_lists_and_search() {
         .map(|t| t.to_string());
     if let Some(other) = other {
         pick_tag(&mut app, &other);
-        assert_eq!(app.filter.tags.len(), 2);
-        for &d in &app.view.days {
+        assert_eq!(app.nav.filter.tags.len(), 2);
+        for &d in &app.nav.view.days {
             for i in app.timeline.days[d].events.clone() {
-                if ktimeline::tui::view::visible(&app.timeline, i, &app.filter) {
+                if ktimeline::tui::view::visible(&app.timeline, i, &app.nav.filter) {
                     let tags = &app.timeline.events[i].tags;
                     assert!(tags.iter().any(|t| **t == *first_tag));
                     assert!(tags.iter().any(|t| **t == *other));
@@ -463,12 +469,12 @@ fn a_date_range_and_several_tags_filter_the_lists_and_search() {
         }
         // Picking a chosen tag again takes it out.
         pick_tag(&mut app, &other);
-        assert_eq!(app.filter.tags, std::slice::from_ref(&first_tag));
+        assert_eq!(app.nav.filter.tags, std::slice::from_ref(&first_tag));
     }
     // A search made now runs under the filter.
     let effects = go(&mut app, &[Action::OpenSearch, Action::Input('k')]);
     match effects.last() {
-        Some(Effect::Search { filter, .. }) => assert_eq!(*filter, app.filter),
+        Some(Effect::Search { filter, .. }) => assert_eq!(*filter, app.nav.filter),
         other => panic!("{other:?}"),
     }
     // Tab switches the popup to full text, and searches again.
@@ -481,12 +487,12 @@ fn a_date_range_and_several_tags_filter_the_lists_and_search() {
         })
     ));
     go(&mut app, &[Action::Escape, Action::Escape]);
-    assert!(app.filter.is_empty());
-    assert_eq!(app.view.days.len(), all_days);
+    assert!(app.nav.filter.is_empty());
+    assert_eq!(app.nav.view.days.len(), all_days);
     // A filter that leaves nothing, cleared, comes back to the entry.
     let before = app.current();
     goto_input(&mut app, "1900..1901");
-    assert!(app.view.days.is_empty());
+    assert!(app.nav.view.days.is_empty());
     go(&mut app, &[Action::Escape]);
     assert_eq!(app.current(), before);
     // A bad range says why and keeps the popup open.
@@ -520,17 +526,17 @@ fn stepping_through_results_keeps_to_a_filter_set_after_the_search() {
     app.update(Action::SearchDone { generation, found });
     go(&mut app, &[Action::Escape]);
     pick_tag(&mut app, "hotline");
-    assert_eq!(app.filter.tags.len(), 1);
+    assert_eq!(app.nav.filter.tags.len(), 1);
     for _ in 0..3 {
         go(&mut app, &[Action::NextResult]);
-        assert_eq!(app.filter.tags.len(), 1, "the filter stays");
+        assert_eq!(app.nav.filter.tags.len(), 1, "the filter stays");
         let e = app.current_event().unwrap();
         assert!(
-            e.tags.iter().any(|t| **t == *app.filter.tags[0]),
+            e.tags.iter().any(|t| **t == *app.nav.filter.tags[0]),
             "{}",
             e.headline
         );
-        let m = app.message.as_ref().unwrap();
+        let m = app.status.message.as_ref().unwrap();
         assert!(m.text.contains(&format!("({all} in all)")), "{}", m.text);
     }
 }
@@ -562,8 +568,11 @@ fn a_bookmark_follows_its_entry_when_the_headline_is_edited() {
     app.replace_timeline(Arc::new(file("Talks open in Panmunjom.")));
     let new = app.current_event().unwrap().id.clone();
     assert_ne!(old, new);
-    assert!(app.is_bookmarked(&new), "{:?}", app.bookmarks);
-    assert_eq!(app.bookmarks[0].headline, "Talks open in Panmunjom.");
+    assert!(app.is_bookmarked(&new), "{:?}", app.session.bookmarks);
+    assert_eq!(
+        app.session.bookmarks[0].headline,
+        "Talks open in Panmunjom."
+    );
 }
 
 #[test]
@@ -571,7 +580,8 @@ fn the_sample_has_no_files_to_edit() {
     let mut app = sample_app();
     assert_eq!(app.update(Action::Edit), None);
     assert!(
-        app.message
+        app.status
+            .message
             .as_ref()
             .unwrap()
             .text
@@ -600,7 +610,12 @@ fn go_to_a_date() {
     goto(&mut app, "2030");
     assert_eq!(app.popup, None);
     assert_eq!(headline(&app), "Echo winter market");
-    let said = app.message.as_ref().map(|m| m.text.as_str()).unwrap_or("");
+    let said = app
+        .status
+        .message
+        .as_ref()
+        .map(|m| m.text.as_str())
+        .unwrap_or("");
     assert_eq!(said, "2030-01-01 is after the last day");
     go(&mut app, &[Action::Back]);
     goto(&mut app, "nonsense");
@@ -640,7 +655,7 @@ fn opening_sources() {
     );
     assert_eq!(headline(&app), "Charlie ferries return");
     assert!(go(&mut app, &[Action::OpenSource]).is_empty());
-    assert!(app.message.as_ref().is_some_and(|m| m.error));
+    assert!(app.status.message.as_ref().is_some_and(|m| m.error));
 }
 
 #[test]
@@ -676,19 +691,19 @@ fn an_address_cut_when_read_is_refused_not_opened() {
     );
     // `o` on the first source, then Enter on the chosen source line.
     assert!(go(&mut app, &[Action::OpenSource]).is_empty());
-    let m = app.message.clone().expect("a message");
+    let m = app.status.message.clone().expect("a message");
     assert!(m.error, "{}", m.text);
     assert!(m.text.contains("longer than 2000 characters"), "{}", m.text);
-    app.message = None;
+    app.status.message = None;
     go(
         &mut app,
         &[Action::FocusNext, Action::FocusNext, Action::NextLink],
     );
-    assert_eq!(app.link, Some(0));
+    assert_eq!(app.nav.link, Some(0));
     assert!(go(&mut app, &[Action::Activate]).is_empty());
-    assert!(app.message.as_ref().is_some_and(|m| m.error));
+    assert!(app.status.message.as_ref().is_some_and(|m| m.error));
     go(&mut app, &[Action::NextLink]);
-    assert_eq!(app.link, Some(1));
+    assert_eq!(app.nav.link, Some(1));
     assert_eq!(go(&mut app, &[Action::Activate]), [Effect::OpenUrl(whole)]);
 }
 
@@ -784,30 +799,33 @@ fn back_returns_to_the_link_that_was_followed() {
     assert_eq!(headline(&app), "Golf keepers strike");
     go(&mut app, &[Action::Back]);
     assert_eq!(headline(&app), "Alpha library opens");
-    assert_eq!(app.link, Some(3));
+    assert_eq!(app.nav.link, Some(3));
     // Back from a list to a place left while reading: reading again, the
     // same link chosen.
     go(&mut app, &[Action::Activate, Action::FocusLeft]);
-    assert_eq!(app.focus, Focus::Events);
+    assert_eq!(app.nav.focus, Focus::Events);
     go(&mut app, &[Action::Back]);
     assert_eq!(headline(&app), "Alpha library opens");
-    assert_eq!((app.focus, app.link), (Focus::Links, Some(3)));
+    assert_eq!((app.nav.focus, app.nav.link), (Focus::Links, Some(3)));
     // A jump shows the new entry from its top.
     go(&mut app, &[Action::PrevLink, Action::Activate]);
     assert_eq!(headline(&app), "Charlie ferries return");
-    assert_eq!((app.detail_scroll, app.reveal_link), (0, Reveal::Stay));
+    assert_eq!(
+        (app.nav.detail_scroll, app.nav.reveal_link),
+        (0, Reveal::Stay)
+    );
 }
 
 #[test]
 fn arrows_move_focus_without_wrapping_and_inputs_edit() {
     let mut app = app();
     go(&mut app, &[Action::FocusLeft]);
-    assert_eq!(app.focus, Focus::Dates);
+    assert_eq!(app.nav.focus, Focus::Dates);
     go(
         &mut app,
         &[Action::FocusRight, Action::FocusRight, Action::FocusRight],
     );
-    assert_eq!(app.focus, Focus::Links);
+    assert_eq!(app.nav.focus, Focus::Links);
     go(&mut app, &[Action::OpenSearch]);
     for c in "bravo reg".chars() {
         app.update(Action::Input(c));
@@ -849,7 +867,8 @@ fn page_down_in_the_dates_moves_by_the_rows_on_screen() {
 
 #[test]
 fn a_popup_input_keeps_at_most_its_cap() {
-    use ktimeline::tui::popups::{MAX_INPUT_CHARS, Popup};
+    use ktimeline::tui::picker::MAX_INPUT_CHARS;
+    use ktimeline::tui::popups::Popup;
     let mut app = app();
     go(&mut app, &[Action::OpenSearch]);
     for _ in 0..MAX_INPUT_CHARS + 500 {
@@ -861,7 +880,7 @@ fn a_popup_input_keeps_at_most_its_cap() {
         app.update(Action::Input('한'));
     }
     match &app.popup {
-        Some(Popup::Tags { input, .. }) => assert_eq!(input.chars().count(), MAX_INPUT_CHARS),
+        Some(Popup::Tags(p)) => assert_eq!(p.input.chars().count(), MAX_INPUT_CHARS),
         other => panic!("{other:?}"),
     }
 }
@@ -925,7 +944,7 @@ fn a_fresh_timeline_keeps_the_chosen_links_by_what_they_lead_to() {
     go(&mut app, &[Action::Back]);
     assert_eq!(headline(&app), "Alpha library opens");
     let links = ktimeline::tui::app::links_of(app.current_event().unwrap());
-    let chosen = links[app.link.expect("a link chosen")];
+    let chosen = links[app.nav.link.expect("a link chosen")];
     match chosen {
         ktimeline::tui::app::Link::Related(r) => {
             let to = app.current_event().unwrap().related[r].to;
@@ -938,12 +957,18 @@ fn a_fresh_timeline_keeps_the_chosen_links_by_what_they_lead_to() {
 #[test]
 fn landing_on_an_entry_from_a_list_is_not_reading_it() {
     let mut app = sample_app();
-    app.visited.clear();
+    app.session.visited.clear();
     goto_input(&mut app, "2018-04");
     let id = app.current_event().unwrap().id.clone();
-    assert_ne!(app.focus, Focus::Links);
-    assert!(!app.visited.contains(&id), "marked read from the date list");
+    assert_ne!(app.nav.focus, Focus::Links);
+    assert!(
+        !app.session.visited.contains(&id),
+        "marked read from the date list"
+    );
     go(&mut app, &[Action::FocusNext, Action::FocusNext]);
-    assert_eq!(app.focus, Focus::Links);
-    assert!(app.visited.contains(&id), "read once opened in the detail");
+    assert_eq!(app.nav.focus, Focus::Links);
+    assert!(
+        app.session.visited.contains(&id),
+        "read once opened in the detail"
+    );
 }

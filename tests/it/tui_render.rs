@@ -286,7 +286,7 @@ fn mouse_clicks_select_and_focus() {
     );
     let detail = h.app.areas.detail;
     h.send(click(detail.x + 3, detail.y));
-    assert_eq!(h.app.focus, ktimeline::tui::keymap::Focus::Links);
+    assert_eq!(h.app.nav.focus, ktimeline::tui::keymap::Focus::Links);
 }
 
 #[test]
@@ -368,7 +368,7 @@ fn emoji_with_a_variation_selector_is_cut_without_a_panic() {
     let long_name = format!("☢️ archive {}", "☢️".repeat(60));
     let mut h = Harness::new(nuclear(&long_name), 100, 30, Theme::default());
     h.keys("t").key(KeyCode::Enter);
-    assert!(h.app.filter.tags[0].starts_with("☢️ Nuclear"));
+    assert!(h.app.nav.filter.tags[0].starts_with("☢️ Nuclear"));
     // Every width, so the cut falls on each side of every selector: the
     // filter and the archive name in the status bar, then a message
     // naming the gopher source.
@@ -532,7 +532,7 @@ mod event_loop {
             run_app(&mut term, &mut app, &keys, &worker, &mut host).unwrap();
             // As the browser does on quitting.
             Host::<TestBackend>::save_state(&mut host, &app).unwrap();
-            app.bookmarks.len()
+            app.session.bookmarks.len()
         };
         std::thread::scope(|s| {
             let (a_tx, a_rx) = channel();
@@ -577,7 +577,7 @@ mod event_loop {
 #[test]
 fn the_status_bar_tells_while_the_archive_is_checked() {
     let mut h = Harness::fixture(120, 30);
-    h.app.checking = true;
+    h.app.status.checking = true;
     redraw(&mut h.term, &mut h.app).unwrap();
     assert!(
         h.screen().contains("checking for changes"),
@@ -621,7 +621,7 @@ fn layouts_for_real_terminal_sizes() {
             .collect();
         assert!(first.contains("Harbour city opens"), "{first:?}");
         // Body lines are never wider than the reading width.
-        assert!(h.app.areas.detail.width <= h.app.reading_width + 2);
+        assert!(h.app.areas.detail.width <= h.app.settings.reading_width + 2);
     }
 }
 
@@ -670,55 +670,55 @@ fn the_detail_reads_like_a_pager_and_keeps_links_at_hand() {
     let total = h.app.areas.detail_lines;
     assert!(total > 3 * height, "{total} lines, {height} high");
     // Opened on the headline, no link chosen (none is on screen).
-    assert_eq!((h.app.detail_scroll, h.app.link), (0, None));
+    assert_eq!((h.app.nav.detail_scroll, h.app.nav.link), (0, None));
     h.keys("j");
-    assert_eq!(h.app.detail_scroll, 1);
+    assert_eq!(h.app.nav.detail_scroll, 1);
     h.keys("k");
-    assert_eq!(h.app.detail_scroll, 0);
+    assert_eq!(h.app.nav.detail_scroll, 0);
     h.keys(" ");
-    assert_eq!(h.app.detail_scroll, height - 1);
+    assert_eq!(h.app.nav.detail_scroll, height - 1);
     h.keys("b");
-    assert_eq!(h.app.detail_scroll, 0);
+    assert_eq!(h.app.nav.detail_scroll, 0);
     h.send(Event::Key(KeyEvent::new(
         KeyCode::Char('d'),
         KeyModifiers::CONTROL,
     )));
-    assert_eq!(h.app.detail_scroll, height / 2);
+    assert_eq!(h.app.nav.detail_scroll, height / 2);
     h.send(Event::Key(KeyEvent::new(
         KeyCode::Char('u'),
         KeyModifiers::CONTROL,
     )));
-    assert_eq!(h.app.detail_scroll, 0);
+    assert_eq!(h.app.nav.detail_scroll, 0);
     h.keys("G");
-    assert_eq!(h.app.detail_scroll, total - height);
+    assert_eq!(h.app.nav.detail_scroll, total - height);
     h.key(KeyCode::Home);
-    assert_eq!(h.app.detail_scroll, 0);
+    assert_eq!(h.app.nav.detail_scroll, 0);
     assert!(h.screen().contains("The tide museum publishes"));
 
     // Tab with no link on screen: the nearest one below, scrolled into
     // view just enough (it is the last line shown).
     h.key(KeyCode::Tab);
     let (start, end) = h.app.areas.link_lines[0];
-    assert_eq!(h.app.link, Some(0));
-    assert_eq!(h.app.detail_scroll + height, end);
-    assert!(start >= h.app.detail_scroll);
+    assert_eq!(h.app.nav.link, Some(0));
+    assert_eq!(h.app.nav.detail_scroll + height, end);
+    assert!(start >= h.app.nav.detail_scroll);
     // The next link is on screen or close: reading position moves by no
     // more than that link's lines.
-    let before = h.app.detail_scroll;
+    let before = h.app.nav.detail_scroll;
     h.key(KeyCode::Tab);
-    assert_eq!(h.app.link, Some(1));
+    assert_eq!(h.app.nav.link, Some(1));
     let (_, end1) = h.app.areas.link_lines[1];
-    assert_eq!(h.app.detail_scroll, before.max(end1 - height));
+    assert_eq!(h.app.nav.detail_scroll, before.max(end1 - height));
     // Follow it; the pier opens on its headline; back restores the place.
-    let place = (h.app.detail_scroll, h.app.link);
+    let place = (h.app.nav.detail_scroll, h.app.nav.link);
     h.key(KeyCode::Enter);
     assert_eq!(
         h.app.current_event().unwrap().headline,
         "Divers clean the old pier"
     );
-    assert_eq!(h.app.detail_scroll, 0);
+    assert_eq!(h.app.nav.detail_scroll, 0);
     h.key(KeyCode::Backspace);
-    assert_eq!((h.app.detail_scroll, h.app.link), place);
+    assert_eq!((h.app.nav.detail_scroll, h.app.nav.link), place);
     // The pier is now marked as read where it is linked.
     assert!(
         h.screen().contains("✓ Divers clean the old pier"),
@@ -731,21 +731,21 @@ fn the_detail_reads_like_a_pager_and_keeps_links_at_hand() {
     h.key(KeyCode::Tab);
     let (start2, end2) = h.app.areas.link_lines[2];
     assert!(end2 - start2 >= 2, "the gulls' link takes two lines");
-    for _ in 0..h.app.detail_scroll + height - end2 + 1 {
+    for _ in 0..h.app.nav.detail_scroll + height - end2 + 1 {
         h.keys("k");
     }
-    let place = (h.app.detail_scroll, h.app.link);
+    let place = (h.app.nav.detail_scroll, h.app.nav.link);
     assert_eq!(place.1, Some(2));
     assert_eq!(place.0 + height, end2 - 1, "the link's last line is cut");
     h.key(KeyCode::Enter).key(KeyCode::Backspace);
-    assert_eq!((h.app.detail_scroll, h.app.link), place);
+    assert_eq!((h.app.nav.detail_scroll, h.app.nav.link), place);
     // Scrolling the chosen link out of view lets it go: Enter then
     // chooses again instead of following a link out of sight.
     h.keys("g");
-    assert_eq!(h.app.link, None);
+    assert_eq!(h.app.nav.link, None);
     // Leaving for the list puts the text back at its top.
     h.keys("G").key(KeyCode::Left);
-    assert_eq!(h.app.detail_scroll, 0);
+    assert_eq!(h.app.nav.detail_scroll, 0);
     assert!(h.screen().contains("The tide museum publishes"));
 }
 
@@ -875,14 +875,14 @@ fn a_bookmark_is_marked_in_the_search_results_too() {
 fn choose_at_the_end(h: &mut Harness, l: usize) {
     h.keys("G");
     for _ in 0..10 {
-        let code = match h.app.link {
+        let code = match h.app.nav.link {
             Some(c) if c == l => return,
             Some(c) if c > l => KeyCode::BackTab,
             _ => KeyCode::Tab,
         };
         h.key(code);
     }
-    panic!("link {l} could not be chosen: {:?}", h.app.link);
+    panic!("link {l} could not be chosen: {:?}", h.app.nav.link);
 }
 
 /// Keys that arrive together (over SSH, a paste of keys) are taken before
@@ -901,7 +901,7 @@ fn a_burst_of_keys_never_follows_a_link_out_of_view() {
     // open a web browser by surprise).
     h.burst(&[KeyCode::Char('g'), KeyCode::Enter]);
     assert_eq!(h.app.current_event().unwrap().headline, museum);
-    assert_eq!(h.app.link, Some(1));
+    assert_eq!(h.app.nav.link, Some(1));
     // A page up and Enter together, likewise.
     choose_at_the_end(&mut h, 1);
     h.burst(&[KeyCode::Char('b'), KeyCode::Char('b'), KeyCode::Enter]);
@@ -916,11 +916,11 @@ fn a_burst_of_keys_never_follows_a_link_out_of_view() {
     // Back, then a narrower window: the text is wrapped anew and the
     // chosen link is brought back into view rather than let go.
     h.key(KeyCode::Backspace);
-    assert_eq!(h.app.link, Some(1));
+    assert_eq!(h.app.nav.link, Some(1));
     h.resize(40, 14);
-    assert_eq!(h.app.link, Some(1), "{}", h.screen());
+    assert_eq!(h.app.nav.link, Some(1), "{}", h.screen());
     let (start, end) = h.app.areas.link_lines[1];
-    let top = h.app.detail_scroll;
+    let top = h.app.nav.detail_scroll;
     let height = h.app.areas.detail.height as usize;
     assert!(end > top && start < top + height, "{}", h.screen());
 }
@@ -943,16 +943,16 @@ fn a_reread_that_changed_no_entry_is_not_announced_without_the_index() {
         }
     };
     handle(&mut h.app, reread(false, false), &h.worker, &mut opened);
-    assert_eq!(h.app.message, None);
+    assert_eq!(h.app.status.message, None);
     handle(&mut h.app, reread(true, false), &h.worker, &mut opened);
     assert_eq!(
-        h.app.message.as_ref().map(|m| m.text.as_str()),
+        h.app.status.message.as_ref().map(|m| m.text.as_str()),
         Some("the archive changed, no entry did")
     );
     // Asked for with `R`, it says so.
     handle(&mut h.app, reread(false, true), &h.worker, &mut opened);
     assert_eq!(
-        h.app.message.as_ref().map(|m| m.text.as_str()),
+        h.app.status.message.as_ref().map(|m| m.text.as_str()),
         Some("read again: no entry changed")
     );
     // A link that now leads elsewhere is a change, and it is taken up
@@ -978,7 +978,7 @@ fn a_reread_that_changed_no_entry_is_not_announced_without_the_index() {
     };
     handle(&mut h.app, msg, &h.worker, &mut opened);
     assert_eq!(
-        h.app.message.as_ref().map(|m| m.text.as_str()),
+        h.app.status.message.as_ref().map(|m| m.text.as_str()),
         Some("the archive changed: 1 entry changed")
     );
     assert_eq!(h.app.timeline.events[from].related[0].to, to);

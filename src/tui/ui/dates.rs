@@ -8,7 +8,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{keep_visible, pane};
-use crate::tui::app::{App, Areas};
+use crate::tui::app::App;
+use crate::tui::geometry::Areas;
 use crate::tui::keymap::Focus;
 use crate::tui::view::DateRow;
 use crate::tui::wrap::width;
@@ -32,19 +33,19 @@ pub fn month_name(month: u32) -> &'static str {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
-    let focused = app.focus == Focus::Dates;
-    let theme = &app.theme;
+    let focused = app.nav.focus == Focus::Dates;
+    let theme = &app.settings.theme;
     let block = pane(" Dates ", focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     areas.dates = inner;
-    let view = &app.view;
-    let sel_row = view.day_row.get(app.day).copied().unwrap_or(0);
+    let view = &app.nav.view;
+    let sel_row = view.day_row.get(app.nav.day).copied().unwrap_or(0);
     let height = inner.height as usize;
-    let start = if app.recenter {
+    let start = if app.nav.recenter {
         sel_row.saturating_sub(height / 2)
     } else {
-        app.dates_offset
+        app.nav.dates_offset
     };
     let mut offset = keep_visible(start, sel_row, height, view.rows.len());
     // Show the separators just above the selection when there is room.
@@ -75,12 +76,16 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
             DateRow::Month(_, m) => Line::styled(format!(" {}", month_name(m)), theme.month()),
             DateRow::Day(pos) => {
                 let day = &app.timeline.days[view.days[pos]];
-                let count = app.view.events(&app.timeline, pos, &app.filter).len();
+                let count = app
+                    .nav
+                    .view
+                    .events(&app.timeline, pos, &app.nav.filter)
+                    .len();
                 let label = match day.date {
                     Some(d) => day_label(d),
                     None => "Undated".to_string(),
                 };
-                let selected = pos == app.day;
+                let selected = pos == app.nav.day;
                 let marker = if selected {
                     theme.mark("▶ ", "> ")
                 } else {

@@ -26,10 +26,10 @@ fn month_index(first: NaiveDate, d: NaiveDate) -> i64 {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App) {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let Some((first, counts)) = app
         .timeline
-        .monthly_counts_where(|i, _| crate::tui::view::visible(&app.timeline, i, &app.filter))
+        .monthly_counts_where(|i, _| crate::tui::view::visible(&app.timeline, i, &app.nav.filter))
     else {
         return;
     };
@@ -111,7 +111,7 @@ fn sparkline(
     first: NaiveDate,
     counts: &[u64],
 ) -> (usize, usize, Option<usize>) {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let (bars, per) = buckets(counts, area.width as usize);
     let current = app
         .current_event()
@@ -158,7 +158,7 @@ fn one_row(frame: &mut Frame, area: Rect, app: &App, first: NaiveDate, counts: &
         Constraint::Length(last_label.len() as u16 + 2),
     ])
     .areas(area);
-    let dim = app.theme.dim();
+    let dim = app.settings.theme.dim();
     frame.render_widget(
         Paragraph::new(Line::styled(format!(" {first_label} "), dim)),
         left,

@@ -13,9 +13,11 @@ use super::events::long_date;
 use super::{headline_text, keep_visible, pane};
 use crate::model::{Event, Kind};
 use crate::text;
-use crate::tui::app::{App, Areas, Link, Reveal, links_of};
+use crate::tui::app::{App, Link, links_of};
+use crate::tui::geometry::Areas;
 use crate::tui::keymap::Focus;
 use crate::tui::markdown::{render_markdown, render_plain, without_title};
+use crate::tui::nav::Reveal;
 use crate::tui::wrap::{Para, truncate};
 
 /// The entry's text wrapped to `width`, and the line range of each link
@@ -26,7 +28,7 @@ pub fn detail_text(
     width: usize,
     selected: Option<usize>,
 ) -> (Vec<Line<'static>>, Vec<(usize, usize)>) {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let tl = &app.timeline;
     let mut lines: Vec<Line<'static>> = Vec::new();
     let mut link_lines = Vec::new();
@@ -217,9 +219,9 @@ fn entry_link(
     marker: &'static str,
     width: usize,
 ) -> Vec<Line<'static>> {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let ghost = to.kind == Kind::Ghost;
-    let visited = app.visited.contains(&to.id);
+    let visited = app.session.visited.contains(&to.id);
     let mark = match (ghost, visited, theme.ascii) {
         (true, _, false) => "○ ",
         (true, _, true) => "o ",
@@ -258,7 +260,7 @@ fn entry_link(
 }
 
 fn tags(lines: &mut Vec<Line<'static>>, e: &Event, app: &App, width: usize) {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     if lines.last().is_some_and(|l| l.width() > 0) {
         lines.push(Line::raw(""));
     }
@@ -269,6 +271,7 @@ fn tags(lines: &mut Vec<Line<'static>>, e: &Event, app: &App, width: usize) {
         }
         let mut style = theme.tag();
         if app
+            .nav
             .filter
             .tags
             .iter()
@@ -286,8 +289,8 @@ fn tags(lines: &mut Vec<Line<'static>>, e: &Event, app: &App, width: usize) {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
-    let focused = app.focus == Focus::Links;
-    let theme = &app.theme;
+    let focused = app.nav.focus == Focus::Links;
+    let theme = &app.settings.theme;
     let mut block = pane(" Detail ", focused, theme);
     let inner = block.inner(area);
     areas.detail = inner;
@@ -300,20 +303,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     let margin = u16::from(inner.width >= 40);
     let text_area = Rect {
         x: inner.x + margin,
-        width: (inner.width - 2 * margin).min(app.reading_width),
+        width: (inner.width - 2 * margin).min(app.settings.reading_width),
         ..inner
     };
     let width = text_area.width as usize;
     let height = inner.height as usize;
-    let selected = app.link.filter(|_| focused);
+    let selected = app.nav.link.filter(|_| focused);
     let (lines, link_lines) = detail_text(app, e, width, selected);
     let total = lines.len();
-    let mut scroll = app.detail_scroll.min(total.saturating_sub(height));
+    let mut scroll = app.nav.detail_scroll.min(total.saturating_sub(height));
     // Some line of the lines `start..end` is on screen from line `top`.
     let shows = |top: usize, (start, end): (usize, usize)| end > top && start < top + height;
-    if focused && let Some(&(start, end)) = app.link.and_then(|l| link_lines.get(l)) {
+    if focused && let Some(&(start, end)) = app.nav.link.and_then(|l| link_lines.get(l)) {
         let glimpsed = shows(scroll, (start, end));
-        let reveal = match app.reveal_link {
+        let reveal = match app.nav.reveal_link {
             Reveal::Stay => false,
             Reveal::Whole => true,
             Reveal::Glimpse => !glimpsed,

@@ -10,7 +10,8 @@ use ratatui::widgets::Paragraph;
 
 use super::{headline_text, keep_visible, pane};
 use crate::model::Kind;
-use crate::tui::app::{App, Areas};
+use crate::tui::app::App;
+use crate::tui::geometry::Areas;
 use crate::tui::keymap::Focus;
 use crate::tui::wrap::{truncate, width};
 
@@ -55,15 +56,16 @@ pub fn kind_mark(kind: Kind, ascii: bool) -> &'static str {
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
-    let focused = app.focus == Focus::Events;
-    let theme = &app.theme;
+    let focused = app.nav.focus == Focus::Events;
+    let theme = &app.settings.theme;
     let events = app.day_events();
     let date = app
+        .nav
         .view
         .days
-        .get(app.day)
+        .get(app.nav.day)
         .and_then(|&d| app.timeline.days[d].date);
-    let title = if app.view.days.is_empty() {
+    let title = if app.nav.view.days.is_empty() {
         " Nothing under the filter (Esc clears it) ".to_string()
     } else {
         fitting_title(date, events.len(), area.width as usize)
@@ -73,12 +75,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     frame.render_widget(block, area);
     areas.events = inner;
     let height = inner.height as usize;
-    let start = if app.recenter {
-        app.event.saturating_sub(height / 2)
+    let start = if app.nav.recenter {
+        app.nav.event.saturating_sub(height / 2)
     } else {
-        app.events_offset
+        app.nav.events_offset
     };
-    let offset = keep_visible(start, app.event, height, events.len());
+    let offset = keep_visible(start, app.nav.event, height, events.len());
     areas.events_offset = offset;
     let w = inner.width as usize;
     let lines: Vec<Line> = events
@@ -88,7 +90,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
         .take(height)
         .map(|(pos, &idx)| {
             let e = &app.timeline.events[idx];
-            let selected = pos == app.event;
+            let selected = pos == app.nav.event;
             let marker = if selected {
                 theme.mark("▶ ", "> ")
             } else {

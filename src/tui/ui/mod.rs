@@ -15,7 +15,8 @@ use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::app::{App, Areas};
+use super::app::App;
+use super::geometry::Areas;
 use super::keymap::Focus;
 use super::theme::Theme;
 use crate::text;
@@ -64,7 +65,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Areas {
     let area = frame.area();
     let mut areas = Areas::default();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small(frame, area, &app.theme);
+        too_small(frame, area, &app.settings.theme);
         return areas;
     }
     if app.timeline.events.is_empty() {
@@ -85,7 +86,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Areas {
 
     let dates_w = if area.width >= 140 { 20 } else { 17 };
     match Arrangement::for_width(area.width) {
-        Arrangement::Single => match app.focus {
+        Arrangement::Single => match app.nav.focus {
             Focus::Dates => dates::draw(frame, main, app, &mut areas),
             Focus::Events => events::draw(frame, main, app, &mut areas),
             Focus::Links => detail::draw(frame, main, app, &mut areas),
@@ -94,7 +95,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Areas {
             // The lists take most of the height while one of them has the
             // keyboard, and a few rows (the selection in context) while
             // the reader reads.
-            let lists_h = if app.focus == Focus::Links {
+            let lists_h = if app.nav.focus == Focus::Links {
                 (main.height / 4).clamp(3, 8)
             } else {
                 (main.height * 3 / 5).max(3)
@@ -112,7 +113,7 @@ pub fn draw(frame: &mut Frame, app: &App) -> Areas {
                 Layout::horizontal([Constraint::Length(dates_w), Constraint::Min(10)]).areas(main);
             // The detail needs no more than its reading width (plus the
             // borders and a margin); the entries take what is left.
-            let detail_w = (rest.width * 55 / 100).min(app.reading_width + 3);
+            let detail_w = (rest.width * 55 / 100).min(app.settings.reading_width + 3);
             let [e, t] =
                 Layout::horizontal([Constraint::Min(10), Constraint::Length(detail_w)]).areas(rest);
             dates::draw(frame, d, app, &mut areas);
@@ -265,7 +266,7 @@ fn too_small(frame: &mut Frame, area: Rect, theme: &Theme) {
 
 fn empty(frame: &mut Frame, area: Rect, app: &App) {
     let tl = &app.timeline;
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let mut lines = vec![
         Line::styled(
             format!(

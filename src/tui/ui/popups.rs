@@ -10,7 +10,9 @@ use super::events::kind_mark;
 use super::{centered, highlighted, keep_visible, pane, window};
 use crate::model::date_label;
 use crate::text;
-use crate::tui::app::{App, Areas};
+use crate::tui::app::App;
+use crate::tui::geometry::Areas;
+use crate::tui::picker::Picker;
 use crate::tui::popups::Popup;
 use crate::tui::wrap::{self, Para, truncate};
 
@@ -18,87 +20,65 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     match &app.popup {
         None => {}
         Some(Popup::Search { offset }) => search(frame, area, app, *offset, areas),
-        Some(Popup::Tags {
-            input,
-            matches,
-            selected,
-            offset,
-        }) => {
-            let theme = &app.theme;
-            let rows: Vec<Line> = matches
-                .iter()
-                .map(|m| {
-                    let t = &app.tags[m.tag];
-                    let active = app.filter.tags.contains(&t.tag);
-                    let mut spans =
-                        vec![Span::styled(if active { "✓ " } else { "  " }, theme.key())];
-                    spans.extend(highlighted(
-                        &text::one_line(&t.tag),
-                        &m.positions,
-                        theme.tag(),
-                        theme.matched(),
-                    ));
-                    spans.push(Span::styled(format!("  {}", t.count), theme.dim()));
-                    Line::from(spans)
-                })
-                .collect();
-            let status = if app.filter.is_empty() {
-                format!("{} of {} tags", matches.len(), app.tags.len())
-            } else {
-                format!(
-                    "{} of {} tags, counted under the filter (✓ in it)",
-                    matches.len(),
-                    app.tags.len()
-                )
-            };
-            picker(
-                frame,
-                area,
-                app,
-                " Filter by tag (another narrows further; a chosen one leaves) ",
-                input,
-                &status,
-                rows,
-                *selected,
-                *offset,
-                Vec::new(),
-                areas,
-            );
-        }
+        Some(Popup::Tags(p)) => tags(frame, area, app, p, areas),
         Some(Popup::Goto { input, error }) => goto(frame, area, app, input, error.as_deref()),
         Some(Popup::Help { scroll }) => help(frame, area, app, *scroll, areas),
-        Some(Popup::Bookmarks {
-            input,
-            matches,
-            selected,
-            offset,
-        }) => bookmarks(
-            frame,
-            area,
-            app,
-            (input, matches),
-            *selected,
-            *offset,
-            areas,
-        ),
+        Some(Popup::Bookmarks(p)) => bookmarks(frame, area, app, p, areas),
     }
 }
 
+/// The tag picker: each tag with its count, a mark on those in the filter.
+fn tags(frame: &mut Frame, area: Rect, app: &App, p: &Picker, areas: &mut Areas) {
+    let theme = &app.settings.theme;
+    let rows: Vec<Line> = p
+        .matches
+        .iter()
+        .map(|m| {
+            let t = &app.tags[m.item];
+            let active = app.nav.filter.tags.contains(&t.tag);
+            let mut spans = vec![Span::styled(if active { "✓ " } else { "  " }, theme.key())];
+            spans.extend(highlighted(
+                &text::one_line(&t.tag),
+                &m.positions,
+                theme.tag(),
+                theme.matched(),
+            ));
+            spans.push(Span::styled(format!("  {}", t.count), theme.dim()));
+            Line::from(spans)
+        })
+        .collect();
+    let status = if app.nav.filter.is_empty() {
+        format!("{} of {} tags", p.matches.len(), app.tags.len())
+    } else {
+        format!(
+            "{} of {} tags, counted under the filter (✓ in it)",
+            p.matches.len(),
+            app.tags.len()
+        )
+    };
+    picker(
+        frame,
+        area,
+        app,
+        " Filter by tag (another narrows further; a chosen one leaves) ",
+        &p.input,
+        &status,
+        rows,
+        p.selected,
+        p.offset,
+        Vec::new(),
+        areas,
+    );
+}
+
 /// The `'` list: each bookmark's date and headline, filtered as typed.
-fn bookmarks(
-    frame: &mut Frame,
-    area: Rect,
-    app: &App,
-    (input, matches): (&str, &[crate::tui::marks::MarkMatch]),
-    selected: usize,
-    offset: usize,
-    areas: &mut Areas,
-) {
-    let theme = &app.theme;
+fn bookmarks(frame: &mut Frame, area: Rect, app: &App, p: &Picker, areas: &mut Areas) {
+    let (input, matches) = (&p.input, &p.matches);
+    let theme = &app.settings.theme;
     let rows: Vec<Line> = matches
         .iter()
         .map(|m| {
-            let b = &app.bookmarks[m.mark];
+            let b = &app.session.bookmarks[m.item];
             let mut spans = highlighted(
                 &crate::tui::marks::mark_text(b),
                 &m.positions,
@@ -116,7 +96,7 @@ fn bookmarks(
         (m, n) if m == n => format!("{n} bookmarks"),
         (m, n) => format!("{m} of {n} bookmarks"),
     };
-    let status = match app.bookmarks.len() {
+    let status = match app.session.bookmarks.len() {
         0 => "no bookmarks yet: m bookmarks the selected entry".to_string(),
         n if input.is_empty() => format!("{} · d or Delete removes; typing filters", count(n)),
         n => format!("{} · Delete removes", count(n)),
@@ -129,15 +109,15 @@ fn bookmarks(
         input,
         &status,
         rows,
-        selected,
-        offset,
+        p.selected,
+        p.offset,
         Vec::new(),
         areas,
     );
 }
 
 fn search(frame: &mut Frame, area: Rect, app: &App, offset: usize, areas: &mut Areas) {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let s = &app.search;
     // Room for a headline: the list's width less the mark, date and kind.
     let room = (picker_rect(area).width as usize).saturating_sub(2 + 2 + 11 + 2);
@@ -201,7 +181,7 @@ fn search(frame: &mut Frame, area: Rect, app: &App, offset: usize, areas: &mut A
 /// Two lines under the results for the chosen one: its date, kind and
 /// tags; then its snippet (full text) or the first line of its body.
 fn preview(app: &App, h: &crate::search::Hit, terms: &[String]) -> Vec<Line<'static>> {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let e = &app.timeline.events[h.idx];
     let mut meta = format!("{} · {}", date_label(e.date), e.kind.as_str());
     if !e.tags.is_empty() {
@@ -252,7 +232,7 @@ fn picker(
     footer: Vec<Line<'static>>,
     areas: &mut Areas,
 ) {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let rect = picker_rect(area);
     frame.render_widget(Clear, rect);
     let block = pane(title, true, theme);
@@ -348,7 +328,7 @@ fn cursor_x(area: Rect, shown: &str) -> u16 {
 }
 
 fn goto(frame: &mut Frame, area: Rect, app: &App, input: &str, error: Option<&str>) {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let rect = centered(area, 64, 8);
     frame.render_widget(Clear, rect);
     let block = pane(" Go to date ", true, theme);
@@ -379,10 +359,10 @@ fn goto(frame: &mut Frame, area: Rect, app: &App, input: &str, error: Option<&st
 /// column, what they do wrapped beside it (so nothing is cut), paged like
 /// the detail.
 fn help(frame: &mut Frame, area: Rect, app: &App, scroll: usize, areas: &mut Areas) {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let w = 90.min(area.width);
     let text_w = w.saturating_sub(2) as usize;
-    let sections = app.keys.help_sections(theme.ascii);
+    let sections = app.settings.keys.help_sections(theme.ascii);
     let widest = sections
         .iter()
         .flat_map(|(_, rows)| rows.iter().map(|(k, _)| wrap::width(k)))

@@ -11,7 +11,8 @@ use ratatui::widgets::Paragraph;
 use crate::model::date_label;
 use crate::text;
 use crate::tui::action::Action;
-use crate::tui::app::{App, Areas};
+use crate::tui::app::App;
+use crate::tui::geometry::Areas;
 use crate::tui::keymap::{Focus, Mode};
 use crate::tui::wrap::{truncate, width};
 
@@ -28,7 +29,7 @@ fn on_source(app: &App, link: Option<usize>) -> bool {
 /// force. `? help` has a place of its own at the right.
 fn hints(app: &App, link: Option<usize>) -> &'static [(&'static [Action], &'static str)] {
     use Action::*;
-    match app.focus {
+    match app.nav.focus {
         Focus::Dates => &[
             (&[Up, Down], "day"),
             (&[Activate], "entries"),
@@ -76,13 +77,13 @@ fn hints(app: &App, link: Option<usize>) -> &'static [(&'static [Action], &'stat
 
 /// The address of the detail's chosen link when it is a source.
 fn chosen_source(app: &App, areas: &Areas) -> Option<String> {
-    if app.focus != Focus::Links {
+    if app.nav.focus != Focus::Links {
         return None;
     }
     let link = if areas.detail_entry.is_some() {
         areas.link_shown
     } else {
-        app.link
+        app.nav.link
     };
     match app.links().get(link?).copied()? {
         crate::tui::app::Link::Source(i) => {
@@ -95,40 +96,40 @@ fn chosen_source(app: &App, areas: &Areas) -> Option<String> {
 /// `areas`: where this frame put things so far; the detail's chosen link
 /// counts only if the frame shows it.
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
-    let theme = &app.theme;
+    let theme = &app.settings.theme;
     let base = theme.status();
     let mut left: Vec<Span> = vec![Span::styled(
         format!(" {} ", text::one_line(&app.timeline.name)),
         base.add_modifier(Modifier::BOLD),
     )];
     let sep = || Span::styled(if theme.ascii { "| " } else { "│ " }, base);
-    if let Some(&d) = app.view.days.get(app.day) {
+    if let Some(&d) = app.nav.view.days.get(app.nav.day) {
         let n = app.day_events().len();
         let date = date_label(app.timeline.days[d].date);
         left.push(sep());
         left.push(Span::styled(
-            format!("{date} · {}/{} ", app.event + 1, n),
+            format!("{date} · {}/{} ", app.nav.event + 1, n),
             base,
         ));
     }
-    if !app.filter.is_empty() {
+    if !app.nav.filter.is_empty() {
         left.push(sep());
         left.push(Span::styled(
             format!(
                 "filter: {} (Esc clears) ",
-                text::one_line(&app.filter.describe())
+                text::one_line(&app.nav.filter.describe())
             ),
             base.add_modifier(Modifier::BOLD),
         ));
     }
     left.push(sep());
-    if app.checking && app.message.is_none() {
+    if app.status.checking && app.status.message.is_none() {
         left.push(Span::styled(
             "checking for changes… ",
             base.add_modifier(Modifier::ITALIC),
         ));
     }
-    if let Some(m) = &app.message {
+    if let Some(m) = &app.status.message {
         left.push(Span::styled(
             format!("{} ", text::one_line(&m.text)),
             if m.error {
@@ -168,7 +169,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
         }
     }
     // The chosen source's whole address, which the detail shortens.
-    if app.message.is_none()
+    if app.status.message.is_none()
         && !cut_short
         && let Some(url) = chosen_source(app, areas)
     {
@@ -179,16 +180,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
         spans.push(Span::styled(cut, base.add_modifier(Modifier::UNDERLINED)));
     }
     // Then the key hints, each whole or not at all.
-    if app.message.is_none() && !cut_short {
+    if app.status.message.is_none() && !cut_short {
         let link = if areas.detail_entry.is_some() {
             areas.link_shown
         } else {
-            app.link
+            app.nav.link
         };
         for (actions, what) in hints(app, link) {
             let keys: Vec<String> = actions
                 .iter()
-                .filter_map(|a| app.keys.hint_key(Mode::Main(app.focus), a, theme.ascii))
+                .filter_map(|a| {
+                    app.settings
+                        .keys
+                        .hint_key(Mode::Main(app.nav.focus), a, theme.ascii)
+                })
                 .collect();
             if keys.is_empty() {
                 continue;
