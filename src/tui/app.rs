@@ -14,7 +14,7 @@ use chrono::Datelike;
 use ratatui::layout::Position;
 
 use super::action::{Action, Effect};
-use super::body_cache::BodyCache;
+use super::body_cache::{BodyCache, BodyText};
 use super::geometry::Areas;
 use super::keymap::{Focus, Keymap, Mode, PopupKind};
 use super::marks;
@@ -128,6 +128,8 @@ pub struct App {
     pub tags: Vec<TagCount>,
     /// The selected entry's body as last drawn; filled by the draw path.
     pub body_cache: RefCell<BodyCache>,
+    /// The text of the entry shown, read by the loop before each frame.
+    pub body_text: BodyText,
     pub quit: bool,
 }
 
@@ -169,6 +171,7 @@ impl App {
             search: SearchState::default(),
             tags,
             body_cache: RefCell::default(),
+            body_text: BodyText::default(),
             quit: false,
         }
     }
@@ -816,6 +819,7 @@ impl App {
             .remap(|p| Some(relink(p, remap(p.idx)?)));
         // The text of the entry on screen may have changed too.
         self.body_cache = RefCell::default();
+        self.body_text = BodyText::default();
         // Search results point into the old timeline: the query runs again.
         self.search.clear();
         let rerun = self.search.changed(&self.nav.filter);

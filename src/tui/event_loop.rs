@@ -140,6 +140,11 @@ pub fn action_for(app: &App, ev: &TermEvent) -> Option<Action> {
 /// the frame put it).
 pub fn redraw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> io::Result<()> {
     for _ in 0..2 {
+        // The entry's text is read here, before the frame: the draw reads
+        // nothing from disk.
+        if let Some(i) = app.current() {
+            app.body_text.read_for(&app.timeline, i);
+        }
         let mut areas = None;
         terminal
             .draw(|f| areas = Some(ui::draw(f, app)))

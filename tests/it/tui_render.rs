@@ -983,3 +983,28 @@ fn a_reread_that_changed_no_entry_is_not_announced_without_the_index() {
     );
     assert_eq!(h.app.timeline.events[from].related[0].to, to);
 }
+
+/// The detail is drawn from what is in memory: the loop reads the entry's
+/// text before the frame, and a draw on its own reads nothing from disk
+/// (it shows a placeholder for a text not read yet).
+#[test]
+fn the_draw_reads_no_body_from_disk() {
+    let mut h = Harness::fixture(120, 40);
+    h.key(KeyCode::Down).key(KeyCode::Tab).key(KeyCode::Tab);
+    let id = h.app.current_event().unwrap().id.clone();
+    // The loop's redraw read the body.
+    assert!(h.app.body_text.get(&id).is_some());
+    assert!(h.screen().contains("floating library"), "{}", h.screen());
+    let body_line = |s: &str| s.contains("The library sits on");
+    assert!(body_line(&h.screen()), "{}", h.screen());
+    // Forget it, and draw without the loop: no file is read.
+    h.app.body_text = Default::default();
+    h.app.body_cache = Default::default();
+    h.term
+        .draw(|f| {
+            ktimeline::tui::ui::draw(f, &mut h.app);
+        })
+        .unwrap();
+    assert!(!body_line(&h.screen()), "{}", h.screen());
+    assert!(h.screen().contains('…'), "{}", h.screen());
+}

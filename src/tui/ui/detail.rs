@@ -63,13 +63,14 @@ pub fn detail_text(
     );
     blank(&mut lines);
     // Rendered once per entry and width, not on every frame.
-    let mut cache = app.body_cache.borrow_mut();
-    let body = cache.lines(&e.id, width, || {
-        // The body is read back from its file here, once per entry.
-        let text_of = || {
-            tl.get(&e.id)
-                .map_or(std::borrow::Cow::Borrowed(""), |i| crate::loader::body(tl, i))
-        };
+    let cache = app.body_cache.borrow_mut();
+    // The loop reads the entry's text before the frame; a text not there
+    // yet (an entry not the current one) is drawn as a placeholder, and
+    // not kept.
+    let held = app.body_text.get(&e.id);
+    let mut cache = (held.is_some() || e.kind == Kind::Ghost).then_some(cache);
+    let render = || {
+        let text_of = || std::borrow::Cow::Borrowed(held.unwrap_or("…"));
         let paras = match e.kind {
             Kind::Event => {
                 // Past the markdown cap, the rest is shown as plain text,
@@ -92,9 +93,12 @@ pub fn detail_text(
                 ]),
             ],
         };
-        paras.iter().flat_map(|p| p.wrap(width)).collect()
-    });
-    lines.extend_from_slice(body);
+        paras.iter().flat_map(|p| p.wrap(width)).collect::<Vec<_>>()
+    };
+    match cache.as_mut() {
+        Some(cache) => lines.extend_from_slice(cache.lines(&e.id, width, render)),
+        None => lines.extend(render()),
+    }
     drop(cache);
     if e.kind == Kind::Article
         && let Some(file) = &e.file
