@@ -1002,7 +1002,7 @@ fn the_draw_reads_no_body_from_disk() {
     h.app.body_cache = Default::default();
     h.term
         .draw(|f| {
-            ktimeline::tui::ui::draw(f, &mut h.app);
+            ktimeline::tui::ui::draw(f, &h.app);
         })
         .unwrap();
     assert!(!body_line(&h.screen()), "{}", h.screen());
