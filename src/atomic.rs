@@ -57,6 +57,40 @@ pub fn abandoned(path: &Path) -> bool {
     }
 }
 
+/// An exclusive advisory lock for read-modify-write of `path` by several
+/// processes at once (two browsers saving their state at the same
+/// instant): a lock file beside it, `.{name}.lock`, opened without
+/// following a link. Held until the file returned is dropped. `None` when
+/// it cannot be had within two seconds (the caller goes on without it).
+pub fn lock_beside(path: &Path) -> Option<File> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let lock = path.with_file_name(format!(".{name}.lock"));
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        use std::os::unix::fs::OpenOptionsExt;
+        options
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
+        let file = options.open(&lock).ok()?;
+        let start = std::time::Instant::now();
+        // SAFETY: flock on a descriptor `file` owns; released when it closes.
+        while unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+            if start.elapsed() > std::time::Duration::from_secs(2) {
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        Some(file)
+    }
+    #[cfg(not(unix))]
+    {
+        options.open(&lock).ok()
+    }
+}
+
 /// Writes `path` through `fill`: into a temporary file beside it (named
 /// after it, with a leading dot), synced, then renamed over it.
 pub fn write(path: &Path, fill: impl FnOnce(&mut File) -> io::Result<()>) -> io::Result<()> {

@@ -348,7 +348,14 @@ impl App {
                 Focus::Links => Focus::Events,
                 Focus::Events | Focus::Dates => Focus::Dates,
             }),
-            Action::Activate => return self.activate(),
+            Action::Activate => {
+                let effect = self.activate();
+                // Enter on an entry opens it in the detail: read.
+                if self.nav.focus == Focus::Links {
+                    self.mark_visited();
+                }
+                return effect;
+            }
             Action::Back => self.back(),
             Action::Forward => self.forward(),
             Action::PrevDay => self.move_day(-1),

@@ -972,3 +972,20 @@ fn landing_on_an_entry_from_a_list_is_not_reading_it() {
         "read once opened in the detail"
     );
 }
+
+/// Enter on an entry in the list opens it in the detail: that is reading
+/// it, with no other key pressed after (the hostile tester's find: only a
+/// key pressed in the detail marked it).
+#[test]
+fn enter_on_an_entry_marks_it_read() {
+    let mut app = sample_app();
+    app.session.visited.clear();
+    goto_input(&mut app, "2018-04");
+    go(&mut app, &[Action::FocusNext]);
+    assert_eq!(app.nav.focus, Focus::Events);
+    let id = app.current_event().unwrap().id.clone();
+    assert!(!app.session.visited.contains(&id));
+    app.update(Action::Activate);
+    assert_eq!(app.nav.focus, Focus::Links);
+    assert!(app.session.visited.contains(&id), "Enter opened it unread");
+}
