@@ -57,6 +57,34 @@ pub fn abandoned(path: &Path) -> bool {
     }
 }
 
+/// True when `dir` is fit to keep this user's files in: it does not exist
+/// yet (it will be made by this user), or it is a folder this user owns,
+/// reached, if through a link, by a link this user owns. A cache or state
+/// folder in a place others can write to (a shared `XDG_CACHE_HOME`) may
+/// have been replaced by another user's link to a folder of theirs, or
+/// made by them: what is read there could be theirs, and what is written
+/// there would be.
+pub fn own_dir(dir: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: geteuid cannot fail and touches no memory.
+        let me = unsafe { libc::geteuid() };
+        match std::fs::symlink_metadata(dir) {
+            Err(e) => e.kind() == io::ErrorKind::NotFound,
+            Ok(m) if m.file_type().is_symlink() => {
+                m.uid() == me && std::fs::metadata(dir).is_ok_and(|t| t.is_dir() && t.uid() == me)
+            }
+            Ok(m) => m.is_dir() && m.uid() == me,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        true
+    }
+}
+
 /// An exclusive advisory lock for read-modify-write of `path` by several
 /// processes at once (two browsers saving their state at the same
 /// instant): a lock file beside it, `.{name}.lock`, opened without

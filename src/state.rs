@@ -113,9 +113,10 @@ impl Base {
 
 impl Store {
     /// The file for the archive at `roots` (none: the built-in sample), or
-    /// `None` when there is no state folder.
+    /// `None` when there is no state folder, or it is another user's.
     pub fn for_roots(roots: &[PathBuf]) -> Option<Store> {
-        Store::in_dir(state_dir()?, roots)
+        // Another user's folder (or link) is not used: nothing is kept.
+        Store::in_dir(state_dir().filter(|d| crate::atomic::own_dir(d))?, roots)
     }
 
     /// As [`Store::for_roots`], in `dir`.

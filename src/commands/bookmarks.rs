@@ -50,7 +50,9 @@ impl JsonMark {
 
 pub fn run(paths: &[PathBuf], cache: bool, json: bool) -> Result<ExitCode> {
     let Some(store) = Store::for_roots(paths) else {
-        super::warn("ktimeline: no state folder (neither XDG_STATE_HOME nor HOME is set)");
+        super::warn(
+            "ktimeline: no state folder to use (neither XDG_STATE_HOME nor HOME is set, or the folder is another user's)",
+        );
         return Ok(ExitCode::from(2));
     };
     let (state, note) = store.peek();

@@ -169,8 +169,10 @@ impl Place {
     /// `None` when there is no cache folder to use.
     pub fn for_roots(roots: Vec<String>) -> Option<Place> {
         let key = crc32fast::hash(roots.join("\0").as_bytes());
+        // Another user's folder (or link) is not used: no index, then.
+        let dir = cache_dir().filter(|d| crate::atomic::own_dir(d))?;
         Some(Place {
-            dir: cache_dir()?,
+            dir,
             stem: format!("index-{key:08x}-{:x}", roots.len()),
             roots,
         })

@@ -965,3 +965,40 @@ fn a_killed_writers_temporary_file_goes_and_a_live_one_stays() {
     assert!(live.exists(), "a write in flight was removed");
     drop(held);
 }
+
+/// A cache folder in a place others can write to, replaced by another
+/// user's link to a folder of theirs: nothing is read or written there.
+/// (Needs root, to make the link another user's.)
+#[cfg(unix)]
+#[test]
+fn a_cache_folder_linked_by_another_user_is_not_used() {
+    use std::os::unix::fs::PermissionsExt;
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: needs root to act as a second user");
+        return;
+    }
+    let env = Env::new();
+    let (_, good) = env.run(&["export", "--no-cache"]);
+    let shared = env.cache.path().join("shared");
+    let theirs = env.cache.path().join("theirs");
+    fs::create_dir_all(&shared).unwrap();
+    fs::create_dir_all(&theirs).unwrap();
+    fs::set_permissions(&shared, fs::Permissions::from_mode(0o777)).unwrap();
+    let link = shared.join("ktimeline");
+    std::os::unix::fs::symlink(&theirs, &link).unwrap();
+    let c = std::ffi::CString::new(link.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::lchown(c.as_ptr(), 65534, 65534) }, 0);
+    let d = std::ffi::CString::new(theirs.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::chown(d.as_ptr(), 65534, 65534) }, 0);
+    let (code, out) = env.run_with(&shared, &["export"]);
+    assert_eq!(code, 0);
+    assert!(out == good);
+    assert_eq!(fs::read_dir(&theirs).unwrap().count(), 0, "written there");
+    // A link of one's own to a folder of one's own is used.
+    fs::remove_file(&link).unwrap();
+    let mine = env.cache.path().join("mine");
+    fs::create_dir_all(&mine).unwrap();
+    std::os::unix::fs::symlink(&mine, &link).unwrap();
+    env.run_with(&shared, &["export"]);
+    assert!(fs::read_dir(&mine).unwrap().count() > 0, "not used");
+}
