@@ -71,6 +71,18 @@ pub fn read_regular(path: &Path) -> Option<Vec<u8>> {
     Some(bytes)
 }
 
+/// Reads a cache file that must be `len` bytes long (as another file of
+/// the cache says): `None` when it is not, without reading it.
+pub fn read_exactly(path: &Path, len: u64) -> Option<Vec<u8>> {
+    let (file, real) = open_regular(path)?;
+    if real != len {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).ok()?);
+    file.take(len).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 == len).then_some(bytes)
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;

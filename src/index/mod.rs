@@ -38,7 +38,7 @@ use snapshot::{Snapshot, SnapshotRef};
 const MAGIC: &[u8; 8] = b"KTLINDEX";
 const DRAFTS_MAGIC: &[u8; 8] = b"KTLDRAFT";
 /// The layout of the files; bump it when what they hold changes shape.
-const FORMAT: u32 = 4;
+const FORMAT: u32 = 5;
 /// magic, format, parser fingerprint, then two sections' length and crc.
 const HEADER: usize = 8 + 4 + 4 + 2 * (8 + 4);
 /// magic, format, parser fingerprint, the file's id, its roots' checksum.
@@ -55,6 +55,9 @@ pub struct Head<'a> {
     pub roots: Vec<String>,
     /// Which drafts file goes with this index.
     pub drafts: u64,
+    /// The drafts file's length: it is read only when it is that long, and
+    /// only that much is read.
+    pub drafts_len: u64,
     /// Every file read, sorted by name, with what it looked like then.
     #[serde(borrow)]
     pub files: Vec<(&'a str, FileStat)>,
@@ -301,10 +304,11 @@ impl Place {
         })
     }
 
-    /// Reads the drafts file `id`; `None` unless it is whole, current, and
-    /// the one written under that id for these roots.
-    pub fn read_drafts(&self, id: u64) -> Option<Drafts> {
-        let bytes = cache_file::read_regular(&self.drafts_path(id))?;
+    /// Reads the drafts file `id`, of `len` bytes; `None` unless it is
+    /// whole (that long), current, and the one written under that id for
+    /// these roots.
+    pub fn read_drafts(&self, id: u64, len: u64) -> Option<Drafts> {
+        let bytes = cache_file::read_exactly(&self.drafts_path(id), len)?;
         let stamped = le_u64(&bytes, 16)? == id && le_u32(&bytes, 24)? == self.roots_crc();
         if !stamped {
             return None;
@@ -545,8 +549,16 @@ impl DraftsWriter {
         self.id
     }
 
-    /// Closes the file and puts it in place under its id.
-    pub fn finish(self, place: &Place) -> io::Result<()> {
+    /// Closes the file and puts it in place under its id; its length.
+    pub fn finish(self, place: &Place) -> io::Result<u64> {
+        let closed = self.close()?;
+        let len = closed.len;
+        closed.install(place)?;
+        Ok(len)
+    }
+
+    /// Closes the file, still under its temporary name.
+    pub fn close(self) -> io::Result<ClosedDrafts> {
         let state = self.state.lock().ok().and_then(|mut g| g.take());
         let Some(DraftsState {
             mut file,
@@ -560,7 +572,26 @@ impl DraftsWriter {
         file.write_all(&count.to_le_bytes())?;
         file.write_all(&crc.finalize().to_le_bytes())?;
         file.flush()?;
+        let len = file.get_ref().metadata()?.len();
         drop(file);
+        Ok(ClosedDrafts {
+            id: self.id,
+            len,
+            tmp: self.tmp,
+        })
+    }
+}
+
+/// A drafts file written whole, not yet in place.
+pub struct ClosedDrafts {
+    pub id: u64,
+    pub len: u64,
+    tmp: TempPath,
+}
+
+impl ClosedDrafts {
+    /// Puts the file in place under its id.
+    pub fn install(self, place: &Place) -> io::Result<()> {
         self.tmp
             .persist(place.drafts_path(self.id))
             .map_err(|e| e.error)
@@ -646,6 +677,7 @@ mod tests {
         let head = Head {
             roots: place.roots.clone(),
             drafts: 42,
+            drafts_len: 7,
             files: vec![("a.md", FileStat::default())],
             dirs: vec![(".", None, false)],
             walk_problems: Vec::new(),
@@ -706,8 +738,8 @@ mod tests {
         w.add(&loaded("a.md"));
         w.add(&loaded("b.md"));
         let seven = w.id();
-        w.finish(&place).unwrap();
-        let d = place.read_drafts(seven).expect("reads back");
+        let seven_len = w.finish(&place).unwrap();
+        let d = place.read_drafts(seven, seven_len).expect("reads back");
         let (a, raw) = d.get("a.md").unwrap();
         assert_eq!(a.display, "a.md");
         assert_eq!(a.parsed, loaded("a.md").parsed);
@@ -715,9 +747,15 @@ mod tests {
         let w = place.drafts_writer().unwrap();
         w.add_raw(raw);
         let eight = w.id();
-        w.finish(&place).unwrap();
+        let eight_len = w.finish(&place).unwrap();
         assert_eq!(
-            place.read_drafts(eight).unwrap().get("a.md").unwrap().0.rel,
+            place
+                .read_drafts(eight, eight_len)
+                .unwrap()
+                .get("a.md")
+                .unwrap()
+                .0
+                .rel,
             "/b.md"
         );
         assert!(d.get("c.md").is_none());
@@ -725,21 +763,32 @@ mod tests {
         let good = std::fs::read(place.drafts_path(seven)).unwrap();
         for cut in [0, 5, DRAFTS_HEADER, good.len() - 1] {
             std::fs::write(place.drafts_path(seven), &good[..cut]).unwrap();
-            assert!(place.read_drafts(seven).is_none(), "cut at {cut}");
+            assert!(
+                place.read_drafts(seven, seven_len).is_none(),
+                "cut at {cut}"
+            );
         }
         let mut flipped = good.clone();
         flipped[DRAFTS_HEADER + 6] ^= 1;
         std::fs::write(place.drafts_path(seven), &flipped).unwrap();
-        assert!(place.read_drafts(seven).is_none(), "a flipped bit");
+        assert!(
+            place.read_drafts(seven, seven_len).is_none(),
+            "a flipped bit"
+        );
+        // Longer than the main file says (bytes added after the end).
+        let mut longer = good.clone();
+        longer.extend_from_slice(&[0; 4096]);
+        std::fs::write(place.drafts_path(seven), &longer).unwrap();
+        assert!(place.read_drafts(seven, seven_len).is_none(), "longer");
         // Another file's drafts under this name, or these roots' drafts
         // read for other roots, are not taken.
         std::fs::copy(place.drafts_path(eight), place.drafts_path(seven)).unwrap();
-        assert!(place.read_drafts(seven).is_none(), "another id");
+        assert!(place.read_drafts(seven, eight_len).is_none(), "another id");
         let other = Place {
             roots: vec!["/other".into()],
             ..place.clone()
         };
-        assert!(other.read_drafts(eight).is_none(), "other roots");
+        assert!(other.read_drafts(eight, eight_len).is_none(), "other roots");
 
         // An unfinished writer leaves nothing behind; tidy keeps the one
         // named, and leaves files younger than a minute alone.

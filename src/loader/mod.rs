@@ -787,7 +787,7 @@ fn open_or_unchanged(
     let old_drafts = previous
         .as_ref()
         .filter(|_| any_reused)
-        .and_then(|p| place.as_ref()?.read_drafts(p.drafts));
+        .and_then(|p| place.as_ref()?.read_drafts(p.drafts, p.drafts_len));
     // The archive changed: the snapshot being decoded is not wanted (its
     // thread frees it when done).
     drop(snapshot.decoding);
@@ -983,6 +983,7 @@ fn take_unchanged(
                 let head = index::Head {
                     roots: place.roots().to_vec(),
                     drafts: previous.drafts,
+                    drafts_len: previous.drafts_len,
                     files: previous.files.clone(),
                     dirs: dirs.iter().map(|(d, s, e)| (d.as_str(), *s, *e)).collect(),
                     walk_problems,
@@ -1122,9 +1123,14 @@ fn write_index(
     timeline: &Timeline,
 ) -> Written {
     let dirs = one_each(new.dirs);
+    // The drafts are closed first: the main file says how long they are.
+    let Ok(drafts) = drafts.close() else {
+        return Written::default();
+    };
     let head = index::Head {
         roots: place.roots().to_vec(),
-        drafts: drafts.id(),
+        drafts: drafts.id,
+        drafts_len: drafts.len,
         files: (new.files.iter())
             .map(|(f, s)| (f.as_str(), s.for_index(new.started)))
             .collect(),
@@ -1134,7 +1140,7 @@ fn write_index(
     let written = place
         .write_pending(&head, timeline)
         .and_then(|main| {
-            drafts.finish(&place)?;
+            drafts.install(&place)?;
             place.install(main)
         })
         .is_ok();

@@ -1002,3 +1002,33 @@ fn a_cache_folder_linked_by_another_user_is_not_used() {
     env.run_with(&shared, &["export"]);
     assert!(fs::read_dir(&mine).unwrap().count() > 0, "not used");
 }
+
+/// A drafts file with 256 MiB of real bytes added after its end: not
+/// read at all (the main file says how long it is), so neither the time
+/// nor the memory of reading it is spent.
+#[test]
+fn drafts_longer_than_the_index_says_are_not_read() {
+    let env = Env::new();
+    env.run(&["stats"]);
+    let drafts = index_files(env.cache.path())
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains(".drafts-"))
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut f = fs::File::options().append(true).open(&drafts).unwrap();
+        let block = vec![0u8; 1 << 20];
+        for _ in 0..256 {
+            f.write_all(&block).unwrap();
+        }
+    }
+    touch(&env.event_files()[0], 10);
+    let (used, reread) = env.index_use();
+    assert!(used && reread > 300, "the drafts were taken: {reread}");
+    assert!(
+        children_peak_kib() < 250 * 1024,
+        "a child used {} KiB",
+        children_peak_kib()
+    );
+    env.assert_exact("after drafts grown past their end");
+}
