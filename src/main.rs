@@ -56,7 +56,11 @@ fn main() -> ExitCode {
                 Err(e) => return usage(&e),
             };
             let q = commands::search::Query {
-                full_text: text,
+                kind: if text {
+                    ktimeline::search::Kind::FullText
+                } else {
+                    ktimeline::search::Kind::Headline
+                },
                 text: &query,
                 limit: limit as usize,
                 json,

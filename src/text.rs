@@ -10,6 +10,15 @@ use chrono::NaiveDate;
 /// How many characters of a headline the slug rule looks at.
 pub const SLUG_CHARS: usize = 140;
 
+/// The first `n` characters of `s` (all of it when shorter).
+pub fn prefix_chars(s: &str, n: usize) -> &str {
+    if s.len() <= n {
+        // No more bytes than `n`, so no more characters.
+        return s;
+    }
+    s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
+}
+
 /// FORMAT.md's slug rule: lowercase the first 140 characters, replace every
 /// run of characters other than `a-z` and `0-9` with one `-`, trim `-`.
 pub fn slug(headline: &str) -> String {
@@ -441,7 +450,10 @@ fn skip_string(chars: &mut Chars) {
 /// print alike.
 pub fn escape_name(name: &str) -> std::borrow::Cow<'_, str> {
     // Most names are printable ASCII: told apart a byte at a time.
-    if name.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'\\') {
+    if name
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'\\')
+    {
         return std::borrow::Cow::Borrowed(name);
     }
     let bad = |c: char| is_forbidden(c) || c == '\n' || c == '\t' || c == '\\';

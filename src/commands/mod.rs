@@ -84,14 +84,12 @@ pub fn note_unknown_tags(timeline: &Timeline, filter: &Filter) {
         }
         // The nearest tag, as the browser's tag picker would find it (its
         // fuzzy match over the tags, the most used first on a tie).
-        let asked = crate::search::prefix_chars(want.trim().trim_start_matches('#'), 200);
+        let asked = crate::text::prefix_chars(want.trim().trim_start_matches('#'), 200);
         let mut near = String::new();
         if looks_left > 0 && !asked.is_empty() {
             looks_left -= 1;
             let tags = tags.get_or_insert_with(|| timeline.tag_counts());
-            let names = tags
-                .iter()
-                .map(|t| crate::search::prefix_chars(&t.tag, 200));
+            let names = tags.iter().map(|t| crate::text::prefix_chars(&t.tag, 200));
             if let Some((i, _, _)) = crate::search::fuzzy_scores(names, asked)
                 .into_iter()
                 .max_by(|a, b| a.1.cmp(&b.1).then(tags[a.0].count.cmp(&tags[b.0].count)))

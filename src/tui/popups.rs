@@ -8,7 +8,7 @@ use ratatui::layout::Position;
 use super::action::{Action, Effect};
 use super::app::App;
 use super::keymap::PopupKind;
-use crate::search::{Found, Hit};
+use crate::search::{self, Found, Hit};
 
 /// Characters kept in a popup's input line; more typed or pasted are
 /// dropped (the search uses only the first words anyway).
@@ -44,8 +44,8 @@ pub struct SearchState {
     /// The popup was reopened on the last query: the first character typed
     /// starts a new one (Backspace edits the old one instead).
     pub fresh: bool,
-    /// Searching headlines and bodies rather than headlines.
-    pub full_text: bool,
+    /// Headlines, or headlines and bodies.
+    pub kind: search::Kind,
     /// A full-text answer came back (the word index is built).
     pub words_ready: bool,
     /// Full text: the folded query words, to mark in snippets.
@@ -64,7 +64,7 @@ impl SearchState {
         self.hits = found.hits;
         self.total = found.total;
         self.exact = found.exact;
-        self.words_ready |= self.full_text;
+        self.words_ready |= self.kind == search::Kind::FullText;
         self.terms = found.terms;
         self.selected = 0;
         self.pending = false;
@@ -96,7 +96,7 @@ impl SearchState {
         Some(Effect::Search {
             generation: self.generation,
             query: self.query.clone(),
-            full_text: self.full_text,
+            kind: self.kind,
             filter: filter.clone(),
         })
     }
@@ -183,9 +183,9 @@ pub fn match_tags(tags: &[crate::model::TagCount], input: &str) -> Vec<TagMatch>
             })
             .collect();
     }
-    let mut scored = crate::search::fuzzy_scores(
+    let mut scored = search::fuzzy_scores(
         tags.iter()
-            .map(|t| crate::search::prefix_chars(&t.tag, MATCH_TAG_CHARS)),
+            .map(|t| crate::text::prefix_chars(&t.tag, MATCH_TAG_CHARS)),
         input,
     );
     scored.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -292,7 +292,10 @@ impl App {
             Action::Activate => self.popup_activate(),
             Action::RemoveBookmark => return self.remove_chosen_bookmark(),
             Action::ToggleSearchMode if matches!(self.popup, Some(Popup::Search { .. })) => {
-                self.search.full_text = !self.search.full_text;
+                self.search.kind = match self.search.kind {
+                    search::Kind::Headline => search::Kind::FullText,
+                    search::Kind::FullText => search::Kind::Headline,
+                };
                 self.search.selected = 0;
                 return self.search.changed(&self.filter);
             }
