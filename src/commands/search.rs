@@ -4,10 +4,10 @@
 //! and for full text a snippet), and the count on standard error.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Result;
+use super::args::{ArchiveArgs, FilterArgs};
 use crate::filter::Filter;
 use crate::model::{Timeline, date_label};
 use crate::search::{self, Hit, WordIndex};
@@ -35,18 +35,71 @@ struct JsonHit<'a> {
     snippet: Option<&'a str>,
 }
 
-/// What `search` was asked.
-pub struct Query<'a> {
-    pub text: &'a str,
-    /// Headlines, or headlines and bodies.
-    pub kind: search::Kind,
-    pub limit: usize,
-    pub json: bool,
-    pub filter: Filter,
+/// Fuzzy search over headlines; prints DATE<TAB>HEADLINE<TAB>FILE per hit
+/// (the file to open; the id for a ghost), exact matches first, then
+/// best first. Every word of QUERY must match. The count goes to
+/// standard error. Exits 1 when nothing matches.
+#[derive(Debug, clap::Args)]
+pub struct Search {
+    /// What to look for: a few words or word prefixes.
+    #[arg(value_parser = query_words)]
+    query: String,
+    #[command(flatten)]
+    archive: ArchiveArgs,
+    /// The most hits to print.
+    #[arg(long, short = 'n', default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    limit: u32,
+    /// Print a JSON array of hits instead of lines.
+    #[arg(long)]
+    json: bool,
+    /// Search the full text (headlines and bodies) instead: every word
+    /// of QUERY must begin a word of the entry, case and accents
+    /// ignored; headline matches first, then by relevance. Each line
+    /// gets a fourth column, a snippet around the first match.
+    #[arg(long)]
+    text: bool,
+    #[command(flatten)]
+    filter: FilterArgs,
 }
 
-pub fn run(q: &Query, paths: &[PathBuf], cache: bool) -> Result<ExitCode> {
-    let opened = super::load(paths, cache)?;
+/// A query with at least one word.
+fn query_words(s: &str) -> std::result::Result<String, String> {
+    if s.trim().is_empty() {
+        return Err("the query has no words".into());
+    }
+    Ok(s.to_string())
+}
+
+/// What `search` was asked, ready to run.
+struct Query<'a> {
+    text: &'a str,
+    /// Headlines, or headlines and bodies.
+    kind: search::Kind,
+    limit: usize,
+    json: bool,
+    filter: Filter,
+}
+
+impl Search {
+    pub fn run(self) -> Result<ExitCode> {
+        let q = Query {
+            text: &self.query,
+            kind: if self.text {
+                search::Kind::FullText
+            } else {
+                search::Kind::Headline
+            },
+            limit: self.limit as usize,
+            json: self.json,
+            filter: self.filter.filter()?,
+        };
+        run(&q, &self.archive)
+    }
+}
+
+fn run(q: &Query, archive: &ArchiveArgs) -> Result<ExitCode> {
+    let (paths, cache) = (&archive.paths, archive.cache());
+    let opened = archive.load()?;
     let timeline = &opened.timeline;
     super::note_unknown_tags(timeline, &q.filter);
     let found = match q.kind {

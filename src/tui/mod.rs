@@ -24,7 +24,7 @@ pub mod ui;
 pub mod view;
 pub mod wrap;
 
-use std::io::{self, IsTerminal};
+use std::io::{self, IsTerminal, Write};
 use std::mem::ManuallyDrop;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -273,9 +273,12 @@ const NO_CONTROLLING_TERMINAL: &str =
 
 /// Says why the browser cannot draw and where to go instead; exit code 2.
 fn cannot_draw(why: &str) -> ExitCode {
-    crate::commands::warn(&format!(
+    // Ignoring a failure, as `commands::warn` does: a message nobody can
+    // read must not change the exit code.
+    let _ = writeln!(
+        io::stderr().lock(),
         "ktimeline: the browser needs a terminal, {why}.\n{USE_SUBCOMMANDS}"
-    ));
+    );
     ExitCode::from(2)
 }
 
