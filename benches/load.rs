@@ -12,7 +12,7 @@ use ktimeline::filter::Filter;
 use ktimeline::loader::parse::{parse, parse_full};
 use ktimeline::loader::resolve;
 use ktimeline::search::HeadlineSearch;
-use ktimeline::words::WordIndex;
+use ktimeline::search::WordIndex;
 use ktimeline::{generate, loader, text};
 
 /// The binary's allocator, so that the figures are the binary's.

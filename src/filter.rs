@@ -104,7 +104,7 @@ pub fn parse_date(s: &str, end: End) -> Result<NaiveDate, String> {
     }
     // What was typed, invisible characters shown (a stray mark or
     // zero-width space is what makes a date look right and be wrong).
-    let mut shown = crate::text::escape_invisible(crate::search::prefix_chars(t, SHOWN), false);
+    let mut shown = crate::text::escape_invisible(crate::text::prefix_chars(t, SHOWN), false);
     if t.chars().nth(SHOWN).is_some() {
         shown.push('…');
     }

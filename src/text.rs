@@ -10,6 +10,15 @@ use chrono::NaiveDate;
 /// How many characters of a headline the slug rule looks at.
 pub const SLUG_CHARS: usize = 140;
 
+/// The first `n` characters of `s` (all of it when shorter).
+pub fn prefix_chars(s: &str, n: usize) -> &str {
+    if s.len() <= n {
+        // No more bytes than `n`, so no more characters.
+        return s;
+    }
+    s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
+}
+
 /// FORMAT.md's slug rule: lowercase the first 140 characters, replace every
 /// run of characters other than `a-z` and `0-9` with one `-`, trim `-`.
 pub fn slug(headline: &str) -> String {

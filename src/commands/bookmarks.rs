@@ -6,10 +6,10 @@
 //! sequences before it is printed, as plain lines or as JSON.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Result;
+use super::args::ArchiveArgs;
 use crate::model::date_label;
 use crate::state::Store;
 use crate::text;
@@ -48,7 +48,26 @@ impl JsonMark {
     }
 }
 
-pub fn run(paths: &[PathBuf], cache: bool, json: bool) -> Result<ExitCode> {
+/// Print the bookmarks kept for an archive (set with `m` in the
+/// browser) as DATE<TAB>HEADLINE<TAB>FILE, like `search`. Exits 1 when
+/// there is none.
+#[derive(Debug, clap::Args)]
+pub struct Bookmarks {
+    #[command(flatten)]
+    archive: ArchiveArgs,
+    /// Print a JSON array instead of lines.
+    #[arg(long)]
+    json: bool,
+}
+
+impl Bookmarks {
+    pub fn run(self) -> Result<ExitCode> {
+        bookmarks(&self.archive, self.json)
+    }
+}
+
+fn bookmarks(archive: &ArchiveArgs, json: bool) -> Result<ExitCode> {
+    let paths = &archive.paths;
     let Some(store) = Store::for_roots(paths) else {
         super::warn(
             "ktimeline: no state folder to use (neither XDG_STATE_HOME nor HOME is set, or the folder is another user's)",
@@ -59,7 +78,7 @@ pub fn run(paths: &[PathBuf], cache: bool, json: bool) -> Result<ExitCode> {
     if let Some(n) = note {
         super::warn(&format!("ktimeline: {}", text::sanitize(&n, false)));
     }
-    let opened = super::load(paths, cache)?;
+    let opened = archive.load()?;
     let t = &opened.timeline;
     // An entry whose id changed (its headline was edited) is found by its
     // file, as the browser finds it.

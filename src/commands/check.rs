@@ -2,10 +2,10 @@
 //! there is any problem.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Result;
+use super::args::ArchiveArgs;
 use crate::text;
 
 /// `1 file`, `2 files`.
@@ -17,8 +17,26 @@ fn count(n: usize, what: &str) -> String {
     }
 }
 
-pub fn run(paths: &[PathBuf], cache: bool, links: bool) -> Result<ExitCode> {
-    let opened = super::load(paths, cache)?;
+/// List every problem met while loading, as FILE[:LINE]: reason.
+/// Exits 1 when there is any.
+#[derive(Debug, clap::Args)]
+pub struct Check {
+    #[command(flatten)]
+    archive: ArchiveArgs,
+    /// Also list every related link that leads to no file, as
+    /// FILE:LINE: link to absent event ID.
+    #[arg(long)]
+    links: bool,
+}
+
+impl Check {
+    pub fn run(self) -> Result<ExitCode> {
+        check(&self.archive, self.links)
+    }
+}
+
+fn check(archive: &ArchiveArgs, links: bool) -> Result<ExitCode> {
+    let opened = archive.load()?;
     let timeline = &opened.timeline;
     let mut out = super::stdout();
     for p in &timeline.problems {

@@ -8,7 +8,23 @@ use std::process::ExitCode;
 use super::Result;
 use crate::tui::config;
 
-pub fn run(check: bool) -> Result<ExitCode> {
+/// Print the default configuration file, every option commented, to
+/// copy to $XDG_CONFIG_HOME/ktimeline/config.toml.
+#[derive(Debug, clap::Args)]
+pub struct Config {
+    /// Check the configuration file instead: exits 0 when it is good,
+    /// 2 (saying where and what) when it is not.
+    #[arg(long)]
+    check: bool,
+}
+
+impl Config {
+    pub fn run(self) -> Result<ExitCode> {
+        print_or_check(self.check)
+    }
+}
+
+fn print_or_check(check: bool) -> Result<ExitCode> {
     if !check {
         let mut out = super::stdout();
         out.write_all(config::default_file().as_bytes())?;

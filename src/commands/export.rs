@@ -1,12 +1,12 @@
 //! `ktimeline export`: the whole timeline as JSON, in timeline order.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use serde::Serialize;
 
 use super::Result;
+use super::args::{ArchiveArgs, FilterArgs};
 use rayon::prelude::*;
 
 use crate::filter::Filter;
@@ -82,8 +82,27 @@ fn json_event(t: &Timeline, idx: usize) -> JsonEvent<'_> {
 /// files in parallel, and only this many are held at once.
 const CHUNK: usize = 1024;
 
-pub fn run(paths: &[PathBuf], cache: bool, jsonl: bool, filter: &Filter) -> Result<ExitCode> {
-    let opened = super::load(paths, cache)?;
+/// Print the whole timeline as JSON: {"events": [...]} in timeline order.
+#[derive(Debug, clap::Args)]
+pub struct Export {
+    #[command(flatten)]
+    archive: ArchiveArgs,
+    /// One JSON object per line (one per entry) instead of one document.
+    #[arg(long)]
+    jsonl: bool,
+    #[command(flatten)]
+    filter: FilterArgs,
+}
+
+impl Export {
+    pub fn run(self) -> Result<ExitCode> {
+        let filter = self.filter.filter()?;
+        export(&self.archive, self.jsonl, &filter)
+    }
+}
+
+fn export(archive: &ArchiveArgs, jsonl: bool, filter: &Filter) -> Result<ExitCode> {
+    let opened = archive.load()?;
     let timeline = &opened.timeline;
     super::note_unknown_tags(timeline, filter);
     let kept: Vec<usize> = (0..timeline.events.len())

@@ -1,8 +1,12 @@
-//! The non-interactive subcommands. Each loads the archive, writes its
-//! answer to standard output and returns the exit code: 0 success, 1
-//! problems found or nothing matched; errors (exit 2) come back as
-//! [`Error`] for `main` to print.
+//! The non-interactive subcommands. Each owns its arguments (a clap
+//! `Args` struct, with the shared ones of [`args`] flattened in; its doc
+//! comment is the command's `--help` text) and its `run`, which loads the
+//! archive, writes the answer to standard output and returns the exit
+//! code: 0 success, 1 problems found or nothing matched; errors (exit 2)
+//! come back as [`Error`] for `crate::cli` to print. This module holds
+//! what they share, and none of them knows the others.
 
+pub mod args;
 pub mod bookmarks;
 pub mod check;
 pub mod config;
@@ -12,15 +16,17 @@ pub mod shell;
 pub mod stats;
 
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
 
 use crate::filter::Filter;
-use crate::loader::{self, LoadError, Opened};
+use crate::loader::LoadError;
 use crate::model::Timeline;
 
 /// Why a command could not do its work.
 #[derive(Debug)]
 pub enum Error {
+    /// The command line asks for something that cannot be (a range that
+    /// ends before it starts): said as it is.
+    Usage(String),
     /// A root could not be opened.
     Load(LoadError),
     Io(io::Error),
@@ -31,6 +37,7 @@ pub enum Error {
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
+            Error::Usage(why) => f.write_str(why),
             Error::Load(e) => e.fmt(f),
             Error::Io(e) => e.fmt(f),
             Error::BrokenPipe => f.write_str("broken pipe"),
@@ -56,16 +63,6 @@ impl From<LoadError> for Error {
 
 pub type Result<T> = std::result::Result<T, Error>;
 
-/// Loads the archive the command names: the built-in sample when `paths`
-/// is empty; with `cache`, through the persistent index.
-pub fn load(paths: &[PathBuf], cache: bool) -> Result<Opened> {
-    if paths.is_empty() {
-        Ok(Opened::new(loader::load_sample()))
-    } else {
-        Ok(loader::open(paths, cache, &|_, _| {})?)
-    }
-}
-
 /// Says on standard error which tags of `filter` no entry carries: the
 /// filter then matches nothing, and a typo should not look like an empty
 /// archive.
@@ -84,14 +81,12 @@ pub fn note_unknown_tags(timeline: &Timeline, filter: &Filter) {
         }
         // The nearest tag, as the browser's tag picker would find it (its
         // fuzzy match over the tags, the most used first on a tie).
-        let asked = crate::search::prefix_chars(want.trim().trim_start_matches('#'), 200);
+        let asked = crate::text::prefix_chars(want.trim().trim_start_matches('#'), 200);
         let mut near = String::new();
         if looks_left > 0 && !asked.is_empty() {
             looks_left -= 1;
             let tags = tags.get_or_insert_with(|| timeline.tag_counts());
-            let names = tags
-                .iter()
-                .map(|t| crate::search::prefix_chars(&t.tag, 200));
+            let names = tags.iter().map(|t| crate::text::prefix_chars(&t.tag, 200));
             if let Some((i, _, _)) = crate::search::fuzzy_scores(names, asked)
                 .into_iter()
                 .max_by(|a, b| a.1.cmp(&b.1).then(tags[a.0].count.cmp(&tags[b.0].count)))

@@ -4,14 +4,14 @@
 //! and for full text a snippet), and the count on standard error.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Result;
+use super::args::{ArchiveArgs, FilterArgs};
 use crate::filter::Filter;
-use crate::model::{EventIdx, Timeline, date_label};
+use crate::model::{Timeline, date_label};
+use crate::search::{self, Hit, WordIndex};
 use crate::text;
-use crate::words::{self, WordIndex};
 
 /// Characters of a full-text snippet.
 const SNIPPET_CHARS: usize = 100;
@@ -32,75 +32,95 @@ struct JsonHit<'a> {
     in_headline: Option<bool>,
     score: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    snippet: Option<String>,
+    snippet: Option<&'a str>,
 }
 
-/// What `search` was asked.
-pub struct Query<'a> {
-    pub text: &'a str,
-    /// Headlines and bodies rather than headlines alone.
-    pub full_text: bool,
-    pub limit: usize,
-    pub json: bool,
-    pub filter: Filter,
+/// Fuzzy search over headlines; prints DATE<TAB>HEADLINE<TAB>FILE per hit
+/// (the file to open; the id for a ghost), exact matches first, then
+/// best first. Every word of QUERY must match. The count goes to
+/// standard error. Exits 1 when nothing matches.
+#[derive(Debug, clap::Args)]
+pub struct Search {
+    /// What to look for: a few words or word prefixes.
+    #[arg(value_parser = query_words)]
+    query: String,
+    #[command(flatten)]
+    archive: ArchiveArgs,
+    /// The most hits to print.
+    #[arg(long, short = 'n', default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
+    limit: u32,
+    /// Print a JSON array of hits instead of lines.
+    #[arg(long)]
+    json: bool,
+    /// Search the full text (headlines and bodies) instead: every word
+    /// of QUERY must begin a word of the entry, case and accents
+    /// ignored; headline matches first, then by relevance. Each line
+    /// gets a fourth column, a snippet around the first match.
+    #[arg(long)]
+    text: bool,
+    #[command(flatten)]
+    filter: FilterArgs,
 }
 
-/// One hit, whichever search found it.
-struct Row {
-    idx: EventIdx,
-    first_group: bool,
-    score: f64,
-    snippet: Option<String>,
+/// A query with at least one word.
+fn query_words(s: &str) -> std::result::Result<String, String> {
+    if s.trim().is_empty() {
+        return Err("the query has no words".into());
+    }
+    Ok(s.to_string())
 }
 
-pub fn run(q: &Query, paths: &[PathBuf], cache: bool) -> Result<ExitCode> {
-    let opened = super::load(paths, cache)?;
+/// What `search` was asked, ready to run.
+struct Query<'a> {
+    text: &'a str,
+    /// Headlines, or headlines and bodies.
+    kind: search::Kind,
+    limit: usize,
+    json: bool,
+    filter: Filter,
+}
+
+impl Search {
+    pub fn run(self) -> Result<ExitCode> {
+        let q = Query {
+            text: &self.query,
+            kind: if self.text {
+                search::Kind::FullText
+            } else {
+                search::Kind::Headline
+            },
+            limit: self.limit as usize,
+            json: self.json,
+            filter: self.filter.filter()?,
+        };
+        run(&q, &self.archive)
+    }
+}
+
+fn run(q: &Query, archive: &ArchiveArgs) -> Result<ExitCode> {
+    let (paths, cache) = (&archive.paths, archive.cache());
+    let opened = archive.load()?;
     let timeline = &opened.timeline;
     super::note_unknown_tags(timeline, &q.filter);
-    let (rows, summary) = if q.full_text {
-        let place = (cache && !paths.is_empty())
-            .then(|| crate::loader::cache_place(paths))
-            .flatten();
-        let index = WordIndex::open(timeline, place.as_ref());
-        let found = index.search(timeline, q.text, q.limit, &q.filter);
-        let rows = found
-            .hits
-            .iter()
-            .map(|h| Row {
-                idx: h.idx,
-                first_group: h.in_headline,
-                score: f64::from(h.score),
-                snippet: Some(snippet(timeline, h.idx, &found.terms)),
-            })
-            .collect::<Vec<_>>();
-        let summary = crate::search::summary_of(
-            found.total,
-            found.in_headline,
-            "in headlines",
-            found.hits.len(),
-        );
-        (rows, summary)
-    } else {
-        let found = crate::search::search(timeline, q.text, q.limit, &q.filter);
-        let rows = found
-            .hits
-            .iter()
-            .map(|h| Row {
-                idx: h.idx,
-                first_group: h.exact,
-                score: h.score as f64,
-                snippet: None,
-            })
-            .collect::<Vec<_>>();
-        let summary = crate::search::summary(found.total, found.exact, found.hits.len());
-        (rows, summary)
+    let found = match q.kind {
+        search::Kind::FullText => {
+            let place = (cache && !paths.is_empty())
+                .then(|| crate::loader::cache_place(paths))
+                .flatten();
+            let index = WordIndex::open(timeline, place.as_ref());
+            let mut found = index.search(timeline, q.text, q.limit, &q.filter);
+            search::snippet::fill(timeline, &mut found.hits, &found.terms, SNIPPET_CHARS);
+            found
+        }
+        search::Kind::Headline => search::search(timeline, q.text, q.limit, &q.filter),
     };
+    let summary = search::summary(q.kind, found.total, found.exact, found.hits.len());
     let mut out = super::stdout();
     if q.json {
-        write_json(&mut out, timeline, &rows, q.full_text)?;
+        write_json(&mut out, timeline, &found.hits, q.kind)?;
     } else {
-        for r in &rows {
-            let e = &timeline.events[r.idx];
+        for h in &found.hits {
+            let e = &timeline.events[h.idx];
             write!(
                 out,
                 "{}\t{}\t{}",
@@ -108,7 +128,7 @@ pub fn run(q: &Query, paths: &[PathBuf], cache: bool) -> Result<ExitCode> {
                 text::one_line(&e.headline),
                 text::one_line(e.file.as_deref().unwrap_or(&e.id))
             )?;
-            match &r.snippet {
+            match snippet(h, q.kind) {
                 Some(s) => writeln!(out, "\t{s}")?,
                 None => writeln!(out)?,
             }
@@ -118,36 +138,40 @@ pub fn run(q: &Query, paths: &[PathBuf], cache: bool) -> Result<ExitCode> {
     super::warn(&format!("ktimeline: {summary}"));
     super::note_problems(timeline);
     opened.finish();
-    Ok(if rows.is_empty() {
+    Ok(if found.hits.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-/// The words around the first match in the entry's body, or its first
-/// line when only the headline matched (the headline is in its own
-/// column): its prose, without markup or tabs.
-fn snippet(t: &Timeline, idx: EventIdx, terms: &[String]) -> String {
-    let body = crate::loader::body(t, idx);
-    words::body_snippet(&body, &t.events[idx].headline, terms, SNIPPET_CHARS).unwrap_or_default()
+/// The snippet column of a full-text hit: the words around the first match
+/// in the entry's body, or its first line when only the headline matched
+/// (the headline is in its own column), empty when the body has no prose.
+/// A headline search has no such column.
+fn snippet(h: &Hit, kind: search::Kind) -> Option<&str> {
+    match kind {
+        search::Kind::FullText => Some(h.snippet.as_deref().unwrap_or_default()),
+        search::Kind::Headline => None,
+    }
 }
 
-fn write_json(out: &mut impl Write, t: &Timeline, rows: &[Row], full_text: bool) -> Result<()> {
-    let hits: Vec<JsonHit> = rows
+fn write_json(out: &mut impl Write, t: &Timeline, hits: &[Hit], kind: search::Kind) -> Result<()> {
+    let full_text = kind == search::Kind::FullText;
+    let hits: Vec<JsonHit> = hits
         .iter()
-        .map(|r| {
-            let e = &t.events[r.idx];
+        .map(|h| {
+            let e = &t.events[h.idx];
             JsonHit {
                 id: &e.id,
                 kind: e.kind.as_str(),
                 date: e.date.map(|d| d.format("%Y-%m-%d").to_string()),
                 headline: &e.headline,
                 file: e.file.as_deref(),
-                exact: (!full_text).then_some(r.first_group),
-                in_headline: full_text.then_some(r.first_group),
-                score: r.score,
-                snippet: r.snippet.clone(),
+                exact: (!full_text).then_some(h.exact),
+                in_headline: full_text.then_some(h.exact),
+                score: h.score,
+                snippet: snippet(h, kind),
             }
         })
         .collect();

@@ -1,23 +1,48 @@
 //! Shell integration: `ktimeline completions SHELL` prints a completion
 //! script (clap_complete) and `ktimeline man` a roff manual page
 //! (clap_mangen) that also lists the browser's keys, the files it keeps
-//! and the environment it reads, so that both follow the code.
+//! and the environment it reads, so that both follow the code. Both are
+//! made from the whole command line, which the caller passes in
+//! (`crate::cli::Cli::command()`): the command line is made of the
+//! commands, so they do not reach back for it.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::CommandFactory;
-
 use super::Result;
-use crate::cli::Cli;
 use crate::tui::keymap;
 
-/// Prints the completion script for `shell`.
-pub fn completions(shell: clap_complete::Shell) -> Result<ExitCode> {
-    let mut out = super::stdout();
-    clap_complete::generate(shell, &mut Cli::command(), "ktimeline", &mut out);
-    super::finish(out)?;
-    Ok(ExitCode::SUCCESS)
+/// Print a completion script for a shell, e.g.
+/// `ktimeline completions bash > ~/.local/share/bash-completion/completions/ktimeline`.
+#[derive(Debug, clap::Args)]
+pub struct Completions {
+    /// The shell to complete in.
+    shell: clap_complete::Shell,
+}
+
+impl Completions {
+    /// Prints the completion script of `cli`, the whole command line.
+    pub fn run(self, mut cli: clap::Command) -> Result<ExitCode> {
+        let mut out = super::stdout();
+        clap_complete::generate(self.shell, &mut cli, "ktimeline", &mut out);
+        super::finish(out)?;
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+/// Print the manual page (roff), e.g. `ktimeline man | man -l -`.
+#[derive(Debug, clap::Args)]
+pub struct Man {}
+
+impl Man {
+    /// Prints the manual page of `cli`, the whole command line.
+    pub fn run(self, cli: clap::Command) -> Result<ExitCode> {
+        let page = man_page(cli)?;
+        let mut out = super::stdout();
+        out.write_all(&page)?;
+        super::finish(out)?;
+        Ok(ExitCode::SUCCESS)
+    }
 }
 
 /// The environment variables ktimeline reads, and what for.
@@ -63,11 +88,11 @@ fn roff(s: &str) -> String {
     }
 }
 
-/// The manual page: clap's sections, then the browser's keys (the default
-/// keymap, in ASCII), the files and the environment.
-pub fn man_page() -> std::io::Result<Vec<u8>> {
+/// The manual page of `cli`: clap's sections, then the browser's keys (the
+/// default keymap, in ASCII), the files and the environment.
+pub fn man_page(cli: clap::Command) -> std::io::Result<Vec<u8>> {
     let mut page = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut page)?;
+    clap_mangen::Man::new(cli).render(&mut page)?;
     let mut extra = String::from(".SH \"BROWSER KEYS\"\n");
     extra.push_str(
         "The keys below are the defaults; the [keys] table of the configuration file changes them (see \\fBktimeline config\\fR).\n",
@@ -101,13 +126,4 @@ pub fn man_page() -> std::io::Result<Vec<u8>> {
     }
     page.extend_from_slice(extra.as_bytes());
     Ok(page)
-}
-
-/// Prints the manual page.
-pub fn man() -> Result<ExitCode> {
-    let page = man_page()?;
-    let mut out = super::stdout();
-    out.write_all(&page)?;
-    super::finish(out)?;
-    Ok(ExitCode::SUCCESS)
 }

@@ -1,10 +1,10 @@
 //! `ktimeline stats`: a readable summary of an archive, or one JSON object.
 
 use std::io::Write;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use super::Result;
+use super::args::{ArchiveArgs, FilterArgs};
 use crate::filter::Filter;
 use crate::loader::IndexUse;
 use crate::text;
@@ -22,14 +22,32 @@ struct JsonStats<'a> {
     index: IndexUse,
 }
 
-pub fn run(
-    paths: &[PathBuf],
+/// Summarise an archive: counts of events, articles, ghosts, days, links,
+/// problems, and the most used tags.
+#[derive(Debug, clap::Args)]
+pub struct Stats {
+    #[command(flatten)]
+    archive: ArchiveArgs,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
     json: bool,
-    top_tags: usize,
-    cache: bool,
-    filter: &Filter,
-) -> Result<ExitCode> {
-    let opened = super::load(paths, cache)?;
+    /// How many of the most used tags to list.
+    #[arg(long, default_value_t = 20)]
+    tags: usize,
+    #[command(flatten)]
+    filter: FilterArgs,
+}
+
+impl Stats {
+    pub fn run(self) -> Result<ExitCode> {
+        let filter = &self.filter.filter()?;
+        stats(&self.archive, self.json, self.tags, filter)
+    }
+}
+
+fn stats(archive: &ArchiveArgs, json: bool, top_tags: usize, filter: &Filter) -> Result<ExitCode> {
+    let (paths, cache) = (&archive.paths, archive.cache());
+    let opened = archive.load()?;
     let timeline = &opened.timeline;
     super::note_unknown_tags(timeline, filter);
     let s = timeline.stats_where(top_tags, |e| filter.accepts(e));

@@ -7,7 +7,7 @@
 use crate::search::Found;
 
 /// One thing to do to the browser's state.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     Quit,
     Up,
@@ -98,8 +98,8 @@ pub enum Effect {
     Search {
         generation: u64,
         query: String,
-        /// Headlines and bodies, not headlines alone.
-        full_text: bool,
+        /// Headlines, or headlines and bodies.
+        kind: crate::search::Kind,
         /// Only entries it keeps.
         filter: crate::filter::Filter,
     },

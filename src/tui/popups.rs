@@ -14,7 +14,7 @@ use super::keymap::PopupKind;
 use super::picker::{self, Edit, Match, Order, Picker};
 use crate::filter::Filter;
 use crate::model::{EventIdx, TagCount};
-use crate::search::{Found, Hit};
+use crate::search::{self, Found, Hit};
 use crate::state::Bookmark;
 
 /// Characters of a tag that reach the fuzzy matcher, whose memory grows
@@ -47,8 +47,8 @@ pub struct SearchState {
     /// The popup was reopened on the last query: the first character typed
     /// starts a new one (Backspace edits the old one instead).
     pub fresh: bool,
-    /// Searching headlines and bodies rather than headlines.
-    pub full_text: bool,
+    /// Headlines, or headlines and bodies.
+    pub kind: search::Kind,
     /// A full-text answer came back (the word index is built).
     pub words_ready: bool,
     /// Full text: the folded query words, to mark in snippets.
@@ -67,7 +67,7 @@ impl SearchState {
         self.hits = found.hits;
         self.total = found.total;
         self.exact = found.exact;
-        self.words_ready |= self.full_text;
+        self.words_ready |= self.kind == search::Kind::FullText;
         self.terms = found.terms;
         self.selected = 0;
         self.pending = false;
@@ -99,7 +99,7 @@ impl SearchState {
         Some(Effect::Search {
             generation: self.generation,
             query: self.query.clone(),
-            full_text: self.full_text,
+            kind: self.kind,
             filter: filter.clone(),
         })
     }
@@ -230,7 +230,10 @@ impl Popup {
             Action::Activate => return self.activate(ctx),
             Action::RemoveBookmark => return self.remove_chosen(),
             Action::ToggleSearchMode if matches!(self, Popup::Search { .. }) => {
-                ctx.search.full_text = !ctx.search.full_text;
+                ctx.search.kind = match ctx.search.kind {
+                    search::Kind::Headline => search::Kind::FullText,
+                    search::Kind::FullText => search::Kind::Headline,
+                };
                 ctx.search.selected = 0;
                 return Outcome::Search;
             }
@@ -333,7 +336,7 @@ impl Popup {
 pub fn match_tags(tags: &[TagCount], input: &str) -> Vec<Match> {
     let texts = tags
         .iter()
-        .map(|t| crate::search::prefix_chars(&t.tag, MATCH_TAG_CHARS));
+        .map(|t| crate::text::prefix_chars(&t.tag, MATCH_TAG_CHARS));
     picker::fuzzy(tags.len(), texts, input, Order::Earlier)
 }
 

@@ -9,16 +9,13 @@ use std::sync::Arc;
 use std::sync::mpsc::{Sender, channel};
 use std::thread;
 
-use rayon::prelude::*;
-
 use super::action::Effect;
 use super::msg::Msg;
 use super::popups::SEARCH_LIMIT;
 use crate::filter::Filter;
 use crate::index::Place;
 use crate::model::Timeline;
-use crate::search::{Found, HeadlineSearch, Hit};
-use crate::words::{self, WordIndex};
+use crate::search::{self, Found, HeadlineSearch, WordIndex};
 
 /// Characters of the line shown under a result.
 const SNIPPET_CHARS: usize = 160;
@@ -37,7 +34,7 @@ pub struct SearchWorker {
 struct Query {
     generation: u64,
     query: String,
-    full_text: bool,
+    kind: search::Kind,
     filter: Filter,
 }
 
@@ -60,42 +57,22 @@ struct State {
 impl State {
     fn run(&mut self, q: &Query) -> Found {
         let t = &self.timeline;
-        let mut found = if q.full_text {
-            let place = self.place.as_ref();
-            let index = self.words.get_or_insert_with(|| WordIndex::open(t, place));
-            let f = index.search(t, &q.query, SEARCH_LIMIT, &q.filter);
-            Found {
-                hits: f
-                    .hits
-                    .iter()
-                    .map(|h| Hit {
-                        idx: h.idx,
-                        score: (h.score * 1000.0) as i64,
-                        exact: h.in_headline,
-                        positions: word_positions(&t.events[h.idx].headline, &f.terms),
-                        snippet: None,
-                    })
-                    .collect(),
-                total: f.total,
-                exact: f.in_headline,
-                terms: f.terms,
+        let mut found = match q.kind {
+            search::Kind::FullText => {
+                let place = self.place.as_ref();
+                let index = self.words.get_or_insert_with(|| WordIndex::open(t, place));
+                index.search(t, &q.query, SEARCH_LIMIT, &q.filter)
             }
-        } else {
-            self.headlines
+            search::Kind::Headline => self
+                .headlines
                 .get_or_insert_with(|| HeadlineSearch::new(t))
-                .search(t, &q.query, SEARCH_LIMIT, &q.filter)
+                .search(t, &q.query, SEARCH_LIMIT, &q.filter),
         };
-        let terms = &found.terms;
-        let n = if q.full_text {
-            found.hits.len()
-        } else {
-            PREVIEWS
+        let n = match q.kind {
+            search::Kind::FullText => found.hits.len(),
+            search::Kind::Headline => found.hits.len().min(PREVIEWS),
         };
-        found.hits.par_iter_mut().take(n).for_each(|h| {
-            let body = crate::loader::body(t, h.idx);
-            let headline = &t.events[h.idx].headline;
-            h.snippet = words::body_snippet(&body, headline, terms, SNIPPET_CHARS);
-        });
+        search::snippet::fill(t, &mut found.hits[..n], &found.terms, SNIPPET_CHARS);
         found
     }
 }
@@ -150,14 +127,14 @@ impl SearchWorker {
         if let Effect::Search {
             generation,
             query,
-            full_text,
+            kind,
             filter,
         } = effect
         {
             let _ = self.tx.send(Job::Query(Query {
                 generation,
                 query,
-                full_text,
+                kind,
                 filter,
             }));
         }
@@ -166,30 +143,5 @@ impl SearchWorker {
     /// Searches `timeline` from the next query on.
     pub fn set_timeline(&self, timeline: Arc<Timeline>) {
         let _ = self.tx.send(Job::Timeline(timeline));
-    }
-}
-
-/// Char indices of `headline` inside its words that begin with one of
-/// `terms` (as much of each word as the term covers).
-fn word_positions(headline: &str, terms: &[String]) -> Vec<usize> {
-    let mut out = Vec::new();
-    words::words(headline, |w, r| {
-        if let Some(t) = terms.iter().find(|t| w.starts_with(t.as_str())) {
-            let first = headline[..r.start].chars().count();
-            let len = headline[r].chars().count().min(t.chars().count());
-            out.extend(first..first + len);
-        }
-    });
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn word_positions_cover_the_matched_starts() {
-        let p = word_positions("Été: the railway reopens", &["rail".into(), "ete".into()]);
-        assert_eq!(p, vec![0, 1, 2, 9, 10, 11, 12]);
     }
 }

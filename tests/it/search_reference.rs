@@ -1,6 +1,6 @@
 //! The fast headline search (precomputed lowercase, letter masks, reuse of
 //! the last query's matches) against a plain implementation of the same
-//! rules written from their description in `src/search.rs`: every query,
+//! rules written from their description in `src/search/headline.rs`: every query,
 //! typed a letter at a time, gives the same hits, scores, order and counts.
 
 use fuzzy_matcher::FuzzyMatcher;
@@ -116,8 +116,11 @@ fn compare_with_limit(t: &Timeline, queries: &[&str], filter: &Filter, limit: us
             let (want, exact) = reference(t, &typed, filter);
             assert_eq!(got.total, want.len(), "total for {typed:?}");
             assert_eq!(got.exact, exact, "exact count for {typed:?}");
-            let got_hits: Vec<(usize, bool, i64)> =
-                got.hits.iter().map(|h| (h.idx, h.exact, h.score)).collect();
+            let got_hits: Vec<(usize, bool, i64)> = got
+                .hits
+                .iter()
+                .map(|h| (h.idx, h.exact, h.score as i64))
+                .collect();
             let want_hits: Vec<_> = want.into_iter().take(limit).collect();
             assert_eq!(got_hits, want_hits, "hits for {typed:?}");
             // A search from scratch agrees with the one typed into.
@@ -204,7 +207,7 @@ fn scores_do_not_depend_on_what_was_scored_before() {
             .hits
             .iter()
             .filter(|h| t.events[h.idx].headline == "xxz")
-            .map(|h| h.score)
+            .map(|h| h.score as i64)
             .collect();
         assert!(
             scores.windows(2).all(|w| w[0] == w[1]),

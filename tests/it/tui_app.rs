@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use ktimeline::model::{Body, Event, Kind, Related, Source, Timeline};
-use ktimeline::search::{Found, Hit};
+use ktimeline::search::{self, Found, Hit};
 
 /// What the search worker sends back for these hits.
 fn found(hits: Vec<Hit>) -> Found {
@@ -289,13 +289,13 @@ fn search_results_of_an_old_query_are_dropped() {
         Some(&Effect::Search {
             generation: 2,
             query: "ch".into(),
-            full_text: false,
+            kind: search::Kind::Headline,
             filter: Default::default(),
         })
     );
     let hit = |i| Hit {
         idx: i,
-        score: 1,
+        score: 1.0,
         exact: true,
         positions: vec![0],
         snippet: None,
@@ -482,7 +482,7 @@ fn a_date_range_and_several_tags_filter_the_lists_and_search() {
     assert!(matches!(
         effects.last(),
         Some(Effect::Search {
-            full_text: true,
+            kind: search::Kind::FullText,
             ..
         })
     ));
@@ -767,7 +767,7 @@ fn enter_before_the_results_of_the_latest_query_waits_for_them() {
     let mut app = app();
     let hit = |i| Hit {
         idx: i,
-        score: 1,
+        score: 1.0,
         exact: true,
         positions: vec![0],
         snippet: None,

@@ -9,6 +9,7 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use super::events::kind_mark;
 use super::{centered, highlighted, keep_visible, pane, window};
 use crate::model::date_label;
+use crate::search;
 use crate::text;
 use crate::tui::app::App;
 use crate::tui::geometry::Areas;
@@ -143,27 +144,26 @@ fn search(frame: &mut Frame, area: Rect, app: &App, offset: usize, areas: &mut A
             Line::from(spans)
         })
         .collect();
+    let full_text = s.kind == search::Kind::FullText;
     let status = if s.query.trim().is_empty() {
-        if s.full_text {
+        if full_text {
             "type words: every one must begin a word of the headline or body".to_string()
         } else {
             "type a few word prefixes".to_string()
         }
-    } else if s.pending && s.full_text && !s.words_ready {
+    } else if s.pending && full_text && !s.words_ready {
         "indexing every word (the first full-text search takes a moment)…".to_string()
     } else if s.pending {
         "searching…".to_string()
-    } else if s.full_text {
-        crate::search::summary_of(s.total, s.exact, "in headlines", s.hits.len())
     } else {
-        crate::search::summary(s.total, s.exact, s.hits.len())
+        search::summary(s.kind, s.total, s.exact, s.hits.len())
     };
     let status = if s.fresh {
         format!("{status} · typing starts a new search, Backspace edits this one")
     } else {
         status
     };
-    let title = if s.full_text {
+    let title = if full_text {
         " Search full text · Tab: headlines only "
     } else {
         " Search headlines · Tab: full text "
@@ -193,13 +193,7 @@ fn preview(app: &App, h: &crate::search::Hit, terms: &[String]) -> Vec<Line<'sta
     if let Some(snippet) = &h.snippet {
         let snippet = text::one_line(snippet);
         // The words of a full-text match are marked.
-        let mut marks = Vec::new();
-        crate::words::words(&snippet, |w, r| {
-            if let Some(t) = terms.iter().find(|t| w.starts_with(t.as_str())) {
-                let first = snippet[..r.start].chars().count();
-                marks.extend(first..first + snippet[r].chars().count().min(t.chars().count()));
-            }
-        });
+        let marks = search::words::word_positions(&snippet, terms);
         lines.push(Line::from(highlighted(
             &snippet,
             &marks,

@@ -1,7 +1,8 @@
-//! Full-text search over the headlines and bodies of every entry, through
-//! an index of words: every word of the query must begin a word of the
-//! entry (case and accents ignored), entries whose headline holds them all
-//! come first, the rest by relevance (BM25), each with a one-line snippet.
+//! Full-text search ([`super::Kind::FullText`]) over the headlines and
+//! bodies of every entry, through an index of words: every word of the
+//! query must begin a word of the entry (case and accents ignored),
+//! entries whose headline holds them all come first, the rest by relevance
+//! (BM25); [`super::snippet`] shows each with a line of its body.
 //!
 //! Bodies are not kept in memory (see `loader::body`), so the words are:
 //! for each distinct word, the entries it occurs in and how often, packed
@@ -26,9 +27,10 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
+use super::headline::query_words;
+use super::{Found, Hit};
 use crate::filter::Filter;
-use crate::model::{Body, EventIdx, Timeline};
-use crate::search::query_words;
+use crate::model::{Body, Timeline};
 
 /// Characters of a word that are indexed; longer words are cut (a query
 /// word is cut alike, so it still finds them).
@@ -138,27 +140,6 @@ pub struct WordIndex {
     post_ends: Vec<u64>,
     /// Words in each entry.
     doc_len: Vec<u32>,
-}
-
-/// One full-text result.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TextHit {
-    pub idx: EventIdx,
-    /// Every query word begins a word of the headline.
-    pub in_headline: bool,
-    /// BM25 relevance.
-    pub score: f32,
-}
-
-/// The best hits of a full-text query and how many there were.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TextFound {
-    pub hits: Vec<TextHit>,
-    pub total: usize,
-    /// How many matched in the headline.
-    pub in_headline: usize,
-    /// The folded query words, for snippets.
-    pub terms: Vec<String>,
 }
 
 fn put_varint(out: &mut Vec<u8>, mut n: u64) {
@@ -375,13 +356,13 @@ impl WordIndex {
     /// The best `limit` entries `filter` keeps that hold every word of
     /// `query` (as the start of a word): headline matches first, then by
     /// relevance, then in timeline order.
-    pub fn search(&self, t: &Timeline, query: &str, limit: usize, filter: &Filter) -> TextFound {
+    pub fn search(&self, t: &Timeline, query: &str, limit: usize, filter: &Filter) -> Found {
         let terms = query_terms(query);
         let n = self.doc_len.len().min(t.events.len());
         if terms.is_empty() || n == 0 {
-            return TextFound {
+            return Found {
                 terms,
-                ..TextFound::default()
+                ..Found::default()
             };
         }
         let avg = self.doc_len.iter().map(|&l| l as f64).sum::<f64>() / n as f64;
@@ -420,28 +401,31 @@ impl WordIndex {
                 break;
             }
         }
-        let mut hits: Vec<TextHit> = alive
+        // Ranked as (in the headline, score, entry), made hits only once cut
+        // to the limit.
+        let mut ranked: Vec<(bool, f32, usize)> = alive
             .into_iter()
             .filter(|&d| filter.accepts(&t.events[d]))
-            .map(|d| TextHit {
-                idx: d,
-                in_headline: headline_holds(&t.events[d].headline, &terms),
-                score: score[d],
+            .map(|d| (headline_holds(&t.events[d].headline, &terms), score[d], d))
+            .collect();
+        let total = ranked.len();
+        let in_headline = ranked.iter().filter(|h| h.0).count();
+        ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
+        ranked.truncate(limit);
+        let hits = ranked
+            .into_iter()
+            .map(|(exact, score, idx)| Hit {
+                idx,
+                score: f64::from(score),
+                exact,
+                positions: word_positions(&t.events[idx].headline, &terms),
+                snippet: None,
             })
             .collect();
-        let total = hits.len();
-        let in_headline = hits.iter().filter(|h| h.in_headline).count();
-        hits.sort_unstable_by(|a, b| {
-            b.in_headline
-                .cmp(&a.in_headline)
-                .then(b.score.total_cmp(&a.score))
-                .then(a.idx.cmp(&b.idx))
-        });
-        hits.truncate(limit);
-        TextFound {
+        Found {
             hits,
             total,
-            in_headline,
+            exact: in_headline,
             terms,
         }
     }
@@ -566,125 +550,25 @@ pub fn headline_holds(headline: &str, terms: &[String]) -> bool {
     found.iter().all(|&f| f)
 }
 
-/// One line of `text` around the first word that begins with one of
-/// `terms`, about `width` characters, with `…` where it was cut; `None`
-/// when no word does.
-pub fn snippet(text: &str, terms: &[String], width: usize) -> Option<String> {
-    let mut at = None;
-    words(text, |w, r| {
-        if at.is_none() && terms.iter().any(|t| w.starts_with(t.as_str())) {
-            at = Some(r);
+/// Char indices of `headline` inside its words that begin with one of
+/// `terms` (as much of each word as the term covers): what the browser
+/// marks in a full-text hit's headline.
+pub fn word_positions(headline: &str, terms: &[String]) -> Vec<usize> {
+    let mut out = Vec::new();
+    words(headline, |w, r| {
+        if let Some(t) = terms.iter().find(|t| w.starts_with(t.as_str())) {
+            let first = headline[..r.start].chars().count();
+            let len = headline[r].chars().count().min(t.chars().count());
+            out.extend(first..first + len);
         }
     });
-    let r = at?;
-    // Start a third of the width before the match, at a word's start.
-    let before: Vec<(usize, char)> = text[..r.start].char_indices().collect();
-    let back = width / 3;
-    let mut start = before.len().saturating_sub(back);
-    while start > 0 && start < before.len() && !before[start - 1].1.is_whitespace() {
-        start += 1;
-    }
-    let start = before.get(start).map_or(r.start, |(i, _)| *i);
-    let line = crate::text::one_line(&text[start..].chars().take(width * 2).collect::<String>());
-    let mut out: String = line.chars().take(width).collect();
-    if line.chars().count() > width {
-        out.push('…');
-    }
-    if start > 0 {
-        out.insert(0, '…');
-    }
-    Some(out)
-}
-
-/// The prose of a markdown body, block by block, one line each: what a
-/// snippet quotes, without the markup (`**`, `[..](..)`, `---`, fences),
-/// code blocks, raw HTML or the title when it repeats `headline`.
-pub fn prose(body: &str, headline: &str) -> String {
-    use pulldown_cmark::{Event as Md, Options, Parser, Tag, TagEnd};
-    let mut out = String::new();
-    let mut block = String::new();
-    let mut in_code = false;
-    let mut in_heading = false;
-    let end_block = |block: &mut String, out: &mut String, heading: bool| {
-        let line = block.split_whitespace().collect::<Vec<_>>().join(" ");
-        block.clear();
-        if line.is_empty() || (heading && line == headline.trim()) {
-            return;
-        }
-        out.push_str(&line);
-        out.push('\n');
-    };
-    // Read as the detail pane reads it: tables are cells, not pipes.
-    for md in Parser::new_ext(body, Options::ENABLE_TABLES) {
-        match md {
-            Md::Start(Tag::CodeBlock(_)) => in_code = true,
-            Md::End(TagEnd::CodeBlock) => in_code = false,
-            Md::Start(Tag::Heading { .. }) => in_heading = true,
-            Md::End(TagEnd::Heading(_)) => {
-                end_block(&mut block, &mut out, true);
-                in_heading = false;
-            }
-            Md::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                end_block(&mut block, &mut out, in_heading);
-            }
-            Md::Text(t) | Md::Code(t) if !in_code => block.push_str(&t),
-            Md::SoftBreak | Md::HardBreak => block.push(' '),
-            _ => {}
-        }
-    }
-    end_block(&mut block, &mut out, false);
     out
-}
-
-/// What stands for an entry's body under a search result: the words
-/// around the first of `terms` in its prose, or the prose's first line
-/// (when only the headline matched, or for a headline search).
-pub fn body_snippet(body: &str, headline: &str, terms: &[String], width: usize) -> Option<String> {
-    let prose = prose(body, headline);
-    snippet(&prose, terms, width).or_else(|| first_line(&prose, width))
-}
-
-/// The first line of `text` that has any, as one line of at most `width`
-/// characters (and `…` when cut): what stands for a body that has no match.
-pub fn first_line(text: &str, width: usize) -> Option<String> {
-    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
-    let line = crate::text::one_line(line);
-    let mut out: String = line.chars().take(width).collect();
-    if line.chars().count() > width {
-        out.push('…');
-    }
-    Some(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn prose_leaves_the_markup_out() {
-        let body = "# The title\n\n---\n\n```\ncode\n```\n\n<!-- note -->\n\n\
-            ## Sub heading\n\n![alt](http://i.example/a.png) [link text](http://x.example) \
-            and **bold**\nnext &amp; line\n\n- an item\n";
-        assert_eq!(
-            prose(body, "The title"),
-            "Sub heading\nalt link text and bold next & line\nan item\n"
-        );
-        assert_eq!(prose("", "x"), "");
-        assert_eq!(
-            prose("| a | b |\n|---|---|\n| 1 | 2 |\n", "x"),
-            "a\nb\n1\n2\n"
-        );
-    }
-
-    #[test]
-    fn the_first_line_with_text_stands_for_a_body() {
-        assert_eq!(
-            first_line("\n\n  First line\nsecond", 20).as_deref(),
-            Some("First line")
-        );
-        assert_eq!(first_line("abcdef", 3).as_deref(), Some("abc…"));
-        assert_eq!(first_line(" \n", 20), None);
-    }
     use crate::model::{Event, Kind};
 
     fn timeline(entries: &[(&str, &str)]) -> Timeline {
@@ -749,7 +633,7 @@ mod tests {
         // The headline hit first; then the body with more mentions; "trail"
         // does not begin with "rail".
         assert_eq!(order, ["Railway reopens", "Floods", "Talks resume"]);
-        assert_eq!((found.total, found.in_headline), (3, 1));
+        assert_eq!((found.total, found.exact), (3, 1));
         let found = idx.search(&t, "RAIL panmun", 10, &Filter::default());
         assert_eq!(found.total, 1);
         assert_eq!(t.events[found.hits[0].idx].headline, "Talks resume");
@@ -784,16 +668,8 @@ mod tests {
     }
 
     #[test]
-    fn snippets_show_the_first_match_in_one_line() {
-        let terms = vec!["railway".to_string()];
-        let text = "A long opening sentence about many things.\nThen the railway line\nreopened after years.";
-        let s = snippet(text, &terms, 40).unwrap();
-        assert!(
-            s.starts_with('…') && s.contains("railway line reopened"),
-            "{s}"
-        );
-        assert!(!s.contains('\n'));
-        assert_eq!(snippet("Railway", &terms, 40).as_deref(), Some("Railway"));
-        assert_eq!(snippet("nothing", &terms, 40), None);
+    fn word_positions_cover_the_matched_starts() {
+        let p = word_positions("Été: the railway reopens", &["rail".into(), "ete".into()]);
+        assert_eq!(p, vec![0, 1, 2, 9, 10, 11, 12]);
     }
 }

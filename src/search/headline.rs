@@ -1,6 +1,7 @@
-//! Fuzzy search over headlines, shared by the `search` command and the
-//! browser's search popup. Every word of the query must match the headline
-//! on its own (in any order), so a few word prefixes find an event.
+//! Fuzzy search over headlines ([`super::Kind::Headline`]), shared by the
+//! `search` command and the browser's search popup. Every word of the
+//! query must match the headline on its own (in any order), so a few word
+//! prefixes find an event.
 //!
 //! The rules, for each query word (smart case: a word with a capital
 //! letter matches case-sensitively, others ignore case):
@@ -21,7 +22,7 @@
 //! keeps each headline lowercased and a bit mask of its letters, which
 //! rules out most headlines before any matcher runs. Of the matches, only
 //! those that can reach the list shown are scored by the matcher: a cheap
-//! upper bound of each score ([`crate::skim_bound`]) orders them, and
+//! upper bound of each score ([`super::skim_bound`]) orders them, and
 //! scoring stops when the list's last entry is ahead of the next bound.
 
 use std::borrow::Cow;
@@ -30,36 +31,10 @@ use fuzzy_matcher::FuzzyMatcher;
 use fuzzy_matcher::skim::SkimMatcherV2;
 use rayon::prelude::*;
 
+use super::{Found, Hit, skim_bound};
 use crate::filter::Filter;
 use crate::model::{EventIdx, Timeline};
-use crate::skim_bound;
-
-/// One search result.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hit {
-    pub idx: EventIdx,
-    pub score: i64,
-    /// Every query word occurs in the headline as typed.
-    pub exact: bool,
-    /// Char indices of the matched characters in the headline, ascending.
-    pub positions: Vec<usize>,
-    /// A line of the body to show under the headline (the browser fills
-    /// it: the first line, or for full text the words around the match).
-    pub snippet: Option<String>,
-}
-
-/// The best hits of a query and how many there were in all.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Found {
-    /// Best first, at most the limit asked for.
-    pub hits: Vec<Hit>,
-    /// Every headline that matched.
-    pub total: usize,
-    /// How many of them matched exactly (for full text: in the headline).
-    pub exact: usize,
-    /// Full text: the folded query words, to mark in snippets.
-    pub terms: Vec<String>,
-}
+use crate::text::prefix_chars;
 
 /// Query words beyond these are ignored.
 const MAX_WORDS: usize = 12;
@@ -74,15 +49,6 @@ pub const MATCH_HEADLINE_CHARS: usize = 1000;
 /// A loosely matched letter may follow the one before after skipping at
 /// most this many characters (unless it starts a word).
 const MAX_GAP: usize = 2;
-
-/// The first `n` characters of `s` (all of it when shorter).
-pub fn prefix_chars(s: &str, n: usize) -> &str {
-    if s.len() <= n {
-        // No more bytes than `n`, so no more characters.
-        return s;
-    }
-    s.char_indices().nth(n).map_or(s, |(i, _)| &s[..i])
-}
 
 /// The part of a headline the matcher sees.
 pub fn matched_text(headline: &str) -> &str {
@@ -222,6 +188,16 @@ impl Prepared {
     }
 }
 
+/// A match on its way to the list: exact or not, its score (or a bound of
+/// it), and the entry.
+type Candidate = (bool, i64, EventIdx);
+
+/// The order of the list: exact matches first, then the higher score, then
+/// timeline order.
+fn order(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+    b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
+}
+
 /// Headline search over one timeline, remembering the last query's matches
 /// so that typing one more letter looks only at those.
 #[derive(Clone)]
@@ -293,7 +269,7 @@ impl HeadlineSearch {
             };
             Some((exact, bound, idx))
         };
-        let mut found: Vec<(bool, i64, EventIdx)> = match &narrowed {
+        let found: Vec<Candidate> = match &narrowed {
             Some(c) if c.len() >= PARALLEL_FROM => c
                 .par_iter()
                 .with_min_len(256)
@@ -322,13 +298,38 @@ impl HeadlineSearch {
         ));
         let total = found.len();
         let exact = found.iter().filter(|s| s.0).count();
-        // Then the matcher scores those that can be shown: when the exact
+        let scored = self.best(found, exact, limit, &words);
+        let hits = scored
+            .into_iter()
+            .map(|(exact, score, idx)| Hit {
+                idx,
+                score: score as f64,
+                exact,
+                positions: positions(&timeline.events[idx].headline, &typed),
+                snippet: None,
+            })
+            .collect();
+        Found {
+            hits,
+            total,
+            exact,
+            terms: Vec::new(),
+        }
+    }
+
+    /// The best `limit` of `found` (every match, `exact` of them exact,
+    /// each with the bound of its score when exact), scored, best first.
+    fn best(
+        &self,
+        mut found: Vec<Candidate>,
+        exact: usize,
+        limit: usize,
+        words: &[Word],
+    ) -> Vec<Candidate> {
+        // The matcher scores only those that can be shown: when the exact
         // matches fill the list, the loose ones (ranked after them) cannot.
         // The bounds order them; the matcher then scores the most
         // promising until no other can reach the list.
-        let order = |a: &(bool, i64, EventIdx), b: &(bool, i64, EventIdx)| {
-            b.0.cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2))
-        };
         let mut bounded = if limit == 0 {
             Vec::new()
         } else if exact >= limit {
@@ -341,16 +342,16 @@ impl HeadlineSearch {
                 .filter(|s| !s.0)
                 .for_each_init(skim_bound::Scratch::default, |scratch, (_, b, idx)| {
                     let (headline, lower) = self.prepared.texts(*idx);
-                    *b = bound_words(scratch, headline, lower, &words);
+                    *b = bound_words(scratch, headline, lower, words);
                 });
             found
         };
         bounded.par_sort_unstable_by(order);
-        let score = |&(e, _, idx): &(bool, i64, EventIdx)| -> (bool, i64, EventIdx) {
+        let score = |&(e, _, idx): &Candidate| -> Candidate {
             let (headline, lower) = self.prepared.texts(idx);
-            (e, score_words(headline, lower, &words), idx)
+            (e, score_words(headline, lower, words), idx)
         };
-        let mut scored: Vec<(bool, i64, EventIdx)> = Vec::new();
+        let mut scored: Vec<Candidate> = Vec::new();
         let mut next = 0;
         while next < bounded.len() {
             if scored.len() >= limit {
@@ -375,22 +376,7 @@ impl HeadlineSearch {
             scored.truncate(limit);
         }
         scored.sort_unstable_by(order);
-        let hits = scored
-            .into_iter()
-            .map(|(exact, score, idx)| Hit {
-                idx,
-                score,
-                exact,
-                positions: positions(&timeline.events[idx].headline, &typed),
-                snippet: None,
-            })
-            .collect();
-        Found {
-            hits,
-            total,
-            exact,
-            terms: Vec::new(),
-        }
+        scored
     }
 }
 
@@ -401,45 +387,6 @@ pub fn search(timeline: &Timeline, query: &str, limit: usize, filter: &Filter) -
         return Found::default();
     }
     HeadlineSearch::new(timeline).search(timeline, query, limit, filter)
-}
-
-/// What a search found, in words: "no match", "16 matches", "1,204
-/// matches (22 exact), best 200 shown".
-pub fn summary(total: usize, exact: usize, shown: usize) -> String {
-    summary_of(total, exact, "exact", shown)
-}
-
-/// [`summary`] with another name for the first group ("22 in headlines").
-pub fn summary_of(total: usize, part: usize, part_name: &str, shown: usize) -> String {
-    if total == 0 {
-        return "no match".to_string();
-    }
-    let mut s = match total {
-        1 => "1 match".to_string(),
-        n => format!("{} matches", thousands(n)),
-    };
-    if part == 0 {
-        s.push_str(&format!(" (none {part_name})"));
-    } else if part != total {
-        s.push_str(&format!(" ({} {part_name})", thousands(part)));
-    }
-    if shown < total {
-        s.push_str(&format!(", best {} shown", thousands(shown)));
-    }
-    s
-}
-
-/// `n` with a comma between thousands: 1,204.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The headline as the matcher is shown it for a word without capitals:
@@ -769,21 +716,6 @@ mod tests {
         // The limit cuts the list, not the counts.
         let one = search(&t, "pope", 1, &Filter::default());
         assert_eq!((one.hits.len(), one.total, one.exact), (1, 3, 2));
-    }
-
-    #[test]
-    fn summaries() {
-        assert_eq!(summary(0, 0, 0), "no match");
-        assert_eq!(summary(1, 1, 1), "1 match");
-        assert_eq!(summary(16, 16, 16), "16 matches");
-        assert_eq!(summary(16, 0, 16), "16 matches (none exact)");
-        assert_eq!(summary(97, 22, 20), "97 matches (22 exact), best 20 shown");
-        assert_eq!(
-            summary(1204, 0, 200),
-            "1,204 matches (none exact), best 200 shown"
-        );
-        assert_eq!(thousands(1_234_567), "1,234,567");
-        assert_eq!(thousands(999), "999");
     }
 
     #[test]

@@ -1,0 +1,119 @@
+//! The arguments several commands share, each defined once and flattened
+//! into the commands that take it (`#[command(flatten)]`): the archive to
+//! read, and the entry filters.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::Result;
+use crate::filter::{End, Filter, parse_date};
+use crate::loader::{self, Opened};
+use crate::model::Kind;
+
+/// The archive a command reads: `stats`, `check`, `search`, `export` and
+/// `bookmarks`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ArchiveArgs {
+    /// Archive folders or files (none: the built-in sample).
+    pub paths: Vec<PathBuf>,
+    /// Read every file again, ignoring (and not writing) the index kept
+    /// in the cache folder.
+    #[arg(long)]
+    pub no_cache: bool,
+}
+
+impl ArchiveArgs {
+    /// Whether the persistent index is used.
+    pub fn cache(&self) -> bool {
+        !self.no_cache
+    }
+
+    /// Loads the archive: the built-in sample when no path is given;
+    /// unless `--no-cache`, through the persistent index.
+    pub fn load(&self) -> Result<Opened> {
+        if self.paths.is_empty() {
+            Ok(Opened::new(loader::load_sample()))
+        } else {
+            Ok(loader::open(&self.paths, self.cache(), &|_, _| {})?)
+        }
+    }
+}
+
+/// The entry filters shared by `search`, `export` and `stats`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct FilterArgs {
+    /// Only entries dated on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD;
+    /// a year or month counts from its first day). Drops undated ones.
+    #[arg(long, value_name = "DATE", value_parser = since_date)]
+    pub since: Option<chrono::NaiveDate>,
+    /// Only entries dated on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD;
+    /// a year or month counts to its last day). Drops undated ones.
+    #[arg(long, value_name = "DATE", value_parser = until_date)]
+    pub until: Option<chrono::NaiveDate>,
+    /// Only entries carrying TAG (ignoring case); repeat it to require
+    /// several.
+    #[arg(long, value_name = "TAG", value_parser = tag_name)]
+    pub tag: Vec<String>,
+    /// Only entries of this kind; repeat it for several.
+    #[arg(long, value_enum)]
+    pub kind: Vec<KindArg>,
+}
+
+impl FilterArgs {
+    /// The filter, or why it can keep nothing (a range that ends before it
+    /// starts): a usage error.
+    pub fn filter(&self) -> Result<Filter> {
+        if let (Some(s), Some(u)) = (self.since, self.until)
+            && s > u
+        {
+            return Err(super::Error::Usage(format!(
+                "--since {s} is after --until {u}: nothing can match"
+            )));
+        }
+        Ok(Filter {
+            since: self.since,
+            until: self.until,
+            tags: self.tag.clone(),
+            kinds: self.kind.iter().map(|k| Kind::from(*k)).collect(),
+        })
+    }
+}
+
+/// A tag as tags are stored: white space folded; not empty.
+fn tag_name(s: &str) -> std::result::Result<String, String> {
+    let tag = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if tag.is_empty() {
+        return Err("a tag cannot be empty".into());
+    }
+    Ok(tag)
+}
+
+fn since_date(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
+    parse_date(s, End::Start)
+}
+
+fn until_date(s: &str) -> std::result::Result<chrono::NaiveDate, String> {
+    parse_date(s, End::Finish)
+}
+
+/// `--kind`: what an entry is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// An event file.
+    Event,
+    /// A plain reported article.
+    Article,
+    /// An event known only from links to it.
+    Ghost,
+}
+
+impl From<KindArg> for Kind {
+    fn from(k: KindArg) -> Kind {
+        match k {
+            KindArg::Event => Kind::Event,
+            KindArg::Article => Kind::Article,
+            KindArg::Ghost => Kind::Ghost,
+        }
+    }
+}
