@@ -60,17 +60,6 @@ fn has_holes(file: &File, len: u64) -> bool {
     hole >= 0 && (hole as u64) < len
 }
 
-/// Reads a whole cache file opened by [`open_regular`]: no more than the
-/// size it had when opened (a file that grows meanwhile is cut there, and
-/// its checksums then refuse it). The buffer grows with what is read, not
-/// with what the size claimed.
-pub fn read_regular(path: &Path) -> Option<Vec<u8>> {
-    let (file, len) = open_regular(path)?;
-    let mut bytes = Vec::with_capacity(usize::try_from(len.min(1 << 20)).ok()?);
-    file.take(len).read_to_end(&mut bytes).ok()?;
-    Some(bytes)
-}
-
 /// Reads a cache file that must be `len` bytes long (as another file of
 /// the cache says): `None` when it is not, without reading it.
 pub fn read_exactly(path: &Path, len: u64) -> Option<Vec<u8>> {
@@ -83,6 +72,27 @@ pub fn read_exactly(path: &Path, len: u64) -> Option<Vec<u8>> {
     (bytes.len() as u64 == len).then_some(bytes)
 }
 
+/// Reads a cache file whose length its first `head` bytes tell
+/// (`len_of`): `None` when the file is not that long, without reading more
+/// than its head.
+pub fn read_told(
+    path: &Path,
+    head: usize,
+    len_of: impl Fn(&[u8]) -> Option<u64>,
+) -> Option<Vec<u8>> {
+    let (mut file, real) = open_regular(path)?;
+    let mut first = vec![0; head];
+    file.read_exact(&mut first).ok()?;
+    let len = len_of(&first)?;
+    if real != len {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(len).ok()?);
+    bytes.extend_from_slice(&first);
+    file.take(len - head as u64).read_to_end(&mut bytes).ok()?;
+    (bytes.len() as u64 == len).then_some(bytes)
+}
+
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
@@ -92,20 +102,21 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let real = dir.path().join("real");
         std::fs::write(&real, "hello").unwrap();
-        assert_eq!(read_regular(&real).as_deref(), Some(&b"hello"[..]));
+        assert_eq!(read_exactly(&real, 5).as_deref(), Some(&b"hello"[..]));
+        assert_eq!(read_exactly(&real, 4), None, "another length");
         let zero = dir.path().join("zero");
         std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
-        assert_eq!(read_regular(&zero), None);
+        assert!(open_regular(&zero).is_none());
         let fifo = dir.path().join("fifo");
         let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
-        assert_eq!(read_regular(&fifo), None);
-        assert_eq!(read_regular(dir.path()), None);
+        assert!(open_regular(&fifo).is_none());
+        assert!(open_regular(dir.path()).is_none());
         // A file with a hole claims more than it holds.
         let sparse = dir.path().join("sparse");
         let f = File::create(&sparse).unwrap();
         f.set_len(64 << 20).unwrap();
         std::io::Write::write_all(&mut &f, b"x").unwrap();
-        assert_eq!(read_regular(&sparse), None);
+        assert!(open_regular(&sparse).is_none());
     }
 }

@@ -318,8 +318,14 @@ impl Place {
 
     /// The word index of full-text search (`crate::words`) for these
     /// roots; `None` when there is none.
-    pub fn read_words(&self) -> Option<Vec<u8>> {
-        cache_file::read_regular(&self.words_path())
+    /// Its first `head` bytes tell how long it is (`len_of`): a file of
+    /// another length is not read.
+    pub fn read_words(
+        &self,
+        head: usize,
+        len_of: impl Fn(&[u8]) -> Option<u64>,
+    ) -> Option<Vec<u8>> {
+        cache_file::read_told(&self.words_path(), head, len_of)
     }
 
     /// Writes the word index: into a temporary file, then renamed into

@@ -126,6 +126,10 @@ pub fn stamp(t: &Timeline) -> u64 {
     (u64::from(h.finalize()) << 32) | (t.events.len() as u64 & 0xffff_ffff)
 }
 
+/// The bytes at the start of a word index file that say how long it is:
+/// magic, format, checksum, stamp and four lengths.
+pub const HEAD: usize = 8 + 4 + 4 + 8 + 4 * 8;
+
 /// The index of words of one timeline.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WordIndex {
@@ -274,7 +278,7 @@ impl WordIndex {
     pub fn open(t: &Timeline, place: Option<&crate::index::Place>) -> WordIndex {
         let want = stamp(t);
         if let Some(index) = place
-            .and_then(|p| p.read_words())
+            .and_then(|p| p.read_words(HEAD, WordIndex::told_len))
             .and_then(|b| WordIndex::from_bytes(&b))
             .filter(|w| w.stamp == want && w.doc_len.len() == t.events.len())
         {
@@ -465,6 +469,19 @@ impl WordIndex {
 
     /// Reads a file written by [`WordIndex::to_bytes`]; `None` unless it is
     /// whole, of this format, and consistent.
+    /// The length of a whole file written by [`WordIndex::to_bytes`], as
+    /// its first [`HEAD`] bytes tell it (the file is read only if it is
+    /// that long).
+    pub fn told_len(head: &[u8]) -> Option<u64> {
+        let n = |at: usize| Some(u64::from_le_bytes(head.get(at..at + 8)?.try_into().ok()?));
+        let (n_terms, terms_len, postings_len, docs) = (n(24)?, n(32)?, n(40)?, n(48)?);
+        (HEAD as u64)
+            .checked_add(n_terms.checked_mul(12)?)?
+            .checked_add(terms_len)?
+            .checked_add(postings_len)?
+            .checked_add(docs.checked_mul(4)?)
+    }
+
     pub fn from_bytes(b: &[u8]) -> Option<WordIndex> {
         if b.get(..8)? != MAGIC || u32::from_le_bytes(b.get(8..12)?.try_into().ok()?) != FORMAT {
             return None;

@@ -344,6 +344,23 @@ fn the_word_index_is_kept_and_a_damaged_one_is_rebuilt() {
     .unwrap();
     assert_eq!(search("lake").0, 0);
     assert_eq!(search("reservoir").0, 1);
+    // 256 MiB of real bytes after its end: the file says how long it is,
+    // and one of another length is rebuilt without being read.
+    {
+        use std::io::Write;
+        let mut f = std::fs::File::options()
+            .append(true)
+            .open(&words[0])
+            .unwrap();
+        let block = vec![0u8; 1 << 20];
+        for _ in 0..256 {
+            f.write_all(&block).unwrap();
+        }
+    }
+    assert_eq!(search("lake").0, 0);
+    assert!(std::fs::metadata(&words[0]).unwrap().len() < 1 << 20);
+    let peak = crate::index::children_peak_kib();
+    assert!(peak < 250 * 1024, "a child used {peak} KiB");
 }
 
 #[test]

@@ -676,7 +676,7 @@ fn a_root_inside_another_is_walked_only_as_itself() {
 
 /// The largest memory any child process of this test binary has used, in
 /// KiB.
-fn children_peak_kib() -> i64 {
+pub fn children_peak_kib() -> i64 {
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     assert_eq!(
         unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage) },
