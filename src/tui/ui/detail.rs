@@ -62,44 +62,7 @@ pub fn detail_text(
         ]),
     );
     blank(&mut lines);
-    // Rendered once per entry and width, not on every frame.
-    let cache = app.body_cache.borrow_mut();
-    // The loop reads the entry's text before the frame; a text not there
-    // yet (an entry not the current one) is drawn as a placeholder, and
-    // not kept.
-    let held = app.body_text.get(&e.id);
-    let mut cache = (held.is_some() || e.kind == Kind::Ghost).then_some(cache);
-    let render = || {
-        let text_of = || std::borrow::Cow::Borrowed(held.unwrap_or("…"));
-        let paras = match e.kind {
-            Kind::Event => {
-                // Past the markdown cap, the rest is shown as plain text,
-                // as the loader read it.
-                let text = text_of();
-                let part = crate::loader::parse::markdown_part(&text);
-                let mut paras = render_markdown(part, theme);
-                paras.extend(render_plain(&text[part.len()..]));
-                paras
-            }
-            Kind::Article => without_title(render_plain(&text_of()), &e.headline),
-            Kind::Ghost => vec![
-                Para::new(vec![Span::styled(
-                    "A ghost: known only from the links that lead here; no file in the archive describes it.",
-                    theme.dim().add_modifier(Modifier::ITALIC),
-                )]),
-                Para::new(vec![
-                    Span::styled("Expected at ", theme.dim()),
-                    Span::raw(text::one_line(&e.id)),
-                ]),
-            ],
-        };
-        paras.iter().flat_map(|p| p.wrap(width)).collect::<Vec<_>>()
-    };
-    match cache.as_mut() {
-        Some(cache) => lines.extend_from_slice(cache.lines(&e.id, width, render)),
-        None => lines.extend(render()),
-    }
-    drop(cache);
+    body_lines(app, e, width, &mut lines);
     if e.kind == Kind::Article
         && let Some(file) = &e.file
     {
@@ -205,6 +168,49 @@ pub fn detail_text(
         tags(&mut lines, e, app, width);
     }
     (lines, link_lines)
+}
+
+/// The entry's body, rendered and wrapped to `width`, onto `lines`:
+/// rendered once per entry and width, not on every frame.
+fn body_lines(app: &App, e: &Event, width: usize, lines: &mut Vec<Line<'static>>) {
+    let theme = &app.settings.theme;
+    let cache = app.body_cache.borrow_mut();
+    // The loop reads the entry's text before the frame; a text not there
+    // yet (an entry not the current one) is drawn as a placeholder, and
+    // not kept.
+    let held = app.body_text.get(&e.id);
+    let mut cache = (held.is_some() || e.kind == Kind::Ghost).then_some(cache);
+    let render = || {
+        let text_of = || std::borrow::Cow::Borrowed(held.unwrap_or("…"));
+        let paras = match e.kind {
+            Kind::Event => {
+                // Past the markdown cap, the rest is shown as plain text,
+                // as the loader read it.
+                let text = text_of();
+                let part = crate::loader::parse::markdown_part(&text);
+                let mut paras = render_markdown(part, theme);
+                paras.extend(render_plain(&text[part.len()..]));
+                paras
+            }
+            Kind::Article => without_title(render_plain(&text_of()), &e.headline),
+            Kind::Ghost => vec![
+                Para::new(vec![Span::styled(
+                    "A ghost: known only from the links that lead here; no file in the archive describes it.",
+                    theme.dim().add_modifier(Modifier::ITALIC),
+                )]),
+                Para::new(vec![
+                    Span::styled("Expected at ", theme.dim()),
+                    Span::raw(text::one_line(&e.id)),
+                ]),
+            ],
+        };
+        paras.iter().flat_map(|p| p.wrap(width)).collect::<Vec<_>>()
+    };
+    match cache.as_mut() {
+        Some(cache) => lines.extend_from_slice(cache.lines(&e.id, width, render)),
+        None => lines.extend(render()),
+    }
+    drop(cache);
 }
 
 /// Columns before a linked entry's headline: the selection marker, the
