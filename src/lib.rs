@@ -1,6 +1,7 @@
 //! ktimeline: a terminal browser for archives of news events kept as
 //! markdown files. The library holds everything; `main.rs` only parses the
-//! command line and dispatches, so tests and benchmarks reach every part.
+//! command line and runs it (`cli::Cli::run`), so tests and benchmarks
+//! reach every part.
 
 #![deny(clippy::unwrap_used)]
 

@@ -316,7 +316,7 @@ impl Place {
         Drafts::check(bytes)
     }
 
-    /// The word index of full-text search (`crate::words`) for these
+    /// The word index of full-text search (`crate::search::words`) for these
     /// roots; `None` when there is none.
     /// Its first `head` bytes tell how long it is (`len_of`): a file of
     /// another length is not read.
