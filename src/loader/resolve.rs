@@ -123,6 +123,51 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
         .filter(|&i| keys[i].at_canonical)
         .chain((0..files.len()).filter(|&i| !keys[i].at_canonical));
 
+    let Entries {
+        mut events,
+        drafts,
+        keys_of,
+        by_id,
+        by_path,
+        day_lists,
+        index_pages,
+    } = entries(files, &keys, &names, order, &mut problems);
+
+    let (tos, day_rank) = targets(&events, &drafts, &keys_of, by_id, by_path, day_lists);
+    drop(keys_of);
+    drop(keys);
+
+    link_up(&mut events, drafts, tos);
+    Timeline::ranked(name, events, problems, index_pages, candidates, &day_rank)
+}
+
+/// What the sequential pass makes: the entries (each file's event or
+/// article, duplicates reported, ids made unique), each one's links as
+/// written and its keys, the tables a link's entry is looked up in, and
+/// what the index pages list.
+struct Entries<'k> {
+    events: Vec<Event>,
+    drafts: Vec<Box<[LinkDraft]>>,
+    /// The keys of each entry, by its place in `events`.
+    keys_of: Vec<&'k Keys<'k>>,
+    by_id: ById,
+    by_path: FxHashMap<&'k str, EventIdx>,
+    /// What each index page lists, in file order.
+    day_lists: Vec<Vec<(String, String)>>,
+    index_pages: usize,
+}
+
+/// The sequential pass over the files, in `order`: the entries in place,
+/// the problems and warnings onto `problems`. (The files come boxed, as
+/// the loader made them.)
+#[allow(clippy::vec_box)]
+fn entries<'k>(
+    mut files: Vec<Box<Loaded>>,
+    keys: &'k [Keys<'k>],
+    names: &[(String, Box<[String]>)],
+    order: impl Iterator<Item = usize>,
+    problems: &mut Vec<Problem>,
+) -> Entries<'k> {
     // Room for every entry and as many ghosts as there could be (one a
     // link), up to as many again as there are files: the entries are then
     // not moved to a larger table, and the room no entry takes is never
@@ -136,7 +181,6 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
         .sum();
     let mut events: Vec<Event> = Vec::with_capacity(files.len() + links.min(files.len()));
     let mut drafts: Vec<Box<[LinkDraft]>> = Vec::with_capacity(files.len());
-    // The keys of each entry, by its place in `events`.
     let mut keys_of: Vec<&Keys> = Vec::with_capacity(files.len());
     // The tables are made at their size: no garbage of regrowing them.
     let n = files.len();
@@ -144,7 +188,6 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     let mut by_path: FxHashMap<&str, EventIdx> =
         FxHashMap::with_capacity_and_hasher(n, Default::default());
     let mut index_pages = 0;
-    // What each index page lists, in file order.
     let mut day_lists: Vec<Vec<(String, String)>> = Vec::new();
     // Events by canonical id and normalised headline: the same pair twice
     // is a duplicate, whatever ids the first copy ended up with. (Their
@@ -247,7 +290,31 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
         keys_of.push(keys);
     }
     drop(files);
+    Entries {
+        events,
+        drafts,
+        keys_of,
+        by_id,
+        by_path,
+        day_lists,
+        index_pages,
+    }
+}
 
+/// Found: `NONE` in [`targets`]' list.
+const NONE: EventIdx = EventIdx::MAX;
+
+/// Each link's entry (`NONE`: none, a ghost to be made), all the links of
+/// all the files one after another; and where each entry stands in its
+/// day, from the index pages. The lookup tables are freed when done.
+fn targets(
+    events: &[Event],
+    drafts: &[Box<[LinkDraft]>],
+    keys_of: &[&Keys],
+    by_id: ById,
+    by_path: FxHashMap<&str, EventIdx>,
+    day_lists: Vec<Vec<(String, String)>>,
+) -> (Vec<EventIdx>, Vec<u64>) {
     // Entries by date and normalised headline, the first of each pair.
     let mut by_headline: hashbrown::HashTable<EventIdx> =
         hashbrown::HashTable::with_capacity(events.len());
@@ -274,7 +341,7 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
         by_path
             .get(target)
             .copied()
-            .or_else(|| by_id.get(&events, target))
+            .or_else(|| by_id.get(events, target))
             .or_else(|| {
                 let date = date()?;
                 let headline = text::normalize_headline(link_text);
@@ -291,16 +358,15 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     // Each link's entry, looked up in parallel: one list for all the links
     // of all the files, one after another, made at its size (`NONE`: not
     // found, a ghost's place later).
-    const NONE: EventIdx = EventIdx::MAX;
     let mut tos: Vec<EventIdx> = vec![NONE; drafts.iter().map(|d| d.len()).sum()];
     let mut rest = tos.as_mut_slice();
     let mut parts = Vec::with_capacity(drafts.len());
-    for file in &drafts {
+    for file in drafts {
         let (part, more) = rest.split_at_mut(file.len());
         parts.push(part);
         rest = more;
     }
-    parts.into_par_iter().zip(&drafts).for_each(|(part, file)| {
+    parts.into_par_iter().zip(drafts).for_each(|(part, file)| {
         for (to, link) in part.iter_mut().zip(file.iter()) {
             if let Some(i) = find(&link.target(), &|| link.date(), &link.text) {
                 *to = i;
@@ -323,10 +389,13 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
     }
     drop(day_lists);
     // The lookup tables are done with: free them before the timeline grows.
-    drop((by_id, by_path, by_headline, seen_events, digests));
-    drop(keys_of);
-    drop(keys);
+    drop((by_id, by_path, by_headline));
+    (tos, day_rank)
+}
 
+/// Makes every link: a ghost where no entry was found (in link order), the
+/// links' shared lists of tags, each entry's tags, and the backlinks.
+fn link_up(events: &mut Vec<Event>, drafts: Vec<Box<[LinkDraft]>>, mut tos: Vec<EventIdx>) {
     let loaded = events.len();
     // Every link's entry: a ghost, made in link order, where none was found.
     let mut ghosts: FxHashMap<String, EventIdx> = FxHashMap::default();
@@ -421,7 +490,6 @@ pub fn build(name: String, mut files: Vec<Box<Loaded>>, mut problems: Vec<Proble
         events[from].related = related;
         events[from].tags = own;
     }
-    Timeline::ranked(name, events, problems, index_pages, candidates, &day_rank)
 }
 
 /// Do two headlines read the same once normalised?
