@@ -326,6 +326,19 @@ mod tests {
         assert_ne!(file("."), file("/"));
     }
 
+    /// A folder with an empty archive in it.
+    fn archive() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("archive");
+        std::fs::create_dir(&root).unwrap();
+        (dir, root)
+    }
+
+    /// The store of `root`'s state, in `dir`'s `state` folder.
+    fn store(dir: &tempfile::TempDir, root: &Path) -> Store {
+        Store::in_dir(dir.path().join("state"), &[root.to_path_buf()]).unwrap()
+    }
+
     fn mark(id: &str) -> Bookmark {
         Bookmark {
             id: id.into(),
@@ -341,10 +354,8 @@ mod tests {
 
     #[test]
     fn two_browsers_keep_each_others_bookmarks() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("archive");
-        std::fs::create_dir(&root).unwrap();
-        let open = || Store::in_dir(dir.path().join("state"), std::slice::from_ref(&root)).unwrap();
+        let (dir, root) = archive();
+        let open = || store(&dir, &root);
         let (a, b) = (open(), open());
         let (mut sa, _) = a.load();
         let (mut sb, _) = b.load();
@@ -368,10 +379,8 @@ mod tests {
     /// its save wrote it, as the browser does).
     #[test]
     fn bookmarks_survive_two_sessions_quitting_in_turn() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("archive");
-        std::fs::create_dir(&root).unwrap();
-        let open = || Store::in_dir(dir.path().join("state"), std::slice::from_ref(&root)).unwrap();
+        let (dir, root) = archive();
+        let open = || store(&dir, &root);
         let (a, b) = (open(), open());
         let (mut sa, _) = a.load();
         let (mut sb, _) = b.load();
@@ -391,10 +400,8 @@ mod tests {
     /// not come back from another's save.
     #[test]
     fn a_removed_bookmark_followed_to_a_new_id_stays_removed() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("archive");
-        std::fs::create_dir(&root).unwrap();
-        let open = || Store::in_dir(dir.path().join("state"), std::slice::from_ref(&root)).unwrap();
+        let (dir, root) = archive();
+        let open = || store(&dir, &root);
         let at = |id: &str| Bookmark {
             file: Some("w.md".into()),
             ..mark(id)
@@ -420,10 +427,8 @@ mod tests {
     /// every bookmark is kept.
     #[test]
     fn saves_at_the_same_instant_lose_nothing() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("archive");
-        std::fs::create_dir(&root).unwrap();
-        let open = || Store::in_dir(dir.path().join("state"), std::slice::from_ref(&root)).unwrap();
+        let (dir, root) = archive();
+        let open = || store(&dir, &root);
         for round in 0..5 {
             let _ = std::fs::remove_file(open().path());
             let n = 8;
@@ -446,10 +451,8 @@ mod tests {
 
     #[test]
     fn read_marks_of_two_sessions_are_both_kept() {
-        let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("archive");
-        std::fs::create_dir(&root).unwrap();
-        let open = || Store::in_dir(dir.path().join("state"), std::slice::from_ref(&root)).unwrap();
+        let (dir, root) = archive();
+        let open = || store(&dir, &root);
         let (a, b) = (open(), open());
         let (mut sa, _) = a.load();
         let (mut sb, _) = b.load();
