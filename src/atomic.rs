@@ -3,13 +3,32 @@
 //! unpredictable name, `O_EXCL`, readable by its owner alone), so that a
 //! link planted under a name it might take is never followed, and is then
 //! renamed into place, so that a reader sees the old file or the new one.
-//! Used for the saved state and every file of the cache.
+//! Used for the saved state and every file of the cache; and the one way
+//! such files, and an archive's, are opened for reading
+//! ([`open_for_reading`]).
 
 use std::fs::File;
 use std::io;
 use std::path::Path;
 
 pub use tempfile::{NamedTempFile, TempPath};
+
+/// Opens `path` for reading without blocking (on a FIFO or a device);
+/// `follow`: a final symbolic link is followed (else the open fails on
+/// one).
+pub fn open_for_reading(path: &Path, follow: bool) -> io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
+        options.custom_flags(nofollow | libc::O_NONBLOCK | libc::O_CLOEXEC);
+    }
+    #[cfg(not(unix))]
+    let _ = follow;
+    options.open(path)
+}
 
 /// A new temporary file in `dir`, named `{prefix}{random}`; it is removed
 /// when dropped unless it is persisted. Its writer holds an advisory lock

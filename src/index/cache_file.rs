@@ -8,19 +8,6 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-/// Opens `path` for reading without following a final link and without
-/// blocking (on a FIFO or a device).
-fn open(path: &Path) -> std::io::Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
-    }
-    options.open(path)
-}
-
 /// Opens a file of the cache folder the way archive files are opened (no
 /// link followed, no blocking on a FIFO, a regular file only), so that a
 /// cache file replaced by a link to `/dev/zero` or by a FIFO is ignored
@@ -30,7 +17,7 @@ fn open(path: &Path) -> std::io::Result<File> {
 /// writes none: its apparent size, which lengths inside it are checked
 /// against, would not be what it really holds).
 pub fn open_regular(path: &Path) -> Option<(File, u64)> {
-    let file = open(path).ok()?;
+    let file = crate::atomic::open_for_reading(path, false).ok()?;
     let meta = file.metadata().ok()?;
     let len = meta.len();
     if !meta.is_file() {

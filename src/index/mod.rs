@@ -556,6 +556,8 @@ impl DraftsWriter {
     }
 
     /// Closes the file and puts it in place under its id; its length.
+    /// (The loader closes and installs in two steps; this is for tests.)
+    #[cfg(test)]
     pub fn finish(self, place: &Place) -> io::Result<u64> {
         let closed = self.close()?;
         let len = closed.len;

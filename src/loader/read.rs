@@ -17,23 +17,7 @@ pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
 /// Opens `path` without following a final symbolic link and without
 /// blocking (on a FIFO or a device).
 fn open(path: &Path) -> std::io::Result<File> {
-    open_with(path, false)
-}
-
-/// Opens `path` for reading without blocking (on a FIFO or a device);
-/// `follow`: a final symbolic link is followed.
-fn open_with(path: &Path, follow: bool) -> std::io::Result<File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        let nofollow = if follow { 0 } else { libc::O_NOFOLLOW };
-        options.custom_flags(nofollow | libc::O_NONBLOCK | libc::O_CLOEXEC);
-    }
-    #[cfg(not(unix))]
-    let _ = follow;
-    options.open(path)
+    crate::atomic::open_for_reading(path, false)
 }
 
 /// Reads a regular file of at most [`MAX_FILE_BYTES`]; the error is the
@@ -92,7 +76,7 @@ fn read_sized(mut file: File, size: u64) -> std::io::Result<Vec<u8>> {
 /// links are followed (dotfiles often are links), but only a regular file
 /// of at most `max` bytes is read, and a FIFO never blocks the opening.
 pub fn read_small(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
-    let file = open_with(path, true)?;
+    let file = crate::atomic::open_for_reading(path, true)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(std::io::Error::other("not a regular file"));
