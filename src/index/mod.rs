@@ -241,6 +241,23 @@ impl Place {
         pending.persist(self.main_path()).map_err(|e| e.error)
     }
 
+    /// Puts a drafts file and the main file that names it in place, in
+    /// that order, under the index's lock: a [`Place::tidy`] (which takes
+    /// the same lock) never sees the drafts of an index about to be put in
+    /// place without that index, nor runs between another writer's two
+    /// renames.
+    pub fn install_with(&self, drafts: ClosedDrafts, main: TempPath) -> io::Result<()> {
+        let _locked = self.lock();
+        drafts.install(self)?;
+        self.install(main)
+    }
+
+    /// The index's advisory lock (`None` when it cannot be had in a couple
+    /// of seconds): held while files are put in place or removed.
+    fn lock(&self) -> Option<File> {
+        crate::atomic::lock_beside(&self.main_path())
+    }
+
     /// Writes the main file for a timeline into a temporary file, whole,
     /// and leaves it there for [`Place::install`]: its drafts can then be
     /// put in place just before it, so that the moment when the drafts are
@@ -363,10 +380,17 @@ impl Place {
     /// (no lock held on them; another archive's, once an hour old); and
     /// the indexes of any archive not opened for 30 days.
     pub fn tidy(&self, keep: &[u64]) {
+        // Under the lock, the index in place is the newest: its drafts are
+        // kept too, whoever wrote it (two writers may finish in either
+        // order). Without the lock no drafts file is removed.
+        let locked = self.lock();
         let Ok(entries) = std::fs::read_dir(&self.dir) else {
             return;
         };
-        let keep: Vec<PathBuf> = keep.iter().map(|&k| self.drafts_path(k)).collect();
+        let in_place = locked.as_ref().and_then(|_| self.read()).map(|i| i.id);
+        let keep: Vec<PathBuf> = (keep.iter().chain(&in_place))
+            .map(|&k| self.drafts_path(k))
+            .collect();
         let drafts = format!("{}.drafts-", self.stem);
         let temp = format!(".tmp-{}-", self.stem);
         let now = std::time::SystemTime::now();
@@ -387,9 +411,10 @@ impl Place {
             }
             // A temporary file goes once its writer is gone (a few seconds'
             // grace: one is made, then locked).
-            let remove = (name.starts_with(&drafts) && !keep.contains(&e.path()))
-                || (name.starts_with(&temp) && older(5) && crate::atomic::abandoned(&e.path()))
-                || (name.starts_with(".tmp-index-") && older(3600));
+            let remove =
+                (name.starts_with(&drafts) && locked.is_some() && !keep.contains(&e.path()))
+                    || (name.starts_with(&temp) && older(5) && crate::atomic::abandoned(&e.path()))
+                    || (name.starts_with(".tmp-index-") && older(3600));
             if remove {
                 let _ = std::fs::remove_file(e.path());
             } else {
@@ -397,7 +422,9 @@ impl Place {
             }
         }
         for (name, path) in files {
-            if stale_stems.iter().any(|s| name.starts_with(s.as_str())) {
+            // (Its lock file is named after it, behind a dot.)
+            let plain = name.strip_prefix('.').unwrap_or(&name);
+            if stale_stems.iter().any(|s| plain.starts_with(s.as_str())) {
                 let _ = std::fs::remove_file(path);
             }
         }
@@ -802,18 +829,74 @@ mod tests {
         // named, and leaves files younger than a minute alone.
         drop(place.drafts_writer().unwrap());
         place.tidy(&[eight, seven]);
-        assert_eq!(std::fs::read_dir(&place.dir).unwrap().count(), 2);
+        // (and the index's lock file)
+        assert_eq!(names(&place).len(), 3);
         let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(120);
         for e in std::fs::read_dir(&place.dir).unwrap() {
             let f = File::options().write(true).open(e.unwrap().path()).unwrap();
             f.set_modified(long_ago).unwrap();
         }
         place.tidy(&[eight]);
-        let mut left: Vec<String> = std::fs::read_dir(&place.dir)
+        assert_eq!(
+            names(&place),
+            [
+                ".index-test.bin.lock".to_string(),
+                format!("index-test.drafts-{eight:016x}")
+            ]
+        );
+    }
+
+    fn names(place: &Place) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&place.dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        left.sort();
-        assert_eq!(left, vec![format!("index-test.drafts-{eight:016x}")]);
+        names.sort();
+        names
+    }
+
+    /// Two writers finish in either order: the one that tidies last must
+    /// not take the drafts of the index in place, though it never knew of
+    /// them (the CI once saw a whole archive read again after two
+    /// processes wrote at once).
+    #[test]
+    fn a_tidy_keeps_the_drafts_of_the_index_in_place_whoever_wrote_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let place = place(dir.path());
+        let timeline = crate::loader::load_sample();
+        let write = || {
+            let w = place.drafts_writer().unwrap();
+            w.add(&loaded("a.md"));
+            let closed = w.close().unwrap();
+            let id = closed.id;
+            let head = Head {
+                roots: place.roots.clone(),
+                drafts: id,
+                drafts_len: closed.len,
+                files: vec![("a.md", FileStat::default())],
+                dirs: Vec::new(),
+                walk_problems: Vec::new(),
+            };
+            let main = place.write_pending(&head, &timeline).unwrap();
+            (id, closed.len, move |place: &Place| {
+                place.install_with(closed, main).unwrap()
+            })
+        };
+        let (first, _, install_first) = write();
+        let (second, second_len, install_second) = write();
+        // The second writer puts its index in place first; the first
+        // replaces it, and then the second tidies, keeping its own.
+        install_second(&place);
+        install_first(&place);
+        place.tidy(&[second]);
+        let index = place.read().expect("an index in place");
+        assert_eq!(index.id, first);
+        let first_len = index.head.decode().unwrap().drafts_len;
+        assert!(place.read_drafts(first, first_len).is_some());
+        // The first tidies in turn: the second's drafts, named by no
+        // index and not replaced by the first's, go.
+        place.tidy(&[first]);
+        assert!(place.read_drafts(first, first_len).is_some());
+        assert!(place.read_drafts(second, second_len).is_none());
     }
 }

@@ -1139,10 +1139,7 @@ fn write_index(
     };
     let written = place
         .write_pending(&head, timeline)
-        .and_then(|main| {
-            drafts.install(&place)?;
-            place.install(main)
-        })
+        .and_then(|main| place.install_with(drafts, main))
         .is_ok();
     if !written {
         return Written::default();
