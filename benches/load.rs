@@ -2,7 +2,8 @@
 //! path and the full markdown parser), the first scan of an archive from
 //! disk, resolving 100,000 parsed files into a timeline, reopening an
 //! archive through its index, and fuzzy search over 100,000 headlines.
-//! Also full-text search through the word index, and building it.
+//! Also full-text search through the word index, and building it, and
+//! similar entries through it.
 //! Run with `cargo bench`; the archives come from `ktimeline::generate`.
 //! `benches/scale.sh` measures whole commands at 100,000 events against rg.
 
@@ -13,6 +14,7 @@ use ktimeline::loader::parse::{parse, parse_full};
 use ktimeline::loader::resolve;
 use ktimeline::search::HeadlineSearch;
 use ktimeline::search::WordIndex;
+use ktimeline::search::similar;
 use ktimeline::{generate, loader, text};
 
 /// The binary's allocator, so that the figures are the binary's.
@@ -192,6 +194,18 @@ fn full_text_100k(c: &mut Criterion) {
     group.bench_function("reading the word index of 100k entries", |b| {
         b.iter(|| WordIndex::from_bytes(&bytes).expect("whole"))
     });
+    group.finish();
+
+    // Similar entries: one entry's list (as the detail pane asks for it)
+    // for entries across the archive.
+    let mut group = c.benchmark_group("similar");
+    group.sample_size(20);
+    for idx in [0, 31_337, 77_777, 99_999] {
+        group.bench_function(
+            format!("one entry's 8 similar (entry {idx} of 100k)"),
+            |b| b.iter(|| similar::similar(timeline, &index, idx, 8, |_| false)),
+        );
+    }
     group.finish();
 }
 

@@ -10,7 +10,9 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
-use crate::commands::{self, Error, bookmarks, check, config, export, search, shell, stats};
+use crate::commands::{
+    self, Error, bookmarks, check, config, export, search, shell, similar, stats,
+};
 
 /// A terminal browser for archives of news events kept as markdown files.
 ///
@@ -37,6 +39,7 @@ pub enum Command {
     Stats(stats::Stats),
     Check(check::Check),
     Search(search::Search),
+    Similar(similar::Similar),
     Export(export::Export),
     Bookmarks(bookmarks::Bookmarks),
     Config(config::Config),
@@ -82,6 +85,7 @@ impl Command {
             Command::Stats(c) => c.run(),
             Command::Check(c) => c.run(),
             Command::Search(c) => c.run(),
+            Command::Similar(c) => c.run(),
             Command::Export(c) => c.run(),
             Command::Bookmarks(c) => c.run(),
             Command::Config(c) => c.run(),

@@ -29,6 +29,14 @@ impl ArchiveArgs {
         !self.no_cache
     }
 
+    /// Where the full-text index of these paths is kept (`None` for the
+    /// sample or with `--no-cache`: it is then built in memory).
+    pub fn word_place(&self) -> Option<crate::index::Place> {
+        (self.cache() && !self.paths.is_empty())
+            .then(|| loader::cache_place(&self.paths))
+            .flatten()
+    }
+
     /// Loads the archive: the built-in sample when no path is given;
     /// unless `--no-cache`, through the persistent index.
     pub fn load(&self) -> Result<Opened> {

@@ -10,9 +10,12 @@ pub mod args;
 pub mod bookmarks;
 pub mod check;
 pub mod config;
+pub mod entry;
 pub mod export;
+pub mod listing;
 pub mod search;
 pub mod shell;
+pub mod similar;
 pub mod stats;
 
 use std::io::{self, BufWriter, Write};

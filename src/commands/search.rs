@@ -8,22 +8,18 @@ use std::process::ExitCode;
 
 use super::Result;
 use super::args::{ArchiveArgs, FilterArgs};
+use super::listing::{self, JsonEntry};
 use crate::filter::Filter;
-use crate::model::{Timeline, date_label};
+use crate::model::Timeline;
 use crate::search::{self, Hit, WordIndex};
-use crate::text;
 
 /// Characters of a full-text snippet.
 const SNIPPET_CHARS: usize = 100;
 
 #[derive(serde::Serialize)]
 struct JsonHit<'a> {
-    id: &'a str,
-    kind: &'static str,
-    date: Option<String>,
-    headline: &'a str,
-    /// The file to open; `null` for a ghost.
-    file: Option<&'a str>,
+    #[serde(flatten)]
+    entry: JsonEntry<'a>,
     /// Headline search: every query word occurs in the headline as typed.
     #[serde(skip_serializing_if = "Option::is_none")]
     exact: Option<bool>,
@@ -98,16 +94,12 @@ impl Search {
 }
 
 fn run(q: &Query, archive: &ArchiveArgs) -> Result<ExitCode> {
-    let (paths, cache) = (&archive.paths, archive.cache());
     let opened = archive.load()?;
     let timeline = &opened.timeline;
     super::note_unknown_tags(timeline, &q.filter);
     let found = match q.kind {
         search::Kind::FullText => {
-            let place = (cache && !paths.is_empty())
-                .then(|| crate::loader::cache_place(paths))
-                .flatten();
-            let index = WordIndex::open(timeline, place.as_ref());
+            let index = WordIndex::open(timeline, archive.word_place().as_ref());
             let mut found = index.search(timeline, q.text, q.limit, &q.filter);
             search::snippet::fill(timeline, &mut found.hits, &found.terms, SNIPPET_CHARS);
             found
@@ -120,14 +112,7 @@ fn run(q: &Query, archive: &ArchiveArgs) -> Result<ExitCode> {
         write_json(&mut out, timeline, &found.hits, q.kind)?;
     } else {
         for h in &found.hits {
-            let e = &timeline.events[h.idx];
-            write!(
-                out,
-                "{}\t{}\t{}",
-                date_label(e.date),
-                text::one_line(&e.headline),
-                text::one_line(e.file.as_deref().unwrap_or(&e.id))
-            )?;
+            listing::line(&mut out, &timeline.events[h.idx])?;
             match snippet(h, q.kind) {
                 Some(s) => writeln!(out, "\t{s}")?,
                 None => writeln!(out)?,
@@ -160,22 +145,14 @@ fn write_json(out: &mut impl Write, t: &Timeline, hits: &[Hit], kind: search::Ki
     let full_text = kind == search::Kind::FullText;
     let hits: Vec<JsonHit> = hits
         .iter()
-        .map(|h| {
-            let e = &t.events[h.idx];
-            JsonHit {
-                id: &e.id,
-                kind: e.kind.as_str(),
-                date: e.date.map(|d| d.format("%Y-%m-%d").to_string()),
-                headline: &e.headline,
-                file: e.file.as_deref(),
-                exact: (!full_text).then_some(h.exact),
-                in_headline: full_text.then_some(h.exact),
-                score: h.score,
-                snippet: snippet(h, kind),
-            }
+        .map(|h| JsonHit {
+            entry: JsonEntry::of(&t.events[h.idx]),
+            exact: (!full_text).then_some(h.exact),
+            in_headline: full_text.then_some(h.exact),
+            score: h.score,
+            snippet: snippet(h, kind),
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &hits).map_err(std::io::Error::from)?;
-    writeln!(out)?;
+    listing::json(out, &hits)?;
     Ok(())
 }

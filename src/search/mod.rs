@@ -9,6 +9,7 @@
 //! - [`skim_bound`]: a cheap upper bound of the headline matcher's score.
 
 pub mod headline;
+pub mod similar;
 pub mod skim_bound;
 pub mod snippet;
 pub mod words;

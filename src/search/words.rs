@@ -41,7 +41,7 @@ const CHUNK: usize = 4096;
 
 const MAGIC: &[u8; 8] = b"KTLWORDS";
 /// Bumped whenever the file layout or the way words are cut changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// BM25's parameters (the usual ones).
 const K1: f32 = 1.2;
@@ -144,6 +144,23 @@ pub struct WordIndex {
     post_ends: Vec<u64>,
     /// Words in each entry.
     doc_len: Vec<u32>,
+    /// For word `i`, how many entries hold it.
+    df: Vec<u32>,
+    /// For each entry, the length of its vector of word weights
+    /// ([`weight`]): what a cosine between two entries divides by.
+    norm: Vec<f32>,
+}
+
+/// The weight of a word in an entry that uses it `tf` times, when `df` of
+/// the `n` entries hold it: the log of its count times its rarity, the log
+/// of `n / df` (a word every entry holds weighs nothing). The similarity
+/// of entries, [`super::similar`], is the cosine of these; the index keeps
+/// each entry's vector length, so a change here changes [`FORMAT`].
+pub fn weight(tf: u32, df: u32, n: usize) -> f32 {
+    if tf == 0 || df == 0 {
+        return 0.0;
+    }
+    (1.0 + (tf as f32).ln()) * (n as f32 / df as f32).ln()
 }
 
 fn put_varint(out: &mut Vec<u8>, mut n: u64) {
@@ -263,6 +280,8 @@ impl WordIndex {
             postings: Vec::new(),
             post_ends: Vec::with_capacity(all.len()),
             doc_len,
+            df: Vec::new(),
+            norm: Vec::new(),
         };
         for (w, b) in all {
             index.terms.push_str(&w);
@@ -270,7 +289,36 @@ impl WordIndex {
             index.postings.extend_from_slice(&b.bytes);
             index.post_ends.push(index.postings.len() as u64);
         }
+        (index.df, index.norm) = index.weights();
         index
+    }
+
+    /// How many entries hold each word, and each entry's vector length:
+    /// one pass over the lists.
+    fn weights(&self) -> (Vec<u32>, Vec<f32>) {
+        let n = self.docs();
+        let mut df = vec![0u32; self.len()];
+        let mut norm = vec![0f32; n];
+        for (i, d) in df.iter_mut().enumerate() {
+            self.postings(i, |_, _| *d += 1);
+            let df = *d;
+            self.postings(i, |doc, c| {
+                let w = weight(c, df, n);
+                norm[doc] += w * w;
+            });
+        }
+        norm.iter_mut().for_each(|x| *x = x.sqrt());
+        (df, norm)
+    }
+
+    /// How many entries hold word `i`.
+    pub(super) fn df(&self, i: usize) -> u32 {
+        self.df.get(i).copied().unwrap_or(0)
+    }
+
+    /// The length of entry `d`'s vector of weights.
+    pub(super) fn norm(&self, d: usize) -> f32 {
+        self.norm.get(d).copied().unwrap_or(0.0)
     }
 
     /// The index of `t`: read from `place` when one was saved for this very
@@ -316,6 +364,17 @@ impl WordIndex {
         &self.terms[start..self.term_ends[i] as usize]
     }
 
+    /// How many entries it was built from.
+    pub fn docs(&self) -> usize {
+        self.doc_len.len()
+    }
+
+    /// The number of the word `w` (folded), if any entry holds it.
+    pub(super) fn term_number(&self, w: &str) -> Option<usize> {
+        let i = partition(self.len(), |i| self.term(i) < w);
+        (i < self.len() && self.term(i) == w).then_some(i)
+    }
+
     /// The words that begin with `prefix`: a range of word numbers.
     fn prefixed(&self, prefix: &str) -> Range<usize> {
         let n = self.len();
@@ -325,7 +384,7 @@ impl WordIndex {
     }
 
     /// Calls `each(entry, count)` for every entry word `i` occurs in.
-    fn postings(&self, i: usize, mut each: impl FnMut(usize, u32)) {
+    pub(super) fn postings(&self, i: usize, mut each: impl FnMut(usize, u32)) {
         let start = if i == 0 {
             0
         } else {
@@ -437,7 +496,7 @@ impl WordIndex {
     /// The file's bytes.
     pub fn to_bytes(&self) -> Vec<u8> {
         let mut body = Vec::with_capacity(
-            self.terms.len() + self.postings.len() + 12 * self.len() + 4 * self.doc_len.len() + 64,
+            self.terms.len() + self.postings.len() + 16 * self.len() + 8 * self.doc_len.len() + 64,
         );
         body.extend_from_slice(&self.stamp.to_le_bytes());
         for n in [
@@ -459,6 +518,12 @@ impl WordIndex {
         self.doc_len
             .iter()
             .for_each(|e| body.extend_from_slice(&e.to_le_bytes()));
+        self.df
+            .iter()
+            .for_each(|e| body.extend_from_slice(&e.to_le_bytes()));
+        self.norm
+            .iter()
+            .for_each(|e| body.extend_from_slice(&e.to_le_bytes()));
         let mut out = Vec::with_capacity(body.len() + 16);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT.to_le_bytes());
@@ -476,10 +541,10 @@ impl WordIndex {
         let n = |at: usize| Some(u64::from_le_bytes(head.get(at..at + 8)?.try_into().ok()?));
         let (n_terms, terms_len, postings_len, docs) = (n(24)?, n(32)?, n(40)?, n(48)?);
         (HEAD as u64)
-            .checked_add(n_terms.checked_mul(12)?)?
+            .checked_add(n_terms.checked_mul(16)?)?
             .checked_add(terms_len)?
             .checked_add(postings_len)?
-            .checked_add(docs.checked_mul(4)?)
+            .checked_add(docs.checked_mul(8)?)
     }
 
     pub fn from_bytes(b: &[u8]) -> Option<WordIndex> {
@@ -517,6 +582,14 @@ impl WordIndex {
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
             .collect();
+        let df: Vec<u32> = take(n_terms.checked_mul(4)?)?
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
+            .collect();
+        let norm: Vec<f32> = take(docs.checked_mul(4)?)?
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes(c.try_into().expect("4 bytes")))
+            .collect();
         // Ends must rise and stay inside their text, on character bounds.
         let rising = |ends: &[u64], max: u64| {
             ends.windows(2).all(|w| w[0] <= w[1]) && ends.last().is_none_or(|&e| e == max)
@@ -537,6 +610,8 @@ impl WordIndex {
             postings,
             post_ends,
             doc_len,
+            df,
+            norm,
         })
     }
 }

@@ -777,3 +777,52 @@ fn stats_json_names_a_hostile_tag_filter_cleaned() {
     let v: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["filter"], "#Tidal Power");
 }
+
+#[test]
+fn similar_lists_entries_alike_in_words_never_the_entry_itself() {
+    let b = basic();
+    let council = format!("{b}/misc/B-event.txt");
+    let (code, out, err) = run(&["similar", &council, &b]);
+    assert_eq!(code, 0, "{err}");
+    let files: Vec<&str> = out.lines().map(|l| l.split('\t').nth(2).unwrap()).collect();
+    assert!(!files.contains(&council.as_str()));
+    assert!(
+        files.iter().any(|f| f.ends_with("engineers-old-name.md")),
+        "{out}"
+    );
+    assert!(err.contains("similar entr"), "{err}");
+    // The same entry named by its id, and by another path to its file.
+    let id = "/news/2020/03/15/regional-council-approves-a-second-tidal-turbine-array.md";
+    assert_eq!(run(&["similar", id, &b]).1, out);
+    let other_path = format!("{b}/misc/../misc/B-event.txt");
+    assert_eq!(run(&["similar", &other_path, &b]).1, out);
+    // JSON: the promised fields, best first.
+    let (code, json, _) = run(&["similar", id, &b, "--json", "--limit", "2"]);
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let hits = v.as_array().unwrap();
+    assert!(!hits.is_empty() && hits.len() <= 2);
+    for h in hits {
+        for key in ["id", "kind", "date", "headline", "file", "score"] {
+            assert!(h.get(key).is_some(), "{key} missing in {h}");
+        }
+        assert_ne!(h["id"], id);
+    }
+    let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+}
+
+#[test]
+fn similar_to_an_entry_not_in_the_archive_is_exit_2_with_the_nearest() {
+    let (code, out, err) = run(&["similar", "news/tidal-turbin-approvals.md", &basic()]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("no entry 'news/tidal-turbin-approvals.md'"),
+        "{err}"
+    );
+    assert!(
+        err.contains("the nearest:") && err.contains("tidal"),
+        "{err}"
+    );
+}

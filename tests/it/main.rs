@@ -11,6 +11,7 @@ mod index;
 mod loader;
 mod props;
 mod search_reference;
+mod similar;
 mod tui_app;
 mod tui_pty;
 mod tui_render;

@@ -16,7 +16,7 @@ use ktimeline::model::Kind;
 use ktimeline::{loader, search, text};
 use serde_json::Value;
 
-fn entries() -> Option<Vec<Value>> {
+pub fn entries() -> Option<Vec<Value>> {
     let path =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/wikitimes-2015-09.json.gz");
     let file = fs::File::open(path).ok()?;
