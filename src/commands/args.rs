@@ -29,12 +29,22 @@ impl ArchiveArgs {
         !self.no_cache
     }
 
-    /// Where the full-text index of these paths is kept (`None` for the
-    /// sample or with `--no-cache`: it is then built in memory).
-    pub fn word_place(&self) -> Option<crate::index::Place> {
-        (self.cache() && !self.paths.is_empty())
+    /// Loads the archive and its full-text index (read from the cache
+    /// folder on another thread while the archive loads; built, and kept
+    /// there, when it is missing or stale; built in memory for the sample
+    /// or with `--no-cache`).
+    pub fn load_with_words(&self) -> Result<(Opened, crate::search::WordIndex)> {
+        use crate::search::WordIndex;
+        let place = (self.cache() && !self.paths.is_empty())
             .then(|| loader::cache_place(&self.paths))
-            .flatten()
+            .flatten();
+        let reading = place
+            .clone()
+            .map(|p| std::thread::spawn(move || WordIndex::read_saved(&p)));
+        let opened = self.load()?;
+        let saved = reading.and_then(|r| r.join().ok()).flatten();
+        let index = WordIndex::saved_or_built(&opened.timeline, place.as_ref(), saved);
+        Ok((opened, index))
     }
 
     /// Loads the archive: the built-in sample when no path is given;

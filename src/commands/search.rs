@@ -11,7 +11,7 @@ use super::args::{ArchiveArgs, FilterArgs};
 use super::listing::{self, JsonEntry};
 use crate::filter::Filter;
 use crate::model::Timeline;
-use crate::search::{self, Hit, WordIndex};
+use crate::search::{self, Hit};
 
 /// Characters of a full-text snippet.
 const SNIPPET_CHARS: usize = 100;
@@ -94,17 +94,22 @@ impl Search {
 }
 
 fn run(q: &Query, archive: &ArchiveArgs) -> Result<ExitCode> {
-    let opened = archive.load()?;
+    let (opened, words) = match q.kind {
+        search::Kind::FullText => {
+            let (opened, words) = archive.load_with_words()?;
+            (opened, Some(words))
+        }
+        search::Kind::Headline => (archive.load()?, None),
+    };
     let timeline = &opened.timeline;
     super::note_unknown_tags(timeline, &q.filter);
-    let found = match q.kind {
-        search::Kind::FullText => {
-            let index = WordIndex::open(timeline, archive.word_place().as_ref());
+    let found = match words {
+        Some(index) => {
             let mut found = index.search(timeline, q.text, q.limit, &q.filter);
             search::snippet::fill(timeline, &mut found.hits, &found.terms, SNIPPET_CHARS);
             found
         }
-        search::Kind::Headline => search::search(timeline, q.text, q.limit, &q.filter),
+        None => search::search(timeline, q.text, q.limit, &q.filter),
     };
     let summary = search::summary(q.kind, found.total, found.exact, found.hits.len());
     let mut out = super::stdout();

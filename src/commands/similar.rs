@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use super::Result;
 use super::args::ArchiveArgs;
 use super::listing::{self, JsonEntry};
-use crate::search::{WordIndex, similar};
+use crate::search::similar;
 
 /// Entries similar to ENTRY by content, best first: lines
 /// DATE<TAB>HEADLINE<TAB>FILE as `search` prints them. ENTRY is a file as
@@ -43,10 +43,9 @@ struct JsonSimilar<'a> {
 
 impl Similar {
     pub fn run(self) -> Result<ExitCode> {
-        let opened = self.archive.load()?;
+        let (opened, index) = self.archive.load_with_words()?;
         let t = &opened.timeline;
         let idx = super::entry::find(t, &self.entry)?;
-        let index = WordIndex::open(t, self.archive.word_place().as_ref());
         let hits = similar::similar(t, &index, idx, self.limit as usize, |_| false);
         let mut out = super::stdout();
         if self.json {

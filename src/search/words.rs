@@ -324,12 +324,24 @@ impl WordIndex {
     /// The index of `t`: read from `place` when one was saved for this very
     /// timeline, else built (and saved there, when it can be).
     pub fn open(t: &Timeline, place: Option<&crate::index::Place>) -> WordIndex {
-        let want = stamp(t);
-        if let Some(index) = place
-            .and_then(|p| p.read_words(HEAD, WordIndex::told_len))
-            .and_then(|b| WordIndex::from_bytes(&b))
-            .filter(|w| w.stamp == want && w.doc_len.len() == t.events.len())
-        {
+        let saved = place.and_then(WordIndex::read_saved);
+        WordIndex::saved_or_built(t, place, saved)
+    }
+
+    /// The index saved at `place`, whatever timeline it was built from
+    /// (so that it can be read while the archive loads, on another thread).
+    pub fn read_saved(place: &crate::index::Place) -> Option<WordIndex> {
+        WordIndex::from_bytes(&place.read_words(HEAD, WordIndex::told_len)?)
+    }
+
+    /// `saved` if it was built from `t` as it is now; else the index of `t`
+    /// built again (and saved at `place`, when it can be).
+    pub fn saved_or_built(
+        t: &Timeline,
+        place: Option<&crate::index::Place>,
+        saved: Option<WordIndex>,
+    ) -> WordIndex {
+        if let Some(index) = saved.filter(|w| w.fits(t)) {
             return index;
         }
         let index = WordIndex::build(t);
