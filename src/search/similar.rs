@@ -34,13 +34,22 @@ struct Term {
     number: usize,
     weight: f32,
     shown: Option<String>,
-    /// Rare enough to say why two entries are alike (held by at most one
-    /// entry in [`TELLING`]): "Volkswagen", not "of".
+    /// Worth naming when saying why two entries are alike: held by at
+    /// most half the entries, and not one of the [`FILLER`] words
+    /// ("Volkswagen", not "its").
     telling: bool,
 }
 
-/// See [`Term::telling`].
-const TELLING: usize = 8;
+/// Words too common in English to say why two entries are alike (they
+/// still count in the ranking, by their rarity in the archive).
+const FILLER: &[&str] = &[
+    "a", "about", "after", "against", "all", "also", "an", "and", "are", "as", "at", "be", "been",
+    "before", "but", "by", "can", "could", "did", "do", "for", "from", "had", "has", "have", "he",
+    "her", "his", "in", "into", "is", "it", "its", "more", "most", "new", "no", "not", "of", "on",
+    "one", "or", "other", "our", "over", "said", "says", "she", "so", "than", "that", "the",
+    "their", "them", "there", "these", "they", "this", "those", "to", "two", "up", "was", "we",
+    "were", "what", "when", "which", "who", "will", "with", "would", "you",
+];
 
 /// The unit vector of entry `idx`: its words that some other entry holds
 /// too, heaviest first (words no other entry holds count in the length
@@ -71,7 +80,9 @@ fn entry_vector(t: &Timeline, index: &WordIndex, idx: usize) -> Vec<Term> {
                 number,
                 weight,
                 shown: Some(shown),
-                telling: df as usize * TELLING <= n,
+                telling: df as usize * 2 <= n
+                    && word.chars().count() > 1
+                    && !FILLER.contains(&word.as_str()),
             });
         }
     }
@@ -247,12 +258,6 @@ fn why(query: &[Term], used: &[usize], held: u32) -> String {
     let shown: Vec<&str> = (used.iter().enumerate())
         .filter(|(k, _)| held & (1 << k) != 0)
         .filter(|(_, at)| query[**at].telling)
-        .filter(|(_, at)| {
-            query[**at]
-                .shown
-                .as_ref()
-                .is_some_and(|s| s.chars().count() > 1)
-        })
         .filter_map(|(_, &at)| query[at].shown.as_deref())
         .take(WHY_WORDS)
         .collect();

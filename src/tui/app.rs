@@ -22,6 +22,7 @@ use super::nav::{Nav, Reveal};
 use super::picker::Picker;
 use super::popups::{self, Outcome, Popup, SearchState, match_tags};
 use super::session::{Place, Session};
+use super::similar::SimilarLinks;
 use super::theme::Theme;
 use super::view::{DateRow, View, visible};
 use crate::filter::Filter;
@@ -43,9 +44,14 @@ pub enum Link {
     Related(usize),
     /// `backlinks[i]`: Enter follows it.
     Backlink(usize),
+    /// The `i`th entry of the Similar section ([`SimilarLinks`]): Enter
+    /// follows it. Never chosen by entering the detail or by Enter alone:
+    /// only Tab (or a click) reaches it.
+    Similar(usize),
 }
 
-/// The links of an entry in the order the detail pane shows them.
+/// The links of an entry that are in its file (or lead to it), in the
+/// order the detail pane shows them; [`App::links`] adds the Similar ones.
 pub fn links_of(e: &Event) -> Vec<Link> {
     (0..e.sources.len())
         .map(Link::Source)
@@ -61,6 +67,8 @@ fn link_target<'t>(t: &'t Timeline, e: &'t Event, link: Link) -> (u8, &'t str) {
         Link::Source(i) => (0, e.sources[i].url()),
         Link::Related(i) => (1, &t.events[e.related[i].to].id),
         Link::Backlink(i) => (2, &t.events[e.backlinks[i]].id),
+        // Not among `links_of`: never asked for.
+        Link::Similar(_) => (3, ""),
     }
 }
 
@@ -130,6 +138,9 @@ pub struct App {
     pub body_cache: RefCell<BodyCache>,
     /// The text of the entry shown, read by the loop before each frame.
     pub body_text: BodyText,
+    /// The entries similar to the one shown, made by the loop before each
+    /// frame once the word index is ready.
+    pub similar: SimilarLinks,
     pub quit: bool,
 }
 
@@ -172,6 +183,7 @@ impl App {
             tags,
             body_cache: RefCell::default(),
             body_text: BodyText::default(),
+            similar: SimilarLinks::default(),
             quit: false,
         }
     }
@@ -200,8 +212,27 @@ impl App {
         self.current().map(|i| &self.timeline.events[i])
     }
 
+    /// The links of the entry shown, the Similar ones (once made) last.
     pub fn links(&self) -> Vec<Link> {
-        self.current_event().map(links_of).unwrap_or_default()
+        let Some(i) = self.current() else {
+            return Vec::new();
+        };
+        let mut links = links_of(&self.timeline.events[i]);
+        let similar = self.similar.of(i).map_or(0, <[_]>::len);
+        links.extend((0..similar).map(Link::Similar));
+        links
+    }
+
+    /// The entry a link of the entry shown leads to (`None` for a source).
+    pub fn link_entry(&self, link: Link) -> Option<EventIdx> {
+        let i = self.current()?;
+        let e = &self.timeline.events[i];
+        match link {
+            Link::Source(_) => None,
+            Link::Related(r) => Some(e.related.get(r)?.to),
+            Link::Backlink(b) => e.backlinks.get(b).copied(),
+            Link::Similar(k) => Some(self.similar.of(i)?.get(k)?.idx),
+        }
     }
 
     /// Where the detail's links were on the last frame, when that frame
@@ -252,7 +283,8 @@ impl App {
     /// `fits` holds.
     fn first_entry_link(&self, fits: impl Fn(usize) -> bool) -> Option<usize> {
         let links = self.links();
-        (0..links.len()).find(|&i| !matches!(links[i], Link::Source(_)) && fits(i))
+        (0..links.len())
+            .find(|&i| matches!(links[i], Link::Related(_) | Link::Backlink(_)) && fits(i))
     }
 
     /// Called after each draw with where things ended up. A chosen link
@@ -584,7 +616,16 @@ impl App {
                         self.nav.link = Some(l);
                         self.nav.reveal_link = Reveal::Whole;
                     }
-                    None => self.next_link(true),
+                    None => {
+                        self.next_link(true);
+                        // Enter alone never chooses a guess: Enter Enter
+                        // would follow it.
+                        let chosen = self.nav.link.and_then(|l| self.links().get(l).copied());
+                        if let Some(Link::Similar(_)) = chosen {
+                            self.nav.link = None;
+                            self.say("Tab reaches the similar entries");
+                        }
+                    }
                 }
             }
             Focus::Links => {
@@ -594,12 +635,8 @@ impl App {
                         let url = e.sources[i].url().to_owned();
                         return self.open_url(&url);
                     }
-                    Link::Related(i) => {
-                        let to = e.related[i].to;
-                        self.jump(to);
-                    }
-                    Link::Backlink(i) => {
-                        let to = e.backlinks[i];
+                    link => {
+                        let to = self.link_entry(link)?;
                         self.jump(to);
                     }
                 }
@@ -824,9 +861,11 @@ impl App {
         self.session
             .history
             .remap(|p| Some(relink(p, remap(p.idx)?)));
-        // The text of the entry on screen may have changed too.
+        // The text of the entry on screen may have changed too, and the
+        // word index is of the old timeline.
         self.body_cache = RefCell::default();
         self.body_text = BodyText::default();
+        self.similar.clear();
         // Search results point into the old timeline: the query runs again.
         self.search.clear();
         let rerun = self.search.changed(&self.nav.filter);

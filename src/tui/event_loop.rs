@@ -144,6 +144,7 @@ pub fn redraw<B: Backend>(terminal: &mut Terminal<B>, app: &mut App) -> io::Resu
         // nothing from disk.
         if let Some(i) = app.current() {
             app.body_text.read_for(&app.timeline, i);
+            app.similar.fill_for(&app.timeline, i);
         }
         let mut areas = None;
         terminal
@@ -212,6 +213,10 @@ pub fn step(
             None => return Next::Nothing,
         },
         Msg::SearchDone { generation, found } => Action::SearchDone { generation, found },
+        Msg::Words { timeline, words } => {
+            app.similar.words_ready(&app.timeline, timeline, words);
+            return Next::Draw;
+        }
         Msg::Signal(SIGTSTP) => return Next::Suspend,
         Msg::Signal(SIGCONT) => return Next::Resume,
         Msg::Progress(..) | Msg::Loaded(_) | Msg::Signal(_) | Msg::InputClosed => {

@@ -28,6 +28,7 @@ pub mod popups;
 pub mod search_worker;
 pub mod session;
 pub mod signals;
+pub mod similar;
 pub mod theme;
 pub mod ui;
 pub mod view;

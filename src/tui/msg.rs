@@ -8,7 +8,9 @@ use signal_hook::consts::signal::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 
 use crate::loader::{IndexUse, LoadError};
 use crate::model::Timeline;
-use crate::search::Found;
+use std::sync::Arc;
+
+use crate::search::{Found, WordIndex};
 
 /// Everything the loop waits for.
 pub enum Msg {
@@ -16,6 +18,11 @@ pub enum Msg {
     SearchDone {
         generation: u64,
         found: Found,
+    },
+    /// The word index of a timeline is ready (built in the background).
+    Words {
+        timeline: Arc<Timeline>,
+        words: Arc<WordIndex>,
     },
     /// Loading progress: files done, files in all.
     Progress(usize, usize),

@@ -1,9 +1,14 @@
 //! The search popup's matching, on a thread of its own so that typing never
 //! waits for it: headline search (kept between keystrokes, so each new
 //! letter looks only at the last matches) or full-text search through the
-//! word index (built, or read from the cache, the first time it is asked
-//! for). It also reads, off the UI thread, the line of body shown under
-//! each result: the words around the match, or the body's first line.
+//! word index. It also reads, off the UI thread, the line of body shown
+//! under each result: the words around the match, or the body's first line.
+//!
+//! The word index is built (or read from the cache) on one more thread as
+//! soon as a timeline is given, so that neither a headline search nor the
+//! screen waits for it: when it is ready the worker takes it (and runs a
+//! full-text query that was waiting for it) and the loop gets it too, as
+//! [`Msg::Words`], for the detail's Similar entries.
 
 use std::sync::Arc;
 use std::sync::mpsc::{Sender, channel};
@@ -42,6 +47,8 @@ enum Job {
     Query(Query),
     /// Search this timeline from now on.
     Timeline(Arc<Timeline>),
+    /// The word index of a timeline, built.
+    Words(Arc<Timeline>, Arc<WordIndex>),
 }
 
 /// What the worker keeps between queries.
@@ -51,17 +58,19 @@ struct State {
     place: Option<Place>,
     /// Prepared on the first query, so a launch does not wait for them.
     headlines: Option<HeadlineSearch>,
-    words: Option<WordIndex>,
+    words: Option<Arc<WordIndex>>,
 }
 
 impl State {
-    fn run(&mut self, q: &Query) -> Found {
+    /// The query's results; `None` for a full-text query while the word
+    /// index is being built.
+    fn run(&mut self, q: &Query) -> Option<Found> {
         let t = &self.timeline;
         let mut found = match q.kind {
             search::Kind::FullText => {
-                let place = self.place.as_ref();
-                let index = self.words.get_or_insert_with(|| WordIndex::open(t, place));
-                index.search(t, &q.query, SEARCH_LIMIT, &q.filter)
+                self.words
+                    .as_ref()?
+                    .search(t, &q.query, SEARCH_LIMIT, &q.filter)
             }
             search::Kind::Headline => self
                 .headlines
@@ -73,7 +82,17 @@ impl State {
             search::Kind::Headline => found.hits.len().min(PREVIEWS),
         };
         search::snippet::fill(t, &mut found.hits[..n], &found.terms, SNIPPET_CHARS);
-        found
+        Some(found)
+    }
+
+    /// Builds (or reads) the word index of the timeline on a thread of its
+    /// own, which hands it to `back`.
+    fn build_words(&self, back: Sender<Job>) {
+        let (t, place) = (self.timeline.clone(), self.place.clone());
+        thread::spawn(move || {
+            let words = Arc::new(WordIndex::open(&t, place.as_ref()));
+            let _ = back.send(Job::Words(t, words));
+        });
     }
 }
 
@@ -90,6 +109,7 @@ impl SearchWorker {
         out: Sender<Msg>,
     ) -> SearchWorker {
         let (tx, rx) = channel::<Job>();
+        let back = tx.clone();
         thread::spawn(move || {
             let mut state = State {
                 timeline,
@@ -97,6 +117,9 @@ impl SearchWorker {
                 headlines: None,
                 words: None,
             };
+            state.build_words(back.clone());
+            // A full-text query waiting for the word index.
+            let mut waiting: Option<Query> = None;
             while let Ok(job) = rx.recv() {
                 let mut query = None;
                 for job in std::iter::once(job).chain(rx.try_iter()) {
@@ -106,13 +129,27 @@ impl SearchWorker {
                             state.timeline = t;
                             state.headlines = None;
                             state.words = None;
+                            state.build_words(back.clone());
                         }
+                        // One built for a timeline since replaced is dropped.
+                        Job::Words(t, words) if Arc::ptr_eq(&t, &state.timeline) => {
+                            state.words = Some(words.clone());
+                            query = query.or(waiting.take());
+                            if out.send(Msg::Words { timeline: t, words }).is_err() {
+                                return;
+                            }
+                        }
+                        Job::Words(..) => {}
                     }
                 }
                 let Some(q) = query else {
                     continue;
                 };
-                let found = state.run(&q);
+                let Some(found) = state.run(&q) else {
+                    waiting = Some(q);
+                    continue;
+                };
+                waiting = None;
                 let generation = q.generation;
                 if out.send(Msg::SearchDone { generation, found }).is_err() {
                     break;

@@ -33,15 +33,29 @@ impl Harness {
         let timeline = Arc::new(timeline);
         let (tx, rx) = channel();
         let worker = SearchWorker::spawn(timeline.clone(), tx);
-        let mut term = Terminal::new(TestBackend::new(w, h)).unwrap();
-        let mut app = App::new(timeline, theme);
-        redraw(&mut term, &mut app).unwrap();
-        Harness {
+        let term = Terminal::new(TestBackend::new(w, h)).unwrap();
+        let app = App::new(timeline, theme);
+        let mut h = Harness {
             term,
             app,
             worker,
             rx,
+        };
+        h.words_ready();
+        h
+    }
+
+    /// Waits for the word index the worker builds when it starts (the
+    /// detail's Similar section wants it), and draws.
+    fn words_ready(&mut self) {
+        while !self.app.similar.ready(&self.app.timeline) {
+            let msg = (self.rx)
+                .recv_timeout(Duration::from_secs(10))
+                .expect("the word index is made");
+            let mut opened = |_: &str| Ok(());
+            handle(&mut self.app, msg, &self.worker, &mut opened);
         }
+        redraw(&mut self.term, &mut self.app).unwrap();
     }
 
     fn fixture(w: u16, h: u16) -> Harness {

@@ -13,7 +13,7 @@ use super::events::long_date;
 use super::{headline_text, keep_visible, pane};
 use crate::model::{Event, Kind};
 use crate::text;
-use crate::tui::app::{App, Link, links_of};
+use crate::tui::app::{App, Link};
 use crate::tui::geometry::Areas;
 use crate::tui::keymap::Focus;
 use crate::tui::markdown::{render_markdown, render_plain, without_title};
@@ -76,7 +76,9 @@ pub fn detail_text(
         );
     }
 
-    let links = links_of(e);
+    let links = app.links();
+    let similar = app.current().and_then(|i| app.similar.of(i)).unwrap_or(&[]);
+    let mut tags_shown = false;
     let mut link_no = 0;
     let mut link_para = |lines: &mut Vec<Line<'static>>, mut wrapped: Vec<Line<'static>>| {
         let start = lines.len();
@@ -125,6 +127,7 @@ pub fn detail_text(
                 if r == 0 {
                     if !e.tags.is_empty() {
                         tags(&mut lines, e, app, width);
+                        tags_shown = true;
                     }
                     heading(&mut lines, "Related");
                 }
@@ -150,8 +153,9 @@ pub fn detail_text(
             }
             Link::Backlink(b) => {
                 if b == 0 {
-                    if e.related.is_empty() && !e.tags.is_empty() {
+                    if !tags_shown && !e.tags.is_empty() {
                         tags(&mut lines, e, app, width);
+                        tags_shown = true;
                     }
                     heading(&mut lines, "Referenced by");
                 }
@@ -162,10 +166,39 @@ pub fn detail_text(
                     entry_link(app, from, headline, &[], marker(i), width),
                 );
             }
+            Link::Similar(k) => {
+                if k == 0 {
+                    if !tags_shown && !e.tags.is_empty() {
+                        tags(&mut lines, e, app, width);
+                        tags_shown = true;
+                    }
+                    heading(&mut lines, "Similar");
+                }
+                let hit = &similar[k];
+                let to = &tl.events[hit.idx];
+                let why = match hit.snippet.as_deref() {
+                    Some(w) if !w.is_empty() => vec![format!("alike in: {}", text::one_line(w))],
+                    _ => Vec::new(),
+                };
+                link_para(
+                    &mut lines,
+                    entry_link(app, to, headline_text(&to.headline), &why, marker(i), width),
+                );
+            }
         }
     }
-    if e.related.is_empty() && e.backlinks.is_empty() && !e.tags.is_empty() {
+    if !tags_shown && !e.tags.is_empty() {
         tags(&mut lines, e, app, width);
+    }
+    if !app.similar.ready(&app.timeline) {
+        heading(&mut lines, "Similar");
+        add(
+            &mut lines,
+            Para::new(vec![Span::styled(
+                "finding the entries alike in words (the word index is being made)…",
+                theme.dim(),
+            )]),
+        );
     }
     (lines, link_lines)
 }
