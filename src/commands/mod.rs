@@ -11,9 +11,11 @@ pub mod args;
 pub mod bookmarks;
 pub mod check;
 pub mod config;
+pub mod entry;
 pub mod export;
 pub mod search;
 pub mod shell;
+pub mod show;
 pub mod stats;
 
 use std::io::{self, BufWriter, Write};

@@ -29,6 +29,20 @@ pub fn detail_text(
     width: usize,
     selected: Option<usize>,
 ) -> (Vec<Line<'static>>, Vec<(usize, usize)>) {
+    entry_text(app, e, &links_of(e), width, selected)
+}
+
+/// The entry's text with the sections of `links` (each section headed
+/// at its first link), wrapped to `width`, and the line range of each
+/// link; `selected` (an index into `links`) is highlighted. The detail
+/// pane shows `links_of(e)`; `ktimeline show` prints the same.
+pub fn entry_text(
+    app: &App,
+    e: &Event,
+    links: &[Link],
+    width: usize,
+    selected: Option<usize>,
+) -> (Vec<Line<'static>>, Vec<(usize, usize)>) {
     let theme = &app.settings.theme;
     let tl = &app.timeline;
     let mut lines: Vec<Line<'static>> = Vec::new();
@@ -77,7 +91,6 @@ pub fn detail_text(
         );
     }
 
-    let links = links_of(e);
     let mut link_no = 0;
     let mut link_para = |lines: &mut Vec<Line<'static>>, mut wrapped: Vec<Line<'static>>| {
         let start = lines.len();
