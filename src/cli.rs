@@ -1,6 +1,7 @@
 //! The command line, defined with clap: `ktimeline [PATH]...` opens the
 //! browser; `stats`, `check`, `search` and `export` answer from the
-//! command line for scripts; `bookmarks`, `config`, `completions` and `man`
+//! command line for scripts, `show` prints one entry as the browser shows
+//! it; `bookmarks`, `config`, `completions` and `man`
 //! serve everyday use. Each command owns its arguments and its `run`
 //! (`crate::commands`); this puts them together, runs the one asked for
 //! and says how it ended.
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::commands::{
-    self, Error, bookmarks, check, config, export, search, shell, similar, stats,
+    self, Error, bookmarks, check, config, export, search, shell, show, similar, stats,
 };
 
 /// A terminal browser for archives of news events kept as markdown files.
@@ -41,6 +42,7 @@ pub enum Command {
     Search(search::Search),
     Similar(similar::Similar),
     Export(export::Export),
+    Show(show::Show),
     Bookmarks(bookmarks::Bookmarks),
     Config(config::Config),
     Completions(shell::Completions),
@@ -87,6 +89,7 @@ impl Command {
             Command::Search(c) => c.run(),
             Command::Similar(c) => c.run(),
             Command::Export(c) => c.run(),
+            Command::Show(c) => c.run(),
             Command::Bookmarks(c) => c.run(),
             Command::Config(c) => c.run(),
             Command::Completions(c) => c.run(Cli::command()),

@@ -6,6 +6,7 @@
 //! come back as [`Error`] for `crate::cli` to print. This module holds
 //! what they share, and none of them knows the others.
 
+pub mod ansi;
 pub mod args;
 pub mod bookmarks;
 pub mod check;
@@ -15,6 +16,7 @@ pub mod export;
 pub mod listing;
 pub mod search;
 pub mod shell;
+pub mod show;
 pub mod similar;
 pub mod stats;
 

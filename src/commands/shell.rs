@@ -49,7 +49,11 @@ impl Man {
 pub const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "NO_COLOR",
-        "When set to anything, the browser draws without colour.",
+        "When set to anything, the browser draws without colour, and show prints plain text.",
+    ),
+    (
+        "PAGER",
+        "The pager show prints through to a terminal (else less -R; LESS is set to FRX when unset). Split into words as a shell would, never run by one; empty or cat: no pager.",
     ),
     (
         "BROWSER",

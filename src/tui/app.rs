@@ -214,9 +214,13 @@ impl App {
 
     /// The links of the entry shown, the Similar ones (once made) last.
     pub fn links(&self) -> Vec<Link> {
-        let Some(i) = self.current() else {
-            return Vec::new();
-        };
+        self.current()
+            .map(|i| self.links_of_entry(i))
+            .unwrap_or_default()
+    }
+
+    /// The links of entry `i`, the Similar ones (once made) last.
+    pub fn links_of_entry(&self, i: EventIdx) -> Vec<Link> {
         let mut links = links_of(&self.timeline.events[i]);
         let similar = self.similar.of(i).map_or(0, <[_]>::len);
         links.extend((0..similar).map(Link::Similar));

@@ -3,8 +3,19 @@
 //! bold, list bullets with hanging indents, link text underlined and
 //! followed by its host, dimmed. Everything taken from the data is
 //! sanitised again here, URLs included.
+//!
+//! What a reader sees is what the markdown means: the text CommonMark's
+//! HTML would show, and never its markup (checked against every example
+//! of the CommonMark spec, `tests/it/commonmark.rs`). So raw HTML shows as
+//! a web browser shows it, by its text: its tags, comments and the like
+//! are left out, an image tag gives its `alt`, `<br>` breaks the line and
+//! its entities (`&copy;`) are decoded. A character CommonMark replaces
+//! (`&#0;`, U+0000) shows as `�`; the control characters that
+//! sanitising removes are left out, never shown.
 
-use pulldown_cmark::{Alignment, Event as Md, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, Event as Md, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::Span;
 
@@ -24,6 +35,7 @@ pub fn render_markdown(body: &str, theme: &Theme) -> Vec<Para> {
         quote: 0,
         link_host: Vec::new(),
         code_block: false,
+        html_block: None,
         table: None,
         space_after_link: false,
     };
@@ -100,6 +112,8 @@ struct Renderer<'t> {
     /// Hosts of the open links, shown after their text.
     link_host: Vec<Option<String>>,
     code_block: bool,
+    /// The raw HTML of the block being read, shown by its text at its end.
+    html_block: Option<String>,
     /// The table being read, its cells gathered row by row.
     table: Option<Table>,
     /// A link's text ended in a space, taken out of it: put back before
@@ -211,7 +225,13 @@ impl Renderer<'_> {
                 self.text(&t);
                 self.pop_style();
             }
-            Md::Html(t) | Md::InlineHtml(t) => self.text(&t),
+            Md::Html(t) => match &mut self.html_block {
+                Some(block) => block.push_str(&t),
+                None => self.html(&t),
+            },
+            // Inline raw HTML is markup only (a tag, a comment…): its
+            // text, if any, comes as text of its own.
+            Md::InlineHtml(t) => self.html(&t),
             Md::SoftBreak => self.spans.push(Span::styled(" ", self.style())),
             Md::HardBreak => self.flush(),
             Md::Rule => {
@@ -224,6 +244,28 @@ impl Renderer<'_> {
             Md::TaskListMarker(done) => self.text(if done { "[x] " } else { "[ ] " }),
             Md::FootnoteReference(t) => self.text(&format!("[{t}]")),
             _ => {}
+        }
+    }
+
+    /// Raw HTML, shown by its text: runs of white space as one space, a
+    /// line break for each `<br>`.
+    fn html(&mut self, raw: &str) {
+        for (i, line) in html_text(raw).iter().enumerate() {
+            if i > 0 {
+                self.flush();
+            }
+            let words = line.split_whitespace().collect::<Vec<_>>().join(" ");
+            if words.is_empty() {
+                continue;
+            }
+            let starts_word = !line.starts_with(char::is_whitespace);
+            if !starts_word && self.spans.last().is_some_and(|s| !s.content.ends_with(' ')) {
+                self.spans.push(Span::styled(" ", self.style()));
+            }
+            self.text(&words);
+            if line.ends_with(char::is_whitespace) {
+                self.spans.push(Span::styled(" ", self.style()));
+            }
         }
     }
 
@@ -276,14 +318,26 @@ impl Renderer<'_> {
             Tag::Emphasis => self.push_style(|s| s.add_modifier(Modifier::ITALIC)),
             Tag::Strong => self.push_style(|s| s.add_modifier(Modifier::BOLD)),
             Tag::Strikethrough => self.push_style(|s| s.add_modifier(Modifier::CROSSED_OUT)),
-            Tag::Link { dest_url, .. } => {
+            Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            } => {
                 let url = text::one_line(&dest_url);
-                let host = text::url_host(&url).map(str::to_string);
+                // An autolink's text is its address already.
+                let autolink = matches!(link_type, LinkType::Autolink | LinkType::Email);
+                let host = text::url_host(&url)
+                    .filter(|_| !autolink)
+                    .map(str::to_string);
                 self.link_host.push(host);
                 let link = self.theme.link();
                 self.push_style(|s| s.patch(link));
             }
             Tag::Image { .. } => self.push_style(|s| s.add_modifier(Modifier::ITALIC)),
+            Tag::HtmlBlock => {
+                self.flush();
+                self.html_block = Some(String::new());
+            }
             Tag::Table(align) => {
                 self.flush();
                 self.blank();
@@ -350,6 +404,13 @@ impl Renderer<'_> {
                 self.blank();
             }
             TagEnd::Item => self.flush(),
+            TagEnd::HtmlBlock => {
+                if let Some(block) = self.html_block.take() {
+                    self.html(&block);
+                }
+                self.flush();
+                self.blank();
+            }
             TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Image => {
                 self.pop_style()
             }
@@ -387,6 +448,113 @@ impl Renderer<'_> {
             _ => {}
         }
     }
+}
+
+/// What a web browser shows of raw HTML: its text, with its markup (tags,
+/// comments, processing instructions, declarations, CDATA sections) left
+/// out, an image tag's `alt` in its place, and entities decoded; a line
+/// for each `<br>`. A `<` that begins no markup is text.
+fn html_text(raw: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(i) = rest.find('<') {
+        out.push_str(&rest[..i]);
+        let at = &rest[i..];
+        match markup(at) {
+            Some((len, name)) => {
+                let tag = &at[..len];
+                if name.eq_ignore_ascii_case("br") {
+                    lines.push(std::mem::take(&mut out));
+                } else if name.eq_ignore_ascii_case("img") {
+                    out.push_str(attribute(tag, "alt").unwrap_or_default());
+                }
+                rest = &at[len..];
+            }
+            None => {
+                out.push('<');
+                rest = &at[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    lines.push(out);
+    lines
+        .iter()
+        .map(|l| html_escape::decode_html_entities(l).into_owned())
+        .collect()
+}
+
+/// The length of the markup `s` begins with, and its tag's name (empty
+/// for a comment and the like); `None` when its `<` is text. A comment,
+/// instruction or CDATA section left open runs to the end.
+fn markup(s: &str) -> Option<(usize, &str)> {
+    // `<!-->` and `<!--->` are whole (empty) comments.
+    if let Some(short) = ["<!-->", "<!--->"].iter().find(|c| s.starts_with(**c)) {
+        return Some((short.len(), ""));
+    }
+    for (open, close) in [("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>")] {
+        if let Some(r) = s.strip_prefix(open) {
+            let len = r
+                .find(close)
+                .map_or(s.len(), |j| open.len() + j + close.len());
+            return Some((len, ""));
+        }
+    }
+    let after = s
+        .strip_prefix("</")
+        .or_else(|| s.strip_prefix("<!"))
+        .or_else(|| s.strip_prefix('<'))?;
+    let name_len = after
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+        .unwrap_or(after.len());
+    if !after.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    let name = &after[..name_len];
+    // Up to the `>` outside quoted attribute values.
+    let mut quote = None;
+    for (j, c) in s.char_indices().skip(1) {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '>') => return Some((j + 1, name)),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The value of attribute `name` in a tag, quoted or not.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(i) = lower[from..].find(name) {
+        let at = from + i;
+        from = at + name.len();
+        let before = lower[..at].chars().next_back();
+        if !before.is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let rest = tag[from..].trim_start();
+        let Some(value) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let value = value.trim_start();
+        return Some(match value.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let v = &value[1..];
+                &v[..v.find(q).unwrap_or(v.len())]
+            }
+            _ => {
+                let end = value
+                    .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                    .unwrap_or(value.len());
+                &value[..end]
+            }
+        });
+    }
+    None
 }
 
 #[cfg(test)]
@@ -512,6 +680,54 @@ mod tests {
         assert_eq!(
             plain(&without_title(paras, "The phones rang."), 80),
             ["Something else."]
+        );
+    }
+
+    #[test]
+    fn raw_html_shows_its_text_not_its_markup() {
+        let md = "<div class=\"box\">\n<p>Ships &amp; <b>boats</b></p>\n<!-- a note -->\n\
+                  <img src=\"x.png\" alt=\"the quay\">\n</div>\n\n\
+                  Inline <span title=\"t\">words</span> stay,<br>a break <!-- gone --> &copy; 2020\n";
+        let paras = render_markdown(md, &Theme::default());
+        assert_eq!(
+            plain(&paras, 80),
+            [
+                "Ships & boats the quay",
+                "",
+                "Inline words stay,",
+                "a break © 2020"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_autolink_is_not_followed_by_its_host_again() {
+        let paras = render_markdown(
+            "See <https://example.com/a> and [b](https://example.org/).",
+            &Theme::default(),
+        );
+        assert_eq!(
+            plain(&paras, 80),
+            ["See https://example.com/a and b (example.org)."]
+        );
+    }
+
+    #[test]
+    fn html_text_rules() {
+        assert_eq!(html_text("a < b > c"), ["a < b > c"]);
+        assert_eq!(
+            html_text("x<!-->y<!--->z<?php no ?><![CDATA[hid]]>"),
+            ["xyz"]
+        );
+        assert_eq!(
+            html_text("<img alt='single'><IMG ALT=bare/>"),
+            ["singlebare"]
+        );
+        assert_eq!(html_text("<a title=\"1 > 0\">in</a>"), ["in"]);
+        assert_eq!(html_text("<!-- open to the end"), [""]);
+        assert_eq!(
+            html_text("one<br/>two &amp;\nthree"),
+            ["one", "two &\nthree"]
         );
     }
 

@@ -822,7 +822,187 @@ fn similar_to_an_entry_not_in_the_archive_is_exit_2_with_the_nearest() {
         "{err}"
     );
     assert!(
-        err.contains("the nearest:") && err.contains("tidal"),
+        err.contains("did you mean") && err.contains("tidal"),
         "{err}"
     );
+}
+
+const HARBOUR: &str = "news/2020/01/2/harbour-city-opens-its-first-tidal-power-station.md";
+
+/// `ktimeline show ARGS` piped, with a terminal's TERM and no NO_COLOR:
+/// what a script gets.
+fn show(args: &[&str]) -> (i32, String, String) {
+    let out = ktimeline()
+        .arg("show")
+        .args(args)
+        .env("TERM", "xterm-256color")
+        .env_remove("NO_COLOR")
+        // Were a pager run, it would say so and print nothing.
+        .env("PAGER", "/nonexistent/pager")
+        .output()
+        .expect("runs");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8(out.stdout).expect("UTF-8 stdout"),
+        String::from_utf8(out.stderr).expect("UTF-8 stderr"),
+    )
+}
+
+#[test]
+fn show_prints_an_entry_as_the_detail_shows_it() {
+    let file = fixture("basic").join(HARBOUR).display().to_string();
+    let (code, out, err) = show(&[&file, &basic()]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[0],
+        "Harbour city opens its first tidal power station."
+    );
+    assert_eq!(lines[1], "Thursday 2 January 2020");
+    for want in [
+        "The station sits at the mouth of the estuary and is meant to supply four",
+        "• Two turbines at first",
+        "Sources",
+        "  Coastal Herald — herald.example.com",
+        "  Cover Image — herald.example.com (picture)",
+        "Tags Tidal Power, Harbour City, Wildlife, Weather",
+        "Related",
+        "  2020-03-15   Regional council approves a second tidal turbine array.",
+        "  2019-11-30 ○ A storm damages the breakwater.",
+        "Referenced by",
+        "  2021-07-09   Fishermen report fewer seals near the tidal barrage.",
+    ] {
+        assert!(lines.contains(&want), "{want:?} in:\n{out}");
+    }
+    // No markup, no pager, no escape.
+    assert!(!out.contains('*') && !out.contains("###"), "{out}");
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert!(!err.contains("pager"), "{err}");
+}
+
+#[test]
+fn show_finds_an_entry_by_file_or_id_in_any_spelling() {
+    let (code, by_file, _) = show(&[
+        &fixture("basic").join(HARBOUR).display().to_string(),
+        &basic(),
+    ]);
+    assert_eq!(code, 0);
+    let by_id = format!("/{HARBOUR}");
+    let unpadded = "news/2020/1/02/harbour-city-opens-its-first-tidal-power-station.md";
+    let cwd = fixture("basic");
+    for (entry, dir) in [
+        (by_id.as_str(), None),
+        (unpadded, None),
+        // The same file by a relative path, from the archive's folder.
+        (HARBOUR, Some(&cwd)),
+    ] {
+        let mut cmd = ktimeline();
+        cmd.args(["show", entry, &basic()]);
+        if let Some(d) = dir {
+            cmd.current_dir(d);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{entry}");
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), by_file, "{entry}");
+    }
+    // A ghost by its id (search prints it in the third column).
+    let (code, out, _) = show(&[
+        "/news/2019/11/30/a-storm-damages-the-breakwater.md",
+        &basic(),
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.starts_with("A storm damages the breakwater.\nSaturday 30 November 2019 · ghost\n"),
+        "{out}"
+    );
+    // The built-in sample, by the path search prints for it.
+    let (_, hit, _) = run(&["search", "hotline", "-n", "1"]);
+    let file = hit.trim_end().split('\t').nth(2).unwrap().to_string();
+    assert!(file.starts_with("sample/news/"), "{file}");
+    let (code, out, _) = show(&[&file]);
+    assert_eq!(code, 0);
+    assert!(out.to_lowercase().contains("hotline"), "{out}");
+}
+
+#[test]
+fn show_wraps_to_the_width_asked() {
+    let file = fixture("basic").join(HARBOUR).display().to_string();
+    let (code, out, _) = show(&[&file, &basic(), "--width", "30"]);
+    assert_eq!(code, 0);
+    for l in out.lines() {
+        assert!(l.chars().count() <= 30, "{l:?} is wider than 30");
+    }
+    assert!(
+        out.contains("The station sits at the mouth\nof the estuary"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  2020-03-15   Regional\n               council\n"),
+        "{out}"
+    );
+    // Not a terminal and no --width: 80 columns.
+    let (_, out, _) = show(&[&file, &basic()]);
+    assert!(out.lines().all(|l| l.chars().count() <= 80));
+    assert!(out.lines().any(|l| l.chars().count() > 70), "{out}");
+    let (code, _, err) = show(&[&file, &basic(), "--width", "5"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn show_of_an_entry_not_in_the_archive_names_the_nearest() {
+    let (code, out, err) = show(&["news/2020/01/2/harbour-city-opens.md", &basic()]);
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("no entry 'news/2020/01/2/harbour-city-opens.md' in the archive"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "did you mean {}",
+            fixture("basic").join(HARBOUR).display()
+        )) && err.contains("(2020-01-02 Harbour city opens its first tidal power station.)"),
+        "{err}"
+    );
+    // Nothing raw from the argument reaches the terminal.
+    let (code, _, err) = show(&["\u{1b}]0;x\u{7}.md", &basic()]);
+    assert_eq!(code, 2);
+    assert!(
+        !err.contains('\u{1b}') && err.contains("\\u{1b}"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn show_prints_what_markup_means_and_nothing_raw() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = dir.path().join("news/2022/05/14");
+    std::fs::create_dir_all(&day).unwrap();
+    std::fs::write(
+        day.join("lighthouse.md"),
+        "### [2022-05-14](/news/2022/05/14/index.md)\n\n\
+         # The old lighthouse is lit again after forty years.\n\n\
+         Volunteers &amp; the <b>harbour trust</b> paid for the lamp<br>and its `clockwork`.\n\n\
+         <div class=\"note\">\nKeepers&rsquo; logs <!-- not shown --> survive.\n</div>\n\n\
+         ![The lamp room at dusk](https://example.com/lamp.jpg) \\*Open\\* on Sundays.\n\n\
+         An escape \u{1b}[31mred\u{1b}[0m and a title \u{1b}]0;pwned\u{7}here.\n",
+    )
+    .unwrap();
+    let root = dir.path().display().to_string();
+    let (code, out, err) = show(&[
+        "/news/2022/05/14/the-old-lighthouse-is-lit-again-after-forty-years.md",
+        &root,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    for want in [
+        "Volunteers & the harbour trust paid for the lamp\nand its clockwork.",
+        "Keepers’ logs survive.",
+        "The lamp room at dusk *Open* on Sundays.",
+        "An escape red and a title here.",
+    ] {
+        assert!(out.contains(want), "{want:?} in:\n{out}");
+    }
+    for raw in ["<b>", "<div", "<!--", "&amp;", "`", "![", "\u{1b}", "\u{7}"] {
+        assert!(!out.contains(raw), "{raw:?} in:\n{out:?}");
+    }
 }

@@ -5,6 +5,7 @@
 //! binary of its own, `tests/editor.rs`: it changes the working folder.)
 
 mod cli;
+mod commonmark;
 mod everyday;
 mod fast_path;
 mod index;

@@ -593,3 +593,56 @@ fn an_index_brought_up_to_date_by_another_process_does_not_leave_the_browser_sta
     s.send(b"q");
     assert!(s.wait_exit().success());
 }
+
+/// `ktimeline show` to a terminal: the text goes through `$PAGER` (split
+/// into words as a shell would, with `LESS=FRX` as git sets it), coloured
+/// and as wide as the terminal; with `NO_COLOR`, plain. The pager here is
+/// `sh -c` keeping what it was given: its arguments and its input.
+#[test]
+fn show_to_a_terminal_goes_through_the_pager() {
+    let dir = tempfile::tempdir().unwrap();
+    let paged = dir.path().join("paged");
+    let pager = format!(
+        "sh -c 'printf \"%s\\n\" \"$@\" > \"$0.args\"; printf \"LESS=%s\\n\" \"$LESS\" >> \"$0.args\"; cat > \"$0\"' '{}' --flag 'two words'",
+        paged.display()
+    );
+    let basic = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/basic");
+    let entry = "/news/2020/01/2/harbour-city-opens-its-first-tidal-power-station.md";
+    for no_color in ["", "1"] {
+        let _ = std::fs::remove_file(&paged);
+        let mut s = Session::start(
+            env!("CARGO_BIN_EXE_ktimeline"),
+            &["show", entry, basic],
+            &[("PAGER", &pager), ("NO_COLOR", no_color)],
+        );
+        assert!(s.wait_exit().success(), "{}", s.screen.text());
+        s.close();
+        let text = std::fs::read_to_string(&paged).expect("the pager was run");
+        let args = std::fs::read_to_string(dir.path().join("paged.args")).unwrap();
+        assert_eq!(args, "--flag\ntwo words\nLESS=FRX\n");
+        assert!(text.contains("tidal power station."), "{text:?}");
+        assert_eq!(text.contains('\u{1b}'), no_color.is_empty(), "{text:?}");
+        // The terminal's width (100), not a pipe's 80: the body's first
+        // sentence (88 columns) is one line.
+        let plain: String = if no_color.is_empty() {
+            text.split('\u{1b}')
+                .enumerate()
+                .map(|(i, part)| {
+                    if i == 0 {
+                        part
+                    } else {
+                        &part[part.find('m').unwrap() + 1..]
+                    }
+                })
+                .collect()
+        } else {
+            text.clone()
+        };
+        assert!(
+            plain.contains("The station sits at the mouth of the estuary and is meant to supply four thousand homes.\n"),
+            "{plain}"
+        );
+        // Nothing went to the terminal itself.
+        assert!(!s.screen.text().contains("tidal"), "{}", s.screen.text());
+    }
+}

@@ -18,13 +18,28 @@ use crate::tui::geometry::Areas;
 use crate::tui::keymap::Focus;
 use crate::tui::markdown::{render_markdown, render_plain, without_title};
 use crate::tui::nav::Reveal;
+use crate::tui::theme::Theme;
 use crate::tui::wrap::{Para, truncate};
 
 /// The entry's text wrapped to `width`, and the line range of each link
-/// (in `links_of` order). `selected` is highlighted.
+/// (in [`App::links`] order). `selected` is highlighted.
 pub fn detail_text(
     app: &App,
     e: &Event,
+    width: usize,
+    selected: Option<usize>,
+) -> (Vec<Line<'static>>, Vec<(usize, usize)>) {
+    entry_text(app, e, &app.links(), width, selected)
+}
+
+/// The entry's text with the sections of `links` (each section headed
+/// at its first link), wrapped to `width`, and the line range of each
+/// link; `selected` (an index into `links`) is highlighted. The detail
+/// pane shows [`App::links`]; `ktimeline show` prints the same.
+pub fn entry_text(
+    app: &App,
+    e: &Event,
+    links: &[Link],
     width: usize,
     selected: Option<usize>,
 ) -> (Vec<Line<'static>>, Vec<(usize, usize)>) {
@@ -76,8 +91,7 @@ pub fn detail_text(
         );
     }
 
-    let links = app.links();
-    let similar = app.current().and_then(|i| app.similar.of(i)).unwrap_or(&[]);
+    let similar = tl.get(&e.id).and_then(|i| app.similar.of(i)).unwrap_or(&[]);
     let mut tags_shown = false;
     let mut link_no = 0;
     let mut link_para = |lines: &mut Vec<Line<'static>>, mut wrapped: Vec<Line<'static>>| {
@@ -216,15 +230,7 @@ fn body_lines(app: &App, e: &Event, width: usize, lines: &mut Vec<Line<'static>>
     let render = || {
         let text_of = || std::borrow::Cow::Borrowed(held.unwrap_or("…"));
         let paras = match e.kind {
-            Kind::Event => {
-                // Past the markdown cap, the rest is shown as plain text,
-                // as the loader read it.
-                let text = text_of();
-                let part = crate::loader::parse::markdown_part(&text);
-                let mut paras = render_markdown(part, theme);
-                paras.extend(render_plain(&text[part.len()..]));
-                paras
-            }
+            Kind::Event => return event_body_lines(&text_of(), theme, width),
             Kind::Article => without_title(render_plain(&text_of()), &e.headline),
             Kind::Ghost => vec![
                 Para::new(vec![Span::styled(
@@ -244,6 +250,15 @@ fn body_lines(app: &App, e: &Event, width: usize, lines: &mut Vec<Line<'static>>
         None => lines.extend(render()),
     }
     drop(cache);
+}
+
+/// An event's body (markdown) rendered and wrapped to `width`. Past the
+/// markdown cap, the rest is shown as plain text, as the loader read it.
+pub fn event_body_lines(text: &str, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+    let part = crate::loader::parse::markdown_part(text);
+    let mut paras = render_markdown(part, theme);
+    paras.extend(render_plain(&text[part.len()..]));
+    paras.iter().flat_map(|p| p.wrap(width)).collect()
 }
 
 /// Columns before a linked entry's headline: the selection marker, the

@@ -4,7 +4,7 @@
 
 mod dates;
 mod density;
-mod detail;
+pub mod detail;
 mod events;
 pub mod loading;
 mod popups;
