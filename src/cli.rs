@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::commands::{
-    self, Error, bookmarks, check, config, export, search, shell, show, similar, stats,
+    self, Error, bookmarks, check, config, export, search, shell, show, similar, stats, story,
 };
 
 /// A terminal browser for archives of news events kept as markdown files.
@@ -41,6 +41,7 @@ pub enum Command {
     Check(check::Check),
     Search(search::Search),
     Similar(similar::Similar),
+    Story(story::Story),
     Export(export::Export),
     Show(show::Show),
     Bookmarks(bookmarks::Bookmarks),
@@ -88,6 +89,7 @@ impl Command {
             Command::Check(c) => c.run(),
             Command::Search(c) => c.run(),
             Command::Similar(c) => c.run(),
+            Command::Story(c) => c.run(),
             Command::Export(c) => c.run(),
             Command::Show(c) => c.run(),
             Command::Bookmarks(c) => c.run(),

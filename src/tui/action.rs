@@ -84,6 +84,8 @@ pub enum Action {
     RemoveBookmark,
     /// `R`: read the archive's changes now.
     Reload,
+    /// `s`: narrow the browser to the story of the selected entry.
+    Story,
     /// The search worker finished a query.
     SearchDone {
         generation: u64,
@@ -114,6 +116,9 @@ pub enum Effect {
     Edit(std::path::PathBuf),
     /// Read the archive's changes.
     Reload,
+    /// Find the story of this entry (through the word index, which the
+    /// loop holds) and narrow the browser to it.
+    Story(crate::model::EventIdx),
     /// Write the state (bookmarks changed).
     SaveState,
     /// Restore the terminal, stop the process, take the terminal again.

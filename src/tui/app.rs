@@ -22,7 +22,7 @@ use super::nav::{Nav, Reveal};
 use super::picker::Picker;
 use super::popups::{self, Outcome, Popup, SearchState, match_tags};
 use super::session::{Place, Session};
-use super::similar::SimilarLinks;
+use super::similar::{SHOWN as SIMILAR_SHOWN, SimilarLinks};
 use super::theme::Theme;
 use super::view::{DateRow, View, visible};
 use crate::filter::Filter;
@@ -414,6 +414,10 @@ impl App {
             Action::ToggleBookmark => return self.toggle_bookmark(),
             Action::OpenBookmarks => self.open_popup(PopupKind::Bookmarks),
             Action::Reload => return Some(Effect::Reload),
+            Action::Story => match self.current() {
+                Some(i) => return Some(Effect::Story(i)),
+                None => self.complain("nothing selected"),
+            },
             Action::NextResult => self.step_result(true),
             Action::PrevResult => self.step_result(false),
             Action::Escape => {
@@ -733,7 +737,10 @@ impl App {
             if self.nav.focus != Focus::Links {
                 return;
             }
-            self.nav.link = place.link.filter(|&l| l < self.links().len());
+            // (A Similar link counts too, though its list is made only
+            // before the next frame.)
+            let most = self.current_event().map_or(0, |e| links_of(e).len()) + SIMILAR_SHOWN;
+            self.nav.link = place.link.filter(|&l| l < most);
             self.nav.pick_link = false;
             self.nav.detail_scroll = place.scroll;
             // Keys may have moved the link since the last frame: make sure
@@ -897,6 +904,26 @@ impl App {
             None => self.select_day(day.min(self.nav.view.days.len().saturating_sub(1))),
         }
         rerun
+    }
+
+    /// Narrows the browser to `story`, the story of entry `of`, which
+    /// stays selected.
+    pub fn show_story(&mut self, of: EventIdx, story: crate::filter::StoryFilter) {
+        let n = story.len();
+        let filter = Filter {
+            story: Some(story),
+            ..self.nav.filter.clone()
+        };
+        self.set_filter(filter);
+        self.show(of);
+        let days = self.nav.view.days.len();
+        self.say(match n {
+            1 => "this entry's story is itself alone (Esc: everything again)".to_string(),
+            n => format!(
+                "the story: {n} entries over {days} day{} (Esc: everything again)",
+                if days == 1 { "" } else { "s" }
+            ),
+        });
     }
 
     pub fn set_filter(&mut self, filter: Filter) {
@@ -1250,7 +1277,7 @@ impl App {
                 .into_iter()
                 .filter(|t| self.tags.iter().any(|c| crate::filter::same_tag(&c.tag, t)))
                 .collect(),
-            kinds: Vec::new(),
+            ..Default::default()
         };
         if !filter.is_empty() {
             self.set_filter(filter);

@@ -282,6 +282,15 @@ pub fn step(
                 });
             }
         }
+        Some(Effect::Story(idx)) => match app.similar.story(&app.timeline, idx) {
+            Some(story) => app.show_story(idx, story),
+            None => {
+                app.status.message = Some(super::app::Message {
+                    text: "the word index is still being made: s works in a moment".into(),
+                    error: true,
+                });
+            }
+        },
         Some(Effect::Suspend) => return Next::Suspend,
         Some(Effect::Redraw) => return Next::FullRedraw,
         Some(e @ (Effect::Copy { .. } | Effect::Edit(_) | Effect::Reload | Effect::SaveState)) => {

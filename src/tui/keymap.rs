@@ -220,6 +220,12 @@ pub static BINDINGS: &[Binding] = &[
         Action::Reload,
         "read the archive's changes now"
     ),
+    bind!(
+        Main,
+        [ch('s')],
+        Action::Story,
+        "narrow to the entry's story (Esc: everything again)"
+    ),
     bind!(Main, [ch('?')], Action::OpenHelp, "this help"),
     bind!(
         Lists,
@@ -533,6 +539,7 @@ pub const ACTION_NAMES: &[(&str, Action)] = &[
     ("bookmark", Action::ToggleBookmark),
     ("bookmarks", Action::OpenBookmarks),
     ("reload", Action::Reload),
+    ("story", Action::Story),
 ];
 
 /// The action a configuration name stands for.

@@ -1022,3 +1022,95 @@ fn the_draw_reads_no_body_from_disk() {
     assert!(!body_line(&h.screen()), "{}", h.screen());
     assert!(h.screen().contains('…'), "{}", h.screen());
 }
+
+/// The entry of `file` (ending) in the harness's timeline.
+fn entry_of(h: &Harness, file: &str) -> usize {
+    (h.app.timeline.events.iter())
+        .position(|e| e.file.as_deref().is_some_and(|f| f.ends_with(file)))
+        .unwrap()
+}
+
+#[test]
+fn the_similar_section_links_entries_alike_in_words() {
+    use ktimeline::tui::app::Link;
+    let mut h = Harness::fixture(120, 40);
+    // An article with no link of its own: only its Similar entries.
+    let notes = entry_of(&h, "notes.txt");
+    h.app.jump(notes);
+    h.key(KeyCode::Tab).key(KeyCode::Tab);
+    assert_eq!(h.app.current(), Some(notes));
+    let screen = h.screen();
+    assert!(screen.contains("Similar"), "{screen}");
+    assert!(screen.contains("alike in:"), "{screen}");
+    let links = h.app.links();
+    assert!(!links.is_empty() && links.iter().all(|l| matches!(l, Link::Similar(_))));
+    // Enter Enter never follows a guess.
+    h.key(KeyCode::Enter).key(KeyCode::Enter);
+    assert_eq!(h.app.current(), Some(notes));
+    assert!(h.app.nav.link.is_none());
+    // Tab chooses the first; Enter follows it; Backspace comes back to
+    // it, marked read.
+    h.key(KeyCode::Tab);
+    let chosen = h.app.links()[h.app.nav.link.unwrap()];
+    let to = h.app.link_entry(chosen).unwrap();
+    assert_ne!(to, notes);
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.current(), Some(to));
+    h.key(KeyCode::Backspace);
+    assert_eq!(h.app.current(), Some(notes));
+    let headline = &h.app.timeline.events[to].headline;
+    assert!(
+        h.app
+            .session
+            .visited
+            .contains(&h.app.timeline.events[to].id)
+    );
+    let marked = format!("✓ {}", &headline[..20]);
+    assert!(h.screen().contains(&marked), "{marked} in {}", h.screen());
+}
+
+#[test]
+fn the_similar_section_says_so_until_the_word_index_is_ready() {
+    let timeline = Arc::new(fixture());
+    let mut term = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    let mut app = App::new(timeline, Theme::default());
+    redraw(&mut term, &mut app).unwrap();
+    let buf = term.backend().buffer();
+    let text: String = buf.content().iter().map(|c| c.symbol()).collect();
+    assert!(
+        text.contains("finding the entries alike in words"),
+        "{text}"
+    );
+}
+
+#[test]
+fn s_narrows_to_the_story_and_escape_clears_it() {
+    let mut h = Harness::fixture(120, 40);
+    let library = entry_of(&h, "harbour-city-opens-a-floating-library.md");
+    h.app.jump(library);
+    h.key(KeyCode::Char('s'));
+    let story = h.app.nav.filter.story.clone().expect("a story filter");
+    assert!(story.len() >= 2, "{story:?}");
+    assert_eq!(h.app.current(), Some(library));
+    let status = h.screen().lines().last().unwrap().to_string();
+    assert!(
+        status.contains("story: Harbour city opens a floating"),
+        "{status}"
+    );
+    assert!(
+        status.contains(&format!("({} entries)", story.len())),
+        "{status}"
+    );
+    // The lists and the day counts keep to the story.
+    let shown: usize = (h.app.nav.view.days.iter())
+        .map(|&d| {
+            (h.app.timeline.days[d].events.clone())
+                .filter(|&i| h.app.nav.filter.accepts(&h.app.timeline.events[i]))
+                .count()
+        })
+        .sum();
+    assert_eq!(shown, story.len());
+    h.key(KeyCode::Esc);
+    assert!(h.app.nav.filter.story.is_none());
+    assert!(h.screen().contains("filter cleared"));
+}

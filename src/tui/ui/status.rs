@@ -114,11 +114,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
     }
     if !app.nav.filter.is_empty() {
         left.push(sep());
+        // A story alone says so first: "story: <its entry's headline>".
+        let described = text::one_line(&app.nav.filter.describe());
+        let label = if described.starts_with("story: ") {
+            described
+        } else {
+            format!("filter: {described}")
+        };
         left.push(Span::styled(
-            format!(
-                "filter: {} (Esc clears) ",
-                text::one_line(&app.nav.filter.describe())
-            ),
+            format!("{label} (Esc clears) "),
             base.add_modifier(Modifier::BOLD),
         ));
     }
