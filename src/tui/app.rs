@@ -52,11 +52,18 @@ pub enum Link {
 
 /// The links of an entry that are in its file (or lead to it), in the
 /// order the detail pane shows them; [`App::links`] adds the Similar ones.
+/// An entry that is both related and a backlink (linked both ways) is
+/// listed once, under Related.
 pub fn links_of(e: &Event) -> Vec<Link> {
+    let both_ways = |b: usize| e.related.iter().any(|r| r.to == e.backlinks[b]);
     (0..e.sources.len())
         .map(Link::Source)
         .chain((0..e.related.len()).map(Link::Related))
-        .chain((0..e.backlinks.len()).map(Link::Backlink))
+        .chain(
+            (0..e.backlinks.len())
+                .filter(|&b| !both_ways(b))
+                .map(Link::Backlink),
+        )
         .collect()
 }
 
@@ -1033,6 +1040,12 @@ impl App {
             Outcome::Jump(to) => {
                 self.popup = None;
                 self.jump(to);
+                // The keyboard goes where the entry found is: from the
+                // date list to the entries (with it selected); from the
+                // detail, it stays there, reading it.
+                if self.nav.focus == Focus::Dates && self.current() == Some(to) {
+                    self.set_focus(Focus::Events);
+                }
             }
             Outcome::ToggleTag(t) => {
                 self.popup = None;
@@ -1312,24 +1325,27 @@ impl App {
         }
     }
 
-    /// `y`: the chosen source's address, else the entry's date and
-    /// headline, for the clipboard.
+    /// `y`: the chosen link's address (a source's web address; for a link
+    /// to an entry, its file as `search` prints it, or a ghost's id), else
+    /// the entry's date and headline, for the clipboard.
     fn copy(&mut self) -> Option<Effect> {
         let Some(e) = self.current_event() else {
             self.complain("nothing selected to copy");
             return None;
         };
-        let chosen = match (
-            self.nav.focus,
-            self.nav.link.and_then(|l| self.links().get(l).copied()),
-        ) {
-            (Focus::Links, Some(Link::Source(i))) => Some(i),
+        let chosen = match self.nav.focus {
+            Focus::Links => self.nav.link.and_then(|l| self.links().get(l).copied()),
             _ => None,
         };
         let (text, what) = match chosen {
-            Some(i) => {
+            Some(Link::Source(i)) => {
                 let url = text::one_line(e.sources[i].url());
                 (url.clone(), url)
+            }
+            Some(link) => {
+                let to = &self.timeline.events[self.link_entry(link)?];
+                let file = text::one_line(to.file.as_deref().unwrap_or(&to.id));
+                (file.clone(), file)
             }
             None => {
                 let t = format!("{} {}", date_label(e.date), text::one_line(&e.headline));

@@ -333,11 +333,35 @@ impl Popup {
 }
 
 /// The tags matching `input`, best first; all of them for no input.
+///
+/// Tags in which every word typed begins a word ("migrant" in "Migrant
+/// worker" and in "European migrant crisis") match equally well, whatever
+/// the fuzzy score says of where: they come first, the most used first;
+/// then the other matches, best first.
 pub fn match_tags(tags: &[TagCount], input: &str) -> Vec<Match> {
     let texts = tags
         .iter()
         .map(|t| crate::text::prefix_chars(&t.tag, MATCH_TAG_CHARS));
-    picker::fuzzy(tags.len(), texts, input, Order::Earlier)
+    let mut found = picker::fuzzy(tags.len(), texts, input, Order::Earlier);
+    let typed: Vec<String> = input.split_whitespace().map(str::to_lowercase).collect();
+    if !typed.is_empty() {
+        let whole = |m: &Match| {
+            let tag = crate::text::prefix_chars(&tags[m.item].tag, MATCH_TAG_CHARS).to_lowercase();
+            let words: Vec<&str> = tag.split(|c: char| !c.is_alphanumeric()).collect();
+            typed
+                .iter()
+                .all(|t| words.iter().any(|w| w.starts_with(t.as_str())))
+        };
+        // Stable: the fuzzy order stays within each group.
+        found.sort_by_key(|m| {
+            let whole = whole(m);
+            (
+                !whole,
+                std::cmp::Reverse(if whole { tags[m.item].count } else { 0 }),
+            )
+        });
+    }
+    found
 }
 
 /// Reads `2017`, `2017-06` or `2017-06-08` as the first day it names,
@@ -367,6 +391,25 @@ mod tests {
         assert_eq!(found[0].item, 1);
         let found = match_tags(&tags, "xx");
         assert!(found[0].positions.iter().all(|&p| p < MATCH_TAG_CHARS));
+    }
+
+    #[test]
+    fn tags_holding_the_words_typed_rank_by_how_often_they_are_used() {
+        let tag = |t: &str, count| TagCount {
+            tag: t.into(),
+            count,
+        };
+        let tags = vec![
+            tag("European migrant crisis", 36),
+            tag("Migrant worker", 2),
+            tag("Emigration", 40),
+            tag("Migration policy", 5),
+        ];
+        let names: Vec<&str> = match_tags(&tags, "migrant")
+            .iter()
+            .map(|m| tags[m.item].tag.as_str())
+            .collect();
+        assert_eq!(names[..2], ["European migrant crisis", "Migrant worker"]);
     }
 
     #[test]

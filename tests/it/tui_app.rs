@@ -314,9 +314,13 @@ fn search_results_of_an_old_query_are_dropped() {
         found: found(vec![hit(c), hit(e)]),
     });
     assert_eq!(app.search.hits.len(), 2);
+    assert_eq!(app.nav.focus, Focus::Dates);
     go(&mut app, &[Action::Down, Action::Activate]);
     assert_eq!(app.popup, None);
     assert_eq!(headline(&app), "Echo winter market");
+    // The keyboard is on the entries, the one found selected: `j` does
+    // not move to another day.
+    assert_eq!(app.nav.focus, Focus::Events);
     // n and N step through the results without the popup.
     go(&mut app, &[Action::NextResult]);
     assert_eq!(headline(&app), "Charlie ferries return");
@@ -988,4 +992,37 @@ fn enter_on_an_entry_marks_it_read() {
     app.update(Action::Activate);
     assert_eq!(app.nav.focus, Focus::Links);
     assert!(app.session.visited.contains(&id), "Enter opened it unread");
+}
+
+#[test]
+fn an_entry_linked_both_ways_is_listed_once_and_y_copies_a_chosen_entry_link() {
+    let mut app = reading_alpha();
+    // Alpha links to Charlie and Charlie to Alpha: Charlie is listed under
+    // Related only; Delta (which links to Alpha) under Referenced by.
+    let links = app.links();
+    let to: Vec<usize> = links.iter().filter_map(|&l| app.link_entry(l)).collect();
+    let c = idx(&app, "Charlie ferries return");
+    assert_eq!(to.iter().filter(|&&i| i == c).count(), 1, "{links:?}");
+    assert!(to.contains(&idx(&app, "Delta benches mapped")));
+    // `y` with a link to an entry chosen copies that entry's file (a
+    // ghost's id), not the entry being read.
+    let related_c = links
+        .iter()
+        .position(|&l| app.link_entry(l) == Some(c))
+        .unwrap();
+    app.nav.link = Some(related_c);
+    let want = app.timeline.events[c].file.clone().unwrap();
+    assert_eq!(
+        app.update(Action::Copy),
+        Some(Effect::Copy {
+            text: want.clone(),
+            what: want
+        })
+    );
+    let g = idx(&app, "Golf keepers strike");
+    app.nav.link = links.iter().position(|&l| app.link_entry(l) == Some(g));
+    let Some(Effect::Copy { text, .. }) = app.update(Action::Copy) else {
+        panic!("no copy");
+    };
+    assert_eq!(text, "g");
 }

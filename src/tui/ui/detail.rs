@@ -93,6 +93,7 @@ pub fn entry_text(
 
     let similar = tl.get(&e.id).and_then(|i| app.similar.of(i)).unwrap_or(&[]);
     let mut tags_shown = false;
+    let mut backlinks_headed = false;
     let mut link_no = 0;
     let mut link_para = |lines: &mut Vec<Line<'static>>, mut wrapped: Vec<Line<'static>>| {
         let start = lines.len();
@@ -152,21 +153,21 @@ pub fn entry_text(
                 } else {
                     headline_text(&to.headline)
                 };
-                // Only the contexts this entry does not carry itself tell
-                // something new.
-                let new_tags: Vec<String> = rel
-                    .context
-                    .iter()
-                    .filter(|c| !e.tags.contains(c))
-                    .map(|c| text::one_line(c))
-                    .collect();
+                // Why it is related: the link's contexts, and whether the
+                // other entry links back (it is then not listed again
+                // under Referenced by).
+                let mut why: Vec<String> = rel.context.iter().map(|c| text::one_line(c)).collect();
+                if e.backlinks.contains(&rel.to) {
+                    why.push("linked both ways".to_string());
+                }
                 link_para(
                     &mut lines,
-                    entry_link(app, to, headline, &new_tags, marker(i), width),
+                    entry_link(app, to, headline, &why, marker(i), width),
                 );
             }
             Link::Backlink(b) => {
-                if b == 0 {
+                if !backlinks_headed {
+                    backlinks_headed = true;
                     if !tags_shown && !e.tags.is_empty() {
                         tags(&mut lines, e, app, width);
                         tags_shown = true;
@@ -175,9 +176,16 @@ pub fn entry_text(
                 }
                 let from = &tl.events[e.backlinks[b]];
                 let headline = headline_text(&from.headline);
+                // The contexts of its link here.
+                let here = tl.get(&e.id);
+                let why: Vec<String> = (from.related.iter())
+                    .filter(|r| Some(r.to) == here)
+                    .flat_map(|r| r.context.iter())
+                    .map(|c| text::one_line(c))
+                    .collect();
                 link_para(
                     &mut lines,
-                    entry_link(app, from, headline, &[], marker(i), width),
+                    entry_link(app, from, headline, &why, marker(i), width),
                 );
             }
             Link::Similar(k) => {
@@ -267,8 +275,8 @@ const LINK_INDENT: usize = 15;
 
 /// A link to another entry: its date first, then its headline wrapped
 /// under itself, dimmed for a ghost and in the visited style once read,
-/// then `new_tags` (the link's contexts the entry shown lacks) on one
-/// dimmed line.
+/// then `new_tags` (why it is linked: the link's contexts, the words it
+/// shares) on one dimmed line.
 fn entry_link(
     app: &App,
     to: &Event,
