@@ -86,6 +86,14 @@ pub enum Action {
     Reload,
     /// `s`: narrow the browser to the story of the selected entry.
     Story,
+    /// `J` / `K`: the next / previous entry of the list in view, across
+    /// days.
+    NextEntry,
+    PrevEntry,
+    /// `u`: the next entry not read yet.
+    NextUnread,
+    /// `U`: mark the entry unread (or read) again.
+    ToggleRead,
     /// The search worker finished a query.
     SearchDone {
         generation: u64,

@@ -119,6 +119,22 @@ impl Shown<'_> {
     }
 }
 
+/// What a count of unread entries was made for: the timeline (its
+/// address), how many entries were read, and the filter.
+type ReadKey = (usize, usize, Filter);
+
+/// What [`App::read_counts`] counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadCounts {
+    /// Entries of the day not read yet.
+    pub day_unread: usize,
+    /// Entries under the filter not read yet.
+    pub unread: usize,
+    /// True once any entry is read (before, everything is unread and the
+    /// counts say nothing).
+    pub any_read: bool,
+}
+
 /// A short note in the status bar until the next key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -148,6 +164,10 @@ pub struct App {
     /// The entries similar to the one shown, made by the loop before each
     /// frame once the word index is ready.
     pub similar: SimilarLinks,
+    /// The unread entries under the filter, counted for a timeline, a
+    /// number of read entries and a filter (counting is a pass over the
+    /// archive, not one for every frame).
+    read_cache: RefCell<Option<(ReadKey, usize)>>,
     pub quit: bool,
 }
 
@@ -191,6 +211,7 @@ impl App {
             body_cache: RefCell::default(),
             body_text: BodyText::default(),
             similar: SimilarLinks::default(),
+            read_cache: RefCell::default(),
             quit: false,
         }
     }
@@ -362,6 +383,7 @@ impl App {
         if self.popup.is_some() {
             return self.update_popup(action);
         }
+        let before = (self.current(), self.nav.focus);
         match action {
             Action::Up => self.step(-1),
             Action::Down => self.step(1),
@@ -421,6 +443,10 @@ impl App {
             Action::ToggleBookmark => return self.toggle_bookmark(),
             Action::OpenBookmarks => self.open_popup(PopupKind::Bookmarks),
             Action::Reload => return Some(Effect::Reload),
+            Action::NextEntry => self.step_entry(true),
+            Action::PrevEntry => self.step_entry(false),
+            Action::NextUnread => self.next_unread(),
+            Action::ToggleRead => self.toggle_read(),
             Action::Story => match self.current() {
                 Some(i) => return Some(Effect::Story(i)),
                 None => self.complain("nothing selected"),
@@ -446,7 +472,9 @@ impl App {
                 unreachable!("handled above")
             }
         }
-        if self.nav.focus == Focus::Links {
+        // An entry the detail comes to show is read (not one shown all
+        // along: `U` makes it unread while it is read).
+        if self.nav.focus == Focus::Links && before != (self.current(), Focus::Links) {
             self.mark_visited();
         }
         None
@@ -558,6 +586,121 @@ impl App {
     }
 
     /// A page (`part` 1) or half a page (`part` 2) up (`dir` -1) or down.
+    /// `J` / `K`: the next / previous entry of the list in view, on to
+    /// the next (previous) day at the end of one. Read when the detail
+    /// shows it.
+    fn step_entry(&mut self, forward: bool) {
+        let n = self.day_events().len();
+        let e = self.nav.event;
+        if forward && e + 1 < n {
+            self.select_event(e + 1);
+        } else if !forward && e > 0 {
+            self.select_event(e - 1);
+        } else {
+            let day = self.nav.day;
+            let to = if forward {
+                Some(day + 1).filter(|&d| d < self.nav.view.days.len())
+            } else {
+                day.checked_sub(1)
+            };
+            let Some(to) = to else {
+                self.say(if forward {
+                    "the last entry of the list"
+                } else {
+                    "the first entry of the list"
+                });
+                return;
+            };
+            self.nav.day = to;
+            let last = self.day_events().len().saturating_sub(1);
+            self.select_event(if forward { 0 } else { last });
+        }
+        self.nav.recenter = true;
+        if self.nav.focus == Focus::Links {
+            self.mark_visited();
+        }
+    }
+
+    /// `u`: the next entry not read yet (not a ghost), after the one
+    /// selected in the list in view, coming round to the start.
+    fn next_unread(&mut self) {
+        let days = self.nav.view.days.clone();
+        let (d0, e0) = (self.nav.day, self.nav.event);
+        let tl = self.timeline.clone();
+        let unread = |i: EventIdx| {
+            tl.events[i].kind != crate::model::Kind::Ghost
+                && !self.session.visited.contains(&tl.events[i].id)
+        };
+        let n = days.len();
+        for step in 0..=n {
+            let pos = (d0 + step) % n.max(1);
+            self.nav.day = pos;
+            let events = self.day_events();
+            let from = if step == 0 { e0 + 1 } else { 0 };
+            let upto = if step == n { e0 + 1 } else { events.len() };
+            if let Some(at) = (from..upto.min(events.len())).find(|&k| unread(events[k])) {
+                self.select_event(at);
+                self.nav.recenter = true;
+                if self.nav.focus == Focus::Links {
+                    self.mark_visited();
+                }
+                return;
+            }
+        }
+        self.nav.day = d0;
+        self.nav.event = e0;
+        self.say("every entry in view is read");
+    }
+
+    /// `U`: the entry is unread again (or read, if it was not).
+    fn toggle_read(&mut self) {
+        let Some(e) = self.current_event() else {
+            self.complain("nothing selected");
+            return;
+        };
+        let id = e.id.clone();
+        if self.session.visited.remove(&id) {
+            self.say("marked unread");
+        } else {
+            self.session.visited.insert(id);
+            self.say("marked read");
+        }
+    }
+
+    /// How many entries the list in view holds on day `pos` and in all
+    /// (under the filter), and how many of each are not read yet (ghosts
+    /// count as neither).
+    pub fn read_counts(&self, pos: usize) -> ReadCounts {
+        let tl = &self.timeline;
+        let unread = |i: &EventIdx| {
+            let e = &tl.events[*i];
+            e.kind != crate::model::Kind::Ghost && !self.session.visited.contains(&e.id)
+        };
+        let day = self.nav.view.events(tl, pos, &self.nav.filter);
+        let mut counts = self.read_cache.borrow_mut();
+        let key = (
+            Arc::as_ptr(tl) as usize,
+            self.session.visited.len(),
+            self.nav.filter.clone(),
+        );
+        let all = match counts.as_ref().filter(|(k, _)| *k == key) {
+            Some((_, all)) => *all,
+            None => {
+                let all = (0..tl.events.len())
+                    .filter(|&i| visible(tl, i, &self.nav.filter))
+                    .filter(unread)
+                    .count();
+                *counts = Some((key, all));
+                all
+            }
+        };
+        ReadCounts {
+            day_unread: day.iter().filter(|i| unread(i)).count(),
+            any_read: !self.session.visited.is_empty(),
+            unread: all,
+        }
+    }
+
     fn page(&mut self, dir: isize, part: isize) {
         let height = match self.nav.focus {
             Focus::Dates => self.areas.dates.height,
@@ -570,7 +713,13 @@ impl App {
         } else {
             (height as isize / part).max(1)
         };
+        // Space (a page down) at the end of an entry: the next entry.
+        let at_end =
+            self.areas.detail_lines <= self.nav.detail_scroll + self.areas.detail.height as usize;
         match self.nav.focus {
+            Focus::Links if dir > 0 && part == 1 && at_end && self.areas.detail_lines > 0 => {
+                self.step_entry(true)
+            }
             Focus::Links => self.scroll_detail(dir * page),
             // The date list's rows include year and month separators: move
             // by a screenful of rows, to the day nearest that row.

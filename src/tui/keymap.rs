@@ -222,6 +222,25 @@ pub static BINDINGS: &[Binding] = &[
     ),
     bind!(
         Main,
+        [ch('J')],
+        Action::NextEntry,
+        "the next entry (across days; Space at the end of one does it too)"
+    ),
+    bind!(Main, [ch('K')], Action::PrevEntry, "the previous entry"),
+    bind!(
+        Main,
+        [ch('u')],
+        Action::NextUnread,
+        "the next entry not read yet"
+    ),
+    bind!(
+        Main,
+        [ch('U')],
+        Action::ToggleRead,
+        "mark the entry unread (or read) again"
+    ),
+    bind!(
+        Main,
         [ch('s')],
         Action::Story,
         "narrow to the entry's story (Esc: everything again)"
@@ -540,6 +559,10 @@ pub const ACTION_NAMES: &[(&str, Action)] = &[
     ("bookmarks", Action::OpenBookmarks),
     ("reload", Action::Reload),
     ("story", Action::Story),
+    ("next_entry", Action::NextEntry),
+    ("prev_entry", Action::PrevEntry),
+    ("next_unread", Action::NextUnread),
+    ("toggle_read", Action::ToggleRead),
 ];
 
 /// The action a configuration name stands for.

@@ -1026,3 +1026,76 @@ fn an_entry_linked_both_ways_is_listed_once_and_y_copies_a_chosen_entry_link() {
     };
     assert_eq!(text, "g");
 }
+
+#[test]
+fn j_k_read_entry_after_entry_across_days_and_u_finds_the_next_unread() {
+    let mut app = app();
+    // Alpha (2017-06-08) first; J walks the list in view across days.
+    go(
+        &mut app,
+        &[Action::Down, Action::FocusNext, Action::FocusNext],
+    );
+    let start = headline(&app);
+    let mut seen = vec![start.clone()];
+    for _ in 0..3 {
+        go(&mut app, &[Action::NextEntry]);
+        seen.push(headline(&app));
+    }
+    let days: Vec<_> = seen
+        .iter()
+        .map(|h| app.timeline.events[idx(&app, h)].date)
+        .collect();
+    assert!(days.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    assert!(days.first() != days.last(), "crossed a day: {seen:?}");
+    // Read while the detail shows them.
+    for h in &seen {
+        assert!(
+            app.session
+                .visited
+                .contains(&app.timeline.events[idx(&app, h)].id)
+        );
+    }
+    go(&mut app, &[Action::PrevEntry]);
+    assert_eq!(headline(&app), seen[2]);
+    // U marks one unread again; u from the first finds it.
+    go(&mut app, &[Action::ToggleRead]);
+    let unread_again = headline(&app);
+    // Scrolling on in it does not read it again.
+    go(&mut app, &[Action::Down, Action::Up]);
+    assert!(
+        !app.session
+            .visited
+            .contains(&app.timeline.events[idx(&app, &unread_again)].id)
+    );
+    let a = idx(&app, &start);
+    app.jump(a);
+    go(&mut app, &[Action::NextUnread]);
+    assert_eq!(headline(&app), unread_again);
+    // The counts: the day's unread, said once anything is read.
+    let counts = app.read_counts(app.nav.day);
+    assert!(counts.any_read);
+    let all_real = app
+        .timeline
+        .events
+        .iter()
+        .filter(|e| e.kind != Kind::Ghost)
+        .count();
+    assert_eq!(counts.unread, all_real - app.session.visited.len());
+}
+
+#[test]
+fn space_at_the_end_of_an_entry_opens_the_next() {
+    let mut app = reading_alpha();
+    let first = headline(&app);
+    // The last frame showed the whole entry (its text fits the pane).
+    app.areas.detail.height = 40;
+    app.areas.detail_lines = 12;
+    go(&mut app, &[Action::PageDown]);
+    assert_ne!(headline(&app), first);
+    // A longer one scrolls first.
+    app.areas.detail_lines = 200;
+    let second = headline(&app);
+    go(&mut app, &[Action::PageDown]);
+    assert_eq!(headline(&app), second);
+    assert!(app.nav.detail_scroll > 0);
+}

@@ -401,7 +401,7 @@ fn the_detail_body_is_rendered_once_per_entry_and_width() {
     assert_eq!(renders(&h), 1);
     // Redraws that show the same entry at the same width reuse it.
     h.key(KeyCode::Tab).key(KeyCode::Tab).key(KeyCode::Down);
-    h.key(KeyCode::PageDown).key(KeyCode::BackTab);
+    h.key(KeyCode::PageUp).key(KeyCode::BackTab);
     assert_eq!(renders(&h), 1);
     h.resize(120, 30);
     assert_eq!(renders(&h), 2);

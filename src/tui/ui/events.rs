@@ -26,7 +26,12 @@ pub fn long_date(date: Option<NaiveDate>) -> String {
 /// The pane's title: the day and its number of entries, the date as long
 /// as fits between the corners (a title too wide is cut, and the date is
 /// what the title is for).
-fn fitting_title(date: Option<NaiveDate>, n: usize, cols: usize) -> String {
+/// `unread`: how many are not read yet, said once anything is read.
+fn fitting_title(date: Option<NaiveDate>, n: usize, unread: Option<usize>, cols: usize) -> String {
+    let n = match unread {
+        Some(u) => format!("{n} ({u} unread)"),
+        None => n.to_string(),
+    };
     let Some(d) = date else {
         return format!(" Undated · {n} ");
     };
@@ -68,7 +73,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     let title = if app.nav.view.days.is_empty() {
         " Nothing under the filter (Esc clears it) ".to_string()
     } else {
-        fitting_title(date, events.len(), area.width as usize)
+        let counts = app.read_counts(app.nav.day);
+        let unread = counts.any_read.then_some(counts.day_unread);
+        fitting_title(date, events.len(), unread, area.width as usize)
     };
     let block = pane(title, focused, theme);
     let inner = block.inner(area);

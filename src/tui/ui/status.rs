@@ -125,6 +125,10 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
             format!("{label} (Esc clears) "),
             base.add_modifier(Modifier::BOLD),
         ));
+        let counts = app.read_counts(app.nav.day);
+        if counts.any_read {
+            left.push(Span::styled(format!("{} unread ", counts.unread), base));
+        }
     }
     left.push(sep());
     if app.status.checking && app.status.message.is_none() {
