@@ -90,6 +90,9 @@ pub enum Action {
     /// days.
     NextEntry,
     PrevEntry,
+    /// `L`: the entries pane lists a day's entries, or every entry the
+    /// filter keeps.
+    ToggleFlat,
     /// `u`: the next entry not read yet.
     NextUnread,
     /// `U`: mark the entry unread (or read) again.

@@ -224,11 +224,17 @@ impl App {
         }
     }
 
-    /// The entries of the selected day under the filter.
-    pub fn day_events(&self) -> Vec<EventIdx> {
-        self.nav
-            .view
-            .events(&self.timeline, self.nav.day, &self.nav.filter)
+    /// The entries of the list in view: the selected day's under the
+    /// filter, or in the flat list (`L`) every one the filter keeps.
+    pub fn day_events(&self) -> std::borrow::Cow<'_, [EventIdx]> {
+        if self.nav.flat {
+            return std::borrow::Cow::Borrowed(&self.nav.view.all);
+        }
+        std::borrow::Cow::Owned(self.nav.view.events(
+            &self.timeline,
+            self.nav.day,
+            &self.nav.filter,
+        ))
     }
 
     /// The selected entry.
@@ -446,6 +452,7 @@ impl App {
             Action::NextEntry => self.step_entry(true),
             Action::PrevEntry => self.step_entry(false),
             Action::NextUnread => self.next_unread(),
+            Action::ToggleFlat => self.toggle_flat(),
             Action::ToggleRead => self.toggle_read(),
             Action::Story => match self.current() {
                 Some(i) => return Some(Effect::Story(i)),
@@ -540,12 +547,21 @@ impl App {
             return;
         }
         self.nav.day = pos.min(self.nav.view.days.len() - 1);
-        self.select_event(0);
+        let first = if self.nav.flat {
+            self.nav.view.day_start[self.nav.day]
+        } else {
+            0
+        };
+        self.select_event(first);
     }
 
     fn select_event(&mut self, pos: usize) {
         let n = self.day_events().len();
         self.nav.event = pos.min(n.saturating_sub(1));
+        if self.nav.flat {
+            // The date list and the density strip follow the entry.
+            self.nav.day = self.nav.view.day_at(self.nav.event);
+        }
         // A new entry is shown from its headline; a link is chosen only
         // when it is on screen.
         self.nav.detail_scroll = 0;
@@ -585,7 +601,6 @@ impl App {
         }
     }
 
-    /// A page (`part` 1) or half a page (`part` 2) up (`dir` -1) or down.
     /// `J` / `K`: the next / previous entry of the list in view, on to
     /// the next (previous) day at the end of one. Read when the detail
     /// shows it.
@@ -619,6 +634,31 @@ impl App {
         if self.nav.focus == Focus::Links {
             self.mark_visited();
         }
+    }
+
+    /// `L`: the entries pane lists every entry the filter keeps, in
+    /// timeline order, or again the selected day's; the entry selected
+    /// stays selected, and the detail as it was.
+    fn toggle_flat(&mut self) {
+        let keep = self.current();
+        let (scroll, link) = (self.nav.detail_scroll, self.nav.link);
+        self.nav.flat = !self.nav.flat;
+        if let Some(pos) = keep.and_then(|i| self.day_events().iter().position(|&x| x == i)) {
+            self.nav.event = pos;
+            if self.nav.flat {
+                self.nav.day = self.nav.view.day_at(pos);
+            }
+        } else {
+            self.select_day(self.nav.day);
+        }
+        (self.nav.detail_scroll, self.nav.link) = (scroll, link);
+        self.nav.recenter = true;
+        let n = self.nav.view.all.len();
+        self.say(if self.nav.flat {
+            format!("listing all {n} entries in view, in timeline order (L: one day at a time)")
+        } else {
+            "listing one day at a time (L: everything in view)".to_string()
+        });
     }
 
     /// `u`: the next entry not read yet (not a ghost), after the one
@@ -701,6 +741,7 @@ impl App {
         }
     }
 
+    /// A page (`part` 1) or half a page (`part` 2) up (`dir` -1) or down.
     fn page(&mut self, dir: isize, part: isize) {
         let height = match self.nav.focus {
             Focus::Dates => self.areas.dates.height,

@@ -229,6 +229,12 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Main, [ch('K')], Action::PrevEntry, "the previous entry"),
     bind!(
         Main,
+        [ch('L')],
+        Action::ToggleFlat,
+        "list every entry the filter keeps, not a day's (again: one day)"
+    ),
+    bind!(
+        Main,
         [ch('u')],
         Action::NextUnread,
         "the next entry not read yet"
@@ -562,6 +568,7 @@ pub const ACTION_NAMES: &[(&str, Action)] = &[
     ("next_entry", Action::NextEntry),
     ("prev_entry", Action::PrevEntry),
     ("next_unread", Action::NextUnread),
+    ("flat_list", Action::ToggleFlat),
     ("toggle_read", Action::ToggleRead),
 ];
 

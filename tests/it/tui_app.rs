@@ -1099,3 +1099,56 @@ fn space_at_the_end_of_an_entry_opens_the_next() {
     assert_eq!(headline(&app), second);
     assert!(app.nav.detail_scroll > 0);
 }
+
+#[test]
+fn l_lists_every_entry_in_view_and_the_date_list_follows() {
+    let mut app = app();
+    go(&mut app, &[Action::Down]);
+    let alpha = app.current();
+    go(&mut app, &[Action::ToggleFlat]);
+    assert!(app.nav.flat);
+    // The same entry stays selected, in a list of every entry in view.
+    assert_eq!(app.current(), alpha);
+    let all: Vec<usize> = app.day_events().to_vec();
+    let dated: Vec<_> = all.iter().map(|&i| app.timeline.events[i].date).collect();
+    assert_eq!(
+        all.len(),
+        app.nav
+            .view
+            .days
+            .iter()
+            .map(|&d| app
+                .nav
+                .view
+                .events(
+                    &app.timeline,
+                    app.nav.view.pos_of_day(d).unwrap(),
+                    &app.nav.filter
+                )
+                .len())
+            .sum::<usize>()
+    );
+    assert!(dated.iter().flatten().collect::<Vec<_>>().is_sorted());
+    // Down in the entries goes across days; the date list follows.
+    go(&mut app, &[Action::FocusNext]);
+    let day_before = app.nav.day;
+    for _ in 0..all.len() {
+        go(&mut app, &[Action::Down]);
+    }
+    assert_eq!(app.current(), all.last().copied());
+    assert_ne!(app.nav.day, day_before);
+    let shown_day = app.nav.view.days[app.nav.day];
+    assert!(
+        app.timeline.days[shown_day]
+            .events
+            .clone()
+            .any(|i| Some(i) == app.current())
+    );
+    // A day chosen in the date list selects its first entry in the list.
+    go(&mut app, &[Action::FocusPrev, Action::Home]);
+    assert_eq!(app.current(), all.first().copied());
+    // L again: one day at a time, the entry kept.
+    go(&mut app, &[Action::ToggleFlat]);
+    assert!(!app.nav.flat);
+    assert_eq!(app.current(), all.first().copied());
+}

@@ -72,6 +72,19 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
         .and_then(|&d| app.timeline.days[d].date);
     let title = if app.nav.view.days.is_empty() {
         " Nothing under the filter (Esc clears it) ".to_string()
+    } else if app.nav.flat {
+        let counts = app.read_counts(app.nav.day);
+        let unread = if counts.any_read {
+            format!(" ({} unread)", counts.unread)
+        } else {
+            String::new()
+        };
+        let what = if app.nav.filter.is_empty() {
+            "All entries"
+        } else {
+            "Every entry in view"
+        };
+        format!(" {what} · {}{unread} · L: one day ", events.len())
     } else {
         let counts = app.read_counts(app.nav.day);
         let unread = counts.any_read.then_some(counts.day_unread);
@@ -108,9 +121,15 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
             } else {
                 ""
             };
+            // The flat list dates every line.
+            let date = if app.nav.flat {
+                format!("{:<11}", crate::model::date_label(e.date))
+            } else {
+                String::new()
+            };
             let headline = truncate(
                 &headline_text(&e.headline),
-                w.saturating_sub(4 + mark.len().min(2)),
+                w.saturating_sub(4 + mark.len().min(2) + date.len()),
             );
             let mut style = if e.kind == Kind::Ghost {
                 theme.dim()
@@ -121,6 +140,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
                 Span::raw(marker),
                 Span::styled(kind_mark(e.kind, theme.ascii), theme.dim()),
                 Span::styled(mark, theme.bookmark()),
+                Span::styled(date, theme.date()),
                 Span::raw(headline),
             ]);
             if selected {
