@@ -237,8 +237,12 @@ impl App {
         ))
     }
 
-    /// The selected entry.
+    /// The selected entry (one shown outside the filter, else the one
+    /// selected in the list in view).
     pub fn current(&self) -> Option<EventIdx> {
+        if let Some(o) = self.nav.outside {
+            return Some(o);
+        }
         self.day_events().get(self.nav.event).copied()
     }
 
@@ -556,12 +560,19 @@ impl App {
     }
 
     fn select_event(&mut self, pos: usize) {
+        self.nav.outside = None;
         let n = self.day_events().len();
         self.nav.event = pos.min(n.saturating_sub(1));
         if self.nav.flat {
             // The date list and the density strip follow the entry.
             self.nav.day = self.nav.view.day_at(self.nav.event);
         }
+        self.open_detail();
+    }
+
+    /// The entry shown changed: the detail opens on its headline, and a
+    /// link is chosen only when it is on screen.
+    fn open_detail(&mut self) {
         // A new entry is shown from its headline; a link is chosen only
         // when it is on screen.
         self.nav.detail_scroll = 0;
@@ -905,6 +916,7 @@ impl App {
             idx: self.current()?,
             link: self.nav.link,
             scroll: self.nav.detail_scroll,
+            filter: Some(self.nav.filter.clone()),
         })
     }
 
@@ -922,8 +934,12 @@ impl App {
         }
     }
 
-    /// Shows a place from the history as it was left.
+    /// Shows a place from the history as it was left, under the filter it
+    /// was seen under.
     fn restore(&mut self, place: Place) {
+        if let Some(f) = place.filter.filter(|f| *f != self.nav.filter) {
+            self.set_filter(f);
+        }
         self.show(place.idx);
         if self.current() == Some(place.idx) {
             // A place left while reading is come back to reading, even from
@@ -947,14 +963,16 @@ impl App {
         }
     }
 
-    /// Selects an entry in both lists, clearing the filter if it hides it.
+    /// Selects an entry in both lists; one the filter hides is shown in
+    /// the detail outside the filter, which stays (the lists as they were).
     pub fn show(&mut self, idx: EventIdx) {
         if idx >= self.timeline.events.len() {
             return;
         }
         if !visible(&self.timeline, idx, &self.nav.filter) {
-            self.set_filter(Filter::default());
-            self.say("filter cleared to show this entry");
+            self.nav.outside = Some(idx);
+            self.open_detail();
+            return;
         }
         let Some(day) = self.timeline.day_of(idx) else {
             return;
@@ -1055,6 +1073,7 @@ impl App {
     /// effect). Other popups close, since what they list may be gone.
     pub fn replace_timeline(&mut self, timeline: Arc<Timeline>) -> Option<Effect> {
         let place = self.place();
+        self.nav.outside = None;
         let day = self.nav.day;
         let old = std::mem::replace(&mut self.timeline, timeline);
         let new = self.timeline.clone();
@@ -1065,6 +1084,7 @@ impl App {
             idx,
             link: same_link(&old, p.idx, &new, idx, p.link),
             scroll: p.scroll,
+            filter: p.filter.clone(),
         };
         self.session
             .history

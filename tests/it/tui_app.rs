@@ -361,7 +361,8 @@ fn tag_filter_narrows_both_lists_and_escape_clears_it() {
     assert_eq!(app.nav.view.days.len(), 3);
     assert_eq!(headline(&app), "Alpha library opens");
     assert_eq!(app.day_events().len(), 1, "Bravo is not tagged Harbour");
-    // Following a link to an entry the filter hides clears the filter.
+    // Following a link to an entry the filter hides shows it outside the
+    // filter, which stays; the lists stay as they were.
     go(
         &mut app,
         &[
@@ -372,8 +373,26 @@ fn tag_filter_narrows_both_lists_and_escape_clears_it() {
         ],
     );
     assert_eq!(headline(&app), "Golf keepers strike");
-    assert!(app.nav.filter.is_empty());
+    assert_eq!(app.nav.filter.tags, ["Harbour"]);
+    assert_eq!(app.nav.outside, Some(idx(&app, "Golf keepers strike")));
+    assert_eq!(app.nav.view.days.len(), 3);
     go(&mut app, &[Action::Back]);
+    assert_eq!(headline(&app), "Alpha library opens");
+    assert_eq!(app.nav.outside, None);
+    // A place remembers the filter it was left under: Alt-→ and
+    // Backspace bring each back under its own.
+    go(
+        &mut app,
+        &[Action::FocusLeft, Action::FocusLeft, Action::Escape],
+    );
+    assert!(app.nav.filter.is_empty());
+    go(&mut app, &[Action::Forward]);
+    assert_eq!(headline(&app), "Golf keepers strike");
+    assert_eq!(app.nav.filter.tags, ["Harbour"]);
+    // Alpha was left with the filter cleared: so it comes back.
+    go(&mut app, &[Action::Back]);
+    assert_eq!(headline(&app), "Alpha library opens");
+    assert!(app.nav.filter.is_empty());
     go(&mut app, &[Action::OpenTags, Action::Activate]);
     assert_eq!(app.nav.filter.tags, ["Harbour"], "most used first");
     go(&mut app, &[Action::Escape]);

@@ -1114,3 +1114,25 @@ fn s_narrows_to_the_story_and_escape_clears_it() {
     assert!(h.app.nav.filter.story.is_none());
     assert!(h.screen().contains("filter cleared"));
 }
+
+#[test]
+fn an_entry_outside_the_filter_says_so_and_the_filter_stays() {
+    let mut h = Harness::fixture(120, 40);
+    let library = entry_of(&h, "harbour-city-opens-a-floating-library.md");
+    h.app.jump(library);
+    h.key(KeyCode::Char('s'));
+    let story = h.app.nav.filter.story.clone().unwrap();
+    let outside = (0..h.app.timeline.events.len())
+        .find(|&i| !story.holds(&h.app.timeline.events[i].id))
+        .expect("an entry outside the story");
+    h.app.jump(outside);
+    h.key(KeyCode::Tab);
+    let screen = h.screen();
+    let status = screen.lines().last().unwrap();
+    assert!(status.contains("outside the filter"), "{status}");
+    assert!(status.contains("story:"), "{status}");
+    assert_eq!(h.app.current(), Some(outside));
+    h.key(KeyCode::Backspace);
+    assert_eq!(h.app.current(), Some(library));
+    assert!(!h.screen().lines().last().unwrap().contains("outside"));
+}

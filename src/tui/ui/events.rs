@@ -110,7 +110,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
         .take(height)
         .map(|(pos, &idx)| {
             let e = &app.timeline.events[idx];
-            let selected = pos == app.nav.event;
+            // (An entry shown outside the filter is selected in neither.)
+            let selected = pos == app.nav.event && app.nav.outside.is_none();
             let marker = if selected {
                 theme.mark("▶ ", "> ")
             } else {

@@ -103,7 +103,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
         base.add_modifier(Modifier::BOLD),
     )];
     let sep = || Span::styled(if theme.ascii { "| " } else { "│ " }, base);
-    if let Some(&d) = app.nav.view.days.get(app.nav.day) {
+    if let Some(o) = app.nav.outside {
+        left.push(sep());
+        left.push(Span::styled(
+            format!("{} ", date_label(app.timeline.events[o].date)),
+            base,
+        ));
+    } else if let Some(&d) = app.nav.view.days.get(app.nav.day) {
         let n = app.day_events().len();
         let date = date_label(app.timeline.days[d].date);
         left.push(sep());
@@ -125,6 +131,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
             format!("{label} (Esc clears) "),
             base.add_modifier(Modifier::BOLD),
         ));
+        if app.nav.outside.is_some() {
+            left.push(Span::styled(
+                "· outside the filter ",
+                base.add_modifier(Modifier::ITALIC),
+            ));
+        }
         let counts = app.read_counts(app.nav.day);
         if counts.any_read {
             left.push(Span::styled(format!("{} unread ", counts.unread), base));
