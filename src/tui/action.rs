@@ -41,6 +41,8 @@ pub enum Action {
     ToggleSearchMode,
     OpenTags,
     OpenGoto,
+    /// `f`: find text in the entry being read.
+    OpenFind,
     OpenHelp,
     OpenSource,
     NextResult,

@@ -15,6 +15,7 @@ use ratatui::layout::Position;
 
 use super::action::{Action, Effect};
 use super::body_cache::{BodyCache, BodyText};
+use super::find::Find;
 use super::geometry::Areas;
 use super::keymap::{Focus, Keymap, Mode, PopupKind};
 use super::marks;
@@ -164,6 +165,8 @@ pub struct App {
     /// The entries similar to the one shown, made by the loop before each
     /// frame once the word index is ready.
     pub similar: SimilarLinks,
+    /// A find in the entry shown (`f`), if one is active.
+    pub find: Option<Find>,
     /// The unread entries under the filter, counted for a timeline, a
     /// number of read entries and a filter (counting is a pass over the
     /// archive, not one for every frame).
@@ -211,6 +214,7 @@ impl App {
             body_cache: RefCell::default(),
             body_text: BodyText::default(),
             similar: SimilarLinks::default(),
+            find: None,
             read_cache: RefCell::default(),
             quit: false,
         }
@@ -446,6 +450,10 @@ impl App {
             }
             Action::OpenTags => self.open_popup(PopupKind::Tags),
             Action::OpenGoto => self.open_popup(PopupKind::Goto),
+            Action::OpenFind => match self.current() {
+                Some(_) => self.open_popup(PopupKind::Find),
+                None => self.complain("nothing to find in"),
+            },
             Action::OpenHelp => self.open_popup(PopupKind::Help),
             Action::OpenSource => return self.open_source(),
             Action::Copy => return self.copy(),
@@ -462,8 +470,18 @@ impl App {
                 Some(i) => return Some(Effect::Story(i)),
                 None => self.complain("nothing selected"),
             },
+            Action::NextResult if self.finding() => self.step_find(true),
+            Action::PrevResult if self.finding() => self.step_find(false),
             Action::NextResult => self.step_result(true),
             Action::PrevResult => self.step_result(false),
+            // In the detail: the find ends, else back to the list.
+            Action::Escape if self.nav.focus == Focus::Links => {
+                if self.find.take().is_some() {
+                    self.say("find ended");
+                } else {
+                    self.set_focus(Focus::Events);
+                }
+            }
             Action::Escape => {
                 if !self.nav.filter.is_empty() {
                     self.set_filter(Filter::default());
@@ -482,6 +500,14 @@ impl App {
             Action::Quit | Action::Suspend | Action::Redraw | Action::SearchDone { .. } => {
                 unreachable!("handled above")
             }
+        }
+        // A find ends with its entry.
+        if self
+            .find
+            .as_ref()
+            .is_some_and(|f| Some(f.entry) != self.current())
+        {
+            self.find = None;
         }
         // An entry the detail comes to show is read (not one shown all
         // along: `U` makes it unread while it is read).
@@ -701,6 +727,42 @@ impl App {
         self.nav.day = d0;
         self.nav.event = e0;
         self.say("every entry in view is read");
+    }
+
+    /// True when a find is active in the entry shown.
+    pub fn finding(&self) -> bool {
+        self.find
+            .as_ref()
+            .is_some_and(|f| Some(f.entry) == self.current())
+    }
+
+    /// Finds `needles` in the entry shown; `first`: bring the first match
+    /// into view now (a find typed), else on `n` (the words of a search).
+    fn start_find(&mut self, needles: &[String], first: bool) {
+        let Some(idx) = self.current() else {
+            return;
+        };
+        self.find = Find::new(needles, idx);
+        if first && let Some(f) = &mut self.find {
+            f.current = Some(0);
+            f.reveal = true;
+        }
+    }
+
+    /// `n` / `N` while finding: the next or previous match, as the last
+    /// frame counted them.
+    fn step_find(&mut self, forward: bool) {
+        let total = self.areas.find_lines.len();
+        if total == 0 {
+            self.say("no match in this entry");
+            return;
+        }
+        if let Some(f) = &mut self.find {
+            f.step(forward, total);
+        }
+        if self.nav.focus != Focus::Links {
+            self.set_focus(Focus::Links);
+        }
     }
 
     /// `U`: the entry is unread again (or read, if it was not).
@@ -1247,9 +1309,19 @@ impl App {
             Outcome::Stay => {}
             Outcome::Close => self.popup = None,
             Outcome::Search => return self.search.changed(&self.nav.filter),
+            Outcome::Find(text) => {
+                self.popup = None;
+                self.start_find(&[text], true);
+            }
             Outcome::Jump(to) => {
                 self.popup = None;
                 self.jump(to);
+                // A full-text hit opens with its words marked, the find
+                // active: `n` brings the first into view.
+                if self.search.kind == crate::search::Kind::FullText {
+                    let terms = crate::search::words::query_terms(&self.search.query);
+                    self.start_find(&terms, false);
+                }
                 // The keyboard goes where the entry found is: from the
                 // date list to the entries (with it selected); from the
                 // detail, it stays there, reading it.

@@ -110,7 +110,11 @@ pub fn action_for(app: &App, ev: &TermEvent) -> Option<Action> {
         TermEvent::Paste(text) => matches!(
             app.mode(),
             Mode::Popup(
-                PopupKind::Search | PopupKind::Tags | PopupKind::Goto | PopupKind::Bookmarks
+                PopupKind::Search
+                    | PopupKind::Tags
+                    | PopupKind::Goto
+                    | PopupKind::Bookmarks
+                    | PopupKind::Find
             )
         )
         .then(|| Action::Paste(text.clone())),

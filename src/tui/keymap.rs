@@ -27,6 +27,7 @@ pub enum PopupKind {
     Goto,
     Help,
     Bookmarks,
+    Find,
 }
 
 /// Where a key press lands.
@@ -55,6 +56,8 @@ pub enum Ctx {
     Help,
     /// The list of bookmarks (a picker too).
     Bookmarks,
+    /// The prompt of a find in the entry.
+    Find,
 }
 
 impl Ctx {
@@ -72,6 +75,7 @@ impl Ctx {
             Ctx::Search => mode == Mode::Popup(PopupKind::Search),
             Ctx::Goto => mode == Mode::Popup(PopupKind::Goto),
             Ctx::Help => mode == Mode::Popup(PopupKind::Help),
+            Ctx::Find => mode == Mode::Popup(PopupKind::Find),
         }
     }
 
@@ -86,6 +90,7 @@ impl Ctx {
             Ctx::Search => "Search popup",
             Ctx::Goto => "Go to date",
             Ctx::Help => "Help",
+            Ctx::Find => "Find in the entry",
         }
     }
 }
@@ -170,7 +175,18 @@ pub static BINDINGS: &[Binding] = &[
         Action::OpenSearch,
         "search (headlines; Tab: full text)"
     ),
-    bind!(Main, [ch('n')], Action::NextResult, "next search result"),
+    bind!(
+        Main,
+        [ch('f')],
+        Action::OpenFind,
+        "find text in the entry: every match marked (n / N step, Esc ends)"
+    ),
+    bind!(
+        Main,
+        [ch('n')],
+        Action::NextResult,
+        "next search result (while finding: the next match)"
+    ),
     bind!(
         Main,
         [ch('N')],
@@ -356,9 +372,15 @@ pub static BINDINGS: &[Binding] = &[
     ),
     bind!(
         Reader,
-        [(KeyCode::Left, NONE), ch('h'), (KeyCode::Esc, NONE)],
+        [(KeyCode::Left, NONE), ch('h')],
         Action::FocusLeft,
         "back to the list of entries"
+    ),
+    bind!(
+        Reader,
+        [(KeyCode::Esc, NONE)],
+        Action::Escape,
+        "end a find (f), else back to the list of entries"
     ),
     bind!(
         Picker,
@@ -430,6 +452,25 @@ pub static BINDINGS: &[Binding] = &[
     ),
     bind!(Goto, [(KeyCode::Esc, NONE)], Action::Escape, "close"),
     bind!(
+        Find,
+        [(KeyCode::Enter, NONE)],
+        Action::Activate,
+        "find it: every match marked, n / N step through them"
+    ),
+    bind!(
+        Find,
+        [(KeyCode::Backspace, NONE), (KeyCode::Char('h'), CTRL)],
+        Action::DeleteChar,
+        "delete a character"
+    ),
+    bind!(
+        Find,
+        [(KeyCode::Char('u'), CTRL)],
+        Action::ClearInput,
+        "clear the input"
+    ),
+    bind!(Find, [(KeyCode::Esc, NONE)], Action::Escape, "close"),
+    bind!(
         Bookmarks,
         [(KeyCode::Delete, NONE), (KeyCode::Char('d'), CTRL)],
         Action::RemoveBookmark,
@@ -494,11 +535,11 @@ pub type Key = (KeyCode, KeyModifiers);
 /// Where the configuration's `[keys]` apply: not in the input lines of the
 /// search, tag, date and bookmark popups, where letters are typed.
 pub fn remappable(ctx: Ctx) -> bool {
-    !matches!(ctx, Ctx::Picker | Ctx::Goto | Ctx::Bookmarks)
+    !matches!(ctx, Ctx::Picker | Ctx::Goto | Ctx::Bookmarks | Ctx::Find)
 }
 
 /// Every mode a key can land in.
-pub const MODES: [Mode; 8] = [
+pub const MODES: [Mode; 9] = [
     Mode::Main(Focus::Dates),
     Mode::Main(Focus::Events),
     Mode::Main(Focus::Links),
@@ -507,6 +548,7 @@ pub const MODES: [Mode; 8] = [
     Mode::Popup(PopupKind::Goto),
     Mode::Popup(PopupKind::Help),
     Mode::Popup(PopupKind::Bookmarks),
+    Mode::Popup(PopupKind::Find),
 ];
 
 /// True when a binding of `key` in `ctx` is in force in `mode`. A plain
@@ -554,6 +596,7 @@ pub const ACTION_NAMES: &[(&str, Action)] = &[
     ("search", Action::OpenSearch),
     ("tags", Action::OpenTags),
     ("goto", Action::OpenGoto),
+    ("find", Action::OpenFind),
     ("help", Action::OpenHelp),
     ("open", Action::OpenSource),
     ("next_result", Action::NextResult),
@@ -791,7 +834,11 @@ impl Keymap {
         let typing = matches!(
             mode,
             Mode::Popup(
-                PopupKind::Search | PopupKind::Tags | PopupKind::Goto | PopupKind::Bookmarks
+                PopupKind::Search
+                    | PopupKind::Tags
+                    | PopupKind::Goto
+                    | PopupKind::Bookmarks
+                    | PopupKind::Find
             )
         );
         let plain_char = matches!(code, KeyCode::Char(_)) && !mods.intersects(CTRL | ALT);
@@ -1016,7 +1063,7 @@ mod tests {
         );
         assert_eq!(
             action_for(reader, key(KeyCode::Esc, NONE)),
-            Some(Action::FocusLeft)
+            Some(Action::Escape)
         );
         // In the lists Tab still moves between panes, Esc clears a filter.
         assert_eq!(

@@ -14,6 +14,7 @@ pub mod archive;
 pub mod body_cache;
 pub mod config;
 pub mod event_loop;
+pub mod find;
 pub mod geometry;
 pub mod history;
 pub mod input;

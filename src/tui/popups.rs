@@ -121,6 +121,10 @@ pub enum Popup {
     },
     /// The `'` list (see `marks.rs`); matches index the bookmarks.
     Bookmarks(Picker),
+    /// The prompt of a find in the entry (`f`).
+    Find {
+        input: String,
+    },
 }
 
 /// What the browser is to do after a popup took an action.
@@ -134,6 +138,8 @@ pub enum Outcome {
     Search,
     /// Close the popup and go to this entry (a search result).
     Jump(EventIdx),
+    /// Close the popup and find this text in the entry.
+    Find(String),
     /// Close the popup and add this tag (an index into the tags) to the
     /// filter, or take it out if it is in.
     ToggleTag(usize),
@@ -175,6 +181,9 @@ impl Popup {
                 error: None,
             }),
             PopupKind::Help => Some(Popup::Help { scroll: 0 }),
+            PopupKind::Find => Some(Popup::Find {
+                input: String::new(),
+            }),
             PopupKind::Tags | PopupKind::Bookmarks => None,
         }
     }
@@ -186,6 +195,7 @@ impl Popup {
             Popup::Goto { .. } => PopupKind::Goto,
             Popup::Help { .. } => PopupKind::Help,
             Popup::Bookmarks(_) => PopupKind::Bookmarks,
+            Popup::Find { .. } => PopupKind::Find,
         }
     }
 
@@ -195,7 +205,7 @@ impl Popup {
             Popup::Search { offset } => *offset = to,
             Popup::Tags(p) | Popup::Bookmarks(p) => p.offset = to,
             Popup::Help { scroll } => *scroll = to,
-            Popup::Goto { .. } => {}
+            Popup::Goto { .. } | Popup::Find { .. } => {}
         }
     }
 
@@ -262,7 +272,7 @@ impl Popup {
                 s.selected = picker::step(s.selected, delta, s.hits.len());
             }
             Popup::Tags(p) | Popup::Bookmarks(p) => p.move_by(delta),
-            Popup::Goto { .. } => {}
+            Popup::Goto { .. } | Popup::Find { .. } => {}
         }
     }
 
@@ -286,6 +296,7 @@ impl Popup {
                 how.apply(input);
                 *error = None;
             }
+            Popup::Find { input } => how.apply(input),
             Popup::Help { .. } => {}
         }
         Outcome::Stay
@@ -321,6 +332,8 @@ impl Popup {
             }
             Popup::Help { .. } => Outcome::Close,
             Popup::Bookmarks(p) => p.chosen().map_or(Outcome::Stay, Outcome::Bookmark),
+            Popup::Find { input } if input.trim().is_empty() => Outcome::Close,
+            Popup::Find { input } => Outcome::Find(input.clone()),
         }
     }
 

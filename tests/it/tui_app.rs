@@ -395,7 +395,8 @@ fn tag_filter_narrows_both_lists_and_escape_clears_it() {
     assert!(app.nav.filter.is_empty());
     go(&mut app, &[Action::OpenTags, Action::Activate]);
     assert_eq!(app.nav.filter.tags, ["Harbour"], "most used first");
-    go(&mut app, &[Action::Escape]);
+    // (Reading: the first Esc goes back to the list, the second clears.)
+    go(&mut app, &[Action::Escape, Action::Escape]);
     assert!(app.nav.filter.is_empty());
     assert_eq!(headline(&app), "Alpha library opens", "selection kept");
 }
@@ -1170,4 +1171,41 @@ fn l_lists_every_entry_in_view_and_the_date_list_follows() {
     go(&mut app, &[Action::ToggleFlat]);
     assert!(!app.nav.flat);
     assert_eq!(app.current(), all.first().copied());
+}
+
+#[test]
+fn a_full_text_hit_opens_with_its_words_found_in_it() {
+    let mut app = app();
+    let effects = go(
+        &mut app,
+        &[
+            Action::OpenSearch,
+            Action::ToggleSearchMode,
+            Action::Input('f'),
+            Action::Input('e'),
+        ],
+    );
+    let Some(Effect::Search { generation, .. }) = effects.last().cloned() else {
+        panic!("a search");
+    };
+    let c = idx(&app, "Charlie ferries return");
+    app.update(Action::SearchDone {
+        generation,
+        found: found(vec![Hit {
+            idx: c,
+            score: 1.0,
+            exact: true,
+            positions: vec![],
+            snippet: None,
+        }]),
+    });
+    go(&mut app, &[Action::Activate]);
+    assert_eq!(app.current(), Some(c));
+    let find = app.find.clone().expect("the find is active");
+    assert_eq!(find.needles, ["fe"]);
+    assert_eq!(find.current, None, "opens on its headline");
+    assert!(app.finding());
+    // Another entry ends it.
+    go(&mut app, &[Action::NextEntry]);
+    assert!(app.find.is_none());
 }

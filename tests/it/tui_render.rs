@@ -1136,3 +1136,49 @@ fn an_entry_outside_the_filter_says_so_and_the_filter_stays() {
     assert_eq!(h.app.current(), Some(library));
     assert!(!h.screen().lines().last().unwrap().contains("outside"));
 }
+
+#[test]
+fn f_finds_in_the_entry_marks_every_match_and_n_steps_through_them() {
+    let mut h = Harness::fixture(120, 40);
+    let library = entry_of(&h, "harbour-city-opens-a-floating-library.md");
+    h.app.jump(library);
+    h.key(KeyCode::Tab).key(KeyCode::Tab);
+    h.keys("f").keys("harbour").key(KeyCode::Enter);
+    let status = h.screen().lines().last().unwrap().to_string();
+    let total = h.app.areas.find_lines.len();
+    assert!(total >= 2, "{status}");
+    assert!(status.contains(&format!("match 1 of {total}")), "{status}");
+    // Every match is marked: underlined cells spell the word each time.
+    let buf = h.term.backend().buffer().clone();
+    let marked: String = buf
+        .content()
+        .iter()
+        .filter(|c| {
+            c.modifier.contains(Modifier::UNDERLINED) || c.modifier.contains(Modifier::REVERSED)
+        })
+        .map(|c| c.symbol().to_lowercase())
+        .collect();
+    assert!(marked.contains("harbour"), "{marked}");
+    h.keys("n");
+    assert!(
+        h.screen()
+            .lines()
+            .last()
+            .unwrap()
+            .contains(&format!("match 2 of {total}"))
+    );
+    h.keys("N").keys("N");
+    assert!(
+        h.screen()
+            .lines()
+            .last()
+            .unwrap()
+            .contains(&format!("match {total} of {total}")),
+        "round the start"
+    );
+    // Esc ends the find (and only that); another entry ends it too.
+    h.key(KeyCode::Esc);
+    assert!(h.app.find.is_none());
+    assert_eq!(h.app.nav.focus, ktimeline::tui::keymap::Focus::Links);
+    assert!(!h.screen().lines().last().unwrap().contains("match"));
+}

@@ -375,9 +375,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     let width = text_area.width as usize;
     let height = inner.height as usize;
     let selected = app.nav.link.filter(|_| focused);
-    let (lines, link_lines) = detail_text(app, e, width, selected);
+    let (mut lines, link_lines) = detail_text(app, e, width, selected);
+    let find = app.find.as_ref().filter(|_| app.finding());
+    let find_lines = find.map_or(Vec::new(), |f| {
+        crate::tui::find::mark(&mut lines, f, theme.find(), theme.find_chosen())
+    });
     let total = lines.len();
     let mut scroll = app.nav.detail_scroll.min(total.saturating_sub(height));
+    // A match just chosen comes into view, a third of the way down.
+    if let Some(&line) = find
+        .filter(|f| f.reveal)
+        .and_then(|f| find_lines.get(f.current?))
+        && !(scroll..scroll + height).contains(&line)
+    {
+        scroll = line
+            .saturating_sub(height / 3)
+            .min(total.saturating_sub(height));
+    }
     // Some line of the lines `start..end` is on screen from line `top`.
     let shows = |top: usize, (start, end): (usize, usize)| end > top && start < top + height;
     if focused && let Some(&(start, end)) = app.nav.link.and_then(|l| link_lines.get(l)) {
@@ -398,6 +412,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     areas.detail_entry = app.current();
     areas.detail_lines = total;
     areas.link_lines = link_lines;
+    areas.find_lines = find_lines;
     if total > height && height > 0 {
         let last = (scroll + height).min(total);
         block = block.title_bottom(

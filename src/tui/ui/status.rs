@@ -142,6 +142,17 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
             left.push(Span::styled(format!("{} unread ", counts.unread), base));
         }
     }
+    if let Some(f) = app.find.as_ref().filter(|_| app.finding()) {
+        let total = areas.find_lines.len();
+        let what = text::one_line(&f.needles.join(" "));
+        let said = match (total, f.current) {
+            (0, _) => format!("find “{}”: no match ", truncate(&what, 30)),
+            (n, Some(c)) => format!("find “{}”: match {} of {n} ", truncate(&what, 30), c + 1),
+            (n, None) => format!("find “{}”: {n} matches, n: the first ", truncate(&what, 30)),
+        };
+        left.push(sep());
+        left.push(Span::styled(said, base.add_modifier(Modifier::BOLD)));
+    }
     left.push(sep());
     if app.status.checking && app.status.message.is_none() {
         left.push(Span::styled(
