@@ -17,6 +17,10 @@ use crate::tui::picker::Picker;
 use crate::tui::popups::Popup;
 use crate::tui::wrap::{self, Para, truncate};
 
+/// What "go to date" takes.
+const GOTO_NOTE: &str = "2017, 2017-06 or 2017-06-08: the first day on or after it; \
+    2015-09..2015-10, 2015.. or ..2016 shows only that range";
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     match &app.popup {
         None => {}
@@ -27,7 +31,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
             area,
             app,
             (" Go to date ", input),
-            error.as_deref().map_or(Err("2017, 2017-06 or 2017-06-08: the first day on or after it; 2015-09..2015-10, 2015.. or ..2016 shows only that range"), Ok),
+            error.as_deref().ok_or(GOTO_NOTE),
             "Enter go  Esc close",
         ),
         Some(Popup::Find { input }) => prompt(
@@ -35,7 +39,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
             area,
             app,
             (" Find in the entry ", input),
-            Err("the text to find (case ignored); every match is marked, n / N step through them, Esc ends it"),
+            Err(
+                "the text to find (case ignored); every match is marked, n / N step through them, Esc ends it",
+            ),
             "Enter find  Esc close",
         ),
         Some(Popup::Help { scroll }) => help(frame, area, app, *scroll, areas),
