@@ -121,7 +121,7 @@ impl Filter {
         if let Some(s) = &self.story {
             let of = crate::text::prefix_chars(&s.of, 60);
             let cut = if of.len() < s.of.len() { "…" } else { "" };
-            parts.push(format!("story: {of}{cut} ({} entries)", s.len()));
+            parts.push(format!("story ({} entries): {of}{cut}", s.len()));
         }
         parts.join(" · ")
     }

@@ -1197,9 +1197,9 @@ impl App {
         self.show(of);
         let days = self.nav.view.days.len();
         self.say(match n {
-            1 => "this entry's story is itself alone (Esc: everything again)".to_string(),
-            n => format!(
-                "the story: {n} entries over {days} day{} (Esc: everything again)",
+            1 => "this entry's story is itself alone".to_string(),
+            _ => format!(
+                "the story spans {days} day{}",
                 if days == 1 { "" } else { "s" }
             ),
         });

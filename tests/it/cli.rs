@@ -869,11 +869,13 @@ fn show_prints_an_entry_as_the_detail_shows_it() {
         "Related",
         "  2020-03-15   Regional council approves a second tidal turbine array.",
         "  2019-11-30 ○ A storm damages the breakwater.",
-        "Referenced by",
+        // Linked both ways: listed once, under Related, and said so.
         "  2021-07-09   Fishermen report fewer seals near the tidal barrage.",
+        "               Tidal Power, Wildlife, linked both ways",
     ] {
         assert!(lines.contains(&want), "{want:?} in:\n{out}");
     }
+    assert!(!lines.contains(&"Referenced by"), "{out}");
     // No markup, no pager, no escape.
     assert!(!out.contains('*') && !out.contains("###"), "{out}");
     assert!(!out.contains('\u{1b}'), "{out:?}");
