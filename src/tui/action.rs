@@ -95,6 +95,8 @@ pub enum Action {
     /// `L`: the entries pane lists a day's entries, or every entry the
     /// filter keeps.
     ToggleFlat,
+    /// `w`: headlines on two lines in the entries list, or one.
+    ToggleWrap,
     /// `u`: the next entry not read yet.
     NextUnread,
     /// `U`: mark the entry unread (or read) again.

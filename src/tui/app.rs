@@ -181,6 +181,8 @@ pub struct Settings {
     pub keys: Keymap,
     /// The widest the detail's text gets, in columns ([`READING_WIDTH`]).
     pub reading_width: u16,
+    /// The entries list shows long headlines on two lines (`w`).
+    pub two_line_headlines: bool,
 }
 
 /// What the status bar tells besides the place.
@@ -206,6 +208,7 @@ impl App {
                 theme,
                 keys: Keymap::default(),
                 reading_width: READING_WIDTH,
+                two_line_headlines: false,
             },
             areas: Areas::default(),
             popup: None,
@@ -465,6 +468,16 @@ impl App {
             Action::PrevEntry => self.step_entry(false),
             Action::NextUnread => self.next_unread(),
             Action::ToggleFlat => self.toggle_flat(),
+            Action::ToggleWrap => {
+                let two = !self.settings.two_line_headlines;
+                self.settings.two_line_headlines = two;
+                self.nav.recenter = true;
+                self.say(if two {
+                    "headlines on two lines (w: one)"
+                } else {
+                    "headlines on one line (w: two)"
+                });
+            }
             Action::ToggleRead => self.toggle_read(),
             Action::Story => match self.current() {
                 Some(i) => return Some(Effect::Story(i)),
@@ -1232,7 +1245,12 @@ impl App {
                 self.select_day(pos);
             }
         } else if a.events.contains(p) {
-            let pos = self.nav.events_offset + (y - a.events.y) as usize;
+            let rows = if self.settings.two_line_headlines {
+                2
+            } else {
+                1
+            };
+            let pos = self.nav.events_offset + (y - a.events.y) as usize / rows;
             self.set_focus(Focus::Events);
             if pos < self.day_events().len() {
                 self.select_event(pos);

@@ -251,6 +251,12 @@ pub static BINDINGS: &[Binding] = &[
     ),
     bind!(
         Main,
+        [ch('w')],
+        Action::ToggleWrap,
+        "long headlines on two lines in the list of entries (again: one)"
+    ),
+    bind!(
+        Main,
         [ch('u')],
         Action::NextUnread,
         "the next entry not read yet"
@@ -612,6 +618,7 @@ pub const ACTION_NAMES: &[(&str, Action)] = &[
     ("prev_entry", Action::PrevEntry),
     ("next_unread", Action::NextUnread),
     ("flat_list", Action::ToggleFlat),
+    ("two_lines", Action::ToggleWrap),
     ("toggle_read", Action::ToggleRead),
 ];
 

@@ -1220,3 +1220,34 @@ fn a_narrow_status_bar_drops_the_hints_counts_and_name_before_the_message_and_fi
     assert!(status.starts_with(" tui "), "{status}");
     assert!(status.contains("unread"), "{status}");
 }
+
+#[test]
+fn w_shows_long_headlines_on_two_lines() {
+    let headline = "The U.S. Environmental Protection Agency orders Volkswagen to fix nearly \
+                    500,000 diesel cars that include software which circumvents emissions standards";
+    let md = format!("### [2015-09-18](/news/2015/09/18/index.md)\n\n# {headline}\n\nBody.\n");
+    let t = ktimeline::loader::load_memory("long", vec![("news/2015/09/18/vw.md".to_string(), md)]);
+    let mut h = Harness::new(t, 100, 30, Theme::default());
+    h.key(KeyCode::Tab);
+    // The rows of the entries pane.
+    let rows = |h: &Harness| -> Vec<String> {
+        let a = h.app.areas.events;
+        let buf = h.term.backend().buffer();
+        (a.y..a.bottom())
+            .map(|y| (a.x..a.right()).map(|x| buf[(x, y)].symbol()).collect())
+            .collect()
+    };
+    assert!(
+        !rows(&h).concat().contains("circumvents"),
+        "cut to one line first"
+    );
+    h.keys("w");
+    let shown = rows(&h);
+    let first = shown
+        .iter()
+        .position(|r| r.contains("Environmental"))
+        .unwrap();
+    assert!(shown[first + 1].contains("500,000"), "{shown:?}");
+    h.keys("w");
+    assert!(!rows(&h).concat().contains("500,000"));
+}

@@ -48,6 +48,40 @@ fn fitting_title(date: Option<NaiveDate>, n: usize, unread: Option<usize>, cols:
         .clone()
 }
 
+/// `s` in two parts: as many of its words as fit in `room` columns (cut
+/// only when the first word alone does not fit), and the rest.
+fn split_line(s: &str, room: usize) -> (String, String) {
+    if width(s) <= room {
+        return (s.to_string(), String::new());
+    }
+    let mut first = String::new();
+    for (i, word) in s.split(' ').enumerate() {
+        let next = if i == 0 {
+            word.to_string()
+        } else {
+            format!("{first} {word}")
+        };
+        if width(&next) > room {
+            if first.is_empty() {
+                // One word too long for the line: cut where it fills it.
+                let mut used = 0;
+                let at = s
+                    .char_indices()
+                    .find(|&(_, c)| {
+                        used += width(c.encode_utf8(&mut [0; 4]));
+                        used > room
+                    })
+                    .map_or(s.len(), |(i, _)| i);
+                return (s[..at].to_string(), s[at..].to_string());
+            }
+            let rest = s[first.len()..].trim_start().to_string();
+            return (first, rest);
+        }
+        first = next;
+    }
+    (first, String::new())
+}
+
 /// The marker of an entry's kind; `ascii`: in ASCII (`P` article, `o`
 /// ghost), for `ascii = true` in the configuration.
 pub fn kind_mark(kind: Kind, ascii: bool) -> &'static str {
@@ -94,7 +128,13 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     areas.events = inner;
-    let height = inner.height as usize;
+    // Rows an entry takes, and so how many entries fit.
+    let rows = if app.settings.two_line_headlines {
+        2
+    } else {
+        1
+    };
+    let height = inner.height as usize / rows;
     let start = if app.nav.recenter {
         app.nav.event.saturating_sub(height / 2)
     } else {
@@ -108,7 +148,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
         .enumerate()
         .skip(offset)
         .take(height)
-        .map(|(pos, &idx)| {
+        .flat_map(|(pos, &idx)| {
             let e = &app.timeline.events[idx];
             // (An entry shown outside the filter is selected in neither.)
             let selected = pos == app.nav.event && app.nav.outside.is_none();
@@ -128,10 +168,12 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
             } else {
                 String::new()
             };
-            let headline = truncate(
-                &headline_text(&e.headline),
-                w.saturating_sub(4 + mark.len().min(2) + date.len()),
-            );
+            let room = w.saturating_sub(4 + mark.len().min(2) + date.len());
+            let (headline, rest) = if rows == 2 {
+                split_line(&headline_text(&e.headline), room)
+            } else {
+                (truncate(&headline_text(&e.headline), room), String::new())
+            };
             let mut style = if e.kind == Kind::Ghost {
                 theme.dim()
             } else {
@@ -144,18 +186,53 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
                 Span::styled(date, theme.date()),
                 Span::raw(headline),
             ]);
+            let mut second = Line::from(vec![
+                Span::raw(" ".repeat(w.saturating_sub(room).min(w))),
+                Span::raw(truncate(&rest, room)),
+            ]);
             if selected {
                 style = style.patch(if focused {
                     theme.selected()
                 } else {
                     theme.selected_unfocused()
                 });
-                let used = line.width();
-                line.spans
-                    .push(Span::raw(" ".repeat(w.saturating_sub(used))));
+                for l in [&mut line, &mut second] {
+                    let used = l.width();
+                    l.spans.push(Span::raw(" ".repeat(w.saturating_sub(used))));
+                }
             }
-            line.style(style)
+            let first = line.style(style);
+            if rows == 2 {
+                vec![first, second.style(style)]
+            } else {
+                vec![first]
+            }
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{split_line, width};
+
+    #[test]
+    fn a_headline_is_split_between_words() {
+        let s = "Volkswagen halts sales of its diesel cars";
+        assert_eq!(
+            split_line(s, 20),
+            (
+                "Volkswagen halts".to_string(),
+                "sales of its diesel cars".to_string()
+            )
+        );
+        assert_eq!(
+            split_line("short", 20),
+            ("short".to_string(), String::new())
+        );
+        // One word longer than the line: cut where it fills it.
+        let (a, b) = split_line("겨울시장겨울시장겨울", 7);
+        assert_eq!(format!("{a}{b}"), "겨울시장겨울시장겨울");
+        assert!(width(&a) <= 7 && !a.is_empty());
+    }
 }
