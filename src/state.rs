@@ -76,7 +76,14 @@ pub struct State {
     /// Ids of the entries read, oldest first.
     #[serde(default)]
     pub visited: Vec<String>,
+    /// What was searched for and found (`/`, `f`), oldest first, at most
+    /// [`MAX_QUERIES`].
+    #[serde(default)]
+    pub queries: Vec<String>,
 }
+
+/// The most queries kept.
+pub const MAX_QUERIES: usize = 100;
 
 /// The state file of one archive.
 #[derive(Debug)]
@@ -96,6 +103,7 @@ pub struct Store {
 struct Base {
     bookmarks: HashSet<String>,
     visited: HashSet<String>,
+    queries: HashSet<String>,
 }
 
 impl Base {
@@ -107,6 +115,7 @@ impl Base {
                 .map(|b| b.key().to_string())
                 .collect(),
             visited: state.visited.iter().cloned().collect(),
+            queries: state.queries.iter().cloned().collect(),
         }
     }
 }
@@ -268,6 +277,9 @@ impl Store {
             b.key()
         });
         merge(&mut state.visited, disk.visited, &base.visited, |v| v);
+        merge(&mut state.queries, disk.queries, &base.queries, |q| q);
+        let over = state.queries.len().saturating_sub(MAX_QUERIES);
+        state.queries.drain(..over);
     }
 }
 
@@ -471,6 +483,30 @@ mod tests {
         let mut read = open().load().0.visited;
         read.sort();
         assert_eq!(read, ["a", "b"]);
+    }
+
+    #[test]
+    fn the_queries_of_two_sessions_are_both_kept_and_at_most_a_hundred() {
+        let (dir, root) = archive();
+        let open = || store(&dir, &root);
+        let (a, b) = (open(), open());
+        let (mut sa, _) = a.load();
+        let (mut sb, _) = b.load();
+        sa.queries.push("korea".into());
+        sb.queries.push("ferry".into());
+        sa = a.save(&sa).unwrap();
+        b.save(&sb).unwrap();
+        let mut kept = open().load().0.queries;
+        kept.sort();
+        assert_eq!(kept, ["ferry", "korea"]);
+        // A hundred more: the oldest go.
+        sa.queries.extend((0..MAX_QUERIES).map(|i| format!("q{i}")));
+        a.save(&sa).unwrap();
+        let kept = open().load().0.queries;
+        assert_eq!(kept.len(), MAX_QUERIES);
+        // (The other session's query, new to this one, comes last.)
+        assert!(kept.contains(&"q99".to_string()) && kept.contains(&"ferry".to_string()));
+        assert!(!kept.contains(&"korea".to_string()), "the oldest went");
     }
 
     /// A link planted where a temporary file might be made (the old

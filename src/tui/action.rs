@@ -43,6 +43,10 @@ pub enum Action {
     OpenGoto,
     /// `f`: find text in the entry being read.
     OpenFind,
+    /// `Alt-↑` / `Alt-↓` in the search and find prompts: an earlier / a
+    /// later query.
+    HistoryPrev,
+    HistoryNext,
     OpenHelp,
     OpenSource,
     NextResult,

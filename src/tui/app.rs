@@ -120,6 +120,18 @@ impl Shown<'_> {
     }
 }
 
+/// Queries read from a state file (untrusted): one line each, cleaned of
+/// control characters, at most 500 characters, the last `MAX_QUERIES`.
+fn clean_queries(mut queries: Vec<String>) -> Vec<String> {
+    let over = queries.len().saturating_sub(crate::state::MAX_QUERIES);
+    queries.drain(..over);
+    queries
+        .into_iter()
+        .map(|q| text::prefix_chars(&text::one_line(&q), 500).to_string())
+        .filter(|q| !q.is_empty())
+        .collect()
+}
+
 /// What a count of unread entries was made for: the timeline (its
 /// address), how many entries were read, and the filter.
 type ReadKey = (usize, usize, Filter);
@@ -509,6 +521,8 @@ impl App {
             | Action::DeleteChar
             | Action::DeleteWord
             | Action::ClearInput
+            | Action::HistoryPrev
+            | Action::HistoryNext
             | Action::RemoveBookmark => {}
             Action::Quit | Action::Suspend | Action::Redraw | Action::SearchDone { .. } => {
                 unreachable!("handled above")
@@ -1316,10 +1330,12 @@ impl App {
     /// Hands an action to the open popup and does what it answers.
     fn update_popup(&mut self, action: Action) -> Option<Effect> {
         let popup = self.popup.as_mut()?;
+        let popup_kind = popup.kind();
         let mut ctx = popups::Ctx {
             search: &mut self.search,
             tags: &self.tags,
             bookmarks: &self.session.bookmarks,
+            queries: &self.session.queries,
             list: self.areas.popup_list,
             list_offset: self.areas.popup_offset,
         };
@@ -1329,10 +1345,15 @@ impl App {
             Outcome::Search => return self.search.changed(&self.nav.filter),
             Outcome::Find(text) => {
                 self.popup = None;
+                self.session.remember(&text);
                 self.start_find(&[text], true);
             }
             Outcome::Jump(to) => {
                 self.popup = None;
+                if matches!(popup_kind, PopupKind::Search) {
+                    let q = self.search.query.clone();
+                    self.session.remember(&q);
+                }
                 self.jump(to);
                 // A full-text hit opens with its words marked, the find
                 // active: `n` brings the first into view.
@@ -1549,6 +1570,7 @@ impl App {
             }),
             bookmarks: self.session.bookmarks.clone(),
             visited,
+            queries: self.session.queries.clone(),
         }
     }
 
@@ -1558,6 +1580,7 @@ impl App {
         self.session.bookmarks = saved.bookmarks;
         self.follow_bookmarks();
         self.session.visited = saved.visited.into_iter().collect();
+        self.session.queries = clean_queries(saved.queries);
         self.relist_bookmarks();
     }
 
@@ -1575,6 +1598,7 @@ impl App {
         self.session.bookmarks = state.bookmarks;
         self.follow_bookmarks();
         self.session.visited = state.visited.into_iter().collect();
+        self.session.queries = clean_queries(state.queries);
         let place = state
             .place
             .and_then(|p| Some((self.timeline.get(&p.id)?, p)));

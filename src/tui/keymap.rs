@@ -434,6 +434,18 @@ pub static BINDINGS: &[Binding] = &[
     bind!(Picker, [(KeyCode::Esc, NONE)], Action::Escape, "close"),
     bind!(
         Search,
+        [(KeyCode::Up, ALT)],
+        Action::HistoryPrev,
+        "an earlier query (kept across sessions)"
+    ),
+    bind!(
+        Search,
+        [(KeyCode::Down, ALT)],
+        Action::HistoryNext,
+        "a later query"
+    ),
+    bind!(
+        Search,
         [(KeyCode::Tab, NONE)],
         Action::ToggleSearchMode,
         "switch between headlines and full text (bodies too)"
@@ -476,6 +488,18 @@ pub static BINDINGS: &[Binding] = &[
         "clear the input"
     ),
     bind!(Find, [(KeyCode::Esc, NONE)], Action::Escape, "close"),
+    bind!(
+        Find,
+        [(KeyCode::Up, ALT)],
+        Action::HistoryPrev,
+        "an earlier query (kept across sessions)"
+    ),
+    bind!(
+        Find,
+        [(KeyCode::Down, ALT)],
+        Action::HistoryNext,
+        "a later query"
+    ),
     bind!(
         Bookmarks,
         [(KeyCode::Delete, NONE), (KeyCode::Char('d'), CTRL)],

@@ -53,6 +53,8 @@ pub struct SearchState {
     pub words_ready: bool,
     /// Full text: the folded query words, to mark in snippets.
     pub terms: Vec<String>,
+    /// The earlier query brought back (`Alt-↑`), a place in the history.
+    pub recalled: Option<usize>,
     /// The filter the last query ran under.
     pub filter: Filter,
 }
@@ -124,6 +126,8 @@ pub enum Popup {
     /// The prompt of a find in the entry (`f`).
     Find {
         input: String,
+        /// The earlier query shown (a place in `Ctx::queries`).
+        recalled: Option<usize>,
     },
 }
 
@@ -160,6 +164,8 @@ pub struct Ctx<'a> {
     pub search: &'a mut SearchState,
     pub tags: &'a [TagCount],
     pub bookmarks: &'a [Bookmark],
+    /// The queries made before, oldest first (`Alt-↑` / `Alt-↓`).
+    pub queries: &'a [String],
     /// The popup's list on the last frame (its height makes a page).
     pub list: Rect,
     /// The list's first row on the last frame.
@@ -183,6 +189,7 @@ impl Popup {
             PopupKind::Help => Some(Popup::Help { scroll: 0 }),
             PopupKind::Find => Some(Popup::Find {
                 input: String::new(),
+                recalled: None,
             }),
             PopupKind::Tags | PopupKind::Bookmarks => None,
         }
@@ -239,6 +246,8 @@ impl Popup {
             Action::ClearInput => return self.edit(Edit::All, ctx),
             Action::Activate => return self.activate(ctx),
             Action::RemoveBookmark => return self.remove_chosen(),
+            Action::HistoryPrev => return self.recall(true, ctx),
+            Action::HistoryNext => return self.recall(false, ctx),
             Action::ToggleSearchMode if matches!(self, Popup::Search { .. }) => {
                 ctx.search.kind = match ctx.search.kind {
                     search::Kind::Headline => search::Kind::FullText,
@@ -264,6 +273,35 @@ impl Popup {
         Outcome::Stay
     }
 
+    /// `Alt-↑` (`earlier`) / `Alt-↓` in a prompt: the query before (after)
+    /// the one shown, from the newest; past the newest, an empty prompt.
+    fn recall(&mut self, earlier: bool, ctx: &mut Ctx) -> Outcome {
+        let n = ctx.queries.len();
+        let step = |at: Option<usize>| match (at, earlier) {
+            (None, true) => n.checked_sub(1),
+            (None, false) => None,
+            (Some(i), true) => Some(i.saturating_sub(1)),
+            (Some(i), false) => Some(i + 1).filter(|&j| j < n),
+        };
+        match self {
+            Popup::Find { input, recalled } => {
+                *recalled = step(*recalled);
+                *input = recalled.map_or(String::new(), |i| ctx.queries[i].clone());
+                Outcome::Stay
+            }
+            Popup::Search { offset } => {
+                let s = &mut *ctx.search;
+                s.recalled = step(s.recalled);
+                s.query = s.recalled.map_or(String::new(), |i| ctx.queries[i].clone());
+                s.fresh = false;
+                s.selected = 0;
+                *offset = 0;
+                Outcome::Search
+            }
+            _ => Outcome::Stay,
+        }
+    }
+
     fn move_by(&mut self, delta: isize, ctx: &mut Ctx) {
         match self {
             Popup::Help { scroll } => *scroll = scroll.saturating_add_signed(delta),
@@ -285,6 +323,7 @@ impl Popup {
                     s.query.clear();
                 }
                 how.apply(&mut s.query);
+                s.recalled = None;
                 s.selected = 0;
                 return Outcome::Search;
             }
@@ -296,7 +335,10 @@ impl Popup {
                 how.apply(input);
                 *error = None;
             }
-            Popup::Find { input } => how.apply(input),
+            Popup::Find { input, recalled } => {
+                how.apply(input);
+                *recalled = None;
+            }
             Popup::Help { .. } => {}
         }
         Outcome::Stay
@@ -332,8 +374,8 @@ impl Popup {
             }
             Popup::Help { .. } => Outcome::Close,
             Popup::Bookmarks(p) => p.chosen().map_or(Outcome::Stay, Outcome::Bookmark),
-            Popup::Find { input } if input.trim().is_empty() => Outcome::Close,
-            Popup::Find { input } => Outcome::Find(input.clone()),
+            Popup::Find { input, .. } if input.trim().is_empty() => Outcome::Close,
+            Popup::Find { input, .. } => Outcome::Find(input.clone()),
         }
     }
 

@@ -47,4 +47,21 @@ pub struct Session {
     pub visited: HashSet<String>,
     /// Bookmarked entries, in the order they were set (see `marks.rs`).
     pub bookmarks: Vec<Bookmark>,
+    /// The queries of the search and find prompts, oldest first (kept
+    /// across sessions; `Alt-↑` / `Alt-↓` bring them back).
+    pub queries: Vec<String>,
+}
+
+impl Session {
+    /// Remembers a query made: last, once, at most `state::MAX_QUERIES`.
+    pub fn remember(&mut self, query: &str) {
+        let q = query.trim();
+        if q.is_empty() {
+            return;
+        }
+        self.queries.retain(|k| k != q);
+        self.queries.push(q.to_string());
+        let over = self.queries.len().saturating_sub(crate::state::MAX_QUERIES);
+        self.queries.drain(..over);
+    }
 }

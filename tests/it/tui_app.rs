@@ -1209,3 +1209,45 @@ fn a_full_text_hit_opens_with_its_words_found_in_it() {
     go(&mut app, &[Action::NextEntry]);
     assert!(app.find.is_none());
 }
+
+#[test]
+fn the_prompts_remember_their_queries_and_alt_up_brings_them_back() {
+    let mut app = app();
+    let mut state = app.to_state();
+    // From a state file (untrusted): cleaned when taken up.
+    state.queries = vec!["ferries\u{1b}[31m".into(), "bench".into()];
+    app.restore_state(state);
+    assert_eq!(app.session.queries, ["ferries", "bench"]);
+    // A find made is remembered, last.
+    go(
+        &mut app,
+        &[Action::Down, Action::FocusNext, Action::FocusNext],
+    );
+    go(&mut app, &[Action::OpenFind]);
+    for c in "library".chars() {
+        app.update(Action::Input(c));
+    }
+    go(&mut app, &[Action::Activate]);
+    assert_eq!(
+        app.session.queries.last().map(String::as_str),
+        Some("library")
+    );
+    // Alt-↑ in the find prompt: the newest first, then older; Alt-↓ back.
+    go(
+        &mut app,
+        &[Action::Escape, Action::OpenFind, Action::HistoryPrev],
+    );
+    let input = |app: &App| match &app.popup {
+        Some(Popup::Find { input, .. }) => input.clone(),
+        _ => panic!("the find prompt"),
+    };
+    assert_eq!(input(&app), "library");
+    go(&mut app, &[Action::HistoryPrev]);
+    assert_eq!(input(&app), "bench");
+    go(&mut app, &[Action::HistoryNext]);
+    assert_eq!(input(&app), "library");
+    go(&mut app, &[Action::HistoryNext]);
+    assert_eq!(input(&app), "");
+    // Saved with the state.
+    assert_eq!(app.to_state().queries, ["ferries", "bench", "library"]);
+}

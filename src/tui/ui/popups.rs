@@ -34,7 +34,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
             error.as_deref().ok_or(GOTO_NOTE),
             "Enter go  Esc close",
         ),
-        Some(Popup::Find { input }) => prompt(
+        Some(Popup::Find { input, .. }) => prompt(
             frame,
             area,
             app,
