@@ -35,8 +35,7 @@ pub struct Show {
     entry: String,
     #[command(flatten)]
     archive: ArchiveArgs,
-    /// Wrap the text to N columns. Default: the terminal's width, no
-    /// wider than the browser's reading width (`body_width`, 100); 80
+    /// Wrap the text to N columns. Default: the terminal's width; 80
     /// when standard output is not a terminal.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..=1000))]
     width: Option<u16>,
@@ -60,8 +59,7 @@ impl Show {
         let width = match self.width {
             Some(w) => usize::from(w),
             None if terminal => ratatui::crossterm::terminal::size()
-                .map_or(DEFAULT_WIDTH, |(cols, _)| usize::from(cols))
-                .min(usize::from(config.body_width)),
+                .map_or(DEFAULT_WIDTH, |(cols, _)| usize::from(cols).max(20)),
             None => DEFAULT_WIDTH,
         };
         let out = Output {
