@@ -241,16 +241,31 @@ impl Drop for Opened {
     }
 }
 
-/// A root of the archive, as named and as an absolute path.
+/// A root of the archive, as named and as an absolute, canonical path.
 struct Root {
     given: PathBuf,
-    abs: PathBuf,
+    /// The canonical path, found when first asked for ([`Root::abs`]): a
+    /// reopen of an unchanged archive never needs it, and tens of
+    /// thousands of files named one by one would cost an `lstat` of every
+    /// folder that holds one.
+    abs: OnceLock<PathBuf>,
+    /// Shared by the roots of one open: a folder is resolved once.
+    canonical: std::sync::Arc<Canonical>,
     /// A file named on its own rather than a folder to walk.
     single: bool,
     /// Named through a symbolic link.
     link: bool,
     /// What it is (followed through a link), taken when it was opened.
     stat: Option<FileStat>,
+}
+
+impl Root {
+    /// The canonical path (as given when it has none).
+    fn abs(&self) -> &Path {
+        self.abs.get_or_init(|| {
+            (self.canonical.of(&self.given, Some(self.link))).unwrap_or_else(|| self.given.clone())
+        })
+    }
 }
 
 /// A file found under a root, not yet read: only its name is kept, since
@@ -305,14 +320,14 @@ impl<'a> Candidate<'a> {
                 || self.display.to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
-            return (format!("/{name}"), root.abs.clone());
+            return (format!("/{name}"), root.abs().to_path_buf());
         }
         let rel_path = path.strip_prefix(&root.given).unwrap_or(path);
         let rel: Vec<Cow<'_, str>> = rel_path
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
             .collect();
-        (format!("/{}", rel.join("/")), root.abs.join(rel_path))
+        (format!("/{}", rel.join("/")), root.abs().join(rel_path))
     }
 
     /// Reads and parses the file.
@@ -361,7 +376,7 @@ impl<'a> Candidate<'a> {
             return None;
         }
         let root = &roots[self.root];
-        let (given, abs) = (root.given.to_str()?, root.abs.to_str()?);
+        let (given, abs) = (root.given.to_str()?, root.abs().to_str()?);
         if root.single || !abs.starts_with('/') {
             return None;
         }
@@ -409,14 +424,22 @@ impl<'a> Candidate<'a> {
 
 /// Opens each root: fails on the first that is missing, unreadable or
 /// neither a file nor a folder. A root named twice (or by two names for
-/// the same place) is kept once, where it was first named: the roots are
-/// told apart through a set, since tens of thousands can be named. Also
-/// gives the roots' [`roots_key`], from the same canonical paths. The roots
-/// are looked at in parallel: a file named on its own costs as many calls
-/// as one found by the walk, which are made in parallel too.
-fn open_roots(roots: &[PathBuf]) -> Result<(Vec<Root>, Vec<String>), LoadError> {
-    let canonical = Canonical::default();
-    let opened: Vec<Result<(Root, [String; 2]), LoadError>> = roots
+/// the same place) is kept once, where it was first named. Tens of
+/// thousands of roots can be named (`ktimeline stats $(find …)`): each
+/// costs one `lstat` (two through a link), made in parallel, as a file the
+/// walk finds costs one. The roots are told apart by what they are (device
+/// and inode): only those that are one file or folder are compared by
+/// canonical path, so that two names for it (through a link, `..`, another
+/// spelling) are one root and two hard links are two, as in a folder.
+fn open_roots(roots: &[PathBuf]) -> Result<Vec<Root>, LoadError> {
+    /// What a root is, as the parallel loop finds it.
+    struct Looked {
+        single: bool,
+        link: bool,
+        stat: FileStat,
+        identity: Option<(u64, u64)>,
+    }
+    let looked: Vec<Result<Looked, LoadError>> = roots
         .par_iter()
         .map(|root| {
             let fail = |e: &std::io::Error| LoadError {
@@ -430,7 +453,7 @@ fn open_roots(roots: &[PathBuf]) -> Result<(Vec<Root>, Vec<String>), LoadError> 
             let meta = if link {
                 fs::metadata(root).map_err(|e| fail(&e))?
             } else {
-                own.clone()
+                own
             };
             if !meta.is_dir() && !meta.is_file() {
                 return Err(LoadError {
@@ -443,31 +466,78 @@ fn open_roots(roots: &[PathBuf]) -> Result<(Vec<Root>, Vec<String>), LoadError> 
             {
                 return Err(fail(&e));
             }
-            let abs = canonical.of(root, Some(&own));
-            let key = root_key(root, &abs);
-            let root = Root {
-                given: root.clone(),
-                abs: abs.unwrap_or_else(|| root.clone()),
+            Ok(Looked {
                 single: meta.is_file(),
                 link,
-                stat: Some(FileStat::of(&meta)),
-            };
-            Ok((root, key))
+                stat: FileStat::of(&meta),
+                identity: identity(&meta),
+            })
         })
         .collect();
-    let mut walked: Vec<Root> = Vec::with_capacity(roots.len());
-    let mut key = Vec::with_capacity(2 * roots.len());
-    // Canonical paths are spelt one way: their bytes tell them apart.
-    let mut seen: FxHashSet<std::ffi::OsString> = FxHashSet::default();
-    seen.reserve(roots.len());
-    for opened in opened {
-        let (root, pair) = opened?;
-        key.extend(pair);
-        if seen.insert(root.abs.as_os_str().to_owned()) {
-            walked.push(root);
+    let canonical = std::sync::Arc::new(Canonical::default());
+    let mut all = Vec::with_capacity(roots.len());
+    // The first root that is each file or folder, and whether another is
+    // it too.
+    let mut first: FxHashMap<(u64, u64), (usize, bool)> = FxHashMap::default();
+    first.reserve(roots.len());
+    let mut alike = Vec::new();
+    for (i, (given, looked)) in roots.iter().zip(looked).enumerate() {
+        let looked = looked?;
+        match looked.identity {
+            Some(id) => match first.entry(id) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert((i, false));
+                }
+                std::collections::hash_map::Entry::Occupied(mut o) => {
+                    if !o.get().1 {
+                        o.get_mut().1 = true;
+                        alike.push(o.get().0);
+                    }
+                    alike.push(i);
+                }
+            },
+            None => alike.push(i),
         }
+        all.push(Root {
+            given: given.clone(),
+            abs: OnceLock::new(),
+            canonical: canonical.clone(),
+            single: looked.single,
+            link: looked.link,
+            stat: Some(looked.stat),
+        });
     }
-    Ok((walked, key))
+    drop(first);
+    // Of the roots that are one file or folder, the first of each
+    // canonical path is kept.
+    alike.sort_unstable();
+    alike.par_iter().for_each(|&i| {
+        all[i].abs();
+    });
+    let mut keep = vec![true; all.len()];
+    let mut seen: FxHashSet<&Path> = FxHashSet::default();
+    for &i in &alike {
+        keep[i] = seen.insert(all[i].abs());
+    }
+    drop(seen);
+    let mut keep = keep.into_iter();
+    all.retain(|_| keep.next().unwrap_or(true));
+    Ok(all)
+}
+
+/// What a file or folder is, the same whatever its name (device and
+/// inode); `None` where that cannot be told.
+fn identity(meta: &fs::Metadata) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
 }
 
 /// What the walk made of a candidate.
@@ -491,28 +561,49 @@ pub fn load_paths(
 }
 
 /// The key of a set of roots in the cache: each as given and as an
-/// absolute, canonical path.
+/// absolute path (made so with the current folder, whose path the system
+/// gives canonical; links are not followed). It costs no call per root, so
+/// that the index of tens of thousands of files named one by one is read
+/// while they are looked at. (Reached through a link, an archive has an
+/// index of its own; the walk checks every file against it all the same.)
 pub fn roots_key(roots: &[PathBuf]) -> Vec<String> {
-    let canonical = Canonical::default();
+    let cwd = std::env::current_dir().ok();
     roots
         .iter()
-        .flat_map(|r| root_key(r, &canonical.of(r, None)))
+        .flat_map(|r| root_key(r, cwd.as_deref()))
         .collect()
 }
 
-/// A root's part of [`roots_key`], from its canonical path (`None`: it has
-/// none, as a missing file).
-fn root_key(given: &Path, canonical: &Option<PathBuf>) -> [String; 2] {
-    let canonical = canonical.as_deref().unwrap_or(given);
+/// A root's part of [`roots_key`].
+fn root_key(given: &Path, cwd: Option<&Path>) -> [String; 2] {
     // As given, but spelt as the walk spells it (`a/b/` and `a/./b` name
     // files as `a/b` does).
-    let given: PathBuf = given.components().collect();
+    let given = tidy(given);
+    let abs = match cwd {
+        Some(cwd) if given.is_relative() => Cow::Owned(cwd.join(&given)),
+        _ => Cow::Borrowed(&*given),
+    };
     // Escaped, not made lossy: two names that are not UTF-8 and differ
     // only in those bytes are two archives, two indexes.
     [
         crate::text::escape_path(&given).into_owned(),
-        crate::text::escape_path(canonical).into_owned(),
+        crate::text::escape_path(&abs).into_owned(),
     ]
+}
+
+/// `path` as its components spell it (no `//`, no `.` but a leading one,
+/// no trailing `/`), without rebuilding the names already spelt so.
+fn tidy(path: &Path) -> Cow<'_, Path> {
+    let b = path.as_os_str().as_encoded_bytes();
+    let untidy = memchr::memmem::find(b, b"//").is_some()
+        || memchr::memmem::find(b, b"/./").is_some()
+        || b.ends_with(b"/.")
+        || (b.len() > 1 && b.ends_with(b"/"));
+    if untidy {
+        Cow::Owned(path.components().collect())
+    } else {
+        Cow::Borrowed(path)
+    }
 }
 
 /// The canonical paths of many roots, as `fs::canonicalize` gives them,
@@ -531,21 +622,16 @@ struct Canonical {
 }
 
 impl Canonical {
-    /// The canonical path of `path`, whose own `lstat` is `lstat` when the
-    /// caller has it; `None` when it has none (it is missing).
-    fn of(&self, path: &Path, lstat: Option<&fs::Metadata>) -> Option<PathBuf> {
-        let taken;
-        let lstat = match lstat {
-            Some(m) => Some(m),
-            None => {
-                taken = fs::symlink_metadata(path).ok();
-                taken.as_ref()
-            }
-        };
-        match (lstat, last_name(path)) {
-            (Some(m), Some((folder, name))) if !m.file_type().is_symlink() => {
-                self.dir(folder).map(|f| f.join(name))
-            }
+    /// The canonical path of `path`, which is a symbolic link or not as
+    /// `link` says when the caller knows (`None`: its `lstat` tells);
+    /// `None` when it has none (it is missing).
+    fn of(&self, path: &Path, link: Option<bool>) -> Option<PathBuf> {
+        let link = link.or_else(|| {
+            let m = fs::symlink_metadata(path).ok()?;
+            Some(m.file_type().is_symlink())
+        });
+        match (link, last_name(path)) {
+            (Some(false), Some((folder, name))) => self.dir(folder).map(|f| f.join(name)),
             _ => fs::canonicalize(path).ok(),
         }
     }
@@ -694,14 +780,26 @@ fn open_or_unchanged(
     let started = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
-    let (walked, key) = open_roots(roots)?;
+    // The index is read while the roots are looked at: its key needs
+    // nothing of theirs but their names.
+    let (walked, read) = std::thread::scope(|s| {
+        let reading = cache.then(|| {
+            s.spawn(|| {
+                let place = index::Place::for_roots(roots_key(roots));
+                let read = read_index(place.as_ref(), want);
+                (place, read)
+            })
+        });
+        let walked = open_roots(roots);
+        let read = reading.map(|r| match r.join() {
+            Ok(read) => read,
+            Err(panic) => std::panic::resume_unwind(panic),
+        });
+        (walked, read)
+    });
+    let walked = walked?;
     trace.lap("roots opened");
-    let place = if cache {
-        index::Place::for_roots(key)
-    } else {
-        None
-    };
-    let (head, mut snapshot) = read_index(place.as_ref(), want);
+    let (place, (head, mut snapshot)) = read.unwrap_or_default();
     let previous = head.as_ref().and_then(index::UndecodedHead::decode);
     // A head that does not decode: its snapshot is not used either (its
     // thread frees it when done).
@@ -1343,7 +1441,7 @@ fn single_root(i: usize, found: &Found<'_>) {
     // user named it), by its real path.
     let mut candidate = Candidate::new(root.given.clone(), i, found.previous());
     if root.link {
-        candidate.raw = Some(root.abs.clone());
+        candidate.raw = Some(root.abs().to_path_buf());
     }
     found.file(candidate, || root.stat);
 }
@@ -1549,6 +1647,80 @@ mod tests {
         assert_eq!(key, roots_key(&[ff]));
     }
 
+    /// `tidy` spells a path as its components do.
+    #[test]
+    fn tidy_is_what_components_give() {
+        for name in [
+            "a", "a/", "a//b", "a/./b", "./a", "./", ".", "a/.", "/.", "/", "//a", "a/b/",
+            "../a/./", "a/..", "a/../b", "", "a.md", "a/.md", "a/..md", "a/b/.",
+        ] {
+            let p = Path::new(name);
+            let want: PathBuf = p.components().collect();
+            assert_eq!(&*tidy(p), want.as_path(), "{name:?}");
+        }
+    }
+
+    /// A file named twice, by other names for it (through a link to it,
+    /// through a linked folder, through `..`), is one root, the first; a
+    /// hard link to it is a root of its own, as it is a file of its own in
+    /// a folder.
+    #[cfg(unix)]
+    #[test]
+    fn one_file_named_many_ways_is_one_root_but_a_hard_link_is_two() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir_all(d.join("a/b")).unwrap();
+        fs::write(d.join("a/b/f.md"), "x").unwrap();
+        fs::write(d.join("a/b/g.md"), "y").unwrap();
+        symlink(d.join("a/b/f.md"), d.join("link.md")).unwrap();
+        symlink(d.join("a"), d.join("dirlink")).unwrap();
+        fs::hard_link(d.join("a/b/f.md"), d.join("hard.md")).unwrap();
+        let names = [
+            "link.md",
+            "a/b/f.md",
+            "dirlink/b/f.md",
+            "a/b/../b/f.md",
+            "hard.md",
+            "a/b/g.md",
+            "a/./b/f.md",
+            "a",
+            "dirlink",
+            "a/b/..",
+        ];
+        let roots: Vec<PathBuf> = names.iter().map(|n| d.join(n)).collect();
+        let opened = open_roots(&roots).unwrap();
+        let kept: Vec<&Path> = opened.iter().map(|r| r.given.as_path()).collect();
+        let want: Vec<PathBuf> = ["link.md", "hard.md", "a/b/g.md", "a"]
+            .iter()
+            .map(|n| d.join(n))
+            .collect();
+        assert_eq!(kept, want.iter().map(PathBuf::as_path).collect::<Vec<_>>());
+        assert!(opened[0].link && opened[0].single && !opened[3].single);
+        let real = fs::canonicalize(d.join("a/b/f.md")).unwrap();
+        assert_eq!(opened[0].abs(), real);
+        // A missing root is an error naming it.
+        let mut missing = roots.clone();
+        missing.insert(4, d.join("nowhere.md"));
+        let e = open_roots(&missing).err().unwrap();
+        assert_eq!(e.path, d.join("nowhere.md"));
+    }
+
+    /// The cache key costs no call per root: a root is keyed by its name
+    /// as the walk spells it and by that name made absolute.
+    #[test]
+    fn roots_are_keyed_by_their_names_made_absolute() {
+        let cwd = Path::new("/somewhere/else");
+        let key = |p: &str| root_key(Path::new(p), Some(cwd));
+        assert_eq!(key("a/b/"), ["a/b", "/somewhere/else/a/b"]);
+        assert_eq!(key("a//./b"), key("a/b"));
+        assert_eq!(key("/x/y.md"), ["/x/y.md", "/x/y.md"]);
+        assert_ne!(
+            key("y.md"),
+            root_key(Path::new("y.md"), Some(Path::new("/x")))
+        );
+    }
+
     /// The shared canonical paths are what `fs::canonicalize` gives, with
     /// links to folders and files, `..` after a link, `.`, a trailing `/`
     /// and missing names.
@@ -1628,7 +1800,8 @@ mod tests {
             for abs in abs {
                 let roots = [Root {
                     given: PathBuf::from(given),
-                    abs: PathBuf::from(abs),
+                    abs: OnceLock::from(PathBuf::from(abs)),
+                    canonical: Default::default(),
                     single: false,
                     link: false,
                     stat: None,
