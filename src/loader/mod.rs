@@ -282,26 +282,38 @@ struct Candidate<'a> {
 }
 
 impl<'a> Candidate<'a> {
-    /// The candidate at `path`; its name is borrowed from `known` when
-    /// that holds it.
-    fn new(path: PathBuf, root: usize, known: &FxHashMap<&'a str, usize>) -> Candidate<'a> {
+    /// The candidate at `path`, and where `known` (the indexed files by
+    /// name) has it; its name is borrowed from `known` when that holds it.
+    fn new(
+        path: Cow<'_, Path>,
+        root: usize,
+        known: &FxHashMap<&'a str, usize>,
+    ) -> (Candidate<'a>, Option<usize>) {
         match crate::text::escape_path(&path) {
-            Cow::Borrowed(s) => Candidate {
-                display: match known.get_key_value(s) {
-                    Some((&k, _)) => Cow::Borrowed(k),
-                    None => Cow::Owned(s.to_string()),
-                },
-                raw: None,
-                root,
-            },
+            Cow::Borrowed(s) => {
+                let (display, at) = match known.get_key_value(s) {
+                    Some((&k, &i)) => (Cow::Borrowed(k), Some(i)),
+                    None => (Cow::Owned(s.to_string()), None),
+                };
+                let c = Candidate {
+                    display,
+                    raw: None,
+                    root,
+                };
+                (c, at)
+            }
             // A name that is not UTF-8 or holds control characters (or a
             // backslash) is shown escaped, and the path is kept to open the
             // file by.
-            Cow::Owned(display) => Candidate {
-                display: Cow::Owned(display),
-                raw: Some(path),
-                root,
-            },
+            Cow::Owned(display) => {
+                let at = known.get(display.as_str()).copied();
+                let c = Candidate {
+                    display: Cow::Owned(display),
+                    raw: Some(path.into_owned()),
+                    root,
+                };
+                (c, at)
+            }
         }
     }
 
@@ -568,27 +580,38 @@ pub fn load_paths(
 /// index of its own; the walk checks every file against it all the same.)
 pub fn roots_key(roots: &[PathBuf]) -> Vec<String> {
     let cwd = std::env::current_dir().ok();
-    roots
-        .iter()
-        .flat_map(|r| root_key(r, cwd.as_deref()))
-        .collect()
+    let cwd = cwd
+        .as_deref()
+        .map(|c| crate::text::escape_path(c).into_owned());
+    let mut key = Vec::with_capacity(2 * roots.len());
+    for root in roots {
+        key.extend(root_key(root, cwd.as_deref()));
+    }
+    key
 }
 
-/// A root's part of [`roots_key`].
-fn root_key(given: &Path, cwd: Option<&Path>) -> [String; 2] {
+/// A root's part of [`roots_key`]; `cwd` is the current folder, escaped.
+fn root_key(given: &Path, cwd: Option<&str>) -> [String; 2] {
     // As given, but spelt as the walk spells it (`a/b/` and `a/./b` name
-    // files as `a/b` does).
-    let given = tidy(given);
+    // files as `a/b` does). Escaped, not made lossy: two names that are
+    // not UTF-8 and differ only in those bytes are two archives, two
+    // indexes.
+    let tidied = tidy(given);
+    let given = crate::text::escape_path(&tidied);
+    // Made absolute as `Path::join` would (an escaped name escapes each
+    // of its parts alike).
     let abs = match cwd {
-        Some(cwd) if given.is_relative() => Cow::Owned(cwd.join(&given)),
-        _ => Cow::Borrowed(&*given),
+        Some(cwd) if tidied.is_relative() => {
+            let sep = if cwd.ends_with('/') { "" } else { "/" };
+            let mut abs = String::with_capacity(cwd.len() + sep.len() + given.len());
+            abs.push_str(cwd);
+            abs.push_str(sep);
+            abs.push_str(&given);
+            abs
+        }
+        _ => given.to_string(),
     };
-    // Escaped, not made lossy: two names that are not UTF-8 and differ
-    // only in those bytes are two archives, two indexes.
-    [
-        crate::text::escape_path(&given).into_owned(),
-        crate::text::escape_path(&abs).into_owned(),
-    ]
+    [given.into_owned(), abs]
 }
 
 /// `path` as its components spell it (no `//`, no `.` but a leading one,
@@ -1079,7 +1102,7 @@ fn take_unchanged(
         Some(timeline) => {
             if let (Some(previous), Some(dirs)) = (previous, walked_dirs) {
                 let head = index::Head {
-                    roots: place.roots().to_vec(),
+                    roots: place.roots().iter().map(String::as_str).collect(),
                     drafts: previous.drafts,
                     drafts_len: previous.drafts_len,
                     files: previous.files.clone(),
@@ -1226,7 +1249,7 @@ fn write_index(
         return Written::default();
     };
     let head = index::Head {
-        roots: place.roots().to_vec(),
+        roots: place.roots().iter().map(String::as_str).collect(),
         drafts: drafts.id,
         drafts_len: drafts.len,
         files: (new.files.iter())
@@ -1338,14 +1361,8 @@ impl<'a> Found<'a> {
     }
 
     /// Takes a candidate from the index when it is unchanged (`stat` tells
-    /// what it is now), else reads and parses it.
-    fn file(&self, c: Candidate<'a>, stat: impl FnOnce() -> Option<FileStat>) {
-        let at = self.previous().get(&*c.display).copied();
-        self.file_at(c, at, stat);
-    }
-
-    /// [`Found::file`] of the file that is `at` in the index (`None`: not
-    /// in it).
+    /// what it is now), else reads and parses it; it is `at` in the index
+    /// (`None`: not in it).
     fn file_at(
         &self,
         c: Candidate<'a>,
@@ -1389,7 +1406,7 @@ impl<'a> Found<'a> {
 /// task per folder), not following symbolic links and not entering hidden
 /// folders, and the files named on their own as a parallel loop of their
 /// own, so that thousands of them are read on every core as a folder's
-/// files are; each candidate file is handed to [`Found::file`] on the
+/// files are; each candidate file is handed to [`Found::file_at`] on the
 /// thread that found it.
 fn walk_roots(found: &Found<'_>) {
     // Reading many small files waits on the disk more than on the CPU:
@@ -1439,11 +1456,11 @@ fn single_root(i: usize, found: &Found<'_>) {
     }
     // A file named on its own is read even through a symbolic link (the
     // user named it), by its real path.
-    let mut candidate = Candidate::new(root.given.clone(), i, found.previous());
+    let (mut candidate, at) = Candidate::new(Cow::Borrowed(&root.given), i, found.previous());
     if root.link {
         candidate.raw = Some(root.abs().to_path_buf());
     }
-    found.file(candidate, || root.stat);
+    found.file_at(candidate, at, || root.stat);
 }
 
 /// `entered`: the folder was found in the folder that holds it (rather
@@ -1544,11 +1561,11 @@ fn walk_dir<'s, 'a: 's>(
             found.problem(&path, "not a regular file".into());
             continue;
         }
-        let c = Candidate::new(path, root, found.previous());
+        let (c, at) = Candidate::new(Cow::Owned(path), root, found.previous());
         clean &= c.raw.is_none();
         // The entry's own metadata is read relative to its folder: much
         // cheaper than looking the whole path up again.
-        found.file(c, || FileStat::of_result(entry.metadata()));
+        found.file_at(c, at, || FileStat::of_result(entry.metadata()));
     }
     listed(clean);
 }
@@ -1635,6 +1652,7 @@ fn line_at(bytes: &[u8], pos: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text;
 
     #[cfg(unix)]
     #[test]
@@ -1710,15 +1728,25 @@ mod tests {
     /// as the walk spells it and by that name made absolute.
     #[test]
     fn roots_are_keyed_by_their_names_made_absolute() {
-        let cwd = Path::new("/somewhere/else");
-        let key = |p: &str| root_key(Path::new(p), Some(cwd));
+        let key = |p: &str| root_key(Path::new(p), Some("/somewhere/else"));
         assert_eq!(key("a/b/"), ["a/b", "/somewhere/else/a/b"]);
         assert_eq!(key("a//./b"), key("a/b"));
         assert_eq!(key("/x/y.md"), ["/x/y.md", "/x/y.md"]);
-        assert_ne!(
-            key("y.md"),
-            root_key(Path::new("y.md"), Some(Path::new("/x")))
-        );
+        assert_eq!(root_key(Path::new("y.md"), Some("/")), ["y.md", "/y.md"]);
+        assert_ne!(key("y.md"), root_key(Path::new("y.md"), Some("/x")));
+        // Escaped as the path made absolute would be.
+        let odd = "a\\b\u{202e}\n.md";
+        let joined = text::escape_path(&Path::new("/somewhere/else").join(odd)).into_owned();
+        assert_eq!(key(odd)[1], joined);
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let raw = Path::new(std::ffi::OsStr::from_bytes(b"x\xff/\xe9.md"));
+            let cwd = Path::new(std::ffi::OsStr::from_bytes(b"/w\xfe"));
+            let cwd_shown = text::escape_path(cwd);
+            let got = root_key(raw, Some(&cwd_shown));
+            assert_eq!(got[1], text::escape_path(&cwd.join(raw)));
+        }
     }
 
     /// The shared canonical paths are what `fs::canonicalize` gives, with
