@@ -54,7 +54,7 @@ impl JsonMark {
 #[derive(Debug, clap::Args)]
 pub struct Bookmarks {
     #[command(flatten)]
-    archive: ArchiveArgs,
+    pub(crate) archive: ArchiveArgs,
     /// Print a JSON array instead of lines.
     #[arg(long)]
     json: bool,

@@ -86,7 +86,7 @@ const CHUNK: usize = 1024;
 #[derive(Debug, clap::Args)]
 pub struct Export {
     #[command(flatten)]
-    archive: ArchiveArgs,
+    pub(crate) archive: ArchiveArgs,
     /// One JSON object per line (one per entry) instead of one document.
     #[arg(long)]
     jsonl: bool,

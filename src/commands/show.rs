@@ -34,7 +34,7 @@ pub struct Show {
     /// column), or an entry's id (`/news/2013/06/6/slug.md`).
     entry: String,
     #[command(flatten)]
-    archive: ArchiveArgs,
+    pub(crate) archive: ArchiveArgs,
     /// Wrap the text to N columns. Default: the terminal's width, no
     /// wider than the browser's reading width (`body_width`, 100); 80
     /// when standard output is not a terminal.

@@ -27,7 +27,7 @@ struct JsonStats<'a> {
 #[derive(Debug, clap::Args)]
 pub struct Stats {
     #[command(flatten)]
-    archive: ArchiveArgs,
+    pub(crate) archive: ArchiveArgs,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
