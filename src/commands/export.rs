@@ -117,7 +117,7 @@ fn export(archive: &ArchiveArgs, jsonl: bool, filter: &Filter) -> Result<ExitCod
     for (c, chunk) in kept.chunks(CHUNK).enumerate() {
         let chunk: Vec<Vec<u8>> = chunk
             .par_iter()
-            .map(|&i| serde_json::to_vec(&json_event(timeline, i)).expect("JSON of plain data"))
+            .map(|&i| super::json::to_vec(&json_event(timeline, i)).expect("JSON of plain data"))
             .collect();
         for (i, json) in chunk.iter().enumerate() {
             if !jsonl && c + i > 0 {

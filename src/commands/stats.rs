@@ -63,7 +63,7 @@ fn stats(archive: &ArchiveArgs, json: bool, top_tags: usize, filter: &Filter) ->
             stats: &s,
             index: opened.index,
         };
-        serde_json::to_writer_pretty(&mut out, &j).map_err(std::io::Error::from)?;
+        super::json::to_writer_pretty(&mut out, &j)?;
         writeln!(out)?;
     } else {
         let range = match (&s.first, &s.last) {
