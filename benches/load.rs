@@ -3,7 +3,7 @@
 //! disk, resolving 100,000 parsed files into a timeline, reopening an
 //! archive through its index, and fuzzy search over 100,000 headlines.
 //! Also full-text search through the word index, and building it, and
-//! similar entries through it.
+//! similar entries and stories through it.
 //! Run with `cargo bench`; the archives come from `ktimeline::generate`.
 //! `benches/scale.sh` measures whole commands at 100,000 events against rg.
 
@@ -14,7 +14,7 @@ use ktimeline::loader::parse::{parse, parse_full};
 use ktimeline::loader::resolve;
 use ktimeline::search::HeadlineSearch;
 use ktimeline::search::WordIndex;
-use ktimeline::search::similar;
+use ktimeline::search::{similar, story};
 use ktimeline::{generate, loader, text};
 
 /// The binary's allocator, so that the figures are the binary's.
@@ -205,6 +205,11 @@ fn full_text_100k(c: &mut Criterion) {
             format!("one entry's 8 similar (entry {idx} of 100k)"),
             |b| b.iter(|| similar::similar(timeline, &index, idx, 8, |_| false)),
         );
+    }
+    for idx in [0, 77_777] {
+        group.bench_function(format!("one entry's story (entry {idx} of 100k)"), |b| {
+            b.iter(|| story::story(timeline, &index, idx))
+        });
     }
     group.finish();
 }

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use crate::commands::{
-    self, Error, bookmarks, check, config, export, search, shell, show, similar, stats,
+    self, Error, bookmarks, check, config, export, search, shell, show, similar, stats, story,
 };
 
 /// A terminal browser for archives of news events kept as markdown files.
@@ -42,6 +42,7 @@ pub enum Command {
     Check(check::Check),
     Search(search::Search),
     Similar(similar::Similar),
+    Story(story::Story),
     Export(export::Export),
     Show(show::Show),
     Bookmarks(bookmarks::Bookmarks),
@@ -129,6 +130,7 @@ impl Cli {
             Command::Check(c) => &mut c.archive,
             Command::Search(c) => &mut c.archive,
             Command::Similar(c) => &mut c.archive,
+            Command::Story(c) => &mut c.archive,
             Command::Export(c) => &mut c.archive,
             Command::Show(c) => &mut c.archive,
             Command::Bookmarks(c) => &mut c.archive,
@@ -175,6 +177,7 @@ impl Command {
             Command::Check(c) => c.run(),
             Command::Search(c) => c.run(),
             Command::Similar(c) => c.run(),
+            Command::Story(c) => c.run(),
             Command::Export(c) => c.run(),
             Command::Show(c) => c.run(),
             Command::Bookmarks(c) => c.run(),
@@ -249,6 +252,9 @@ mod tests {
             &["export", "--kind", "event"],
             &["show"],
             &["similar", "-n"],
+            &["story"],
+            &["stats", "--story"],
+            &["export", "--story", "x.md", "--jsonl"],
             &["bookmarks", "--json"],
             &["check", "--links"],
             &["config"],
@@ -290,6 +296,6 @@ mod tests {
             }
         }
         // The short way was taken where it could be.
-        assert_eq!(short, 14);
+        assert_eq!(short, 17);
     }
 }

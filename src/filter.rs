@@ -2,9 +2,11 @@
 //! `search`, `export` and `stats` commands and the browser, so that a filter
 //! means the same everywhere.
 
+use std::sync::Arc;
+
 use chrono::{Datelike, NaiveDate};
 
-use crate::model::{Event, Kind};
+use crate::model::{Event, EventIdx, Kind, Timeline};
 
 /// Which entries to keep. The default keeps every entry.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
@@ -18,6 +20,47 @@ pub struct Filter {
     pub tags: Vec<String>,
     /// Keep entries of these kinds (none: every kind).
     pub kinds: Vec<Kind>,
+    /// Keep the entries of one story (`search::story`).
+    pub story: Option<StoryFilter>,
+}
+
+/// The entries of the story of one entry, by id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StoryFilter {
+    /// The headline of the entry whose story it is.
+    pub of: String,
+    /// The ids of its entries, sorted.
+    ids: Arc<[String]>,
+}
+
+impl StoryFilter {
+    pub fn new(of: String, mut ids: Vec<String>) -> StoryFilter {
+        ids.sort_unstable();
+        ids.dedup();
+        StoryFilter {
+            of,
+            ids: ids.into(),
+        }
+    }
+
+    /// The story `members` of entry `of` of `t`.
+    pub fn of_entries(t: &Timeline, of: EventIdx, members: &[EventIdx]) -> StoryFilter {
+        let ids = members.iter().map(|&i| t.events[i].id.clone()).collect();
+        StoryFilter::new(t.events[of].headline.clone(), ids)
+    }
+
+    /// How many entries it keeps.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn holds(&self, id: &str) -> bool {
+        self.ids.binary_search_by(|x| x.as_str().cmp(id)).is_ok()
+    }
 }
 
 impl Filter {
@@ -27,10 +70,14 @@ impl Filter {
             && self.until.is_none()
             && self.tags.is_empty()
             && self.kinds.is_empty()
+            && self.story.is_none()
     }
 
     pub fn accepts(&self, e: &Event) -> bool {
         if !self.kinds.is_empty() && !self.kinds.contains(&e.kind) {
+            return false;
+        }
+        if self.story.as_ref().is_some_and(|s| !s.holds(&e.id)) {
             return false;
         }
         if self.since.is_some() || self.until.is_some() {
@@ -70,6 +117,11 @@ impl Filter {
         if !self.kinds.is_empty() {
             let kinds: Vec<&str> = self.kinds.iter().map(|k| k.as_str()).collect();
             parts.push(kinds.join("|"));
+        }
+        if let Some(s) = &self.story {
+            let of = crate::text::prefix_chars(&s.of, 60);
+            let cut = if of.len() < s.of.len() { "…" } else { "" };
+            parts.push(format!("story ({} entries): {of}{cut}", s.len()));
         }
         parts.join(" · ")
     }
@@ -301,6 +353,7 @@ mod tests {
                 until: None,
                 tags: vec!["Trade".into()],
                 kinds: vec![Kind::Event, Kind::Ghost],
+                story: None,
             }
             .describe(),
             "2015-09-01.. · #Trade · event|ghost"

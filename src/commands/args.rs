@@ -76,6 +76,10 @@ pub struct FilterArgs {
     /// Only entries of this kind; repeat it for several.
     #[arg(long, value_enum)]
     pub kind: Vec<KindArg>,
+    /// Only the entries of ENTRY's story (as `ktimeline story ENTRY`
+    /// prints them): ENTRY is a file as `search` prints it, or an id.
+    #[arg(long, value_name = "ENTRY")]
+    pub story: Option<String>,
 }
 
 impl FilterArgs {
@@ -94,9 +98,36 @@ impl FilterArgs {
             until: self.until,
             tags: self.tag.clone(),
             kinds: self.kind.iter().map(|k| Kind::from(*k)).collect(),
+            story: None,
         })
     }
+
+    /// Loads the archive of `archive` and this filter, with `--story`'s
+    /// entry found in it; and its word index when `words` asks for it or
+    /// `--story` needs it.
+    pub fn load(
+        &self,
+        archive: &ArchiveArgs,
+        words: bool,
+    ) -> Result<(Opened, Filter, Option<crate::search::WordIndex>)> {
+        let mut filter = self.filter()?;
+        let (opened, index) = if words || self.story.is_some() {
+            let (opened, index) = archive.load_with_words()?;
+            (opened, Some(index))
+        } else {
+            (archive.load()?, None)
+        };
+        if let (Some(entry), Some(index)) = (&self.story, &index) {
+            let t = &opened.timeline;
+            let idx = super::entry::resolve(t, entry)?;
+            let members = crate::search::story::story(t, index, idx);
+            filter.story = Some(crate::filter::StoryFilter::of_entries(t, idx, &members));
+        }
+        Ok((opened, filter, index))
+    }
 }
+
+impl FilterArgs {}
 
 /// A tag as tags are stored: white space folded; not empty.
 fn tag_name(s: &str) -> std::result::Result<String, String> {

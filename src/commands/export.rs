@@ -96,13 +96,12 @@ pub struct Export {
 
 impl Export {
     pub fn run(self) -> Result<ExitCode> {
-        let filter = self.filter.filter()?;
-        export(&self.archive, self.jsonl, &filter)
+        let (opened, filter, _) = self.filter.load(&self.archive, false)?;
+        export(opened, self.jsonl, &filter)
     }
 }
 
-fn export(archive: &ArchiveArgs, jsonl: bool, filter: &Filter) -> Result<ExitCode> {
-    let opened = archive.load()?;
+fn export(opened: crate::loader::Opened, jsonl: bool, filter: &Filter) -> Result<ExitCode> {
     let timeline = &opened.timeline;
     super::note_unknown_tags(timeline, filter);
     let kept: Vec<usize> = (0..timeline.events.len())

@@ -20,6 +20,7 @@ pub mod shell;
 pub mod show;
 pub mod similar;
 pub mod stats;
+pub mod story;
 
 use std::io::{self, BufWriter, Write};
 

@@ -73,7 +73,6 @@ struct Query<'a> {
     kind: search::Kind,
     limit: usize,
     json: bool,
-    filter: Filter,
 }
 
 impl Search {
@@ -87,29 +86,27 @@ impl Search {
             },
             limit: self.limit as usize,
             json: self.json,
-            filter: self.filter.filter()?,
         };
-        run(&q, &self.archive)
+        let (opened, filter, words) = self.filter.load(&self.archive, self.text)?;
+        run(&q, &filter, opened, words.filter(|_| self.text))
     }
 }
 
-fn run(q: &Query, archive: &ArchiveArgs) -> Result<ExitCode> {
-    let (opened, words) = match q.kind {
-        search::Kind::FullText => {
-            let (opened, words) = archive.load_with_words()?;
-            (opened, Some(words))
-        }
-        search::Kind::Headline => (archive.load()?, None),
-    };
+fn run(
+    q: &Query,
+    filter: &Filter,
+    opened: crate::loader::Opened,
+    words: Option<crate::search::WordIndex>,
+) -> Result<ExitCode> {
     let timeline = &opened.timeline;
-    super::note_unknown_tags(timeline, &q.filter);
+    super::note_unknown_tags(timeline, filter);
     let found = match words {
         Some(index) => {
-            let mut found = index.search(timeline, q.text, q.limit, &q.filter);
+            let mut found = index.search(timeline, q.text, q.limit, filter);
             search::snippet::fill(timeline, &mut found.hits, &found.terms, SNIPPET_CHARS);
             found
         }
-        None => search::search(timeline, q.text, q.limit, &q.filter),
+        None => search::search(timeline, q.text, q.limit, filter),
     };
     let summary = search::summary(q.kind, found.total, found.exact, found.hits.len());
     let mut out = super::stdout();

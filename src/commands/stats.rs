@@ -40,14 +40,19 @@ pub struct Stats {
 
 impl Stats {
     pub fn run(self) -> Result<ExitCode> {
-        let filter = &self.filter.filter()?;
-        stats(&self.archive, self.json, self.tags, filter)
+        let (opened, filter, _) = self.filter.load(&self.archive, false)?;
+        stats(&self.archive, opened, self.json, self.tags, &filter)
     }
 }
 
-fn stats(archive: &ArchiveArgs, json: bool, top_tags: usize, filter: &Filter) -> Result<ExitCode> {
+fn stats(
+    archive: &ArchiveArgs,
+    opened: crate::loader::Opened,
+    json: bool,
+    top_tags: usize,
+    filter: &Filter,
+) -> Result<ExitCode> {
     let (paths, cache) = (&archive.paths, archive.cache());
-    let opened = archive.load()?;
     let timeline = &opened.timeline;
     super::note_unknown_tags(timeline, filter);
     let s = timeline.stats_where(top_tags, |e| filter.accepts(e));

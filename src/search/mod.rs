@@ -12,6 +12,7 @@ pub mod headline;
 pub mod similar;
 pub mod skim_bound;
 pub mod snippet;
+pub mod story;
 pub mod words;
 
 pub use headline::{

@@ -198,11 +198,8 @@ pub fn similar(
     // not make an entry similar.
     let alike = |d: usize| f64::from(first.cos[d]) >= MIN_SCORE;
     let neighbours = best(&first, FEEDBACK, idx, |d| !alike(d));
-    let query = if neighbours.is_empty() {
-        own
-    } else {
-        expand(t, index, own, &neighbours)
-    };
+    let neighbours: Vec<usize> = neighbours.into_iter().map(|(_, d)| d).collect();
+    let query = expand(t, index, own, &neighbours, FEEDBACK_WEIGHT);
     let s = scores(index, &query, n);
     best(&s, limit, idx, |d| !alike(d) || skip(d))
         .into_iter()
@@ -220,19 +217,23 @@ pub fn similar(
 const FEEDBACK: usize = 3;
 const FEEDBACK_WEIGHT: f32 = 0.5;
 
-/// `own` plus [`FEEDBACK_WEIGHT`] times the mean of the neighbours'
-/// vectors, heaviest first.
+/// `own` plus `weight` times the mean of the neighbours' vectors,
+/// heaviest first.
 fn expand(
     t: &Timeline,
     index: &WordIndex,
     own: Vec<Term>,
-    neighbours: &[(f32, usize)],
+    neighbours: &[usize],
+    weight: f32,
 ) -> Vec<Term> {
+    if neighbours.is_empty() {
+        return own;
+    }
     let mut at: FxHashMap<usize, usize> =
         own.iter().enumerate().map(|(k, t)| (t.number, k)).collect();
     let mut query = own;
-    let share = FEEDBACK_WEIGHT / neighbours.len() as f32;
-    for &(_, d) in neighbours {
+    let share = weight / neighbours.len() as f32;
+    for &d in neighbours {
         for term in entry_vector(t, index, d) {
             match at.get(&term.number) {
                 Some(&k) => query[k].weight += share * term.weight,
@@ -262,4 +263,32 @@ fn why(query: &[Term], used: &[usize], held: u32) -> String {
         .take(WHY_WORDS)
         .collect();
     shown.join(", ")
+}
+
+/// The cosine of every entry that shares a word with the query made of
+/// entry `idx` moved towards `members` (`weight`: their share), as
+/// (cosine, entry), the entry itself left out; with the cosine of each
+/// with the entry's own words, for the story ([`super::story`]). Empty
+/// when the entry has no word another holds.
+pub(super) fn towards(
+    t: &Timeline,
+    index: &WordIndex,
+    idx: usize,
+    members: &[usize],
+    weight: f32,
+) -> Vec<(f32, usize)> {
+    let n = index.docs().min(t.events.len());
+    if idx >= n {
+        return Vec::new();
+    }
+    let own = entry_vector(t, index, idx);
+    if own.is_empty() {
+        return Vec::new();
+    }
+    let query = expand(t, index, own, members, weight);
+    let s = scores(index, &query, n);
+    (s.touched.iter())
+        .filter(|&&d| d != idx)
+        .map(|&d| (s.cos[d], d))
+        .collect()
 }

@@ -41,6 +41,8 @@ pub enum Action {
     ToggleSearchMode,
     OpenTags,
     OpenGoto,
+    /// `f`: find text in the entry being read.
+    OpenFind,
     OpenHelp,
     OpenSource,
     NextResult,
@@ -84,6 +86,21 @@ pub enum Action {
     RemoveBookmark,
     /// `R`: read the archive's changes now.
     Reload,
+    /// `s`: narrow the browser to the story of the selected entry.
+    Story,
+    /// `J` / `K`: the next / previous entry of the list in view, across
+    /// days.
+    NextEntry,
+    PrevEntry,
+    /// `L`: the entries pane lists a day's entries, or every entry the
+    /// filter keeps.
+    ToggleFlat,
+    /// `w`: headlines on two lines in the entries list, or one.
+    ToggleWrap,
+    /// `u`: the next entry not read yet.
+    NextUnread,
+    /// `U`: mark the entry unread (or read) again.
+    ToggleRead,
     /// The search worker finished a query.
     SearchDone {
         generation: u64,
@@ -114,6 +131,9 @@ pub enum Effect {
     Edit(std::path::PathBuf),
     /// Read the archive's changes.
     Reload,
+    /// Find the story of this entry (through the word index, which the
+    /// loop holds) and narrow the browser to it.
+    Story(crate::model::EventIdx),
     /// Write the state (bookmarks changed).
     SaveState,
     /// Restore the terminal, stop the process, take the terminal again.

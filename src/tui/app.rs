@@ -15,6 +15,7 @@ use ratatui::layout::Position;
 
 use super::action::{Action, Effect};
 use super::body_cache::{BodyCache, BodyText};
+use super::find::Find;
 use super::geometry::Areas;
 use super::keymap::{Focus, Keymap, Mode, PopupKind};
 use super::marks;
@@ -22,7 +23,7 @@ use super::nav::{Nav, Reveal};
 use super::picker::Picker;
 use super::popups::{self, Outcome, Popup, SearchState, match_tags};
 use super::session::{Place, Session};
-use super::similar::SimilarLinks;
+use super::similar::{SHOWN as SIMILAR_SHOWN, SimilarLinks};
 use super::theme::Theme;
 use super::view::{DateRow, View, visible};
 use crate::filter::Filter;
@@ -52,11 +53,18 @@ pub enum Link {
 
 /// The links of an entry that are in its file (or lead to it), in the
 /// order the detail pane shows them; [`App::links`] adds the Similar ones.
+/// An entry that is both related and a backlink (linked both ways) is
+/// listed once, under Related.
 pub fn links_of(e: &Event) -> Vec<Link> {
+    let both_ways = |b: usize| e.related.iter().any(|r| r.to == e.backlinks[b]);
     (0..e.sources.len())
         .map(Link::Source)
         .chain((0..e.related.len()).map(Link::Related))
-        .chain((0..e.backlinks.len()).map(Link::Backlink))
+        .chain(
+            (0..e.backlinks.len())
+                .filter(|&b| !both_ways(b))
+                .map(Link::Backlink),
+        )
         .collect()
 }
 
@@ -112,6 +120,22 @@ impl Shown<'_> {
     }
 }
 
+/// What a count of unread entries was made for: the timeline (its
+/// address), how many entries were read, and the filter.
+type ReadKey = (usize, usize, Filter);
+
+/// What [`App::read_counts`] counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadCounts {
+    /// Entries of the day not read yet.
+    pub day_unread: usize,
+    /// Entries under the filter not read yet.
+    pub unread: usize,
+    /// True once any entry is read (before, everything is unread and the
+    /// counts say nothing).
+    pub any_read: bool,
+}
+
 /// A short note in the status bar until the next key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -141,6 +165,12 @@ pub struct App {
     /// The entries similar to the one shown, made by the loop before each
     /// frame once the word index is ready.
     pub similar: SimilarLinks,
+    /// A find in the entry shown (`f`), if one is active.
+    pub find: Option<Find>,
+    /// The unread entries under the filter, counted for a timeline, a
+    /// number of read entries and a filter (counting is a pass over the
+    /// archive, not one for every frame).
+    read_cache: RefCell<Option<(ReadKey, usize)>>,
     pub quit: bool,
 }
 
@@ -151,6 +181,8 @@ pub struct Settings {
     pub keys: Keymap,
     /// The widest the detail's text gets, in columns ([`READING_WIDTH`]).
     pub reading_width: u16,
+    /// The entries list shows long headlines on two lines (`w`).
+    pub two_line_headlines: bool,
 }
 
 /// What the status bar tells besides the place.
@@ -176,6 +208,7 @@ impl App {
                 theme,
                 keys: Keymap::default(),
                 reading_width: READING_WIDTH,
+                two_line_headlines: false,
             },
             areas: Areas::default(),
             popup: None,
@@ -184,6 +217,8 @@ impl App {
             body_cache: RefCell::default(),
             body_text: BodyText::default(),
             similar: SimilarLinks::default(),
+            find: None,
+            read_cache: RefCell::default(),
             quit: false,
         }
     }
@@ -196,15 +231,25 @@ impl App {
         }
     }
 
-    /// The entries of the selected day under the filter.
-    pub fn day_events(&self) -> Vec<EventIdx> {
-        self.nav
-            .view
-            .events(&self.timeline, self.nav.day, &self.nav.filter)
+    /// The entries of the list in view: the selected day's under the
+    /// filter, or in the flat list (`L`) every one the filter keeps.
+    pub fn day_events(&self) -> std::borrow::Cow<'_, [EventIdx]> {
+        if self.nav.flat {
+            return std::borrow::Cow::Borrowed(&self.nav.view.all);
+        }
+        std::borrow::Cow::Owned(self.nav.view.events(
+            &self.timeline,
+            self.nav.day,
+            &self.nav.filter,
+        ))
     }
 
-    /// The selected entry.
+    /// The selected entry (one shown outside the filter, else the one
+    /// selected in the list in view).
     pub fn current(&self) -> Option<EventIdx> {
+        if let Some(o) = self.nav.outside {
+            return Some(o);
+        }
         self.day_events().get(self.nav.event).copied()
     }
 
@@ -355,6 +400,7 @@ impl App {
         if self.popup.is_some() {
             return self.update_popup(action);
         }
+        let before = (self.current(), self.nav.focus);
         match action {
             Action::Up => self.step(-1),
             Action::Down => self.step(1),
@@ -407,6 +453,10 @@ impl App {
             }
             Action::OpenTags => self.open_popup(PopupKind::Tags),
             Action::OpenGoto => self.open_popup(PopupKind::Goto),
+            Action::OpenFind => match self.current() {
+                Some(_) => self.open_popup(PopupKind::Find),
+                None => self.complain("nothing to find in"),
+            },
             Action::OpenHelp => self.open_popup(PopupKind::Help),
             Action::OpenSource => return self.open_source(),
             Action::Copy => return self.copy(),
@@ -414,8 +464,37 @@ impl App {
             Action::ToggleBookmark => return self.toggle_bookmark(),
             Action::OpenBookmarks => self.open_popup(PopupKind::Bookmarks),
             Action::Reload => return Some(Effect::Reload),
+            Action::NextEntry => self.step_entry(true),
+            Action::PrevEntry => self.step_entry(false),
+            Action::NextUnread => self.next_unread(),
+            Action::ToggleFlat => self.toggle_flat(),
+            Action::ToggleWrap => {
+                let two = !self.settings.two_line_headlines;
+                self.settings.two_line_headlines = two;
+                self.nav.recenter = true;
+                self.say(if two {
+                    "headlines on two lines (w: one)"
+                } else {
+                    "headlines on one line (w: two)"
+                });
+            }
+            Action::ToggleRead => self.toggle_read(),
+            Action::Story => match self.current() {
+                Some(i) => return Some(Effect::Story(i)),
+                None => self.complain("nothing selected"),
+            },
+            Action::NextResult if self.finding() => self.step_find(true),
+            Action::PrevResult if self.finding() => self.step_find(false),
             Action::NextResult => self.step_result(true),
             Action::PrevResult => self.step_result(false),
+            // In the detail: the find ends, else back to the list.
+            Action::Escape if self.nav.focus == Focus::Links => {
+                if self.find.take().is_some() {
+                    self.say("find ended");
+                } else {
+                    self.set_focus(Focus::Events);
+                }
+            }
             Action::Escape => {
                 if !self.nav.filter.is_empty() {
                     self.set_filter(Filter::default());
@@ -435,7 +514,17 @@ impl App {
                 unreachable!("handled above")
             }
         }
-        if self.nav.focus == Focus::Links {
+        // A find ends with its entry.
+        if self
+            .find
+            .as_ref()
+            .is_some_and(|f| Some(f.entry) != self.current())
+        {
+            self.find = None;
+        }
+        // An entry the detail comes to show is read (not one shown all
+        // along: `U` makes it unread while it is read).
+        if self.nav.focus == Focus::Links && before != (self.current(), Focus::Links) {
             self.mark_visited();
         }
         None
@@ -501,12 +590,28 @@ impl App {
             return;
         }
         self.nav.day = pos.min(self.nav.view.days.len() - 1);
-        self.select_event(0);
+        let first = if self.nav.flat {
+            self.nav.view.day_start[self.nav.day]
+        } else {
+            0
+        };
+        self.select_event(first);
     }
 
     fn select_event(&mut self, pos: usize) {
+        self.nav.outside = None;
         let n = self.day_events().len();
         self.nav.event = pos.min(n.saturating_sub(1));
+        if self.nav.flat {
+            // The date list and the density strip follow the entry.
+            self.nav.day = self.nav.view.day_at(self.nav.event);
+        }
+        self.open_detail();
+    }
+
+    /// The entry shown changed: the detail opens on its headline, and a
+    /// link is chosen only when it is on screen.
+    fn open_detail(&mut self) {
         // A new entry is shown from its headline; a link is chosen only
         // when it is on screen.
         self.nav.detail_scroll = 0;
@@ -546,6 +651,182 @@ impl App {
         }
     }
 
+    /// `J` / `K`: the next / previous entry of the list in view, on to
+    /// the next (previous) day at the end of one. Read when the detail
+    /// shows it.
+    fn step_entry(&mut self, forward: bool) {
+        let n = self.day_events().len();
+        let e = self.nav.event;
+        if forward && e + 1 < n {
+            self.select_event(e + 1);
+        } else if !forward && e > 0 {
+            self.select_event(e - 1);
+        } else {
+            let day = self.nav.day;
+            let to = if forward {
+                Some(day + 1).filter(|&d| d < self.nav.view.days.len())
+            } else {
+                day.checked_sub(1)
+            };
+            let Some(to) = to else {
+                self.say(if forward {
+                    "the last entry of the list"
+                } else {
+                    "the first entry of the list"
+                });
+                return;
+            };
+            self.nav.day = to;
+            let last = self.day_events().len().saturating_sub(1);
+            self.select_event(if forward { 0 } else { last });
+        }
+        self.nav.recenter = true;
+        if self.nav.focus == Focus::Links {
+            self.mark_visited();
+        }
+    }
+
+    /// `L`: the entries pane lists every entry the filter keeps, in
+    /// timeline order, or again the selected day's; the entry selected
+    /// stays selected, and the detail as it was.
+    fn toggle_flat(&mut self) {
+        let keep = self.current();
+        let (scroll, link) = (self.nav.detail_scroll, self.nav.link);
+        self.nav.flat = !self.nav.flat;
+        if let Some(pos) = keep.and_then(|i| self.day_events().iter().position(|&x| x == i)) {
+            self.nav.event = pos;
+            if self.nav.flat {
+                self.nav.day = self.nav.view.day_at(pos);
+            }
+        } else {
+            self.select_day(self.nav.day);
+        }
+        (self.nav.detail_scroll, self.nav.link) = (scroll, link);
+        self.nav.recenter = true;
+        let n = self.nav.view.all.len();
+        self.say(if self.nav.flat {
+            format!("listing all {n} entries in view, in timeline order (L: one day at a time)")
+        } else {
+            "listing one day at a time (L: everything in view)".to_string()
+        });
+    }
+
+    /// `u`: the next entry not read yet (not a ghost), after the one
+    /// selected in the list in view, coming round to the start.
+    fn next_unread(&mut self) {
+        let days = self.nav.view.days.clone();
+        let (d0, e0) = (self.nav.day, self.nav.event);
+        let tl = self.timeline.clone();
+        let unread = |i: EventIdx| {
+            tl.events[i].kind != crate::model::Kind::Ghost
+                && !self.session.visited.contains(&tl.events[i].id)
+        };
+        let n = days.len();
+        for step in 0..=n {
+            let pos = (d0 + step) % n.max(1);
+            self.nav.day = pos;
+            let events = self.day_events();
+            let from = if step == 0 { e0 + 1 } else { 0 };
+            let upto = if step == n { e0 + 1 } else { events.len() };
+            if let Some(at) = (from..upto.min(events.len())).find(|&k| unread(events[k])) {
+                self.select_event(at);
+                self.nav.recenter = true;
+                if self.nav.focus == Focus::Links {
+                    self.mark_visited();
+                }
+                return;
+            }
+        }
+        self.nav.day = d0;
+        self.nav.event = e0;
+        self.say("every entry in view is read");
+    }
+
+    /// True when a find is active in the entry shown.
+    pub fn finding(&self) -> bool {
+        self.find
+            .as_ref()
+            .is_some_and(|f| Some(f.entry) == self.current())
+    }
+
+    /// Finds `needles` in the entry shown; `first`: bring the first match
+    /// into view now (a find typed), else on `n` (the words of a search).
+    fn start_find(&mut self, needles: &[String], first: bool) {
+        let Some(idx) = self.current() else {
+            return;
+        };
+        self.find = Find::new(needles, idx);
+        if first && let Some(f) = &mut self.find {
+            f.current = Some(0);
+            f.reveal = true;
+        }
+    }
+
+    /// `n` / `N` while finding: the next or previous match, as the last
+    /// frame counted them.
+    fn step_find(&mut self, forward: bool) {
+        let total = self.areas.find_lines.len();
+        if total == 0 {
+            self.say("no match in this entry");
+            return;
+        }
+        if let Some(f) = &mut self.find {
+            f.step(forward, total);
+        }
+        if self.nav.focus != Focus::Links {
+            self.set_focus(Focus::Links);
+        }
+    }
+
+    /// `U`: the entry is unread again (or read, if it was not).
+    fn toggle_read(&mut self) {
+        let Some(e) = self.current_event() else {
+            self.complain("nothing selected");
+            return;
+        };
+        let id = e.id.clone();
+        if self.session.visited.remove(&id) {
+            self.say("marked unread");
+        } else {
+            self.session.visited.insert(id);
+            self.say("marked read");
+        }
+    }
+
+    /// How many entries the list in view holds on day `pos` and in all
+    /// (under the filter), and how many of each are not read yet (ghosts
+    /// count as neither).
+    pub fn read_counts(&self, pos: usize) -> ReadCounts {
+        let tl = &self.timeline;
+        let unread = |i: &EventIdx| {
+            let e = &tl.events[*i];
+            e.kind != crate::model::Kind::Ghost && !self.session.visited.contains(&e.id)
+        };
+        let day = self.nav.view.events(tl, pos, &self.nav.filter);
+        let mut counts = self.read_cache.borrow_mut();
+        let key = (
+            Arc::as_ptr(tl) as usize,
+            self.session.visited.len(),
+            self.nav.filter.clone(),
+        );
+        let all = match counts.as_ref().filter(|(k, _)| *k == key) {
+            Some((_, all)) => *all,
+            None => {
+                let all = (0..tl.events.len())
+                    .filter(|&i| visible(tl, i, &self.nav.filter))
+                    .filter(unread)
+                    .count();
+                *counts = Some((key, all));
+                all
+            }
+        };
+        ReadCounts {
+            day_unread: day.iter().filter(|i| unread(i)).count(),
+            any_read: !self.session.visited.is_empty(),
+            unread: all,
+        }
+    }
+
     /// A page (`part` 1) or half a page (`part` 2) up (`dir` -1) or down.
     fn page(&mut self, dir: isize, part: isize) {
         let height = match self.nav.focus {
@@ -559,7 +840,13 @@ impl App {
         } else {
             (height as isize / part).max(1)
         };
+        // Space (a page down) at the end of an entry: the next entry.
+        let at_end =
+            self.areas.detail_lines <= self.nav.detail_scroll + self.areas.detail.height as usize;
         match self.nav.focus {
+            Focus::Links if dir > 0 && part == 1 && at_end && self.areas.detail_lines > 0 => {
+                self.step_entry(true)
+            }
             Focus::Links => self.scroll_detail(dir * page),
             // The date list's rows include year and month separators: move
             // by a screenful of rows, to the day nearest that row.
@@ -704,6 +991,7 @@ impl App {
             idx: self.current()?,
             link: self.nav.link,
             scroll: self.nav.detail_scroll,
+            filter: Some(self.nav.filter.clone()),
         })
     }
 
@@ -721,8 +1009,12 @@ impl App {
         }
     }
 
-    /// Shows a place from the history as it was left.
+    /// Shows a place from the history as it was left, under the filter it
+    /// was seen under.
     fn restore(&mut self, place: Place) {
+        if let Some(f) = place.filter.filter(|f| *f != self.nav.filter) {
+            self.set_filter(f);
+        }
         self.show(place.idx);
         if self.current() == Some(place.idx) {
             // A place left while reading is come back to reading, even from
@@ -733,7 +1025,10 @@ impl App {
             if self.nav.focus != Focus::Links {
                 return;
             }
-            self.nav.link = place.link.filter(|&l| l < self.links().len());
+            // (A Similar link counts too, though its list is made only
+            // before the next frame.)
+            let most = self.current_event().map_or(0, |e| links_of(e).len()) + SIMILAR_SHOWN;
+            self.nav.link = place.link.filter(|&l| l < most);
             self.nav.pick_link = false;
             self.nav.detail_scroll = place.scroll;
             // Keys may have moved the link since the last frame: make sure
@@ -743,14 +1038,16 @@ impl App {
         }
     }
 
-    /// Selects an entry in both lists, clearing the filter if it hides it.
+    /// Selects an entry in both lists; one the filter hides is shown in
+    /// the detail outside the filter, which stays (the lists as they were).
     pub fn show(&mut self, idx: EventIdx) {
         if idx >= self.timeline.events.len() {
             return;
         }
         if !visible(&self.timeline, idx, &self.nav.filter) {
-            self.set_filter(Filter::default());
-            self.say("filter cleared to show this entry");
+            self.nav.outside = Some(idx);
+            self.open_detail();
+            return;
         }
         let Some(day) = self.timeline.day_of(idx) else {
             return;
@@ -851,6 +1148,7 @@ impl App {
     /// effect). Other popups close, since what they list may be gone.
     pub fn replace_timeline(&mut self, timeline: Arc<Timeline>) -> Option<Effect> {
         let place = self.place();
+        self.nav.outside = None;
         let day = self.nav.day;
         let old = std::mem::replace(&mut self.timeline, timeline);
         let new = self.timeline.clone();
@@ -861,6 +1159,7 @@ impl App {
             idx,
             link: same_link(&old, p.idx, &new, idx, p.link),
             scroll: p.scroll,
+            filter: p.filter.clone(),
         };
         self.session
             .history
@@ -899,6 +1198,26 @@ impl App {
         rerun
     }
 
+    /// Narrows the browser to `story`, the story of entry `of`, which
+    /// stays selected.
+    pub fn show_story(&mut self, of: EventIdx, story: crate::filter::StoryFilter) {
+        let n = story.len();
+        let filter = Filter {
+            story: Some(story),
+            ..self.nav.filter.clone()
+        };
+        self.set_filter(filter);
+        self.show(of);
+        let days = self.nav.view.days.len();
+        self.say(match n {
+            1 => "this entry's story is itself alone".to_string(),
+            _ => format!(
+                "the story spans {days} day{}",
+                if days == 1 { "" } else { "s" }
+            ),
+        });
+    }
+
     pub fn set_filter(&mut self, filter: Filter) {
         let keep = self.current().or(self.nav.kept_place.take());
         self.nav.filter = filter;
@@ -926,7 +1245,12 @@ impl App {
                 self.select_day(pos);
             }
         } else if a.events.contains(p) {
-            let pos = self.nav.events_offset + (y - a.events.y) as usize;
+            let rows = if self.settings.two_line_headlines {
+                2
+            } else {
+                1
+            };
+            let pos = self.nav.events_offset + (y - a.events.y) as usize / rows;
             self.set_focus(Focus::Events);
             if pos < self.day_events().len() {
                 self.select_event(pos);
@@ -1003,9 +1327,25 @@ impl App {
             Outcome::Stay => {}
             Outcome::Close => self.popup = None,
             Outcome::Search => return self.search.changed(&self.nav.filter),
+            Outcome::Find(text) => {
+                self.popup = None;
+                self.start_find(&[text], true);
+            }
             Outcome::Jump(to) => {
                 self.popup = None;
                 self.jump(to);
+                // A full-text hit opens with its words marked, the find
+                // active: `n` brings the first into view.
+                if self.search.kind == crate::search::Kind::FullText {
+                    let terms = crate::search::words::query_terms(&self.search.query);
+                    self.start_find(&terms, false);
+                }
+                // The keyboard goes where the entry found is: from the
+                // date list to the entries (with it selected); from the
+                // detail, it stays there, reading it.
+                if self.nav.focus == Focus::Dates && self.current() == Some(to) {
+                    self.set_focus(Focus::Events);
+                }
             }
             Outcome::ToggleTag(t) => {
                 self.popup = None;
@@ -1250,7 +1590,7 @@ impl App {
                 .into_iter()
                 .filter(|t| self.tags.iter().any(|c| crate::filter::same_tag(&c.tag, t)))
                 .collect(),
-            kinds: Vec::new(),
+            ..Default::default()
         };
         if !filter.is_empty() {
             self.set_filter(filter);
@@ -1285,24 +1625,27 @@ impl App {
         }
     }
 
-    /// `y`: the chosen source's address, else the entry's date and
-    /// headline, for the clipboard.
+    /// `y`: the chosen link's address (a source's web address; for a link
+    /// to an entry, its file as `search` prints it, or a ghost's id), else
+    /// the entry's date and headline, for the clipboard.
     fn copy(&mut self) -> Option<Effect> {
         let Some(e) = self.current_event() else {
             self.complain("nothing selected to copy");
             return None;
         };
-        let chosen = match (
-            self.nav.focus,
-            self.nav.link.and_then(|l| self.links().get(l).copied()),
-        ) {
-            (Focus::Links, Some(Link::Source(i))) => Some(i),
+        let chosen = match self.nav.focus {
+            Focus::Links => self.nav.link.and_then(|l| self.links().get(l).copied()),
             _ => None,
         };
         let (text, what) = match chosen {
-            Some(i) => {
+            Some(Link::Source(i)) => {
                 let url = text::one_line(e.sources[i].url());
                 (url.clone(), url)
+            }
+            Some(link) => {
+                let to = &self.timeline.events[self.link_entry(link)?];
+                let file = text::one_line(to.file.as_deref().unwrap_or(&to.id));
+                (file.clone(), file)
             }
             None => {
                 let t = format!("{} {}", date_label(e.date), text::one_line(&e.headline));

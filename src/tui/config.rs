@@ -37,6 +37,8 @@ pub struct Config {
     /// A program and its arguments; the file is added last.
     pub editor: Option<Vec<String>>,
     pub body_width: u16,
+    /// Headlines in the entries list on two lines, not cut to one (`w`).
+    pub two_line_headlines: bool,
 }
 
 impl Default for Config {
@@ -48,6 +50,7 @@ impl Default for Config {
             opener: None,
             editor: None,
             body_width: super::app::READING_WIDTH,
+            two_line_headlines: false,
         }
     }
 }
@@ -106,6 +109,7 @@ struct Raw {
     opener: Option<Spanned<RawCommand>>,
     editor: Option<Spanned<RawCommand>>,
     body_width: Option<Spanned<u16>>,
+    two_line_headlines: Option<bool>,
     #[serde(default)]
     theme: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default)]
@@ -197,6 +201,9 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
             ));
         }
         config.body_width = w;
+    }
+    if let Some(two) = raw.two_line_headlines {
+        config.two_line_headlines = two;
     }
     for (name, value) in &raw.theme {
         let at = Some(value.span().start);
@@ -336,6 +343,9 @@ pub fn default_file() -> String {
          # $EDITOR.\n\
          # editor = [\"vim\"]\n\
          \n",
+    );
+    out.push_str(
+        "# Long headlines on two lines in the list of entries, instead of cut\n         # to one (w switches it in the browser).\n         # two_line_headlines = false\n\n",
     );
     out.push_str(&format!(
         "# The widest the text of an entry gets, in columns ({} to {}).\n# body_width = {}\n\n",

@@ -110,7 +110,11 @@ pub fn action_for(app: &App, ev: &TermEvent) -> Option<Action> {
         TermEvent::Paste(text) => matches!(
             app.mode(),
             Mode::Popup(
-                PopupKind::Search | PopupKind::Tags | PopupKind::Goto | PopupKind::Bookmarks
+                PopupKind::Search
+                    | PopupKind::Tags
+                    | PopupKind::Goto
+                    | PopupKind::Bookmarks
+                    | PopupKind::Find
             )
         )
         .then(|| Action::Paste(text.clone())),
@@ -282,6 +286,15 @@ pub fn step(
                 });
             }
         }
+        Some(Effect::Story(idx)) => match app.similar.story(&app.timeline, idx) {
+            Some(story) => app.show_story(idx, story),
+            None => {
+                app.status.message = Some(super::app::Message {
+                    text: "the word index is still being made: s works in a moment".into(),
+                    error: true,
+                });
+            }
+        },
         Some(Effect::Suspend) => return Next::Suspend,
         Some(Effect::Redraw) => return Next::FullRedraw,
         Some(e @ (Effect::Copy { .. } | Effect::Edit(_) | Effect::Reload | Effect::SaveState)) => {

@@ -30,4 +30,6 @@ pub struct Areas {
     pub link_lines: Vec<(usize, usize)>,
     /// The chosen link if the frame showed it (some line of it on screen).
     pub link_shown: Option<usize>,
+    /// The line of each match of the find in the detail text.
+    pub find_lines: Vec<usize>,
 }

@@ -27,6 +27,7 @@ pub enum PopupKind {
     Goto,
     Help,
     Bookmarks,
+    Find,
 }
 
 /// Where a key press lands.
@@ -55,6 +56,8 @@ pub enum Ctx {
     Help,
     /// The list of bookmarks (a picker too).
     Bookmarks,
+    /// The prompt of a find in the entry.
+    Find,
 }
 
 impl Ctx {
@@ -72,6 +75,7 @@ impl Ctx {
             Ctx::Search => mode == Mode::Popup(PopupKind::Search),
             Ctx::Goto => mode == Mode::Popup(PopupKind::Goto),
             Ctx::Help => mode == Mode::Popup(PopupKind::Help),
+            Ctx::Find => mode == Mode::Popup(PopupKind::Find),
         }
     }
 
@@ -86,6 +90,7 @@ impl Ctx {
             Ctx::Search => "Search popup",
             Ctx::Goto => "Go to date",
             Ctx::Help => "Help",
+            Ctx::Find => "Find in the entry",
         }
     }
 }
@@ -170,7 +175,18 @@ pub static BINDINGS: &[Binding] = &[
         Action::OpenSearch,
         "search (headlines; Tab: full text)"
     ),
-    bind!(Main, [ch('n')], Action::NextResult, "next search result"),
+    bind!(
+        Main,
+        [ch('f')],
+        Action::OpenFind,
+        "find text in the entry: every match marked (n / N step, Esc ends)"
+    ),
+    bind!(
+        Main,
+        [ch('n')],
+        Action::NextResult,
+        "next search result (while finding: the next match)"
+    ),
     bind!(
         Main,
         [ch('N')],
@@ -219,6 +235,43 @@ pub static BINDINGS: &[Binding] = &[
         [ch('R')],
         Action::Reload,
         "read the archive's changes now"
+    ),
+    bind!(
+        Main,
+        [ch('J')],
+        Action::NextEntry,
+        "the next entry (across days; Space at the end of one does it too)"
+    ),
+    bind!(Main, [ch('K')], Action::PrevEntry, "the previous entry"),
+    bind!(
+        Main,
+        [ch('L')],
+        Action::ToggleFlat,
+        "list every entry the filter keeps, not a day's (again: one day)"
+    ),
+    bind!(
+        Main,
+        [ch('w')],
+        Action::ToggleWrap,
+        "long headlines on two lines in the list of entries (again: one)"
+    ),
+    bind!(
+        Main,
+        [ch('u')],
+        Action::NextUnread,
+        "the next entry not read yet"
+    ),
+    bind!(
+        Main,
+        [ch('U')],
+        Action::ToggleRead,
+        "mark the entry unread (or read) again"
+    ),
+    bind!(
+        Main,
+        [ch('s')],
+        Action::Story,
+        "narrow to the entry's story (Esc: everything again)"
     ),
     bind!(Main, [ch('?')], Action::OpenHelp, "this help"),
     bind!(
@@ -325,9 +378,15 @@ pub static BINDINGS: &[Binding] = &[
     ),
     bind!(
         Reader,
-        [(KeyCode::Left, NONE), ch('h'), (KeyCode::Esc, NONE)],
+        [(KeyCode::Left, NONE), ch('h')],
         Action::FocusLeft,
         "back to the list of entries"
+    ),
+    bind!(
+        Reader,
+        [(KeyCode::Esc, NONE)],
+        Action::Escape,
+        "end a find (f), else back to the list of entries"
     ),
     bind!(
         Picker,
@@ -399,6 +458,25 @@ pub static BINDINGS: &[Binding] = &[
     ),
     bind!(Goto, [(KeyCode::Esc, NONE)], Action::Escape, "close"),
     bind!(
+        Find,
+        [(KeyCode::Enter, NONE)],
+        Action::Activate,
+        "find it: every match marked, n / N step through them"
+    ),
+    bind!(
+        Find,
+        [(KeyCode::Backspace, NONE), (KeyCode::Char('h'), CTRL)],
+        Action::DeleteChar,
+        "delete a character"
+    ),
+    bind!(
+        Find,
+        [(KeyCode::Char('u'), CTRL)],
+        Action::ClearInput,
+        "clear the input"
+    ),
+    bind!(Find, [(KeyCode::Esc, NONE)], Action::Escape, "close"),
+    bind!(
         Bookmarks,
         [(KeyCode::Delete, NONE), (KeyCode::Char('d'), CTRL)],
         Action::RemoveBookmark,
@@ -463,11 +541,11 @@ pub type Key = (KeyCode, KeyModifiers);
 /// Where the configuration's `[keys]` apply: not in the input lines of the
 /// search, tag, date and bookmark popups, where letters are typed.
 pub fn remappable(ctx: Ctx) -> bool {
-    !matches!(ctx, Ctx::Picker | Ctx::Goto | Ctx::Bookmarks)
+    !matches!(ctx, Ctx::Picker | Ctx::Goto | Ctx::Bookmarks | Ctx::Find)
 }
 
 /// Every mode a key can land in.
-pub const MODES: [Mode; 8] = [
+pub const MODES: [Mode; 9] = [
     Mode::Main(Focus::Dates),
     Mode::Main(Focus::Events),
     Mode::Main(Focus::Links),
@@ -476,6 +554,7 @@ pub const MODES: [Mode; 8] = [
     Mode::Popup(PopupKind::Goto),
     Mode::Popup(PopupKind::Help),
     Mode::Popup(PopupKind::Bookmarks),
+    Mode::Popup(PopupKind::Find),
 ];
 
 /// True when a binding of `key` in `ctx` is in force in `mode`. A plain
@@ -523,6 +602,7 @@ pub const ACTION_NAMES: &[(&str, Action)] = &[
     ("search", Action::OpenSearch),
     ("tags", Action::OpenTags),
     ("goto", Action::OpenGoto),
+    ("find", Action::OpenFind),
     ("help", Action::OpenHelp),
     ("open", Action::OpenSource),
     ("next_result", Action::NextResult),
@@ -533,6 +613,13 @@ pub const ACTION_NAMES: &[(&str, Action)] = &[
     ("bookmark", Action::ToggleBookmark),
     ("bookmarks", Action::OpenBookmarks),
     ("reload", Action::Reload),
+    ("story", Action::Story),
+    ("next_entry", Action::NextEntry),
+    ("prev_entry", Action::PrevEntry),
+    ("next_unread", Action::NextUnread),
+    ("flat_list", Action::ToggleFlat),
+    ("two_lines", Action::ToggleWrap),
+    ("toggle_read", Action::ToggleRead),
 ];
 
 /// The action a configuration name stands for.
@@ -754,7 +841,11 @@ impl Keymap {
         let typing = matches!(
             mode,
             Mode::Popup(
-                PopupKind::Search | PopupKind::Tags | PopupKind::Goto | PopupKind::Bookmarks
+                PopupKind::Search
+                    | PopupKind::Tags
+                    | PopupKind::Goto
+                    | PopupKind::Bookmarks
+                    | PopupKind::Find
             )
         );
         let plain_char = matches!(code, KeyCode::Char(_)) && !mods.intersects(CTRL | ALT);
@@ -979,7 +1070,7 @@ mod tests {
         );
         assert_eq!(
             action_for(reader, key(KeyCode::Esc, NONE)),
-            Some(Action::FocusLeft)
+            Some(Action::Escape)
         );
         // In the lists Tab still moves between panes, Esc clears a filter.
         assert_eq!(

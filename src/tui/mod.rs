@@ -14,6 +14,7 @@ pub mod archive;
 pub mod body_cache;
 pub mod config;
 pub mod event_loop;
+pub mod find;
 pub mod geometry;
 pub mod history;
 pub mod input;
@@ -162,6 +163,7 @@ pub fn run(paths: Vec<PathBuf>, cache: bool) -> io::Result<ExitCode> {
     let mut app = App::new(timeline, theme);
     app.settings.keys = config.keymap;
     app.settings.reading_width = config.body_width;
+    app.settings.two_line_headlines = config.two_line_headlines;
     let mut notes = Vec::new();
     match &host.store {
         Some(store) => {

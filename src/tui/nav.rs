@@ -33,8 +33,16 @@ pub struct Nav {
     pub view: View,
     /// Selected day: a position in `view.days`.
     pub day: usize,
-    /// Selected entry: a position in the day's visible entries.
+    /// Selected entry: a position in the day's visible entries (in the
+    /// flat list: among every visible entry).
     pub event: usize,
+    /// The entries pane lists every entry the filter keeps, not a day's
+    /// (`L`).
+    pub flat: bool,
+    /// An entry the filter hides, shown in the detail (a link followed
+    /// out of it), the filter and the lists left as they were; the lists'
+    /// next move ends it.
+    pub outside: Option<EventIdx>,
     /// The chosen link of the detail pane, a position in `links_of`: only
     /// ever one that is on screen (see `App::after_draw`), so that Enter
     /// never follows a link the reader cannot see.
@@ -63,6 +71,8 @@ impl Nav {
             view,
             day: 0,
             event: 0,
+            flat: false,
+            outside: None,
             link: None,
             detail_scroll: 0,
             reveal_link: Reveal::Stay,

@@ -121,6 +121,10 @@ pub enum Popup {
     },
     /// The `'` list (see `marks.rs`); matches index the bookmarks.
     Bookmarks(Picker),
+    /// The prompt of a find in the entry (`f`).
+    Find {
+        input: String,
+    },
 }
 
 /// What the browser is to do after a popup took an action.
@@ -134,6 +138,8 @@ pub enum Outcome {
     Search,
     /// Close the popup and go to this entry (a search result).
     Jump(EventIdx),
+    /// Close the popup and find this text in the entry.
+    Find(String),
     /// Close the popup and add this tag (an index into the tags) to the
     /// filter, or take it out if it is in.
     ToggleTag(usize),
@@ -175,6 +181,9 @@ impl Popup {
                 error: None,
             }),
             PopupKind::Help => Some(Popup::Help { scroll: 0 }),
+            PopupKind::Find => Some(Popup::Find {
+                input: String::new(),
+            }),
             PopupKind::Tags | PopupKind::Bookmarks => None,
         }
     }
@@ -186,6 +195,7 @@ impl Popup {
             Popup::Goto { .. } => PopupKind::Goto,
             Popup::Help { .. } => PopupKind::Help,
             Popup::Bookmarks(_) => PopupKind::Bookmarks,
+            Popup::Find { .. } => PopupKind::Find,
         }
     }
 
@@ -195,7 +205,7 @@ impl Popup {
             Popup::Search { offset } => *offset = to,
             Popup::Tags(p) | Popup::Bookmarks(p) => p.offset = to,
             Popup::Help { scroll } => *scroll = to,
-            Popup::Goto { .. } => {}
+            Popup::Goto { .. } | Popup::Find { .. } => {}
         }
     }
 
@@ -262,7 +272,7 @@ impl Popup {
                 s.selected = picker::step(s.selected, delta, s.hits.len());
             }
             Popup::Tags(p) | Popup::Bookmarks(p) => p.move_by(delta),
-            Popup::Goto { .. } => {}
+            Popup::Goto { .. } | Popup::Find { .. } => {}
         }
     }
 
@@ -286,6 +296,7 @@ impl Popup {
                 how.apply(input);
                 *error = None;
             }
+            Popup::Find { input } => how.apply(input),
             Popup::Help { .. } => {}
         }
         Outcome::Stay
@@ -321,6 +332,8 @@ impl Popup {
             }
             Popup::Help { .. } => Outcome::Close,
             Popup::Bookmarks(p) => p.chosen().map_or(Outcome::Stay, Outcome::Bookmark),
+            Popup::Find { input } if input.trim().is_empty() => Outcome::Close,
+            Popup::Find { input } => Outcome::Find(input.clone()),
         }
     }
 
@@ -333,11 +346,35 @@ impl Popup {
 }
 
 /// The tags matching `input`, best first; all of them for no input.
+///
+/// Tags in which every word typed begins a word ("migrant" in "Migrant
+/// worker" and in "European migrant crisis") match equally well, whatever
+/// the fuzzy score says of where: they come first, the most used first;
+/// then the other matches, best first.
 pub fn match_tags(tags: &[TagCount], input: &str) -> Vec<Match> {
     let texts = tags
         .iter()
         .map(|t| crate::text::prefix_chars(&t.tag, MATCH_TAG_CHARS));
-    picker::fuzzy(tags.len(), texts, input, Order::Earlier)
+    let mut found = picker::fuzzy(tags.len(), texts, input, Order::Earlier);
+    let typed: Vec<String> = input.split_whitespace().map(str::to_lowercase).collect();
+    if !typed.is_empty() {
+        let whole = |m: &Match| {
+            let tag = crate::text::prefix_chars(&tags[m.item].tag, MATCH_TAG_CHARS).to_lowercase();
+            let words: Vec<&str> = tag.split(|c: char| !c.is_alphanumeric()).collect();
+            typed
+                .iter()
+                .all(|t| words.iter().any(|w| w.starts_with(t.as_str())))
+        };
+        // Stable: the fuzzy order stays within each group.
+        found.sort_by_key(|m| {
+            let whole = whole(m);
+            (
+                !whole,
+                std::cmp::Reverse(if whole { tags[m.item].count } else { 0 }),
+            )
+        });
+    }
+    found
 }
 
 /// Reads `2017`, `2017-06` or `2017-06-08` as the first day it names,
@@ -367,6 +404,25 @@ mod tests {
         assert_eq!(found[0].item, 1);
         let found = match_tags(&tags, "xx");
         assert!(found[0].positions.iter().all(|&p| p < MATCH_TAG_CHARS));
+    }
+
+    #[test]
+    fn tags_holding_the_words_typed_rank_by_how_often_they_are_used() {
+        let tag = |t: &str, count| TagCount {
+            tag: t.into(),
+            count,
+        };
+        let tags = vec![
+            tag("European migrant crisis", 36),
+            tag("Migrant worker", 2),
+            tag("Emigration", 40),
+            tag("Migration policy", 5),
+        ];
+        let names: Vec<&str> = match_tags(&tags, "migrant")
+            .iter()
+            .map(|m| tags[m.item].tag.as_str())
+            .collect();
+        assert_eq!(names[..2], ["European migrant crisis", "Migrant worker"]);
     }
 
     #[test]

@@ -10,11 +10,14 @@ use crate::state::Bookmark;
 
 /// A place in the history: an entry as the user left it. Two places are
 /// the same when they show the same entry.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Place {
     pub idx: EventIdx,
     pub link: Option<usize>,
     pub scroll: usize,
+    /// The filter it was seen under (`None`: whatever is in force), put
+    /// back when the history comes back to it.
+    pub filter: Option<crate::filter::Filter>,
 }
 
 impl Place {
@@ -24,6 +27,7 @@ impl Place {
             idx,
             link: None,
             scroll: 0,
+            filter: None,
         }
     }
 }

@@ -8,8 +8,9 @@
 
 use std::sync::Arc;
 
+use crate::filter::StoryFilter;
 use crate::model::{EventIdx, Timeline};
-use crate::search::{Hit, WordIndex, similar};
+use crate::search::{Hit, WordIndex, similar, story};
 
 /// The most similar entries the detail lists.
 pub const SHOWN: usize = 6;
@@ -61,6 +62,14 @@ impl SimilarLinks {
         let linked = |d: EventIdx| e.related.iter().any(|r| r.to == d) || e.backlinks.contains(&d);
         let hits = similar::similar(t, words, idx, SHOWN, linked);
         self.held = Some((idx, hits));
+    }
+
+    /// The story of entry `idx` of `t` as a filter; `None` until the word
+    /// index of `t` is here.
+    pub fn story(&self, t: &Arc<Timeline>, idx: EventIdx) -> Option<StoryFilter> {
+        let (_, words) = self.words.as_ref().filter(|(w, _)| Arc::ptr_eq(w, t))?;
+        let members = story::story(t, words, idx);
+        Some(StoryFilter::of_entries(t, idx, &members))
     }
 
     /// The similar entries of entry `idx`, when its list is held.

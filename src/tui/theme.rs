@@ -145,6 +145,16 @@ impl Theme {
         Style::new().add_modifier(Modifier::REVERSED)
     }
 
+    /// A match of a find in the entry.
+    pub fn find(&self) -> Style {
+        Style::new().add_modifier(Modifier::UNDERLINED | Modifier::BOLD)
+    }
+
+    /// The chosen match of a find.
+    pub fn find_chosen(&self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+
     /// The selected row of a list that does not have focus.
     pub fn selected_unfocused(&self) -> Style {
         Style::new().add_modifier(Modifier::BOLD)

@@ -23,6 +23,10 @@ pub struct View {
     pub rows: Vec<DateRow>,
     /// The row of each visible day.
     pub day_row: Vec<usize>,
+    /// Every visible entry, in timeline order: the flat list (`L`).
+    pub all: Vec<EventIdx>,
+    /// Where each visible day's entries begin in `all`.
+    pub day_start: Vec<usize>,
 }
 
 /// True when an entry shows under the filter: the filter's own rule, the
@@ -36,9 +40,13 @@ impl View {
         let mut view = View::default();
         let mut last_month: Option<(i32, u32)> = None;
         for (d, day) in timeline.days.iter().enumerate() {
-            if !day.events.clone().any(|i| visible(timeline, i, filter)) {
+            let start = view.all.len();
+            view.all
+                .extend(day.events.clone().filter(|&i| visible(timeline, i, filter)));
+            if view.all.len() == start {
                 continue;
             }
+            view.day_start.push(start);
             if let Some(date) = day.date {
                 let ym = (date.year(), date.month());
                 if last_month.map(|m| m.0) != Some(ym.0) {
@@ -66,6 +74,14 @@ impl View {
             .clone()
             .filter(|&i| visible(timeline, i, filter))
             .collect()
+    }
+
+    /// The visible day (a position in `days`) of the entry at `pos` of
+    /// the flat list.
+    pub fn day_at(&self, pos: usize) -> usize {
+        self.day_start
+            .partition_point(|&s| s <= pos)
+            .saturating_sub(1)
     }
 
     /// The position of a day of the timeline among the visible days.

@@ -869,11 +869,13 @@ fn show_prints_an_entry_as_the_detail_shows_it() {
         "Related",
         "  2020-03-15   Regional council approves a second tidal turbine array.",
         "  2019-11-30 ○ A storm damages the breakwater.",
-        "Referenced by",
+        // Linked both ways: listed once, under Related, and said so.
         "  2021-07-09   Fishermen report fewer seals near the tidal barrage.",
+        "               Tidal Power, Wildlife, linked both ways",
     ] {
         assert!(lines.contains(&want), "{want:?} in:\n{out}");
     }
+    assert!(!lines.contains(&"Referenced by"), "{out}");
     // No markup, no pager, no escape.
     assert!(!out.contains('*') && !out.contains("###"), "{out}");
     assert!(!out.contains('\u{1b}'), "{out:?}");
@@ -1127,4 +1129,54 @@ fn json_output_holds_no_separator_or_invisible_character() {
             .unwrap()
             .contains(&Value::from("Tidal Power"))
     );
+}
+
+#[test]
+fn story_lists_the_entry_and_its_story_in_timeline_order_and_filters_keep_to_it() {
+    let b = basic();
+    let id = "/news/2020/01/2/harbour-city-opens-its-first-tidal-power-station.md";
+    let (code, out, err) = run(&["story", id, &b]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    let dates: Vec<&str> = lines
+        .iter()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    let mut sorted = dates.clone();
+    sorted.sort_by_key(|d| (*d == "undated", *d));
+    assert_eq!(dates, sorted, "timeline order");
+    // The entry itself, and the entries it links to and from.
+    for want in ["tidal power station", "second tidal turbine", "fewer seals"] {
+        assert!(lines.iter().any(|l| l.contains(want)), "{want} in {out}");
+    }
+    assert!(
+        err.contains(&format!("holds {} entries", lines.len())),
+        "{err}"
+    );
+    // JSON marks the entry asked about.
+    let (_, json, _) = run(&["story", id, &b, "--json"]);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    let asked: Vec<&Value> = (v.as_array().unwrap().iter())
+        .filter(|m| m["asked"] == true)
+        .collect();
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0]["id"], id);
+    // export, search and stats keep to it.
+    let (code, export, _) = run(&["export", &b, "--story", id, "--jsonl"]);
+    assert_eq!(code, 0);
+    assert_eq!(export.lines().count(), lines.len());
+    let (_, stats, _) = run(&["stats", &b, "--story", id, "--json"]);
+    let s: Value = serde_json::from_str(&stats).unwrap();
+    let counted = ["events", "articles", "ghosts"]
+        .iter()
+        .map(|k| s[k].as_u64().unwrap())
+        .sum::<u64>();
+    assert_eq!(counted as usize, lines.len(), "{stats}");
+    let (code, found, _) = run(&["search", "tidal", &b, "--story", id]);
+    assert_eq!(code, 0);
+    assert!(found.lines().all(|l| lines.contains(&l)), "{found}");
+    // An entry not in the archive is exit 2, for the filter too.
+    let (code, _, err) = run(&["export", &b, "--story", "no/such-entry.md"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no entry 'no/such-entry.md'"), "{err}");
 }

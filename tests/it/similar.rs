@@ -134,17 +134,44 @@ fn precision(story: &[Option<String>], i: usize, ranked: &[usize], k: usize) -> 
     good as f64 / k as f64
 }
 
+/// What both measures start from: the labelled archive, its word index,
+/// the TF-IDF ranking of each entry, and the entries judged.
+struct Judged {
+    l: Labelled,
+    index: WordIndex,
+    reference: Vec<Vec<usize>>,
+    judged: Vec<usize>,
+}
+
+impl Judged {
+    fn set_up() -> Option<Judged> {
+        let l = labelled()?;
+        let index = WordIndex::build(&l.timeline);
+        let reference = tfidf_ranking(&l.timeline);
+        let judged = judged(&l.story);
+        assert!(judged.len() > 100, "{}", judged.len());
+        Some(Judged {
+            l,
+            index,
+            reference,
+            judged,
+        })
+    }
+}
+
 #[test]
 fn similar_entries_rank_at_least_as_well_as_tfidf_on_a_labelled_month() {
-    let Some(l) = labelled() else {
+    let Some(Judged {
+        l,
+        index,
+        reference,
+        judged,
+    }) = Judged::set_up()
+    else {
         eprintln!("skipped: ../shared/data/wikitimes-2015-09.json.gz is not here");
         return;
     };
     let t = &l.timeline;
-    let index = WordIndex::build(t);
-    let reference = tfidf_ranking(t);
-    let judged = judged(&l.story);
-    assert!(judged.len() > 100, "{}", judged.len());
     let (mut ours, mut theirs) = (0.0, 0.0);
     for &i in &judged {
         let hits = similar::similar(t, &index, i, 5, |_| false);
@@ -159,4 +186,47 @@ fn similar_entries_rank_at_least_as_well_as_tfidf_on_a_labelled_month() {
         judged.len()
     );
     assert!(ours >= theirs, "similar {ours:.3} < TF-IDF {theirs:.3}");
+}
+
+#[test]
+fn a_story_gathers_most_of_its_entries_as_precisely_as_tfidf() {
+    let Some(Judged {
+        l,
+        index,
+        reference,
+        judged,
+    }) = Judged::set_up()
+    else {
+        eprintln!("skipped: ../shared/data/wikitimes-2015-09.json.gz is not here");
+        return;
+    };
+    let t = &l.timeline;
+    let (mut recall, mut ours, mut theirs, mut sizes) = (0.0, 0.0, 0.0, 0);
+    for &i in &judged {
+        let story = ktimeline::search::story::story(t, &index, i);
+        assert!(story.contains(&i), "an entry is in its own story");
+        let dates: Vec<_> = story.iter().map(|&j| t.events[j].date).collect();
+        assert!(dates.is_sorted(), "in timeline order");
+        let others: Vec<usize> = story.into_iter().filter(|&j| j != i).collect();
+        let k = others.len();
+        sizes += k;
+        let of_story = (0..t.events.len())
+            .filter(|&j| j != i && l.story[j] == l.story[i])
+            .count();
+        let found = others.iter().filter(|&&j| l.story[j] == l.story[i]).count();
+        recall += found as f64 / of_story as f64;
+        if k > 0 {
+            ours += precision(&l.story, i, &others, k);
+            theirs += precision(&l.story, i, &reference[i], k);
+        }
+    }
+    let n = judged.len() as f64;
+    let (recall, ours, theirs) = (recall / n, ours / n, theirs / n);
+    eprintln!(
+        "story over {} entries: recall {recall:.3}, precision {ours:.3} (TF-IDF top k {theirs:.3}), {:.1} entries a story",
+        judged.len(),
+        sizes as f64 / n
+    );
+    assert!(recall >= 0.5, "recall {recall:.3}");
+    assert!(ours >= theirs, "precision {ours:.3} < TF-IDF {theirs:.3}");
 }

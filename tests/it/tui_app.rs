@@ -314,9 +314,13 @@ fn search_results_of_an_old_query_are_dropped() {
         found: found(vec![hit(c), hit(e)]),
     });
     assert_eq!(app.search.hits.len(), 2);
+    assert_eq!(app.nav.focus, Focus::Dates);
     go(&mut app, &[Action::Down, Action::Activate]);
     assert_eq!(app.popup, None);
     assert_eq!(headline(&app), "Echo winter market");
+    // The keyboard is on the entries, the one found selected: `j` does
+    // not move to another day.
+    assert_eq!(app.nav.focus, Focus::Events);
     // n and N step through the results without the popup.
     go(&mut app, &[Action::NextResult]);
     assert_eq!(headline(&app), "Charlie ferries return");
@@ -357,7 +361,8 @@ fn tag_filter_narrows_both_lists_and_escape_clears_it() {
     assert_eq!(app.nav.view.days.len(), 3);
     assert_eq!(headline(&app), "Alpha library opens");
     assert_eq!(app.day_events().len(), 1, "Bravo is not tagged Harbour");
-    // Following a link to an entry the filter hides clears the filter.
+    // Following a link to an entry the filter hides shows it outside the
+    // filter, which stays; the lists stay as they were.
     go(
         &mut app,
         &[
@@ -368,11 +373,30 @@ fn tag_filter_narrows_both_lists_and_escape_clears_it() {
         ],
     );
     assert_eq!(headline(&app), "Golf keepers strike");
-    assert!(app.nav.filter.is_empty());
+    assert_eq!(app.nav.filter.tags, ["Harbour"]);
+    assert_eq!(app.nav.outside, Some(idx(&app, "Golf keepers strike")));
+    assert_eq!(app.nav.view.days.len(), 3);
     go(&mut app, &[Action::Back]);
+    assert_eq!(headline(&app), "Alpha library opens");
+    assert_eq!(app.nav.outside, None);
+    // A place remembers the filter it was left under: Alt-→ and
+    // Backspace bring each back under its own.
+    go(
+        &mut app,
+        &[Action::FocusLeft, Action::FocusLeft, Action::Escape],
+    );
+    assert!(app.nav.filter.is_empty());
+    go(&mut app, &[Action::Forward]);
+    assert_eq!(headline(&app), "Golf keepers strike");
+    assert_eq!(app.nav.filter.tags, ["Harbour"]);
+    // Alpha was left with the filter cleared: so it comes back.
+    go(&mut app, &[Action::Back]);
+    assert_eq!(headline(&app), "Alpha library opens");
+    assert!(app.nav.filter.is_empty());
     go(&mut app, &[Action::OpenTags, Action::Activate]);
     assert_eq!(app.nav.filter.tags, ["Harbour"], "most used first");
-    go(&mut app, &[Action::Escape]);
+    // (Reading: the first Esc goes back to the list, the second clears.)
+    go(&mut app, &[Action::Escape, Action::Escape]);
     assert!(app.nav.filter.is_empty());
     assert_eq!(headline(&app), "Alpha library opens", "selection kept");
 }
@@ -988,4 +1012,200 @@ fn enter_on_an_entry_marks_it_read() {
     app.update(Action::Activate);
     assert_eq!(app.nav.focus, Focus::Links);
     assert!(app.session.visited.contains(&id), "Enter opened it unread");
+}
+
+#[test]
+fn an_entry_linked_both_ways_is_listed_once_and_y_copies_a_chosen_entry_link() {
+    let mut app = reading_alpha();
+    // Alpha links to Charlie and Charlie to Alpha: Charlie is listed under
+    // Related only; Delta (which links to Alpha) under Referenced by.
+    let links = app.links();
+    let to: Vec<usize> = links.iter().filter_map(|&l| app.link_entry(l)).collect();
+    let c = idx(&app, "Charlie ferries return");
+    assert_eq!(to.iter().filter(|&&i| i == c).count(), 1, "{links:?}");
+    assert!(to.contains(&idx(&app, "Delta benches mapped")));
+    // `y` with a link to an entry chosen copies that entry's file (a
+    // ghost's id), not the entry being read.
+    let related_c = links
+        .iter()
+        .position(|&l| app.link_entry(l) == Some(c))
+        .unwrap();
+    app.nav.link = Some(related_c);
+    let want = app.timeline.events[c].file.clone().unwrap();
+    assert_eq!(
+        app.update(Action::Copy),
+        Some(Effect::Copy {
+            text: want.clone(),
+            what: want
+        })
+    );
+    let g = idx(&app, "Golf keepers strike");
+    app.nav.link = links.iter().position(|&l| app.link_entry(l) == Some(g));
+    let Some(Effect::Copy { text, .. }) = app.update(Action::Copy) else {
+        panic!("no copy");
+    };
+    assert_eq!(text, "g");
+}
+
+#[test]
+fn j_k_read_entry_after_entry_across_days_and_u_finds_the_next_unread() {
+    let mut app = app();
+    // Alpha (2017-06-08) first; J walks the list in view across days.
+    go(
+        &mut app,
+        &[Action::Down, Action::FocusNext, Action::FocusNext],
+    );
+    let start = headline(&app);
+    let mut seen = vec![start.clone()];
+    for _ in 0..3 {
+        go(&mut app, &[Action::NextEntry]);
+        seen.push(headline(&app));
+    }
+    let days: Vec<_> = seen
+        .iter()
+        .map(|h| app.timeline.events[idx(&app, h)].date)
+        .collect();
+    assert!(days.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");
+    assert!(days.first() != days.last(), "crossed a day: {seen:?}");
+    // Read while the detail shows them.
+    for h in &seen {
+        assert!(
+            app.session
+                .visited
+                .contains(&app.timeline.events[idx(&app, h)].id)
+        );
+    }
+    go(&mut app, &[Action::PrevEntry]);
+    assert_eq!(headline(&app), seen[2]);
+    // U marks one unread again; u from the first finds it.
+    go(&mut app, &[Action::ToggleRead]);
+    let unread_again = headline(&app);
+    // Scrolling on in it does not read it again.
+    go(&mut app, &[Action::Down, Action::Up]);
+    assert!(
+        !app.session
+            .visited
+            .contains(&app.timeline.events[idx(&app, &unread_again)].id)
+    );
+    let a = idx(&app, &start);
+    app.jump(a);
+    go(&mut app, &[Action::NextUnread]);
+    assert_eq!(headline(&app), unread_again);
+    // The counts: the day's unread, said once anything is read.
+    let counts = app.read_counts(app.nav.day);
+    assert!(counts.any_read);
+    let all_real = app
+        .timeline
+        .events
+        .iter()
+        .filter(|e| e.kind != Kind::Ghost)
+        .count();
+    assert_eq!(counts.unread, all_real - app.session.visited.len());
+}
+
+#[test]
+fn space_at_the_end_of_an_entry_opens_the_next() {
+    let mut app = reading_alpha();
+    let first = headline(&app);
+    // The last frame showed the whole entry (its text fits the pane).
+    app.areas.detail.height = 40;
+    app.areas.detail_lines = 12;
+    go(&mut app, &[Action::PageDown]);
+    assert_ne!(headline(&app), first);
+    // A longer one scrolls first.
+    app.areas.detail_lines = 200;
+    let second = headline(&app);
+    go(&mut app, &[Action::PageDown]);
+    assert_eq!(headline(&app), second);
+    assert!(app.nav.detail_scroll > 0);
+}
+
+#[test]
+fn l_lists_every_entry_in_view_and_the_date_list_follows() {
+    let mut app = app();
+    go(&mut app, &[Action::Down]);
+    let alpha = app.current();
+    go(&mut app, &[Action::ToggleFlat]);
+    assert!(app.nav.flat);
+    // The same entry stays selected, in a list of every entry in view.
+    assert_eq!(app.current(), alpha);
+    let all: Vec<usize> = app.day_events().to_vec();
+    let dated: Vec<_> = all.iter().map(|&i| app.timeline.events[i].date).collect();
+    assert_eq!(
+        all.len(),
+        app.nav
+            .view
+            .days
+            .iter()
+            .map(|&d| app
+                .nav
+                .view
+                .events(
+                    &app.timeline,
+                    app.nav.view.pos_of_day(d).unwrap(),
+                    &app.nav.filter
+                )
+                .len())
+            .sum::<usize>()
+    );
+    assert!(dated.iter().flatten().collect::<Vec<_>>().is_sorted());
+    // Down in the entries goes across days; the date list follows.
+    go(&mut app, &[Action::FocusNext]);
+    let day_before = app.nav.day;
+    for _ in 0..all.len() {
+        go(&mut app, &[Action::Down]);
+    }
+    assert_eq!(app.current(), all.last().copied());
+    assert_ne!(app.nav.day, day_before);
+    let shown_day = app.nav.view.days[app.nav.day];
+    assert!(
+        app.timeline.days[shown_day]
+            .events
+            .clone()
+            .any(|i| Some(i) == app.current())
+    );
+    // A day chosen in the date list selects its first entry in the list.
+    go(&mut app, &[Action::FocusPrev, Action::Home]);
+    assert_eq!(app.current(), all.first().copied());
+    // L again: one day at a time, the entry kept.
+    go(&mut app, &[Action::ToggleFlat]);
+    assert!(!app.nav.flat);
+    assert_eq!(app.current(), all.first().copied());
+}
+
+#[test]
+fn a_full_text_hit_opens_with_its_words_found_in_it() {
+    let mut app = app();
+    let effects = go(
+        &mut app,
+        &[
+            Action::OpenSearch,
+            Action::ToggleSearchMode,
+            Action::Input('f'),
+            Action::Input('e'),
+        ],
+    );
+    let Some(Effect::Search { generation, .. }) = effects.last().cloned() else {
+        panic!("a search");
+    };
+    let c = idx(&app, "Charlie ferries return");
+    app.update(Action::SearchDone {
+        generation,
+        found: found(vec![Hit {
+            idx: c,
+            score: 1.0,
+            exact: true,
+            positions: vec![],
+            snippet: None,
+        }]),
+    });
+    go(&mut app, &[Action::Activate]);
+    assert_eq!(app.current(), Some(c));
+    let find = app.find.clone().expect("the find is active");
+    assert_eq!(find.needles, ["fe"]);
+    assert_eq!(find.current, None, "opens on its headline");
+    assert!(app.finding());
+    // Another entry ends it.
+    go(&mut app, &[Action::NextEntry]);
+    assert!(app.find.is_none());
 }

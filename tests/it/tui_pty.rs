@@ -263,8 +263,9 @@ fn search_follow_back_quit() {
     s.send(b"\r");
     screen.wait_for("Monday 15 January 2018");
 
-    // Tab to the related links and follow the first one.
-    s.send(b"\t\t");
+    // The search's Enter left the keyboard on the entries, the one found
+    // selected: Tab to its related links and follow the first one.
+    s.send(b"\t");
     screen.wait_for("Enter follow");
     s.send(b"\r");
     screen.wait_for("Monday 3 July 2017");
@@ -352,7 +353,12 @@ fn suspend_and_resume_give_the_terminal_back_and_take_it_again() {
         s.screen.wait_until("the redraw", |sc| {
             sc.alternate() && sc.text().contains("Dates")
         });
-        assert!(s.screen.raw_since(from).contains("\x1b[?1000h"), "{how}");
+        // (Waited for, not asserted at once: on a busy machine the
+        // sequences that take the terminal again may still be on their way
+        // when the screen already reads as drawn.)
+        s.screen.wait_until("mouse reporting again", |sc| {
+            sc.raw_since(from).contains("\x1b[?1000h")
+        });
         s.screen.wait_until("raw mode again", |_| !s.cooked());
         s.send(b"j");
     }

@@ -93,6 +93,7 @@ pub fn entry_text(
 
     let similar = tl.get(&e.id).and_then(|i| app.similar.of(i)).unwrap_or(&[]);
     let mut tags_shown = false;
+    let mut backlinks_headed = false;
     let mut link_no = 0;
     let mut link_para = |lines: &mut Vec<Line<'static>>, mut wrapped: Vec<Line<'static>>| {
         let start = lines.len();
@@ -152,21 +153,21 @@ pub fn entry_text(
                 } else {
                     headline_text(&to.headline)
                 };
-                // Only the contexts this entry does not carry itself tell
-                // something new.
-                let new_tags: Vec<String> = rel
-                    .context
-                    .iter()
-                    .filter(|c| !e.tags.contains(c))
-                    .map(|c| text::one_line(c))
-                    .collect();
+                // Why it is related: the link's contexts, and whether the
+                // other entry links back (it is then not listed again
+                // under Referenced by).
+                let mut why: Vec<String> = rel.context.iter().map(|c| text::one_line(c)).collect();
+                if e.backlinks.contains(&rel.to) {
+                    why.push("linked both ways".to_string());
+                }
                 link_para(
                     &mut lines,
-                    entry_link(app, to, headline, &new_tags, marker(i), width),
+                    entry_link(app, to, headline, &why, marker(i), width),
                 );
             }
             Link::Backlink(b) => {
-                if b == 0 {
+                if !backlinks_headed {
+                    backlinks_headed = true;
                     if !tags_shown && !e.tags.is_empty() {
                         tags(&mut lines, e, app, width);
                         tags_shown = true;
@@ -175,9 +176,16 @@ pub fn entry_text(
                 }
                 let from = &tl.events[e.backlinks[b]];
                 let headline = headline_text(&from.headline);
+                // The contexts of its link here.
+                let here = tl.get(&e.id);
+                let why: Vec<String> = (from.related.iter())
+                    .filter(|r| Some(r.to) == here)
+                    .flat_map(|r| r.context.iter())
+                    .map(|c| text::one_line(c))
+                    .collect();
                 link_para(
                     &mut lines,
-                    entry_link(app, from, headline, &[], marker(i), width),
+                    entry_link(app, from, headline, &why, marker(i), width),
                 );
             }
             Link::Similar(k) => {
@@ -267,8 +275,8 @@ const LINK_INDENT: usize = 15;
 
 /// A link to another entry: its date first, then its headline wrapped
 /// under itself, dimmed for a ghost and in the visited style once read,
-/// then `new_tags` (the link's contexts the entry shown lacks) on one
-/// dimmed line.
+/// then `new_tags` (why it is linked: the link's contexts, the words it
+/// shares) on one dimmed line.
 fn entry_link(
     app: &App,
     to: &Event,
@@ -367,9 +375,23 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     let width = text_area.width as usize;
     let height = inner.height as usize;
     let selected = app.nav.link.filter(|_| focused);
-    let (lines, link_lines) = detail_text(app, e, width, selected);
+    let (mut lines, link_lines) = detail_text(app, e, width, selected);
+    let find = app.find.as_ref().filter(|_| app.finding());
+    let find_lines = find.map_or(Vec::new(), |f| {
+        crate::tui::find::mark(&mut lines, f, theme.find(), theme.find_chosen())
+    });
     let total = lines.len();
     let mut scroll = app.nav.detail_scroll.min(total.saturating_sub(height));
+    // A match just chosen comes into view, a third of the way down.
+    if let Some(&line) = find
+        .filter(|f| f.reveal)
+        .and_then(|f| find_lines.get(f.current?))
+        && !(scroll..scroll + height).contains(&line)
+    {
+        scroll = line
+            .saturating_sub(height / 3)
+            .min(total.saturating_sub(height));
+    }
     // Some line of the lines `start..end` is on screen from line `top`.
     let shows = |top: usize, (start, end): (usize, usize)| end > top && start < top + height;
     if focused && let Some(&(start, end)) = app.nav.link.and_then(|l| link_lines.get(l)) {
@@ -390,6 +412,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     areas.detail_entry = app.current();
     areas.detail_lines = total;
     areas.link_lines = link_lines;
+    areas.find_lines = find_lines;
     if total > height && height > 0 {
         let last = (scroll + height).min(total);
         block = block.title_bottom(

@@ -17,12 +17,33 @@ use crate::tui::picker::Picker;
 use crate::tui::popups::Popup;
 use crate::tui::wrap::{self, Para, truncate};
 
+/// What "go to date" takes.
+const GOTO_NOTE: &str = "2017, 2017-06 or 2017-06-08: the first day on or after it; \
+    2015-09..2015-10, 2015.. or ..2016 shows only that range";
+
 pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
     match &app.popup {
         None => {}
         Some(Popup::Search { offset }) => search(frame, area, app, *offset, areas),
         Some(Popup::Tags(p)) => tags(frame, area, app, p, areas),
-        Some(Popup::Goto { input, error }) => goto(frame, area, app, input, error.as_deref()),
+        Some(Popup::Goto { input, error }) => prompt(
+            frame,
+            area,
+            app,
+            (" Go to date ", input),
+            error.as_deref().ok_or(GOTO_NOTE),
+            "Enter go  Esc close",
+        ),
+        Some(Popup::Find { input }) => prompt(
+            frame,
+            area,
+            app,
+            (" Find in the entry ", input),
+            Err(
+                "the text to find (case ignored); every match is marked, n / N step through them, Esc ends it",
+            ),
+            "Enter find  Esc close",
+        ),
         Some(Popup::Help { scroll }) => help(frame, area, app, *scroll, areas),
         Some(Popup::Bookmarks(p)) => bookmarks(frame, area, app, p, areas),
     }
@@ -321,11 +342,20 @@ fn cursor_x(area: Rect, shown: &str) -> u16 {
     x.min((area.x + area.width).saturating_sub(1) as usize) as u16
 }
 
-fn goto(frame: &mut Frame, area: Rect, app: &App, input: &str, error: Option<&str>) {
+/// A one-line prompt (go to a date, find): its title and input, then an
+/// error (`Ok`) or a note (`Err`), and its keys.
+fn prompt(
+    frame: &mut Frame,
+    area: Rect,
+    app: &App,
+    (title, input): (&str, &str),
+    error: Result<&str, &str>,
+    keys: &str,
+) {
     let theme = &app.settings.theme;
     let rect = centered(area, 64, 8);
     frame.render_widget(Clear, rect);
-    let block = pane(" Go to date ", true, theme);
+    let block = pane(title, true, theme);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
     let input = text::one_line(input);
@@ -336,13 +366,10 @@ fn goto(frame: &mut Frame, area: Rect, app: &App, input: &str, error: Option<&st
         Span::styled("▏", theme.key()),
     ])];
     match error {
-        Some(e) => lines.push(Line::styled(text::one_line(e), theme.error())),
-        None => lines.push(Line::styled(
-            "2017, 2017-06 or 2017-06-08: the first day on or after it; 2015-09..2015-10, 2015.. or ..2016 shows only that range",
-            theme.dim(),
-        )),
+        Ok(e) => lines.push(Line::styled(text::one_line(e), theme.error())),
+        Err(note) => lines.push(Line::styled(note.to_string(), theme.dim())),
     }
-    lines.push(Line::styled("Enter go  Esc close", theme.dim()));
+    lines.push(Line::styled(keys.to_string(), theme.dim()));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), inner);
     if inner.height > 0 {
         frame.set_cursor_position((cursor_x(inner, input), inner.y));

@@ -103,7 +103,20 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
         base.add_modifier(Modifier::BOLD),
     )];
     let sep = || Span::styled(if theme.ascii { "| " } else { "│ " }, base);
-    if let Some(&d) = app.nav.view.days.get(app.nav.day) {
+    // What goes first when the bar is too narrow (after the key hints,
+    // which come only when there is room): the read counts, then the
+    // note that the archive is being checked, then the archive's name.
+    // The message, the position and the filter or story stay (the filter
+    // is shortened if it must be).
+    let mut dropped_first: Vec<usize> = Vec::new();
+    let mut filter_span = None;
+    if let Some(o) = app.nav.outside {
+        left.push(sep());
+        left.push(Span::styled(
+            format!("{} ", date_label(app.timeline.events[o].date)),
+            base,
+        ));
+    } else if let Some(&d) = app.nav.view.days.get(app.nav.day) {
         let n = app.day_events().len();
         let date = date_label(app.timeline.days[d].date);
         left.push(sep());
@@ -114,13 +127,41 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
     }
     if !app.nav.filter.is_empty() {
         left.push(sep());
+        // A story alone says so first: "story (6 entries): <its entry's
+        // headline>".
+        let described = text::one_line(&app.nav.filter.describe());
+        let label = if described.starts_with("story (") {
+            described
+        } else {
+            format!("filter: {described}")
+        };
         left.push(Span::styled(
-            format!(
-                "filter: {} (Esc clears) ",
-                text::one_line(&app.nav.filter.describe())
-            ),
+            format!("{label} (Esc clears) "),
             base.add_modifier(Modifier::BOLD),
         ));
+        filter_span = Some(left.len() - 1);
+        if app.nav.outside.is_some() {
+            left.push(Span::styled(
+                "· outside the filter ",
+                base.add_modifier(Modifier::ITALIC),
+            ));
+        }
+        let counts = app.read_counts(app.nav.day);
+        if counts.any_read {
+            left.push(Span::styled(format!("{} unread ", counts.unread), base));
+            dropped_first.push(left.len() - 1);
+        }
+    }
+    if let Some(f) = app.find.as_ref().filter(|_| app.finding()) {
+        let total = areas.find_lines.len();
+        let what = text::one_line(&f.needles.join(" "));
+        let said = match (total, f.current) {
+            (0, _) => format!("find “{}”: no match ", truncate(&what, 30)),
+            (n, Some(c)) => format!("find “{}”: match {} of {n} ", truncate(&what, 30), c + 1),
+            (n, None) => format!("find “{}”: {n} matches, n: the first ", truncate(&what, 30)),
+        };
+        left.push(sep());
+        left.push(Span::styled(said, base.add_modifier(Modifier::BOLD)));
     }
     left.push(sep());
     if app.status.checking && app.status.message.is_none() {
@@ -128,7 +169,9 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
             "checking for changes… ",
             base.add_modifier(Modifier::ITALIC),
         ));
+        dropped_first.push(left.len() - 1);
     }
+    dropped_first.push(0);
     if let Some(m) = &app.status.message {
         left.push(Span::styled(
             format!("{} ", text::one_line(&m.text)),
@@ -150,6 +193,27 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
     let help = if total >= 40 { " ? help " } else { "" };
     let right_w = (width(&right) + width(help)).min(total);
     let avail = total.saturating_sub(right_w);
+    let wide = |l: &[Span]| l.iter().map(|s| width(&s.content)).sum::<usize>();
+    for i in dropped_first {
+        if wide(&left) <= avail {
+            break;
+        }
+        left[i] = Span::raw("");
+        // (The name goes with the separator after it.)
+        if i == 0 && left.len() > 1 {
+            left[1] = Span::styled(" ", base);
+        }
+    }
+    // Still too wide: the filter's description (the longest part, in the
+    // middle) is shortened, so that the message after it is whole.
+    if let Some(k) = filter_span
+        && wide(&left) > avail
+    {
+        let over = wide(&left) - avail;
+        let keep = width(&left[k].content).saturating_sub(over).max(16);
+        let style = left[k].style;
+        left[k] = Span::styled(format!("{} ", truncate(&left[k].content, keep - 1)), style);
+    }
     // Cut the left part to fit, span by span. Widths are of whole strings,
     // as `truncate` measures them, and never subtracted below zero.
     let mut used = 0;

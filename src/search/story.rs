@@ -1,0 +1,99 @@
+//! The story of an entry: the entries that tell the same story, in
+//! timeline order, for `s` in the browser, `ktimeline story` and the
+//! `--story` filter.
+//!
+//! Found two ways. By content: the entry's words are moved towards its
+//! nearest entries (as [`super::similar`] does), the entries close to that
+//! are taken, and the query is moved again towards all of them (a second
+//! round of feedback, which reaches the members of a long story written in
+//! other words); what stays above [`KEEP`] is in. By links: the entries
+//! the entry links to or is linked from are in, whatever their words (an
+//! author said they belong), and through them the entries linked further
+//! on, but only those whose words are near the story's ([`LINKED`]), so
+//! that one common link or tag ("North Korea") does not pull in the whole
+//! archive.
+//!
+//! Bounded: three passes over at most 32 word lists each (see
+//! `similar::MAX_POSTINGS`), the bodies of at most [`ROUND_TWO`] + 3
+//! entries read, and at most [`MAX_STORY`] entries in a story.
+
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashSet;
+
+use super::similar::{MIN_SCORE, towards};
+use super::words::WordIndex;
+use crate::model::{EventIdx, Timeline};
+
+/// Nearest entries taken into the first round of feedback.
+const ROUND_ONE: usize = 3;
+/// Most entries of the first round taken into the second.
+const ROUND_TWO: usize = 20;
+/// The weight of the members in the second round's query.
+const ROUND_TWO_WEIGHT: f32 = 2.0;
+/// Cosine with the first round's query to be taken into the second.
+const FIRST: f32 = 0.15;
+/// Cosine with the second round's query to be in the story.
+const KEEP: f32 = 0.15;
+/// Cosine with the second round's query for an entry reached through
+/// links beyond the first step.
+const LINKED: f32 = 0.08;
+/// The most entries a story holds.
+pub const MAX_STORY: usize = 2000;
+
+/// The story of entry `idx` (itself included), in timeline order.
+pub fn story(t: &Timeline, index: &WordIndex, idx: EventIdx) -> Vec<EventIdx> {
+    if idx >= t.events.len() {
+        return Vec::new();
+    }
+    let by_score = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    // Content: the entry alone, then moved towards its nearest, then
+    // towards all that are close to that.
+    let mut own = towards(t, index, idx, &[], 0.0);
+    own.retain(|&(c, _)| f64::from(c) >= MIN_SCORE);
+    own.sort_unstable_by(by_score);
+    let nearest: Vec<usize> = own.iter().take(ROUND_ONE).map(|&(_, d)| d).collect();
+    let mut first = towards(t, index, idx, &nearest, 0.5);
+    first.retain(|&(c, _)| c >= FIRST);
+    first.sort_unstable_by(by_score);
+    let members: Vec<usize> = first.iter().take(ROUND_TWO).map(|&(_, d)| d).collect();
+    let second = towards(t, index, idx, &members, ROUND_TWO_WEIGHT);
+    let near: rustc_hash::FxHashMap<usize, f32> = second.iter().map(|&(c, d)| (d, c)).collect();
+    let mut story: FxHashSet<EventIdx> = FxHashSet::default();
+    story.insert(idx);
+    let mut by_words: Vec<(f32, usize)> = second.into_iter().filter(|&(c, _)| c >= KEEP).collect();
+    by_words.sort_unstable_by(by_score);
+    for (_, d) in by_words.into_iter().take(MAX_STORY - 1) {
+        story.insert(d);
+    }
+    // Links: one step always, further on only to entries near in words.
+    let linked = |i: EventIdx| {
+        let e = &t.events[i];
+        e.related
+            .iter()
+            .map(|r| r.to)
+            .chain(e.backlinks.iter().copied())
+    };
+    let mut queue: VecDeque<EventIdx> = VecDeque::new();
+    for d in linked(idx).collect::<Vec<_>>() {
+        if story.len() < MAX_STORY && story.insert(d) {
+            queue.push_back(d);
+        }
+    }
+    let mut seen: FxHashSet<EventIdx> = story.clone();
+    queue.extend(story.iter().copied().filter(|&d| d != idx));
+    while let Some(i) = queue.pop_front() {
+        for d in linked(i) {
+            if story.len() >= MAX_STORY {
+                break;
+            }
+            if seen.insert(d) && near.get(&d).is_some_and(|&c| c >= LINKED) {
+                story.insert(d);
+                queue.push_back(d);
+            }
+        }
+    }
+    let mut story: Vec<EventIdx> = story.into_iter().collect();
+    story.sort_unstable_by_key(|&i| (t.events[i].date.is_none(), t.events[i].date, i));
+    story
+}
