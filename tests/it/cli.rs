@@ -1078,6 +1078,8 @@ fn json_output_holds_no_separator_or_invisible_character() {
         vec!["search", "--json", "--text", "zerowidth", archive],
         vec!["bookmarks", "--json", archive],
         vec!["similar", "--json", &pay_file, archive],
+        vec!["story", "--json", &pay_file, archive],
+        vec!["export", "--story", &pay_file, archive],
     ] {
         let out = ktimeline()
             .env("XDG_STATE_HOME", state.path())
