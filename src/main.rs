@@ -13,12 +13,11 @@ use std::process::ExitCode;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::Parser;
 use ktimeline::cli::Cli;
 use ktimeline::commands;
 
 fn main() -> ExitCode {
-    match Cli::try_parse() {
+    match Cli::parse_args(std::env::args_os().collect()) {
         Ok(cli) => cli.run(),
         Err(e) => command_line_error(e),
     }

@@ -2,6 +2,23 @@
 //! slug rule of FORMAT.md, headline normalisation, dates written in headings
 //! and paths, and the sanitiser that keeps control characters and escape
 //! sequences from untrusted files away from the terminal.
+//!
+//! What the sanitiser refuses ([`is_forbidden`]; removed from text, shown
+//! escaped in file names) is what only hides, moves or spoofs text and no
+//! real text needs: C0 and C1 controls but newline and tab, DEL; the
+//! bidirectional controls (U+061C, U+200E/F, U+202A–U+202E, U+2066–U+2069);
+//! the invisible format characters that join or split words unseen (U+200B
+//! zero-width space, U+2060 word joiner, U+2061–U+2064 invisible operators,
+//! U+FEFF anywhere, U+180E, U+00AD soft hyphen, a hint for breaking lines
+//! that a terminal shows as it likes), the deprecated format characters
+//! U+206A–U+206F and the interlinear annotation marks U+FFF9–U+FFFB. The
+//! line and paragraph separators U+2028/U+2029 become a space, as a tab
+//! does (JSON writes them raw, and JavaScript reads them as line ends).
+//! Kept, because real text needs them: U+200C/U+200D (zero-width non-joiner
+//! and joiner: Persian and Indic words, emoji sequences such as 👨‍👩‍👧),
+//! variation selectors (U+FE00–U+FE0F, U+E0100–U+E01EF: ❤️), the tag
+//! characters of flag sequences (U+E0020–U+E007F), U+034F, and the Hangul
+//! fillers (old Hangul is written with them).
 
 use std::fmt::Write as _;
 
@@ -308,11 +325,12 @@ pub fn normalize_target(target: &str) -> String {
 }
 
 /// A fast look at the bytes: false when no forbidden character can be in
-/// `s` (no control byte, and none of the lead bytes of C1 controls, bidi
-/// controls, U+061C or U+FEFF).
+/// `s` (no control byte, and none of the lead bytes of the others: C1
+/// controls and U+00AD, U+061C, U+180E, U+2000–U+2FFF, U+Fxxx).
 fn may_hold_forbidden(s: &str) -> bool {
     let suspect = |b: u8| {
-        (b < 0x20 && b != b'\n' && b != b'\t') || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe2 | 0xef)
+        (b < 0x20 && b != b'\n' && b != b'\t')
+            || matches!(b, 0x7f | 0xc2 | 0xd8 | 0xe1 | 0xe2 | 0xef)
     };
     // Whole chunks without early exit, which the compiler vectorises.
     s.as_bytes()
@@ -320,14 +338,18 @@ fn may_hold_forbidden(s: &str) -> bool {
         .any(|c| c.iter().fold(false, |acc, &b| acc | suspect(b)))
 }
 
-/// True for characters that must never reach a terminal: C0 and C1 controls
-/// (other than newline and tab, which callers decide about), DEL, and the
-/// bidirectional overrides, embeddings, isolates and marks.
+/// True for characters that must never reach a terminal (see the module's
+/// comment): C0 and C1 controls (other than newline and tab, which callers
+/// decide about), DEL, the bidirectional overrides, embeddings, isolates
+/// and marks, the line and paragraph separators, and the invisible format
+/// characters that only hide or spoof.
 fn is_forbidden(c: char) -> bool {
     matches!(c,
         '\u{0}'..='\u{8}' | '\u{b}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
-        | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
-        | '\u{2066}'..='\u{2069}' | '\u{061c}' | '\u{feff}')
+        | '\u{ad}' | '\u{061c}' | '\u{180e}'
+        | '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206f}'
+        | '\u{feff}' | '\u{fff9}'..='\u{fffb}')
 }
 
 /// `s` with every forbidden character (controls, escapes, bidirectional
@@ -387,7 +409,7 @@ fn clean(s: &str, keep_newlines: bool, keep_tabs: bool) -> String {
             '\u{90}' | '\u{9d}' | '\u{98}' | '\u{9e}' | '\u{9f}' => skip_string(&mut chars),
             '\n' if keep_newlines => out.push('\n'),
             '\t' if keep_tabs => out.push('\t'),
-            '\n' | '\t' => out.push(' '),
+            '\n' | '\t' | '\u{2028}' | '\u{2029}' => out.push(' '),
             c if is_forbidden(c) => {}
             c => out.push(c),
         }
@@ -600,6 +622,50 @@ pub fn url_host(url: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The invisible characters that only hide or spoof are refused, the
+    /// line and paragraph separators are spaces; what real text needs
+    /// (joiners in emoji and Indic and Persian words, variation selectors,
+    /// flag tags) is kept.
+    #[test]
+    fn invisible_spoofing_characters_go_and_real_text_stays() {
+        let hidden = "pay\u{200b}pal \u{2060}a\u{2061}b\u{2064} co\u{ad}op \u{feff}x\u{180e}y \u{206a}z\u{fff9}w\u{fffb}";
+        assert_eq!(sanitize(hidden, false), "paypal ab coop xy zw");
+        assert_eq!(strip_escapes(hidden), "paypal ab coop xy zw");
+        assert_eq!(
+            sanitize("one\u{2028}two\u{2029}three", true),
+            "one two three"
+        );
+        assert_eq!(strip_escapes("one\u{2028}two\u{2029}"), "one two ");
+        assert_eq!(one_line("a \u{2028} b\u{200b}"), "a b");
+        for real in [
+            "👨\u{200d}👩\u{200d}👧 family",
+            "❤\u{fe0f} and ✌\u{fe0e}",
+            "می\u{200c}خواهم",
+            "क्\u{200d}ष",
+            "🏴\u{e0067}\u{e0062}\u{e0065}\u{e006e}\u{e0067}\u{e007f}",
+            "Tiếng Việt ᄒᆞᆫ글 ᠮᠣᠩᠭᠣᠯ",
+        ] {
+            assert_eq!(sanitize(real, false), real);
+            assert_eq!(strip_escapes(real), real);
+            assert!(!may_hold_forbidden(real) || !real.chars().any(is_forbidden));
+        }
+        // A file name holding one is shown with it escaped.
+        assert_eq!(
+            escape_name("a\u{200b}b\u{2028}.md"),
+            "a\\u{200b}b\\u{2028}.md"
+        );
+        // Every refused character is seen by the fast look at the bytes.
+        for c in [
+            '\u{ad}', '\u{61c}', '\u{180e}', '\u{200b}', '\u{2028}', '\u{2029}', '\u{2060}',
+            '\u{206f}', '\u{fff9}',
+        ] {
+            assert!(
+                is_forbidden(c) && may_hold_forbidden(&format!("x{c}")),
+                "{c:?}"
+            );
+        }
+    }
 
     #[cfg(unix)]
     #[test]

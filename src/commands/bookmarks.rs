@@ -54,7 +54,7 @@ impl JsonMark {
 #[derive(Debug, clap::Args)]
 pub struct Bookmarks {
     #[command(flatten)]
-    archive: ArchiveArgs,
+    pub(crate) archive: ArchiveArgs,
     /// Print a JSON array instead of lines.
     #[arg(long)]
     json: bool,
@@ -99,7 +99,7 @@ fn bookmarks(archive: &ArchiveArgs, json: bool) -> Result<ExitCode> {
         .collect();
     let mut out = super::stdout();
     if json {
-        serde_json::to_writer_pretty(&mut out, &rows).map_err(std::io::Error::from)?;
+        super::json::to_writer_pretty(&mut out, &rows)?;
         writeln!(out)?;
     } else {
         for r in &rows {

@@ -22,7 +22,7 @@ fn count(n: usize, what: &str) -> String {
 #[derive(Debug, clap::Args)]
 pub struct Check {
     #[command(flatten)]
-    archive: ArchiveArgs,
+    pub(crate) archive: ArchiveArgs,
     /// Also list every related link that leads to no file, as
     /// FILE:LINE: link to absent event ID.
     #[arg(long)]

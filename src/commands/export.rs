@@ -86,7 +86,7 @@ const CHUNK: usize = 1024;
 #[derive(Debug, clap::Args)]
 pub struct Export {
     #[command(flatten)]
-    archive: ArchiveArgs,
+    pub(crate) archive: ArchiveArgs,
     /// One JSON object per line (one per entry) instead of one document.
     #[arg(long)]
     jsonl: bool,
@@ -116,7 +116,7 @@ fn export(opened: crate::loader::Opened, jsonl: bool, filter: &Filter) -> Result
     for (c, chunk) in kept.chunks(CHUNK).enumerate() {
         let chunk: Vec<Vec<u8>> = chunk
             .par_iter()
-            .map(|&i| serde_json::to_vec(&json_event(timeline, i)).expect("JSON of plain data"))
+            .map(|&i| super::json::to_vec(&json_event(timeline, i)).expect("JSON of plain data"))
             .collect();
         for (i, json) in chunk.iter().enumerate() {
             if !jsonl && c + i > 0 {

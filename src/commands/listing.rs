@@ -43,6 +43,6 @@ impl<'a> JsonEntry<'a> {
 
 /// Writes `items` as a pretty JSON array and a newline.
 pub fn json<T: serde::Serialize>(out: &mut impl Write, items: &[T]) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, items).map_err(std::io::Error::from)?;
+    super::json::to_writer_pretty(&mut *out, items)?;
     writeln!(out)
 }

@@ -13,6 +13,7 @@ pub mod check;
 pub mod config;
 pub mod entry;
 pub mod export;
+pub mod json;
 pub mod listing;
 pub mod search;
 pub mod shell;

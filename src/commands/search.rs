@@ -41,7 +41,7 @@ pub struct Search {
     #[arg(value_parser = query_words)]
     query: String,
     #[command(flatten)]
-    archive: ArchiveArgs,
+    pub(crate) archive: ArchiveArgs,
     /// The most hits to print.
     #[arg(long, short = 'n', default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..))]
     limit: u32,

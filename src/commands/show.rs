@@ -34,7 +34,7 @@ pub struct Show {
     /// column), or an entry's id (`/news/2013/06/6/slug.md`).
     entry: String,
     #[command(flatten)]
-    archive: ArchiveArgs,
+    pub(crate) archive: ArchiveArgs,
     /// Wrap the text to N columns. Default: the terminal's width; 80
     /// when standard output is not a terminal.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..=1000))]

@@ -21,7 +21,7 @@ pub struct Similar {
     /// its id.
     entry: String,
     #[command(flatten)]
-    archive: ArchiveArgs,
+    pub(crate) archive: ArchiveArgs,
     /// The most entries to print.
     #[arg(long, short = 'n', default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
     limit: u32,

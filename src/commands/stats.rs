@@ -27,7 +27,7 @@ struct JsonStats<'a> {
 #[derive(Debug, clap::Args)]
 pub struct Stats {
     #[command(flatten)]
-    archive: ArchiveArgs,
+    pub(crate) archive: ArchiveArgs,
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
@@ -68,7 +68,7 @@ fn stats(
             stats: &s,
             index: opened.index,
         };
-        serde_json::to_writer_pretty(&mut out, &j).map_err(std::io::Error::from)?;
+        super::json::to_writer_pretty(&mut out, &j)?;
         writeln!(out)?;
     } else {
         let range = match (&s.first, &s.last) {

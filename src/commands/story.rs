@@ -22,7 +22,7 @@ pub struct Story {
     /// its id.
     entry: String,
     #[command(flatten)]
-    archive: ArchiveArgs,
+    pub(crate) archive: ArchiveArgs,
     /// Print a JSON array (id, kind, date, headline, file, and whether it
     /// is ENTRY) instead of lines.
     #[arg(long)]

@@ -52,7 +52,8 @@ const END: u32 = u32::MAX;
 /// the rest of decoding it).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Head<'a> {
-    pub roots: Vec<String>,
+    #[serde(borrow)]
+    pub roots: Vec<&'a str>,
     /// Which drafts file goes with this index.
     pub drafts: u64,
     /// The drafts file's length: it is read only when it is that long, and
@@ -167,11 +168,24 @@ pub struct Place {
     roots: Vec<String>,
 }
 
+/// The checksum of a set of roots, joined by NULs (without joining them:
+/// tens of thousands of files can be named).
+fn checksum(roots: &[String]) -> u32 {
+    let mut h = crc32fast::Hasher::new();
+    for (i, root) in roots.iter().enumerate() {
+        if i > 0 {
+            h.update(b"\0");
+        }
+        h.update(root.as_bytes());
+    }
+    h.finalize()
+}
+
 impl Place {
     /// The index of `roots` (each as given and as an absolute path), or
     /// `None` when there is no cache folder to use.
     pub fn for_roots(roots: Vec<String>) -> Option<Place> {
-        let key = crc32fast::hash(roots.join("\0").as_bytes());
+        let key = checksum(&roots);
         // Another user's folder (or link) is not used: no index, then.
         let dir = cache_dir().filter(|d| crate::atomic::own_dir(d))?;
         Some(Place {
@@ -213,10 +227,13 @@ impl Place {
         let head = section::read_whole(&file, HEADER as u64, head_len, crc)?;
         // The roots and the drafts' id come first in a head: only they are
         // decoded now.
-        let ((roots, id), _) = postcard::take_from_bytes::<(Vec<String>, u64)>(&head).ok()?;
-        if roots != self.roots {
+        let ((roots, id), _) = postcard::take_from_bytes::<(Vec<&str>, u64)>(&head).ok()?;
+        let same =
+            roots.len() == self.roots.len() && roots.iter().zip(&self.roots).all(|(a, b)| a == b);
+        if !same {
             return None;
         }
+        drop(roots);
         Some(Index {
             id,
             head: UndecodedHead(head),
@@ -296,7 +313,7 @@ impl Place {
     /// The checksum of the roots, which a drafts file carries so that one
     /// copied over from another archive is not taken.
     fn roots_crc(&self) -> u32 {
-        crc32fast::hash(self.roots.join("\0").as_bytes())
+        checksum(&self.roots)
     }
 
     /// A new drafts file, filled while the archive is walked.
@@ -703,6 +720,19 @@ mod tests {
         }
     }
 
+    /// The roots' checksum, summed part by part, is the checksum of the
+    /// roots joined by NULs (what names an index, and stamps its drafts).
+    #[test]
+    fn roots_checksum_is_that_of_the_joined_roots() {
+        for roots in [vec![], vec!["a"], vec!["a", "/x/a"], vec!["", "b", ""]] {
+            let roots: Vec<String> = roots.into_iter().map(String::from).collect();
+            assert_eq!(
+                checksum(&roots),
+                crc32fast::hash(roots.join("\0").as_bytes())
+            );
+        }
+    }
+
     #[test]
     fn main_file_round_trip_and_every_kind_of_damage() {
         let dir = tempfile::tempdir().unwrap();
@@ -710,7 +740,7 @@ mod tests {
         std::fs::create_dir_all(&place.dir).unwrap();
         let timeline = crate::loader::load_sample();
         let head = Head {
-            roots: place.roots.clone(),
+            roots: place.roots.iter().map(String::as_str).collect(),
             drafts: 42,
             drafts_len: 7,
             files: vec![("a.md", FileStat::default())],
@@ -727,7 +757,7 @@ mod tests {
         let read = read.decode().expect("the head decodes");
         assert_eq!(read.drafts, 42);
         assert_eq!((&read.files, &read.dirs), (&head.files, &head.dirs));
-        assert_eq!(read.roots, place.roots);
+        assert_eq!(read.roots, head.roots);
         let back = snapshot.into_timeline().expect("the snapshot reads back");
         assert_eq!(back.events, timeline.events);
         assert_eq!(back.problems, timeline.problems);
@@ -870,7 +900,7 @@ mod tests {
             let closed = w.close().unwrap();
             let id = closed.id;
             let head = Head {
-                roots: place.roots.clone(),
+                roots: place.roots.iter().map(String::as_str).collect(),
                 drafts: id,
                 drafts_len: closed.len,
                 files: vec![("a.md", FileStat::default())],

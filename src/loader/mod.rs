@@ -241,16 +241,31 @@ impl Drop for Opened {
     }
 }
 
-/// A root of the archive, as named and as an absolute path.
+/// A root of the archive, as named and as an absolute, canonical path.
 struct Root {
     given: PathBuf,
-    abs: PathBuf,
+    /// The canonical path, found when first asked for ([`Root::abs`]): a
+    /// reopen of an unchanged archive never needs it, and tens of
+    /// thousands of files named one by one would cost an `lstat` of every
+    /// folder that holds one.
+    abs: OnceLock<PathBuf>,
+    /// Shared by the roots of one open: a folder is resolved once.
+    canonical: std::sync::Arc<Canonical>,
     /// A file named on its own rather than a folder to walk.
     single: bool,
     /// Named through a symbolic link.
     link: bool,
     /// What it is (followed through a link), taken when it was opened.
     stat: Option<FileStat>,
+}
+
+impl Root {
+    /// The canonical path (as given when it has none).
+    fn abs(&self) -> &Path {
+        self.abs.get_or_init(|| {
+            (self.canonical.of(&self.given, Some(self.link))).unwrap_or_else(|| self.given.clone())
+        })
+    }
 }
 
 /// A file found under a root, not yet read: only its name is kept, since
@@ -267,26 +282,38 @@ struct Candidate<'a> {
 }
 
 impl<'a> Candidate<'a> {
-    /// The candidate at `path`; its name is borrowed from `known` when
-    /// that holds it.
-    fn new(path: PathBuf, root: usize, known: &FxHashMap<&'a str, usize>) -> Candidate<'a> {
+    /// The candidate at `path`, and where `known` (the indexed files by
+    /// name) has it; its name is borrowed from `known` when that holds it.
+    fn new(
+        path: Cow<'_, Path>,
+        root: usize,
+        known: &FxHashMap<&'a str, usize>,
+    ) -> (Candidate<'a>, Option<usize>) {
         match crate::text::escape_path(&path) {
-            Cow::Borrowed(s) => Candidate {
-                display: match known.get_key_value(s) {
-                    Some((&k, _)) => Cow::Borrowed(k),
-                    None => Cow::Owned(s.to_string()),
-                },
-                raw: None,
-                root,
-            },
+            Cow::Borrowed(s) => {
+                let (display, at) = match known.get_key_value(s) {
+                    Some((&k, &i)) => (Cow::Borrowed(k), Some(i)),
+                    None => (Cow::Owned(s.to_string()), None),
+                };
+                let c = Candidate {
+                    display,
+                    raw: None,
+                    root,
+                };
+                (c, at)
+            }
             // A name that is not UTF-8 or holds control characters (or a
             // backslash) is shown escaped, and the path is kept to open the
             // file by.
-            Cow::Owned(display) => Candidate {
-                display: Cow::Owned(display),
-                raw: Some(path),
-                root,
-            },
+            Cow::Owned(display) => {
+                let at = known.get(display.as_str()).copied();
+                let c = Candidate {
+                    display: Cow::Owned(display),
+                    raw: Some(path.into_owned()),
+                    root,
+                };
+                (c, at)
+            }
         }
     }
 
@@ -305,14 +332,14 @@ impl<'a> Candidate<'a> {
                 || self.display.to_string(),
                 |n| n.to_string_lossy().into_owned(),
             );
-            return (format!("/{name}"), root.abs.clone());
+            return (format!("/{name}"), root.abs().to_path_buf());
         }
         let rel_path = path.strip_prefix(&root.given).unwrap_or(path);
         let rel: Vec<Cow<'_, str>> = rel_path
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
             .collect();
-        (format!("/{}", rel.join("/")), root.abs.join(rel_path))
+        (format!("/{}", rel.join("/")), root.abs().join(rel_path))
     }
 
     /// Reads and parses the file.
@@ -361,7 +388,7 @@ impl<'a> Candidate<'a> {
             return None;
         }
         let root = &roots[self.root];
-        let (given, abs) = (root.given.to_str()?, root.abs.to_str()?);
+        let (given, abs) = (root.given.to_str()?, root.abs().to_str()?);
         if root.single || !abs.starts_with('/') {
             return None;
         }
@@ -409,14 +436,22 @@ impl<'a> Candidate<'a> {
 
 /// Opens each root: fails on the first that is missing, unreadable or
 /// neither a file nor a folder. A root named twice (or by two names for
-/// the same place) is kept once, where it was first named: the roots are
-/// told apart through a set, since tens of thousands can be named. Also
-/// gives the roots' [`roots_key`], from the same canonical paths. The roots
-/// are looked at in parallel: a file named on its own costs as many calls
-/// as one found by the walk, which are made in parallel too.
-fn open_roots(roots: &[PathBuf]) -> Result<(Vec<Root>, Vec<String>), LoadError> {
-    let canonical = Canonical::default();
-    let opened: Vec<Result<(Root, [String; 2]), LoadError>> = roots
+/// the same place) is kept once, where it was first named. Tens of
+/// thousands of roots can be named (`ktimeline stats $(find …)`): each
+/// costs one `lstat` (two through a link), made in parallel, as a file the
+/// walk finds costs one. The roots are told apart by what they are (device
+/// and inode): only those that are one file or folder are compared by
+/// canonical path, so that two names for it (through a link, `..`, another
+/// spelling) are one root and two hard links are two, as in a folder.
+fn open_roots(roots: &[PathBuf]) -> Result<Vec<Root>, LoadError> {
+    /// What a root is, as the parallel loop finds it.
+    struct Looked {
+        single: bool,
+        link: bool,
+        stat: FileStat,
+        identity: Option<(u64, u64)>,
+    }
+    let looked: Vec<Result<Looked, LoadError>> = roots
         .par_iter()
         .map(|root| {
             let fail = |e: &std::io::Error| LoadError {
@@ -430,7 +465,7 @@ fn open_roots(roots: &[PathBuf]) -> Result<(Vec<Root>, Vec<String>), LoadError> 
             let meta = if link {
                 fs::metadata(root).map_err(|e| fail(&e))?
             } else {
-                own.clone()
+                own
             };
             if !meta.is_dir() && !meta.is_file() {
                 return Err(LoadError {
@@ -443,31 +478,78 @@ fn open_roots(roots: &[PathBuf]) -> Result<(Vec<Root>, Vec<String>), LoadError> 
             {
                 return Err(fail(&e));
             }
-            let abs = canonical.of(root, Some(&own));
-            let key = root_key(root, &abs);
-            let root = Root {
-                given: root.clone(),
-                abs: abs.unwrap_or_else(|| root.clone()),
+            Ok(Looked {
                 single: meta.is_file(),
                 link,
-                stat: Some(FileStat::of(&meta)),
-            };
-            Ok((root, key))
+                stat: FileStat::of(&meta),
+                identity: identity(&meta),
+            })
         })
         .collect();
-    let mut walked: Vec<Root> = Vec::with_capacity(roots.len());
-    let mut key = Vec::with_capacity(2 * roots.len());
-    // Canonical paths are spelt one way: their bytes tell them apart.
-    let mut seen: FxHashSet<std::ffi::OsString> = FxHashSet::default();
-    seen.reserve(roots.len());
-    for opened in opened {
-        let (root, pair) = opened?;
-        key.extend(pair);
-        if seen.insert(root.abs.as_os_str().to_owned()) {
-            walked.push(root);
+    let canonical = std::sync::Arc::new(Canonical::default());
+    let mut all = Vec::with_capacity(roots.len());
+    // The first root that is each file or folder, and whether another is
+    // it too.
+    let mut first: FxHashMap<(u64, u64), (usize, bool)> = FxHashMap::default();
+    first.reserve(roots.len());
+    let mut alike = Vec::new();
+    for (i, (given, looked)) in roots.iter().zip(looked).enumerate() {
+        let looked = looked?;
+        match looked.identity {
+            Some(id) => match first.entry(id) {
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    v.insert((i, false));
+                }
+                std::collections::hash_map::Entry::Occupied(mut o) => {
+                    if !o.get().1 {
+                        o.get_mut().1 = true;
+                        alike.push(o.get().0);
+                    }
+                    alike.push(i);
+                }
+            },
+            None => alike.push(i),
         }
+        all.push(Root {
+            given: given.clone(),
+            abs: OnceLock::new(),
+            canonical: canonical.clone(),
+            single: looked.single,
+            link: looked.link,
+            stat: Some(looked.stat),
+        });
     }
-    Ok((walked, key))
+    drop(first);
+    // Of the roots that are one file or folder, the first of each
+    // canonical path is kept.
+    alike.sort_unstable();
+    alike.par_iter().for_each(|&i| {
+        all[i].abs();
+    });
+    let mut keep = vec![true; all.len()];
+    let mut seen: FxHashSet<&Path> = FxHashSet::default();
+    for &i in &alike {
+        keep[i] = seen.insert(all[i].abs());
+    }
+    drop(seen);
+    let mut keep = keep.into_iter();
+    all.retain(|_| keep.next().unwrap_or(true));
+    Ok(all)
+}
+
+/// What a file or folder is, the same whatever its name (device and
+/// inode); `None` where that cannot be told.
+fn identity(meta: &fs::Metadata) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((meta.dev(), meta.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        None
+    }
 }
 
 /// What the walk made of a candidate.
@@ -491,28 +573,60 @@ pub fn load_paths(
 }
 
 /// The key of a set of roots in the cache: each as given and as an
-/// absolute, canonical path.
+/// absolute path (made so with the current folder, whose path the system
+/// gives canonical; links are not followed). It costs no call per root, so
+/// that the index of tens of thousands of files named one by one is read
+/// while they are looked at. (Reached through a link, an archive has an
+/// index of its own; the walk checks every file against it all the same.)
 pub fn roots_key(roots: &[PathBuf]) -> Vec<String> {
-    let canonical = Canonical::default();
-    roots
-        .iter()
-        .flat_map(|r| root_key(r, &canonical.of(r, None)))
-        .collect()
+    let cwd = std::env::current_dir().ok();
+    let cwd = cwd
+        .as_deref()
+        .map(|c| crate::text::escape_path(c).into_owned());
+    let mut key = Vec::with_capacity(2 * roots.len());
+    for root in roots {
+        key.extend(root_key(root, cwd.as_deref()));
+    }
+    key
 }
 
-/// A root's part of [`roots_key`], from its canonical path (`None`: it has
-/// none, as a missing file).
-fn root_key(given: &Path, canonical: &Option<PathBuf>) -> [String; 2] {
-    let canonical = canonical.as_deref().unwrap_or(given);
+/// A root's part of [`roots_key`]; `cwd` is the current folder, escaped.
+fn root_key(given: &Path, cwd: Option<&str>) -> [String; 2] {
     // As given, but spelt as the walk spells it (`a/b/` and `a/./b` name
-    // files as `a/b` does).
-    let given: PathBuf = given.components().collect();
-    // Escaped, not made lossy: two names that are not UTF-8 and differ
-    // only in those bytes are two archives, two indexes.
-    [
-        crate::text::escape_path(&given).into_owned(),
-        crate::text::escape_path(canonical).into_owned(),
-    ]
+    // files as `a/b` does). Escaped, not made lossy: two names that are
+    // not UTF-8 and differ only in those bytes are two archives, two
+    // indexes.
+    let tidied = tidy(given);
+    let given = crate::text::escape_path(&tidied);
+    // Made absolute as `Path::join` would (an escaped name escapes each
+    // of its parts alike).
+    let abs = match cwd {
+        Some(cwd) if tidied.is_relative() => {
+            let sep = if cwd.ends_with('/') { "" } else { "/" };
+            let mut abs = String::with_capacity(cwd.len() + sep.len() + given.len());
+            abs.push_str(cwd);
+            abs.push_str(sep);
+            abs.push_str(&given);
+            abs
+        }
+        _ => given.to_string(),
+    };
+    [given.into_owned(), abs]
+}
+
+/// `path` as its components spell it (no `//`, no `.` but a leading one,
+/// no trailing `/`), without rebuilding the names already spelt so.
+fn tidy(path: &Path) -> Cow<'_, Path> {
+    let b = path.as_os_str().as_encoded_bytes();
+    let untidy = memchr::memmem::find(b, b"//").is_some()
+        || memchr::memmem::find(b, b"/./").is_some()
+        || b.ends_with(b"/.")
+        || (b.len() > 1 && b.ends_with(b"/"));
+    if untidy {
+        Cow::Owned(path.components().collect())
+    } else {
+        Cow::Borrowed(path)
+    }
 }
 
 /// The canonical paths of many roots, as `fs::canonicalize` gives them,
@@ -531,21 +645,16 @@ struct Canonical {
 }
 
 impl Canonical {
-    /// The canonical path of `path`, whose own `lstat` is `lstat` when the
-    /// caller has it; `None` when it has none (it is missing).
-    fn of(&self, path: &Path, lstat: Option<&fs::Metadata>) -> Option<PathBuf> {
-        let taken;
-        let lstat = match lstat {
-            Some(m) => Some(m),
-            None => {
-                taken = fs::symlink_metadata(path).ok();
-                taken.as_ref()
-            }
-        };
-        match (lstat, last_name(path)) {
-            (Some(m), Some((folder, name))) if !m.file_type().is_symlink() => {
-                self.dir(folder).map(|f| f.join(name))
-            }
+    /// The canonical path of `path`, which is a symbolic link or not as
+    /// `link` says when the caller knows (`None`: its `lstat` tells);
+    /// `None` when it has none (it is missing).
+    fn of(&self, path: &Path, link: Option<bool>) -> Option<PathBuf> {
+        let link = link.or_else(|| {
+            let m = fs::symlink_metadata(path).ok()?;
+            Some(m.file_type().is_symlink())
+        });
+        match (link, last_name(path)) {
+            (Some(false), Some((folder, name))) => self.dir(folder).map(|f| f.join(name)),
             _ => fs::canonicalize(path).ok(),
         }
     }
@@ -694,14 +803,26 @@ fn open_or_unchanged(
     let started = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
-    let (walked, key) = open_roots(roots)?;
+    // The index is read while the roots are looked at: its key needs
+    // nothing of theirs but their names.
+    let (walked, read) = std::thread::scope(|s| {
+        let reading = cache.then(|| {
+            s.spawn(|| {
+                let place = index::Place::for_roots(roots_key(roots));
+                let read = read_index(place.as_ref(), want);
+                (place, read)
+            })
+        });
+        let walked = open_roots(roots);
+        let read = reading.map(|r| match r.join() {
+            Ok(read) => read,
+            Err(panic) => std::panic::resume_unwind(panic),
+        });
+        (walked, read)
+    });
+    let walked = walked?;
     trace.lap("roots opened");
-    let place = if cache {
-        index::Place::for_roots(key)
-    } else {
-        None
-    };
-    let (head, mut snapshot) = read_index(place.as_ref(), want);
+    let (place, (head, mut snapshot)) = read.unwrap_or_default();
     let previous = head.as_ref().and_then(index::UndecodedHead::decode);
     // A head that does not decode: its snapshot is not used either (its
     // thread frees it when done).
@@ -981,7 +1102,7 @@ fn take_unchanged(
         Some(timeline) => {
             if let (Some(previous), Some(dirs)) = (previous, walked_dirs) {
                 let head = index::Head {
-                    roots: place.roots().to_vec(),
+                    roots: place.roots().iter().map(String::as_str).collect(),
                     drafts: previous.drafts,
                     drafts_len: previous.drafts_len,
                     files: previous.files.clone(),
@@ -1128,7 +1249,7 @@ fn write_index(
         return Written::default();
     };
     let head = index::Head {
-        roots: place.roots().to_vec(),
+        roots: place.roots().iter().map(String::as_str).collect(),
         drafts: drafts.id,
         drafts_len: drafts.len,
         files: (new.files.iter())
@@ -1240,14 +1361,8 @@ impl<'a> Found<'a> {
     }
 
     /// Takes a candidate from the index when it is unchanged (`stat` tells
-    /// what it is now), else reads and parses it.
-    fn file(&self, c: Candidate<'a>, stat: impl FnOnce() -> Option<FileStat>) {
-        let at = self.previous().get(&*c.display).copied();
-        self.file_at(c, at, stat);
-    }
-
-    /// [`Found::file`] of the file that is `at` in the index (`None`: not
-    /// in it).
+    /// what it is now), else reads and parses it; it is `at` in the index
+    /// (`None`: not in it).
     fn file_at(
         &self,
         c: Candidate<'a>,
@@ -1291,7 +1406,7 @@ impl<'a> Found<'a> {
 /// task per folder), not following symbolic links and not entering hidden
 /// folders, and the files named on their own as a parallel loop of their
 /// own, so that thousands of them are read on every core as a folder's
-/// files are; each candidate file is handed to [`Found::file`] on the
+/// files are; each candidate file is handed to [`Found::file_at`] on the
 /// thread that found it.
 fn walk_roots(found: &Found<'_>) {
     // Reading many small files waits on the disk more than on the CPU:
@@ -1341,11 +1456,11 @@ fn single_root(i: usize, found: &Found<'_>) {
     }
     // A file named on its own is read even through a symbolic link (the
     // user named it), by its real path.
-    let mut candidate = Candidate::new(root.given.clone(), i, found.previous());
+    let (mut candidate, at) = Candidate::new(Cow::Borrowed(&root.given), i, found.previous());
     if root.link {
-        candidate.raw = Some(root.abs.clone());
+        candidate.raw = Some(root.abs().to_path_buf());
     }
-    found.file(candidate, || root.stat);
+    found.file_at(candidate, at, || root.stat);
 }
 
 /// `entered`: the folder was found in the folder that holds it (rather
@@ -1446,11 +1561,11 @@ fn walk_dir<'s, 'a: 's>(
             found.problem(&path, "not a regular file".into());
             continue;
         }
-        let c = Candidate::new(path, root, found.previous());
+        let (c, at) = Candidate::new(Cow::Owned(path), root, found.previous());
         clean &= c.raw.is_none();
         // The entry's own metadata is read relative to its folder: much
         // cheaper than looking the whole path up again.
-        found.file(c, || FileStat::of_result(entry.metadata()));
+        found.file_at(c, at, || FileStat::of_result(entry.metadata()));
     }
     listed(clean);
 }
@@ -1537,6 +1652,7 @@ fn line_at(bytes: &[u8], pos: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text;
 
     #[cfg(unix)]
     #[test]
@@ -1547,6 +1663,90 @@ mod tests {
         let key = roots_key(std::slice::from_ref(&ff));
         assert_ne!(key, roots_key(&[fe]));
         assert_eq!(key, roots_key(&[ff]));
+    }
+
+    /// `tidy` spells a path as its components do.
+    #[test]
+    fn tidy_is_what_components_give() {
+        for name in [
+            "a", "a/", "a//b", "a/./b", "./a", "./", ".", "a/.", "/.", "/", "//a", "a/b/",
+            "../a/./", "a/..", "a/../b", "", "a.md", "a/.md", "a/..md", "a/b/.",
+        ] {
+            let p = Path::new(name);
+            let want: PathBuf = p.components().collect();
+            assert_eq!(&*tidy(p), want.as_path(), "{name:?}");
+        }
+    }
+
+    /// A file named twice, by other names for it (through a link to it,
+    /// through a linked folder, through `..`), is one root, the first; a
+    /// hard link to it is a root of its own, as it is a file of its own in
+    /// a folder.
+    #[cfg(unix)]
+    #[test]
+    fn one_file_named_many_ways_is_one_root_but_a_hard_link_is_two() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir_all(d.join("a/b")).unwrap();
+        fs::write(d.join("a/b/f.md"), "x").unwrap();
+        fs::write(d.join("a/b/g.md"), "y").unwrap();
+        symlink(d.join("a/b/f.md"), d.join("link.md")).unwrap();
+        symlink(d.join("a"), d.join("dirlink")).unwrap();
+        fs::hard_link(d.join("a/b/f.md"), d.join("hard.md")).unwrap();
+        let names = [
+            "link.md",
+            "a/b/f.md",
+            "dirlink/b/f.md",
+            "a/b/../b/f.md",
+            "hard.md",
+            "a/b/g.md",
+            "a/./b/f.md",
+            "a",
+            "dirlink",
+            "a/b/..",
+        ];
+        let roots: Vec<PathBuf> = names.iter().map(|n| d.join(n)).collect();
+        let opened = open_roots(&roots).unwrap();
+        let kept: Vec<&Path> = opened.iter().map(|r| r.given.as_path()).collect();
+        let want: Vec<PathBuf> = ["link.md", "hard.md", "a/b/g.md", "a"]
+            .iter()
+            .map(|n| d.join(n))
+            .collect();
+        assert_eq!(kept, want.iter().map(PathBuf::as_path).collect::<Vec<_>>());
+        assert!(opened[0].link && opened[0].single && !opened[3].single);
+        let real = fs::canonicalize(d.join("a/b/f.md")).unwrap();
+        assert_eq!(opened[0].abs(), real);
+        // A missing root is an error naming it.
+        let mut missing = roots.clone();
+        missing.insert(4, d.join("nowhere.md"));
+        let e = open_roots(&missing).err().unwrap();
+        assert_eq!(e.path, d.join("nowhere.md"));
+    }
+
+    /// The cache key costs no call per root: a root is keyed by its name
+    /// as the walk spells it and by that name made absolute.
+    #[test]
+    fn roots_are_keyed_by_their_names_made_absolute() {
+        let key = |p: &str| root_key(Path::new(p), Some("/somewhere/else"));
+        assert_eq!(key("a/b/"), ["a/b", "/somewhere/else/a/b"]);
+        assert_eq!(key("a//./b"), key("a/b"));
+        assert_eq!(key("/x/y.md"), ["/x/y.md", "/x/y.md"]);
+        assert_eq!(root_key(Path::new("y.md"), Some("/")), ["y.md", "/y.md"]);
+        assert_ne!(key("y.md"), root_key(Path::new("y.md"), Some("/x")));
+        // Escaped as the path made absolute would be.
+        let odd = "a\\b\u{202e}\n.md";
+        let joined = text::escape_path(&Path::new("/somewhere/else").join(odd)).into_owned();
+        assert_eq!(key(odd)[1], joined);
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let raw = Path::new(std::ffi::OsStr::from_bytes(b"x\xff/\xe9.md"));
+            let cwd = Path::new(std::ffi::OsStr::from_bytes(b"/w\xfe"));
+            let cwd_shown = text::escape_path(cwd);
+            let got = root_key(raw, Some(&cwd_shown));
+            assert_eq!(got[1], text::escape_path(&cwd.join(raw)));
+        }
     }
 
     /// The shared canonical paths are what `fs::canonicalize` gives, with
@@ -1628,7 +1828,8 @@ mod tests {
             for abs in abs {
                 let roots = [Root {
                     given: PathBuf::from(given),
-                    abs: PathBuf::from(abs),
+                    abs: OnceLock::from(PathBuf::from(abs)),
+                    canonical: Default::default(),
                     single: false,
                     link: false,
                     stat: None,

@@ -1009,6 +1009,130 @@ fn show_prints_what_markup_means_and_nothing_raw() {
     }
 }
 
+/// The invisible characters that only hide or spoof text, and the line and
+/// paragraph separators (which JSON writes raw and JavaScript reads as line
+/// ends), in an archive's headlines, bodies, sources and tags and in a
+/// state file's bookmarks: no JSON output holds one, raw or escaped; what
+/// real text needs (a joiner in an emoji) stays.
+#[test]
+fn json_output_holds_no_separator_or_invisible_character() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "news/2020/01/2/pay.md",
+        "### [2020-01-2](/news/2020/01/2/index.md)\n\n\
+         # Pay\u{200b}pal line\u{2028}break \u{2060}headline\u{ad}.\n\n\
+         Body with a zero\u{200b}width space, a line\u{2028}separator, a para\u{2029}graph \
+         and a family 👨\u{200d}👩\u{200d}👧.\n\n\
+         ### Source:\n\n1. [Herald\u{2028}News\u{200b}](https://herald.example.com/a)\n\n\
+         ### Related:\n\n\
+         1. [Second\u{200b} event.](/news/2020/01/3/second-event.md) _Context: Tidal\u{2028}Power, Zero\u{200b}Width_\n",
+    );
+    write(
+        "news/2020/01/3/second-event.md",
+        "### [2020-01-3](/news/2020/01/3/index.md)\n\n# Second\u{2029} event.\n\n\
+         Paypal again.\n\n### Related:\n\n\
+         1. [Pay.](/news/2020/01/2/pay.md) _Context: Tidal\u{2028}Power_\n",
+    );
+    write(
+        "news/2020/01/4/third.md",
+        "### [2020-01-4](/news/2020/01/4/index.md)\n\n# Paypal\u{2028}again, zero\u{200b}width.\n\n\
+         Body with a zero\u{200b}width space and a line\u{2028}separator in a family.\n",
+    );
+    let archive = dir.path().to_str().unwrap();
+    let state = tempfile::tempdir().unwrap();
+    let store = ktimeline::state::Store::in_dir(
+        state.path().join("ktimeline"),
+        &[dir.path().to_path_buf()],
+    )
+    .unwrap();
+    std::fs::create_dir_all(store.path().parent().unwrap()).unwrap();
+    let planted = serde_json::json!({
+        "roots": [dir.path().canonicalize().unwrap()],
+        "bookmarks": [{
+            "id": "/news/2019/01/2/gone\u{2028}\u{200b}.md",
+            "date": "2019-01-02",
+            "headline": "Gone\u{2029} zero\u{200b}width\u{2028}",
+            "file": "news/2019/01/2/gone\u{2028}\u{feff}.md",
+        }],
+    });
+    std::fs::write(store.path(), planted.to_string()).unwrap();
+    let hidden = |c: char| {
+        matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200b}' | '\u{2060}' | '\u{ad}' | '\u{feff}'
+        )
+    };
+    let pay_file = format!("{archive}/news/2020/01/2/pay.md");
+    let mut seen = 0;
+    for args in [
+        vec!["export", archive],
+        vec!["export", "--jsonl", archive],
+        vec!["export", "--no-cache", archive],
+        vec!["stats", "--json", archive],
+        vec!["search", "--json", "paypal", archive],
+        vec!["search", "--json", "--text", "zerowidth", archive],
+        vec!["bookmarks", "--json", archive],
+        vec!["similar", "--json", &pay_file, archive],
+        vec!["story", "--json", &pay_file, archive],
+        vec!["export", "--story", &pay_file, archive],
+    ] {
+        let out = ktimeline()
+            .env("XDG_STATE_HOME", state.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(out.status.success(), "{args:?}: {text} {:?}", out.stderr);
+        assert!(!text.chars().any(hidden), "{args:?}: {text:?}");
+        assert!(
+            !text.contains("\\u2028") && !text.contains("\\u200b"),
+            "{args:?}: {text}"
+        );
+        for line in text.lines().filter(|_| args.contains(&"--jsonl")) {
+            serde_json::from_str::<Value>(line).unwrap();
+        }
+        if !args.contains(&"--jsonl") {
+            let v: Value = serde_json::from_str(&text).unwrap();
+            let mut all = Vec::new();
+            strings(&v, &mut all);
+            seen += all.len();
+        }
+    }
+    assert!(seen > 50, "{seen}");
+    let (_, out, _) = run(&["export", archive]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let pay = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["file"].as_str().unwrap().ends_with("pay.md"))
+        .unwrap();
+    assert_eq!(pay["headline"], "Paypal line break headline.");
+    assert!(
+        pay["body"]
+            .as_str()
+            .unwrap()
+            .contains("👨\u{200d}👩\u{200d}👧")
+    );
+    assert!(
+        pay["body"]
+            .as_str()
+            .unwrap()
+            .contains("zerowidth space, a line separator")
+    );
+    assert!(
+        pay["tags"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("Tidal Power"))
+    );
+}
+
 #[test]
 fn story_lists_the_entry_and_its_story_in_timeline_order_and_filters_keep_to_it() {
     let b = basic();

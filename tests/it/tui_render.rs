@@ -303,6 +303,74 @@ fn mouse_clicks_select_and_focus() {
     assert_eq!(h.app.nav.focus, ktimeline::tui::keymap::Focus::Links);
 }
 
+/// The line and paragraph separators and the invisible characters that
+/// only hide or spoof text never reach the screen, from any field, written
+/// raw or as markdown entities; a joiner in an emoji does.
+#[test]
+fn separators_and_invisible_characters_never_reach_the_screen() {
+    use chrono::NaiveDate;
+    use ktimeline::model::{Body, Event as Entry, Kind, Related, Source};
+    // Built by hand, bypassing the loader's own sanitising.
+    let evil = "Pay\u{200b}pal\u{2028}line\u{2029}para \u{2060}wj\u{ad}shy\u{feff}x\u{180e}";
+    let hidden = |c: char| {
+        matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200b}' | '\u{2060}' | '\u{ad}' | '\u{feff}' | '\u{180e}'
+        )
+    };
+    let mk = |id: &str, kind| {
+        Entry {
+        id: id.into(),
+        kind,
+        date: NaiveDate::from_ymd_opt(2020, 1, 1),
+        headline: format!("{evil}{id}"),
+        body: Body::Inline(
+            format!(
+                "# {evil}\n\n*{evil}* &#x2028;&#8203;&#x2029;&shy;&#xfeff; [{evil}](https://x.example/)\n\n- {evil}\n\nfamily 👨\u{200d}👩\u{200d}👧\n"
+            )
+            .into(),
+        ),
+        file: Some(format!("{evil}.md")),
+        sources: vec![Source::new(evil, "https://x.example/a", false)],
+        related: Vec::new(),
+        backlinks: Vec::new(),
+        tags: vec![evil.into()],
+    }
+    };
+    let mut a = mk("a", Kind::Event);
+    a.related = vec![Related {
+        text: Some(evil.into()),
+        context: vec![evil.into()].into(),
+        to: 1,
+        resolved: true,
+        line: 7,
+    }];
+    let mut b = mk("b", Kind::Article);
+    b.backlinks = vec![0];
+    let tl = Timeline::new(evil.into(), vec![a, b], Vec::new(), 0, 2);
+    let mut h = Harness::new(tl, 100, 30, Theme::default());
+    let check = |h: &Harness| {
+        for c in h.term.backend().buffer().content() {
+            assert!(
+                !c.symbol().chars().any(hidden),
+                "{:?} in\n{}",
+                c.symbol(),
+                h.screen()
+            );
+        }
+    };
+    check(&h);
+    assert!(h.screen().contains("Paypal"), "{}", h.screen());
+    h.key(KeyCode::Tab).key(KeyCode::Tab);
+    check(&h);
+    h.keys("/pay").settle();
+    check(&h);
+    h.key(KeyCode::Esc).keys("t");
+    check(&h);
+    h.key(KeyCode::Esc).keys("?");
+    check(&h);
+}
+
 #[test]
 fn control_characters_from_the_data_never_reach_the_screen() {
     use chrono::NaiveDate;
