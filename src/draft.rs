@@ -10,7 +10,7 @@ use std::fs::Metadata;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Body, Source, Tag as TagName};
+use crate::model::{Body, Meta, Source, Tag as TagName};
 use crate::text;
 
 /// A related link as written, before resolution.
@@ -22,6 +22,10 @@ pub struct LinkDraft {
     pub context: Box<[TagName]>,
     /// The line the link is on.
     pub line: u32,
+    /// A link of a body rather than of a `Related:` list: it becomes a
+    /// related link only when it leads to a file (a wikilink leads to a
+    /// ghost otherwise, as a related link does).
+    pub optional: bool,
 }
 
 /// Where a related link leads, in the one spelling the resolver compares
@@ -35,6 +39,12 @@ enum Target {
     Canonical(#[serde(with = "day_number")] NaiveDate),
     /// Any other target.
     Written(Box<str>),
+    /// A body's markdown link to another file, as written (not from an
+    /// archive root): found relative to the linking file, then by name.
+    Relative(Box<str>),
+    /// A wikilink's note name (`[[Note name]]`), without its heading:
+    /// found relative to the linking file, then by name anywhere.
+    Note(Box<str>),
 }
 
 impl LinkDraft {
@@ -49,6 +59,43 @@ impl LinkDraft {
             target,
             context: context.into_boxed_slice(),
             line,
+            optional: false,
+        }
+    }
+
+    /// A link in a body: a markdown link (`wiki` false) or a wikilink to
+    /// `dest`. Targets from an archive root (`/…`, `news/…`) follow the
+    /// rule of related links; others are looked for from the file.
+    pub fn in_body(text: String, dest: &str, wiki: bool, line: u32) -> LinkDraft {
+        let dest = dest.trim();
+        let rooted = dest.starts_with('/') || dest.trim_start_matches("./").starts_with("news/");
+        let mut link = if rooted {
+            LinkDraft::new(text, text::normalize_target(dest), Vec::new(), line)
+        } else {
+            let written = text::one_line(dest).into_boxed_str();
+            LinkDraft {
+                text: text.into_boxed_str(),
+                target: if wiki {
+                    Target::Note(written)
+                } else {
+                    Target::Relative(written)
+                },
+                context: Box::default(),
+                line,
+                optional: false,
+            }
+        };
+        link.optional = !wiki;
+        link
+    }
+
+    /// What a link found by name names: `Some((written, wiki))` for a
+    /// body's relative link or a wikilink, `None` for a rooted target.
+    pub fn from_file(&self) -> Option<(&str, bool)> {
+        match &self.target {
+            Target::Relative(t) => Some((t, false)),
+            Target::Note(t) => Some((t, true)),
+            _ => None,
         }
     }
 
@@ -56,7 +103,7 @@ impl LinkDraft {
     pub fn target(&self) -> std::borrow::Cow<'_, str> {
         match &self.target {
             Target::Canonical(date) => text::canonical_path(*date, &self.text).into(),
-            Target::Written(t) => (**t).into(),
+            Target::Written(t) | Target::Relative(t) | Target::Note(t) => (**t).into(),
         }
     }
 
@@ -65,6 +112,7 @@ impl LinkDraft {
         match &self.target {
             Target::Canonical(date) => Some(*date),
             Target::Written(t) => text::date_from_path(t),
+            Target::Relative(_) | Target::Note(_) => None,
         }
     }
 }
@@ -88,6 +136,23 @@ pub struct EventDraft {
     /// of.)
     pub sources: Box<[Source]>,
     pub related: Box<[LinkDraft]>,
+    /// What the file's front matter said, if it had one.
+    pub front: Option<Box<FrontDraft>>,
+}
+
+/// What a file's front matter gives its entry besides the title.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrontDraft {
+    /// From `published`, `date`, `pubDate` or `created`, as written.
+    pub date: Option<NaiveDate>,
+    /// Spelt `YYYY/MM/DD` in a path-like key (`permalink`, `url` …).
+    pub key_date: Option<NaiveDate>,
+    /// From `tags`, `keywords`, `categories`.
+    pub tags: Box<[TagName]>,
+    /// From `source`, `url` or `link`: the entry's first source.
+    pub source: Option<Source>,
+    /// The author, the description and the other keys.
+    pub meta: Option<Box<Meta>>,
 }
 
 /// A plain article's content.
@@ -97,6 +162,10 @@ pub struct ArticleDraft {
     pub body: Body,
     /// A checksum of the body's text, to tell copies apart without it.
     pub digest: u32,
+    /// Links to other notes in its body (markdown links and wikilinks).
+    pub links: Box<[LinkDraft]>,
+    /// What the file's front matter said, if it had one.
+    pub front: Option<Box<FrontDraft>>,
 }
 
 /// What a file turned out to be.

@@ -289,8 +289,23 @@ pub struct Event {
     pub related: Vec<Related>,
     /// Entries whose related links lead here, in timeline order, no repeats.
     pub backlinks: Vec<EventIdx>,
-    /// Union of the contexts of its links (incoming ones for ghosts).
+    /// Union of the contexts of its links (incoming ones for ghosts), after
+    /// the tags of its front matter.
     pub tags: Vec<Tag>,
+    /// What its front matter said besides the title, date, tags and
+    /// source: the author, the description, the other keys. Most entries
+    /// have none.
+    pub meta: Option<Box<Meta>>,
+}
+
+/// An entry's author, description and other front-matter keys (each
+/// one line of plain text, already sanitised).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Meta {
+    pub author: Option<Box<str>>,
+    pub description: Option<Box<str>>,
+    /// The other keys, in file order: `(key, value)`.
+    pub properties: Box<[(Box<str>, Box<str>)]>,
 }
 
 /// Where an entry's body is. Bodies are most of an archive's bytes, so the
@@ -327,6 +342,7 @@ impl Event {
             related: Vec::new(),
             backlinks: Vec::new(),
             tags: Vec::new(),
+            meta: None,
         }
     }
 }
@@ -798,6 +814,7 @@ mod tests {
             related: Vec::new(),
             backlinks: Vec::new(),
             tags,
+            meta: None,
         };
         let events = vec![
             entry(Kind::Event, vec![shared.clone(), Arc::from("war")]),

@@ -38,7 +38,7 @@ use snapshot::{Snapshot, SnapshotRef};
 const MAGIC: &[u8; 8] = b"KTLINDEX";
 const DRAFTS_MAGIC: &[u8; 8] = b"KTLDRAFT";
 /// The layout of the files; bump it when what they hold changes shape.
-const FORMAT: u32 = 5;
+const FORMAT: u32 = 6;
 /// magic, format, parser fingerprint, then two sections' length and crc.
 const HEADER: usize = 8 + 4 + 4 + 2 * (8 + 4);
 /// magic, format, parser fingerprint, the file's id, its roots' checksum.
@@ -124,6 +124,7 @@ fn parser_fingerprint() -> u32 {
             include_str!("../loader/parse.rs"),
             include_str!("../loader/pieces.rs"),
             include_str!("../loader/fast.rs"),
+            include_str!("../loader/front.rs"),
             include_str!("../loader/read.rs"),
             include_str!("../loader/resolve.rs"),
             include_str!("../loader/mod.rs"),
@@ -707,6 +708,8 @@ mod tests {
                 title: "T".into(),
                 body: Body::Inline("x".into()),
                 digest: 7,
+                links: Box::default(),
+                front: None,
             }),
             warnings: vec![(Some(2), "w".into())].into(),
         }

@@ -151,6 +151,7 @@ const EVENT_FIELDS: &[&str] = &[
     "related",
     "backlinks",
     "tags",
+    "meta",
 ];
 
 impl<'de> DeserializeSeed<'de> for EventSeed<'_, '_> {
@@ -188,6 +189,7 @@ impl<'de> Visitor<'de> for EventSeed<'_, '_> {
         seq.next_element_seed(TagNumbers(&mut *self.0))?
             .ok_or_else(short)?;
         let tags = named(self.0.names, &self.0.read)?.cloned().collect();
+        let meta = seq.next_element()?.ok_or_else(short)?;
         Ok(Event {
             id,
             kind,
@@ -199,6 +201,7 @@ impl<'de> Visitor<'de> for EventSeed<'_, '_> {
             related,
             backlinks,
             tags,
+            meta,
         })
     }
 }
@@ -314,7 +317,7 @@ struct EventRef<'a>(&'a Event, &'a FxHashMap<usize, u32>);
 impl Serialize for EventRef<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let (e, ids) = (self.0, self.1);
-        let mut st = s.serialize_struct("SnapEvent", 10)?;
+        let mut st = s.serialize_struct("SnapEvent", 11)?;
         st.serialize_field("id", &e.id)?;
         st.serialize_field("kind", &e.kind)?;
         st.serialize_field("date", &e.date.map(|d| d.num_days_from_ce()))?;
@@ -325,6 +328,7 @@ impl Serialize for EventRef<'_> {
         st.serialize_field("related", &Seq(&e.related, |r| RelatedRef(r, ids)))?;
         st.serialize_field("backlinks", &e.backlinks)?;
         st.serialize_field("tags", &TagIds(&e.tags, ids))?;
+        st.serialize_field("meta", &e.meta)?;
         st.end()
     }
 }

@@ -48,6 +48,25 @@ fn has_entity(s: &str) -> bool {
     })
 }
 
+/// A body line that may hold a link to another note, which the full
+/// parser makes a related link of: a wikilink, a reference definition or
+/// a link whose target is not a web address.
+fn may_link_a_note(line: &str) -> bool {
+    if memchr::memchr(b'[', line.as_bytes()).is_none() {
+        return false;
+    }
+    line.contains("[[")
+        || line.contains("]:")
+        || line.contains("][")
+        || line.match_indices("](").any(|(i, _)| {
+            let dest = line[i + 2..].trim_start_matches('<');
+            !(dest.starts_with("http://") || dest.starts_with("https://"))
+        })
+        || line
+            .match_indices(']')
+            .any(|(i, _)| !line[i + 1..].starts_with('('))
+}
+
 /// `[text](destination)` at the start of `s`: the text, the destination
 /// and what follows.
 fn link(s: &str) -> Option<(&str, &str, &str)> {
@@ -200,6 +219,7 @@ pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
                 let nested = item(line).is_some() && line.contains('#');
                 if setext
                     || nested
+                    || may_link_a_note(line)
                     || line.starts_with([' ', '#', '<', '>'])
                     || line.starts_with("```")
                     || line.starts_with("~~~")
@@ -243,6 +263,7 @@ pub fn parse(text: &str) -> Option<(Parsed, Vec<Warning>)> {
             body: super::pieces::body_of(text, body),
             sources: sources.into_boxed_slice(),
             related: related.into_boxed_slice(),
+            front: None,
         }),
         Vec::new(),
     ))

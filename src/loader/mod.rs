@@ -8,6 +8,7 @@
 
 mod dirs;
 mod fast;
+pub mod front;
 pub mod parse;
 pub mod pieces;
 pub mod read;
@@ -86,7 +87,7 @@ fn load_files<B: AsRef<[u8]> + Sync>(name: &str, mut files: Vec<(String, B)>) ->
             let rel = format!("/{path}");
             let display = format!("{name}{rel}");
             let bytes = bytes.as_ref();
-            let (mut parsed, warnings) = parse_bytes(bytes, is_index_name(Path::new(path)));
+            let (mut parsed, warnings) = parse_path(bytes, Path::new(path));
             if inline {
                 inline_body(bytes, &mut parsed);
             }
@@ -348,7 +349,7 @@ impl<'a> Candidate<'a> {
         let (parsed, warnings, stat) = match read::read_file(path) {
             Ok((bytes, stat)) => {
                 let _big = (bytes.len() >= BIG_FILE).then(|| BIG_PARSE.lock());
-                let (mut p, w) = parse_bytes(&bytes, is_index_name(path));
+                let (mut p, w) = parse_path(&bytes, path);
                 if self.raw.is_some() {
                     // A name shown otherwise than it is cannot be opened
                     // again from `Event::file`: keep the body in memory.
@@ -1616,6 +1617,19 @@ fn news_key(abs: &Path) -> Option<String> {
 fn is_index_name(path: &Path) -> bool {
     path.file_stem()
         .is_some_and(|s| s.eq_ignore_ascii_case("index"))
+}
+
+/// Parses a file's bytes ([`parse_bytes`]) as its name asks: a section
+/// page of Hugo or Zola (`_index.md`) is a page, never an entry.
+fn parse_path(bytes: &[u8], path: &Path) -> (Parsed, Vec<Warning>) {
+    let (parsed, warnings) = parse_bytes(bytes, is_index_name(path));
+    let section = path
+        .file_stem()
+        .is_some_and(|s| s.eq_ignore_ascii_case("_index"));
+    match parsed {
+        Parsed::Event(_) | Parsed::Article(_) if section => (Parsed::Index(Vec::new()), warnings),
+        p => (p, warnings),
+    }
 }
 
 /// Checks the bytes are text, then parses them.

@@ -4,13 +4,13 @@
 //! `Source:` and `Related:` lists).
 
 use chrono::NaiveDate;
-use pulldown_cmark::{Event as Md, HeadingLevel, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event as Md, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use super::pieces::{
     HEADLINE_MAX, INDEX_LINKS_MAX, LINK_TEXT_MAX, LINKS_MAX, MARKDOWN_MAX, URL_MAX, body_of, cap,
     related_link, source, trim_body,
 };
-use crate::draft::{ArticleDraft, EventDraft, LinkDraft, Parsed, Warning};
+use crate::draft::{ArticleDraft, EventDraft, FrontDraft, LinkDraft, Parsed, Warning};
 use crate::model::{Body, Source};
 use crate::text::{self, DateText};
 
@@ -58,22 +58,37 @@ fn parse_cleaned(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
         return (Parsed::Problem(None, "empty file".into()), Vec::new());
     }
     let lines = LineIndex::new(text);
-    let part = markdown_part(text);
-    let mut doc = scan(part, &lines);
-    if part.len() < text.len() {
+    let front = super::front::read(text);
+    let start = front.as_ref().map_or(0, |f| f.end);
+    let part = markdown_part(&text[start..]);
+    let mut doc = scan(part, start, &lines);
+    let read_end = start + part.len();
+    if read_end < text.len() {
         doc.warnings.push((
-            Some(lines.line(part.len())),
+            Some(lines.line(read_end)),
             format!(
                 "longer than {} KiB: the rest is read as plain text, not markdown",
                 MARKDOWN_MAX / 1024
             ),
         ));
         // A body that ran to the end of what was read runs to the end.
-        if doc.body.end == part.len() {
+        if doc.body.end == read_end {
             doc.body.end = text.len();
         }
     }
     let mut warnings = doc.warnings;
+    if let Some(front) = front {
+        warnings.extend(front.warnings.iter().cloned());
+        return with_front(
+            text,
+            front,
+            doc.date,
+            doc.headline,
+            doc.body,
+            doc.links,
+            warnings,
+        );
+    }
 
     if let Some((line, raw)) = doc.impossible_date {
         return (
@@ -94,6 +109,8 @@ fn parse_cleaned(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
             let body = body_of(text, trim_body(&text[doc.body.clone()]));
             let (headline, slug_text) = headline_texts(&raw, line, &mut warnings);
             let slug_text = (slug_text != headline).then(|| slug_text.into_boxed_str());
+            let mut related = doc.related;
+            add_body_links(&mut related, doc.links, true, &mut warnings);
             (
                 Parsed::Event(EventDraft {
                     date,
@@ -102,7 +119,8 @@ fn parse_cleaned(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
                     line: u32::try_from(line).unwrap_or(u32::MAX),
                     body,
                     sources: doc.sources.into_boxed_slice(),
-                    related: doc.related.into_boxed_slice(),
+                    related: related.into_boxed_slice(),
+                    front: None,
                 }),
                 warnings,
             )
@@ -129,18 +147,124 @@ fn parse_cleaned(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
             let mut warnings = Vec::new();
             let (title, _) = headline_texts(&raw, line, &mut warnings);
             let body = trim_body(&text[doc.body.clone()]);
-            (Parsed::Article(article(text, title, body)), warnings)
+            let links = article_links(doc.links, &mut warnings);
+            (
+                Parsed::Article(article(text, title, body, links, None)),
+                warnings,
+            )
         }
         (None, None) => {
             let body = trim_body(text);
+            let mut warnings = Vec::new();
+            let links = article_links(doc.links, &mut warnings);
             match article_title(body) {
-                Some(title) => (Parsed::Article(article(text, title, body)), Vec::new()),
+                Some(title) => (
+                    Parsed::Article(article(text, title, body, links, None)),
+                    warnings,
+                ),
                 None => (
                     Parsed::Problem(None, "no headline: no text to take a title from".into()),
                     Vec::new(),
                 ),
             }
         }
+    }
+}
+
+/// A file with front matter: an event when it also has an event's date
+/// heading and `#` headline, else an article (titled by its front matter,
+/// else its `#` heading, else its first sentence), else, with neither a
+/// title nor a body, a page.
+fn with_front(
+    text: &str,
+    front: super::front::Front,
+    date: Option<(NaiveDate, usize)>,
+    headline: Option<(String, usize)>,
+    body: std::ops::Range<usize>,
+    links: Vec<(LinkDraft, bool)>,
+    mut warnings: Vec<Warning>,
+) -> (Parsed, Vec<Warning>) {
+    let draft = (front.any).then(|| Box::new(front.draft));
+    let rest = trim_body(&text[front.end..]);
+    if let (Some((date, _)), Some((raw, line))) = (date, &headline)
+        && !text::one_line(raw).is_empty()
+    {
+        let (headline, slug_text) = headline_texts(raw, *line, &mut warnings);
+        let slug_text = (slug_text != headline).then(|| slug_text.into_boxed_str());
+        let mut related = Vec::new();
+        add_body_links(&mut related, links, true, &mut warnings);
+        return (
+            Parsed::Event(EventDraft {
+                date,
+                headline: headline.into_boxed_str(),
+                slug_text,
+                line: u32::try_from(*line).unwrap_or(u32::MAX),
+                body: body_of(text, trim_body(&text[body])),
+                sources: Box::default(),
+                related: related.into_boxed_slice(),
+                front: draft,
+            }),
+            warnings,
+        );
+    }
+    let h1 = headline
+        .as_ref()
+        .map(|(raw, line)| (headline_texts(raw, *line, &mut warnings).0, *line))
+        .filter(|(h, _)| !h.is_empty());
+    // The `#` heading under a front-matter title that says the same is
+    // the title again, not text.
+    let (title, body) = match (front.title, h1) {
+        (Some(t), Some((h, _))) if text::normalize_headline(&t) == text::normalize_headline(&h) => {
+            (Some(t), trim_body(&text[body]))
+        }
+        (Some(t), _) => (Some(t), rest),
+        (None, Some((h, _))) => (Some(h), trim_body(&text[body])),
+        (None, None) => (article_title(rest), rest),
+    };
+    let Some(title) = title else {
+        return (Parsed::Index(Vec::new()), warnings);
+    };
+    let mut related = Vec::new();
+    add_body_links(&mut related, links, false, &mut warnings);
+    (
+        Parsed::Article(article(text, title, body, related, draft)),
+        warnings,
+    )
+}
+
+/// The links of an article's body that may lead to other notes.
+fn article_links(links: Vec<(LinkDraft, bool)>, warnings: &mut Vec<Warning>) -> Vec<LinkDraft> {
+    let mut out = Vec::new();
+    add_body_links(&mut out, links, false, warnings);
+    out
+}
+
+/// Adds a body's links to `related` (after its own, once each, up to
+/// [`LINKS_MAX`]); `body_only`: only those of the body proper, not of
+/// the lines before the headline.
+fn add_body_links(
+    related: &mut Vec<LinkDraft>,
+    links: Vec<(LinkDraft, bool)>,
+    body_only: bool,
+    warnings: &mut Vec<Warning>,
+) {
+    let mut seen: rustc_hash::FxHashSet<String> =
+        related.iter().map(|l| l.target().into_owned()).collect();
+    for (link, in_body) in links {
+        if body_only && !in_body {
+            continue;
+        }
+        if !seen.insert(link.target().into_owned()) {
+            continue;
+        }
+        if related.len() >= LINKS_MAX {
+            warnings.push((
+                Some(link.line as usize),
+                format!("more than {LINKS_MAX} links to other notes: the rest are left out"),
+            ));
+            break;
+        }
+        related.push(link);
     }
 }
 
@@ -157,11 +281,19 @@ pub fn clean_text(file: &str) -> std::borrow::Cow<'_, str> {
     text::strip_escapes(file)
 }
 
-fn article(text: &str, title: String, body: &str) -> ArticleDraft {
+fn article(
+    text: &str,
+    title: String,
+    body: &str,
+    links: Vec<LinkDraft>,
+    front: Option<Box<FrontDraft>>,
+) -> ArticleDraft {
     ArticleDraft {
         title,
         digest: crc32fast::hash(body.as_bytes()),
         body: body_of(text, body),
+        links: links.into_boxed_slice(),
+        front,
     }
 }
 
@@ -235,6 +367,10 @@ struct Doc {
     loose_paragraphs: usize,
     /// Links past [`LINKS_MAX`] in a list, left out.
     links_dropped: usize,
+    /// Links of the text (outside headings and the Source and Related
+    /// sections) that may lead to other notes, each with whether it is in
+    /// the body proper (after the headline), capped.
+    links: Vec<(LinkDraft, bool)>,
     looks_like_index: bool,
 }
 
@@ -249,7 +385,13 @@ struct Item {
     line: usize,
 }
 
-fn scan(text: &str, lines: &LineIndex) -> Doc {
+/// The markdown options of every reading of a file: wikilinks are links.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_WIKILINKS
+}
+
+/// Reads `text`, which starts at byte `base` of the file.
+fn scan(text: &str, base: usize, lines: &LineIndex) -> Doc {
     let mut doc = Doc::default();
     let mut section = Section::Preamble;
     let mut heading: Option<(HeadingLevel, String, usize)> = None;
@@ -262,8 +404,12 @@ fn scan(text: &str, lines: &LineIndex) -> Doc {
     // Open block quotes: a heading inside one (or inside a list item) is
     // part of the text, not the file's structure.
     let mut quotes = 0usize;
+    // A link of the text being read: its text, target, kind and line.
+    let mut text_link: Option<(String, String, bool, usize)> = None;
 
-    for (ev, range) in Parser::new(text).into_offset_iter() {
+    for (ev, mut range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
+        range.start += base;
+        range.end += base;
         match ev {
             Md::Start(Tag::Heading { level, .. }) => {
                 heading = Some((level, String::new(), lines.line(range.start)));
@@ -328,11 +474,38 @@ fn scan(text: &str, lines: &LineIndex) -> Doc {
                     finish_item(&mut doc, section, it);
                 }
             }
-            Md::Start(Tag::Link { dest_url, .. }) => start_link(&mut items, &dest_url, false),
+            Md::Start(Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            }) => {
+                start_link(&mut items, &dest_url, false);
+                let wiki = matches!(link_type, LinkType::WikiLink { .. });
+                if heading.is_none()
+                    && matches!(section, Section::Preamble | Section::Body)
+                    && (wiki || leads_to_a_file(&dest_url))
+                {
+                    text_link = Some((
+                        String::new(),
+                        dest_url.to_string(),
+                        wiki,
+                        lines.line(range.start),
+                    ));
+                }
+            }
             Md::Start(Tag::Image { dest_url, .. }) => start_link(&mut items, &dest_url, true),
             Md::End(TagEnd::Link | TagEnd::Image) => {
                 if let Some(it) = items.last_mut() {
                     it.in_link = false;
+                }
+                if matches!(ev, Md::End(TagEnd::Link))
+                    && let Some((t, dest, wiki, line)) = text_link.take()
+                    && doc.links.len() <= LINKS_MAX
+                {
+                    let (t, _) = cap(text::one_line(&t), LINK_TEXT_MAX);
+                    let line = u32::try_from(line).unwrap_or(u32::MAX);
+                    let link = LinkDraft::in_body(t, &dest, wiki, line);
+                    doc.links.push((link, section == Section::Body));
                 }
             }
             Md::End(TagEnd::BlockQuote(_)) => quotes = quotes.saturating_sub(1),
@@ -349,13 +522,25 @@ fn scan(text: &str, lines: &LineIndex) -> Doc {
                     doc.loose_paragraphs += 1;
                 }
             }
-            Md::Text(t) | Md::Code(t) => push_text(&mut heading, &mut items, &t),
-            Md::SoftBreak | Md::HardBreak => push_text(&mut heading, &mut items, " "),
+            Md::Text(t) | Md::Code(t) => {
+                if let Some((lt, ..)) = text_link.as_mut()
+                    && lt.len() <= 4 * LINK_TEXT_MAX
+                {
+                    lt.push_str(text::prefix_chars(&t, LINK_TEXT_MAX + 1));
+                }
+                push_text(&mut heading, &mut items, &t)
+            }
+            Md::SoftBreak | Md::HardBreak => {
+                if let Some((lt, ..)) = text_link.as_mut() {
+                    lt.push(' ');
+                }
+                push_text(&mut heading, &mut items, " ")
+            }
             _ => {}
         }
     }
-    let start = body_start.unwrap_or(text.len());
-    let end = body_end.unwrap_or(text.len()).max(start);
+    let start = body_start.unwrap_or(base + text.len());
+    let end = body_end.unwrap_or(base + text.len()).max(start);
     doc.body = start..end;
     doc.looks_like_index = doc.news_links > 0 && doc.loose_paragraphs == 0;
     doc
@@ -452,6 +637,22 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item) {
     }
     doc.warnings
         .extend(cuts.into_iter().map(|reason| (Some(line), reason)));
+}
+
+/// A link target that may name another file of the archive: no scheme
+/// (`https:`, `mailto:`), not only a fragment (`#top`).
+fn leads_to_a_file(dest: &str) -> bool {
+    let d = dest.trim();
+    if d.is_empty() || d.starts_with(['#', '?']) {
+        return false;
+    }
+    let scheme = d.find(':').is_some_and(|i| {
+        i > 0
+            && d[..i]
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+.-".contains(&b))
+    });
+    !scheme
 }
 
 /// A line without the `#` marks of a markdown heading (`## Title`); a `#`

@@ -5,6 +5,7 @@
 //! and looked up in Fx hash maps; tags are interned and unioned as sets.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -242,12 +243,15 @@ fn entries<'k>(
                     let k: &Keys = keys_of[j];
                     fx_hash((k.canonical.as_deref().unwrap_or_default(), k.headline))
                 });
-                let event = Event {
+                let mut event = Event {
                     body: e.body,
                     file: Some(std::mem::take(&mut f.display)),
                     sources: e.sources.into_vec(),
                     ..Event::new(id, Kind::Event, Some(e.date), e.headline.into_string())
                 };
+                if let Some(front) = e.front {
+                    take_front(&mut event, *front);
+                }
                 (event, e.related)
             }
             Parsed::Article(a) => {
@@ -272,12 +276,22 @@ fn entries<'k>(
                 let display = format!("/{}", f.display.trim_start_matches('/'));
                 let id = unique_id(&by_id, &events, rel, &display);
                 digests.insert(events.len(), a.digest);
-                let event = Event {
+                // Dated by its front matter, else its file's name, else a
+                // path-like key of its front matter, else its folders.
+                let front = a.front.as_deref();
+                let date = (front.and_then(|d| d.date))
+                    .or_else(|| super::front::date_from_file_name(&names[i].0))
+                    .or(front.and_then(|d| d.key_date))
+                    .or(f.path_date);
+                let mut event = Event {
                     body: a.body,
                     file: Some(std::mem::take(&mut f.display)),
-                    ..Event::new(id, Kind::Article, f.path_date, a.title)
+                    ..Event::new(id, Kind::Article, date, a.title)
                 };
-                (event, Box::default())
+                if let Some(front) = a.front {
+                    take_front(&mut event, *front);
+                }
+                (event, a.links)
             }
         };
         let idx = events.len();
@@ -299,6 +313,19 @@ fn entries<'k>(
         day_lists,
         index_pages,
     }
+}
+
+/// What an entry takes from its front matter: its first source, its
+/// tags (made shared with the links' in [`link_up`]), its author,
+/// description and other keys.
+fn take_front(event: &mut Event, front: crate::draft::FrontDraft) {
+    if let Some(source) = front.source
+        && !event.sources.iter().any(|s| s.url() == source.url())
+    {
+        event.sources.insert(0, source);
+    }
+    event.tags = front.tags.into_vec();
+    event.meta = front.meta;
 }
 
 /// Found: `NONE` in [`targets`]' list.
@@ -366,13 +393,39 @@ fn targets(
         parts.push(part);
         rest = more;
     }
-    parts.into_par_iter().zip(drafts).for_each(|(part, file)| {
-        for (to, link) in part.iter_mut().zip(file.iter()) {
-            if let Some(i) = find(&link.target(), &|| link.date(), &link.text) {
-                *to = i;
+    // Notes by name (their file's name without its extension, case
+    // ignored), made only when a link asks for one by name.
+    let by_name: FxHashMap<String, EventIdx> =
+        if drafts.iter().flatten().any(|l| l.from_file().is_some()) {
+            let mut m = FxHashMap::default();
+            for (i, keys) in keys_of.iter().enumerate() {
+                m.entry(note_name(&keys.path)).or_insert(i);
             }
-        }
-    });
+            m
+        } else {
+            FxHashMap::default()
+        };
+    parts
+        .into_par_iter()
+        .zip(drafts)
+        .enumerate()
+        .for_each(|(from, (part, file))| {
+            for (to, link) in part.iter_mut().zip(file.iter()) {
+                let found = match link.from_file() {
+                    Some((written, wiki)) => {
+                        let here = &*keys_of[from].path;
+                        relative_keys(here, written, wiki)
+                            .iter()
+                            .find_map(|k| by_path.get(k.as_str()).copied())
+                            .or_else(|| by_name.get(&note_name(written)).copied())
+                    }
+                    None => find(&link.target(), &|| link.date(), &link.text),
+                };
+                if let Some(i) = found {
+                    *to = i;
+                }
+            }
+        });
     // Where each entry stands: the first index page that lists it (pages
     // in file order), then its place there. Its links are found as
     // related links are.
@@ -389,20 +442,38 @@ fn targets(
     }
     drop(day_lists);
     // The lookup tables are done with: free them before the timeline grows.
-    drop((by_id, by_path, by_headline));
+    drop((by_id, by_path, by_headline, by_name));
     (tos, day_rank)
 }
 
 /// Makes every link: a ghost where no entry was found (in link order), the
 /// links' shared lists of tags, each entry's tags, and the backlinks.
-fn link_up(events: &mut Vec<Event>, drafts: Vec<Box<[LinkDraft]>>, mut tos: Vec<EventIdx>) {
+fn link_up(events: &mut Vec<Event>, mut drafts: Vec<Box<[LinkDraft]>>, mut tos: Vec<EventIdx>) {
     let loaded = events.len();
+    // A body's link that leads to no file (or to its own) stays a body
+    // link: not a related link, nor a ghost.
+    if drafts.iter().flatten().any(|l| l.optional) {
+        let mut kept_tos = Vec::with_capacity(tos.len());
+        let mut all = tos.iter();
+        for (from, links) in drafts.iter_mut().enumerate() {
+            let mut kept = Vec::with_capacity(links.len());
+            for link in std::mem::take(links).into_vec() {
+                let to = *all.next().expect("a place for each link");
+                if !(link.optional && (to == NONE || to == from)) {
+                    kept.push(link);
+                    kept_tos.push(to);
+                }
+            }
+            *links = kept.into_boxed_slice();
+        }
+        tos = kept_tos;
+    }
     // Every link's entry: a ghost, made in link order, where none was found.
     let mut ghosts: FxHashMap<String, EventIdx> = FxHashMap::default();
     for (link, to) in drafts.iter().flatten().zip(&mut tos) {
         if *to == NONE {
-            *to = *ghosts.entry(ghost_id(link)).or_insert_with_key(|key| {
-                events.push(ghost(key.clone(), link));
+            *to = *ghosts.entry(ghost_key(link)).or_insert_with(|| {
+                events.push(ghost(ghost_id(link), link));
                 events.len() - 1
             });
         }
@@ -426,6 +497,28 @@ fn link_up(events: &mut Vec<Event>, drafts: Vec<Box<[LinkDraft]>>, mut tos: Vec<
             let first = by_name.entry(tag).or_insert_with(|| tag.clone());
             first.clone()
         });
+    }
+    // The tags of front matter, which entries hold so far, share the
+    // links' too (a tag is one text, however it was given).
+    let mut front_tags: Vec<Vec<Tag>> = Vec::new();
+    if events[..loaded].iter().any(|e| !e.tags.is_empty()) {
+        let mut front_only: FxHashMap<String, Tag> = FxHashMap::default();
+        front_tags = events[..loaded]
+            .iter_mut()
+            .map(|e| {
+                let mut tags: Vec<Tag> = Vec::new();
+                for t in std::mem::take(&mut e.tags) {
+                    let t = match by_name.get(&*t) {
+                        Some(shared) => shared.clone(),
+                        None => front_only.entry(t.to_string()).or_insert(t).clone(),
+                    };
+                    if !tags.iter().any(|s| Arc::ptr_eq(s, &t)) {
+                        tags.push(t);
+                    }
+                }
+                tags
+            })
+            .collect();
     }
     drop(by_name);
     let shared = |tag: &Tag| &by_address[&(tag.as_ptr() as usize)];
@@ -488,7 +581,65 @@ fn link_up(events: &mut Vec<Event>, drafts: Vec<Box<[LinkDraft]>>, mut tos: Vec<
             }
         }
         events[from].related = related;
-        events[from].tags = own;
+        events[from].tags = match front_tags.get_mut(from) {
+            Some(front) if !front.is_empty() => {
+                let mut tags = std::mem::take(front);
+                for t in own {
+                    if !tags.iter().any(|f| Arc::ptr_eq(f, &t)) {
+                        tags.push(t);
+                    }
+                }
+                tags
+            }
+            _ => own,
+        };
+    }
+}
+
+/// The name a note is found by: its file's name without its extension,
+/// lowercased (`Notes/Ferry Talks.md` → `ferry talks`).
+fn note_name(path: &str) -> String {
+    let path = path.split(['#', '|']).next().unwrap_or(path);
+    let name = path.trim().rsplit(['/', '\\']).next().unwrap_or(path);
+    let lower = name.to_lowercase();
+    for ext in [".md", ".markdown", ".txt"] {
+        if let Some(stem) = lower.strip_suffix(ext) {
+            return stem.to_string();
+        }
+    }
+    lower
+}
+
+/// The paths a link written in the file at `here` may lead to, relative
+/// to that file's folder, in the spelling of `by_path`'s keys: as written,
+/// then (with no extension, as wikilinks and some editors write them)
+/// with `.md` added.
+fn relative_keys(here: &str, written: &str, wiki: bool) -> Vec<String> {
+    let written = if wiki {
+        // `[[Note#Heading]]`, `[[Note^block]]`: the note.
+        written.split(['#', '^']).next().unwrap_or(written)
+    } else {
+        written
+    };
+    let dir = here.rsplit_once('/').map_or("", |(d, _)| d);
+    let joined = text::normalize_target(&format!("{dir}/{written}"));
+    // `..` climbs (never above the root).
+    let mut parts: Vec<&str> = Vec::new();
+    for p in joined.split('/').filter(|p| !p.is_empty()) {
+        if p == ".." {
+            parts.pop();
+        } else {
+            parts.push(p);
+        }
+    }
+    let path = format!("/{}", parts.join("/"));
+    let has_ext = [".md", ".markdown", ".txt"]
+        .iter()
+        .any(|e| path.to_ascii_lowercase().ends_with(e));
+    if has_ext {
+        vec![path]
+    } else {
+        vec![format!("{path}.md"), path]
     }
 }
 
@@ -497,9 +648,27 @@ fn same_headline(a: &str, b: &str) -> bool {
     a == b || text::normalize_headline(a) == text::normalize_headline(b)
 }
 
+/// What tells ghosts apart: their id, or for a wikilink's its note name
+/// with case ignored (`[[Ferry]]` and `[[ferry]]` are one note).
+fn ghost_key(link: &LinkDraft) -> String {
+    match link.from_file() {
+        Some((_, true)) => format!("\0{}", note_name(&ghost_id(link))),
+        _ => ghost_id(link),
+    }
+}
+
 /// A ghost is known by its link's (normalised) target; a link without
-/// one by its text.
+/// one by its text; a wikilink's by its note name.
 fn ghost_id(link: &LinkDraft) -> String {
+    if let Some((name, true)) = link.from_file() {
+        let name = name.split(['#', '^']).next().unwrap_or(name);
+        let name = text::one_line(name);
+        return if name.is_empty() {
+            "untitled".into()
+        } else {
+            name
+        };
+    }
     let target = text::one_line(&link.target());
     if target != "/" {
         return target;
@@ -534,6 +703,10 @@ fn unique_id(taken: &ById, events: &[Event], preferred: String, fallback: &str) 
 }
 
 fn ghost(id: String, link: &LinkDraft) -> Event {
+    if let Some((_, true)) = link.from_file() {
+        // A note of that name: its name is all that is known.
+        return Event::new(id.clone(), Kind::Ghost, None, id);
+    }
     let headline = if link.text.is_empty() {
         let stem = id.rsplit('/').next().unwrap_or(&id);
         let stem = stem.rsplit_once('.').map_or(stem, |(s, _)| s);
