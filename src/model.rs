@@ -306,6 +306,29 @@ pub struct Meta {
     pub description: Option<Box<str>>,
     /// The other keys, in file order: `(key, value)`.
     pub properties: Box<[(Box<str>, Box<str>)]>,
+    /// How many of the entry's first tags its front matter gave.
+    pub tags: u32,
+}
+
+impl Event {
+    /// What full-text search takes as the entry's headline: the headline,
+    /// then its front matter's description and tags.
+    pub fn headline_text(&self) -> std::borrow::Cow<'_, str> {
+        let Some(m) = self.meta.as_deref() else {
+            return std::borrow::Cow::Borrowed(&self.headline);
+        };
+        let mut s = self.headline.clone();
+        for extra in m.description.iter().map(|d| &**d).chain(
+            self.tags
+                .iter()
+                .take(m.tags as usize)
+                .map(|t| &**t),
+        ) {
+            s.push_str(" \n");
+            s.push_str(extra);
+        }
+        std::borrow::Cow::Owned(s)
+    }
 }
 
 /// Where an entry's body is. Bodies are most of an archive's bytes, so the

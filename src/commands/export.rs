@@ -24,6 +24,29 @@ struct JsonEvent<'a> {
     related: Vec<JsonRelated<'a>>,
     backlinks: Vec<&'a str>,
     tags: &'a [crate::model::Tag],
+    /// From front matter; left out when there is none, so that an
+    /// archive without front matter exports as it always did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
+    /// The other keys of the front matter, in file order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<Properties<'a>>,
+}
+
+/// Front matter's other keys as one JSON object, in file order.
+struct Properties<'a>(&'a [(Box<str>, Box<str>)]);
+
+impl Serialize for Properties<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(&**k, &**v)?;
+        }
+        map.end()
+    }
 }
 
 #[derive(Serialize)]
@@ -75,6 +98,13 @@ fn json_event(t: &Timeline, idx: usize) -> JsonEvent<'_> {
             .map(|&b| t.events[b].id.as_str())
             .collect(),
         tags: &e.tags,
+        author: e.meta.as_ref().and_then(|m| m.author.as_deref()),
+        description: e.meta.as_ref().and_then(|m| m.description.as_deref()),
+        properties: e
+            .meta
+            .as_ref()
+            .filter(|m| !m.properties.is_empty())
+            .map(|m| Properties(&m.properties)),
     }
 }
 

@@ -325,7 +325,11 @@ fn take_front(event: &mut Event, front: crate::draft::FrontDraft) {
         event.sources.insert(0, source);
     }
     event.tags = front.tags.into_vec();
-    event.meta = front.meta;
+    if !event.tags.is_empty() || front.meta.is_some() {
+        let mut meta = front.meta.unwrap_or_default();
+        meta.tags = u32::try_from(event.tags.len()).unwrap_or(u32::MAX);
+        event.meta = Some(meta);
+    }
 }
 
 /// Found: `NONE` in [`targets`]' list.

@@ -113,6 +113,10 @@ pub fn stamp(t: &Timeline) -> u64 {
         h.update(&e.date.map_or(0, |d| d.num_days_from_ce()).to_le_bytes());
         h.update(e.headline.as_bytes());
         h.update(&[0]);
+        if e.meta.is_some() {
+            h.update(e.headline_text().as_bytes());
+            h.update(&[0]);
+        }
         match &e.body {
             Body::Inline(s) => h.update(s.as_bytes()),
             Body::File { start, len, crc } => {
@@ -217,7 +221,7 @@ impl WordIndex {
                     let body = crate::loader::body(t, i);
                     let mut folded = String::new();
                     let mut ranges: Vec<Range<u32>> = Vec::new();
-                    for text in [t.events[i].headline.as_str(), &body] {
+                    for text in [&*t.events[i].headline_text(), &body] {
                         words(text, |w, _| {
                             let s = folded.len() as u32;
                             folded.push_str(w);
@@ -481,7 +485,7 @@ impl WordIndex {
         let mut ranked: Vec<(bool, f32, usize)> = alive
             .into_iter()
             .filter(|&d| filter.accepts(&t.events[d]))
-            .map(|d| (headline_holds(&t.events[d].headline, &terms), score[d], d))
+            .map(|d| (headline_holds(&t.events[d].headline_text(), &terms), score[d], d))
             .collect();
         let total = ranked.len();
         let in_headline = ranked.iter().filter(|h| h.0).count();

@@ -1,4 +1,4 @@
-//! Turns an event body (markdown) or an article body (plain text) into
+//! Turns an entry's body (markdown: events and articles alike) into
 //! styled paragraphs for the detail pane: emphasis in italic, strong in
 //! bold, list bullets with hanging indents, link text underlined and
 //! followed by its host, dimmed. Everything taken from the data is
@@ -39,7 +39,7 @@ pub fn render_markdown(body: &str, theme: &Theme) -> Vec<Para> {
         table: None,
         space_after_link: false,
     };
-    for ev in Parser::new_ext(body, Options::ENABLE_TABLES) {
+    for ev in Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_WIKILINKS) {
         r.event(ev);
     }
     r.flush();
@@ -567,6 +567,27 @@ mod tests {
             .flat_map(|p| p.wrap(width))
             .map(|l| l.to_string())
             .collect()
+    }
+
+    #[test]
+    fn wikilinks_show_their_text_and_plain_prose_reads_as_it_did() {
+        let md = "See [[Ferry talks]], [[Ferry talks|the talks]] and [[Harbour#Old pier]].\n\n![Pier at dusk](pier.jpg) and [the note](notes/harbour.md).\n";
+        assert_eq!(
+            plain(&render_markdown(md, &Theme::default()), 80),
+            [
+                "See Ferry talks, the talks and Harbour#Old pier.",
+                "",
+                "Pier at dusk and the note.",
+            ]
+        );
+        // Prose as articles were written before they were read as
+        // markdown: line breaks inside a paragraph, blank lines between,
+        // quotes, dashes, ellipses, parentheses and dates.
+        let prose = "The talks resumed on Monday, 4 October, after a pause (…) of\nfourteen months – officials said so.\n\n\n\n“A basis has been laid”, the ministry added.\nThe line opened at 9:00.\n\nFerries run again\n\nIn 2020-2021 the crossing was shut; 3.5 km of pier stood idle!\n";
+        assert_eq!(
+            plain(&render_markdown(prose, &Theme::default()), 40),
+            plain(&render_plain(prose), 40)
+        );
     }
 
     #[test]

@@ -15,6 +15,11 @@
 //!   (`<div>`, `</em>`, `<!-- -->`) appear than that text itself holds:
 //!   markup is never shown as text.
 //!
+//! Examples that hold `[[` are left out: the renderer reads `[[Note]]` as
+//! a wikilink (an extension the notes of an archive use, as Obsidian
+//! does), which shows its text, not its brackets; `tui::markdown`'s own
+//! tests check those.
+//!
 //! Wrapping is not what is judged (a long word may be cut at the margin),
 //! so the words are checked at a width no line reaches; the markers at a
 //! narrow one too.
@@ -259,11 +264,16 @@ fn every_spec_example_shows_what_its_markdown_means() {
     };
     let examples = examples(&spec);
     assert_eq!(examples.len(), 652, "the spec's examples, all read");
-    let failures: Vec<String> = examples.iter().filter_map(judge).collect();
+    let all = examples.len();
+    let (wiki, examples): (Vec<&Example>, Vec<&Example>) =
+        examples.iter().partition(|ex| ex.markdown.contains("[["));
+    assert!(wiki.len() < 20, "{} examples hold wikilinks", wiki.len());
+    let failures: Vec<String> = examples.iter().copied().filter_map(judge).collect();
     eprintln!(
-        "CommonMark spec: {} of {} examples shown as their HTML means",
+        "CommonMark spec: {} of {} examples shown as their HTML means ({} with wikilinks left out of {all})",
         examples.len() - failures.len(),
-        examples.len()
+        examples.len(),
+        wiki.len()
     );
     assert!(
         failures.is_empty(),

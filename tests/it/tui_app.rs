@@ -39,6 +39,7 @@ fn event(id: &str, date: Option<NaiveDate>, headline: &str, tags: &[&str]) -> Ev
         related: Vec::new(),
         backlinks: Vec::new(),
         tags: tags.iter().map(|&t| t.into()).collect(),
+        meta: None,
     }
 }
 

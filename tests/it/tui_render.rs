@@ -335,6 +335,11 @@ fn separators_and_invisible_characters_never_reach_the_screen() {
         related: Vec::new(),
         backlinks: Vec::new(),
         tags: vec![evil.into()],
+        meta: Some(Box::new(ktimeline::model::Meta {
+            author: Some(evil.into()),
+            description: Some(evil.into()),
+            properties: vec![(evil.into(), evil.into())].into(),
+        })),
     }
     };
     let mut a = mk("a", Kind::Event);
@@ -391,6 +396,12 @@ fn control_characters_from_the_data_never_reach_the_screen() {
         related: Vec::new(),
         backlinks: Vec::new(),
         tags: vec![evil.into()],
+        // Front matter's texts too, as if a loader had not cleaned them.
+        meta: Some(Box::new(ktimeline::model::Meta {
+            author: Some(evil.into()),
+            description: Some(evil.into()),
+            properties: vec![(evil.into(), evil.into())].into(),
+        })),
     };
     let mut a = mk("a", Kind::Event);
     a.related = vec![Related {

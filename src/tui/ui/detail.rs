@@ -69,15 +69,47 @@ pub fn entry_text(
         Kind::Article => " · article",
         Kind::Ghost => " · ghost",
     };
-    add(
-        &mut lines,
-        Para::new(vec![
-            Span::styled(long_date(e.date), theme.date()),
-            Span::styled(kind, theme.dim()),
-        ]),
-    );
+    let mut dated = vec![
+        Span::styled(long_date(e.date), theme.date()),
+        Span::styled(kind, theme.dim()),
+    ];
+    let meta = e.meta.as_deref();
+    if let Some(author) = meta.and_then(|m| m.author.as_deref()) {
+        dated.push(Span::styled(" · by ", theme.dim()));
+        dated.push(Span::styled(text::one_line(author), theme.date()));
+    }
+    add(&mut lines, Para::new(dated));
     blank(&mut lines);
+    if let Some(description) = meta.and_then(|m| m.description.as_deref()) {
+        add(
+            &mut lines,
+            Para::new(vec![Span::styled(
+                text::one_line(description),
+                theme.dim().add_modifier(Modifier::ITALIC),
+            )]),
+        );
+        blank(&mut lines);
+    }
     body_lines(app, e, width, &mut lines);
+    if let Some(m) = meta.filter(|m| !m.properties.is_empty()) {
+        // The other keys of its front matter, dimmed, on a few lines.
+        blank(&mut lines);
+        let all: Vec<String> = m
+            .properties
+            .iter()
+            .map(|(k, v)| format!("{}: {}", text::one_line(k), text::one_line(v)))
+            .collect();
+        let mut wrapped = Para::new(vec![Span::styled(all.join(" · "), theme.dim())]).wrap(width);
+        if wrapped.len() > PROPERTY_LINES {
+            wrapped.truncate(PROPERTY_LINES);
+            if let Some(last) = wrapped.last_mut() {
+                let shown: String = last.spans.iter().map(|s| s.content.as_ref()).collect();
+                let cut = truncate(&format!("{shown} …"), width);
+                *last = Line::styled(cut, theme.dim());
+            }
+        }
+        lines.extend(wrapped);
+    }
     if e.kind == Kind::Article
         && let Some(file) = &e.file
     {
@@ -239,7 +271,7 @@ fn body_lines(app: &App, e: &Event, width: usize, lines: &mut Vec<Line<'static>>
         let text_of = || std::borrow::Cow::Borrowed(held.unwrap_or("…"));
         let paras = match e.kind {
             Kind::Event => return event_body_lines(&text_of(), theme, width),
-            Kind::Article => without_title(render_plain(&text_of()), &e.headline),
+            Kind::Article => return article_body_lines(&text_of(), &e.headline, theme, width),
             Kind::Ghost => vec![
                 Para::new(vec![Span::styled(
                     "A ghost: known only from the links that lead here; no file in the archive describes it.",
@@ -268,6 +300,19 @@ pub fn event_body_lines(text: &str, theme: &Theme, width: usize) -> Vec<Line<'st
     paras.extend(render_plain(&text[part.len()..]));
     paras.iter().flat_map(|p| p.wrap(width)).collect()
 }
+
+/// An article's body (markdown too) rendered and wrapped to `width`,
+/// without its title where the text opens with it (an untitled article's
+/// title is its first sentence). Plain prose reads as it always did.
+pub fn article_body_lines(text: &str, title: &str, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+    let part = crate::loader::parse::markdown_part(text);
+    let mut paras = without_title(render_markdown(part, theme), title);
+    paras.extend(render_plain(&text[part.len()..]));
+    paras.iter().flat_map(|p| p.wrap(width)).collect()
+}
+
+/// The most lines the other keys of a front matter take.
+const PROPERTY_LINES: usize = 3;
 
 /// Columns before a linked entry's headline: the selection marker, the
 /// date and the entry's own marker (`○` ghost, `✓` read).
