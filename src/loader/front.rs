@@ -163,14 +163,19 @@ fn take(front: &mut Front, map: Vec<(String, Value)>) {
             .map(text::one_line)
             .find(|t| !t.is_empty())
     };
-    // The map flattened one level: Zola keeps tags under `[taxonomies]`.
+    // The map flattened one level: Zola keeps tags under `[taxonomies]`,
+    // and often the author and description under `[extra]` (after the
+    // keys of the top level, which come first when both say).
     let mut keys: Vec<(String, Value)> = Vec::with_capacity(map.len());
+    let mut extra = Vec::new();
     for (k, v) in map {
         match v {
             Value::Map(inner) if k.eq_ignore_ascii_case("taxonomies") => keys.extend(inner),
+            Value::Map(inner) if k.eq_ignore_ascii_case("extra") => extra.extend(inner),
             v => keys.push((k, v)),
         }
     }
+    keys.extend(extra);
     keys.retain(|(_, v)| !v.is_empty());
     front.any = !keys.is_empty();
     let mut used = vec![false; keys.len()];
