@@ -8,6 +8,7 @@ mod cli;
 mod commonmark;
 mod everyday;
 mod fast_path;
+mod frontmatter;
 mod index;
 mod loader;
 mod props;

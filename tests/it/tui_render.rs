@@ -339,6 +339,7 @@ fn separators_and_invisible_characters_never_reach_the_screen() {
             author: Some(evil.into()),
             description: Some(evil.into()),
             properties: vec![(evil.into(), evil.into())].into(),
+            tags: 1,
         })),
     }
     };
@@ -401,6 +402,7 @@ fn control_characters_from_the_data_never_reach_the_screen() {
             author: Some(evil.into()),
             description: Some(evil.into()),
             properties: vec![(evil.into(), evil.into())].into(),
+            tags: 1,
         })),
     };
     let mut a = mk("a", Kind::Event);
