@@ -318,12 +318,12 @@ impl Event {
             return std::borrow::Cow::Borrowed(&self.headline);
         };
         let mut s = self.headline.clone();
-        for extra in m.description.iter().map(|d| &**d).chain(
-            self.tags
-                .iter()
-                .take(m.tags as usize)
-                .map(|t| &**t),
-        ) {
+        for extra in m
+            .description
+            .iter()
+            .map(|d| &**d)
+            .chain(self.tags.iter().take(m.tags as usize).map(|t| &**t))
+        {
             s.push_str(" \n");
             s.push_str(extra);
         }

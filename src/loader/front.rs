@@ -446,8 +446,12 @@ fn read_yaml(block: &str) -> Result<Value, (usize, String)> {
             Event::StreamEnd | Event::DocumentEnd => true,
             Event::Scalar(s, _, anchor, _) => {
                 nodes += 1;
-                Some((Value::Text(s), anchor))
-                    .map(|v| place(&mut stack, &mut anchors, &mut root, v));
+                place(
+                    &mut stack,
+                    &mut anchors,
+                    &mut root,
+                    (Value::Text(s), anchor),
+                );
                 false
             }
             Event::Alias(id) => {

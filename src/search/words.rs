@@ -485,7 +485,13 @@ impl WordIndex {
         let mut ranked: Vec<(bool, f32, usize)> = alive
             .into_iter()
             .filter(|&d| filter.accepts(&t.events[d]))
-            .map(|d| (headline_holds(&t.events[d].headline_text(), &terms), score[d], d))
+            .map(|d| {
+                (
+                    headline_holds(&t.events[d].headline_text(), &terms),
+                    score[d],
+                    d,
+                )
+            })
             .collect();
         let total = ranked.len();
         let in_headline = ranked.iter().filter(|h| h.0).count();

@@ -143,7 +143,10 @@ fn titles_dates_tags_sources_and_authors_come_from_front_matter() {
     // --tag finds front-matter tags.
     let tagged = export(&["--no-cache", "--tag", "Transport"]);
     assert_eq!(tagged.len(), 1);
-    assert_eq!(tagged[0]["id"], "/clippings/Tram line extension approved.md");
+    assert_eq!(
+        tagged[0]["id"],
+        "/clippings/Tram line extension approved.md"
+    );
 }
 
 #[test]
@@ -201,10 +204,17 @@ fn broken_front_matter_is_a_problem_with_its_line_and_nothing_is_lost() {
         .find(|l| l.starts_with(&bad))
         .unwrap_or_else(|| panic!("{out}"));
     assert!(line.contains("not valid YAML"), "{line}");
-    let at: usize = line[bad.len()..].split(':').next().unwrap().parse().unwrap();
+    let at: usize = line[bad.len()..]
+        .split(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((3..=4).contains(&at), "{line}");
     assert!(
-        out.contains(&format!("{root}/broken/never-closed.md:1: front matter never closed")),
+        out.contains(&format!(
+            "{root}/broken/never-closed.md:1: front matter never closed"
+        )),
         "{out}"
     );
     let all = export(&["--no-cache"]);
@@ -262,7 +272,9 @@ fn show_prints_no_front_matter_and_no_markup() {
         for m in must {
             assert!(out.contains(m), "{file}: {m:?} not in\n{out}");
         }
-        for markup in ["---", "+++", "title:", "**", "[[", "](", "![", "###", "| ---"] {
+        for markup in [
+            "---", "+++", "title:", "**", "[[", "](", "![", "###", "| ---",
+        ] {
             assert!(!out.contains(markup), "{file}: {markup:?} in\n{out}");
         }
     }
@@ -281,7 +293,10 @@ fn front_matter_ranks_as_headline_text_in_full_text_search() {
         assert_eq!(code, 0, "{word}: {out}");
         let hits: Value = serde_json::from_str(&out).unwrap();
         let first = &hits.as_array().unwrap()[0];
-        assert!(first["file"].as_str().unwrap().ends_with(id), "{word}: {hits}");
+        assert!(
+            first["file"].as_str().unwrap().ends_with(id),
+            "{word}: {hits}"
+        );
         assert_eq!(first["in_headline"], true, "{word}: {hits}");
     }
 }

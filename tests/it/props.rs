@@ -1,6 +1,7 @@
 //! Properties checked on random input with proptest, a few seconds in all:
 //! text cut to a width never exceeds it, sanitised text holds no control
-//! characters, and the parser takes any bytes without panicking.
+//! characters, and the parser takes any bytes (front matter too) without
+//! panicking.
 
 use ktimeline::loader::parse_bytes;
 use ktimeline::text::{normalize_target, one_line, sanitize};
@@ -51,6 +52,41 @@ fn markdownish() -> impl Strategy<Value = String> {
         any::<String>(),
     ];
     prop::collection::vec(line, 0..30).prop_map(|v| v.join("\n"))
+}
+
+/// Lines of YAML and TOML front matter, good and broken, shuffled inside
+/// their fences: escapes that decode to controls, aliases, flow
+/// collections left open, dates of every spelling, wikilinks.
+fn front_matter() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just("title: \"A \\e[31mred\\u202e title\"".to_string()),
+        Just("title = \"Tab\\tand \\u001b]0;x\\u0007\"".to_string()),
+        Just("date: 2015-09-30 13:34:44 +0200".to_string()),
+        Just("date = 2015-09-30T13:34:44Z".to_string()),
+        Just("published: 2015-02-30".to_string()),
+        Just("created: 2024-05-15T00:42:49 (UTC -05:00)".to_string()),
+        Just("tags: [a, \"#b\", [c, [d]]]".to_string()),
+        Just("tags = [\"a\", \"b\"]".to_string()),
+        Just("author:\n  - \"[[Someone]]\"".to_string()),
+        Just("a: &a [x, x, x]".to_string()),
+        Just("b: [*a, *a, *a, *a]".to_string()),
+        Just("c: *nowhere".to_string()),
+        Just("[taxonomies]".to_string()),
+        Just("[extra]".to_string()),
+        Just("source: https://x.example/a".to_string()),
+        Just("key: {open: [".to_string()),
+        Just("- item".to_string()),
+        Just("---".to_string()),
+        Just("+++".to_string()),
+        Just("...".to_string()),
+        Just("Body with [[Note|text]] and [a](../b.md).".to_string()),
+        "[ -~]{0,40}",
+        any::<String>(),
+    ];
+    (any::<bool>(), prop::collection::vec(line, 0..20)).prop_map(|(toml, v)| {
+        let fence = if toml { "+++" } else { "---" };
+        format!("{fence}\n{}\n{fence}\n# Title\n\nBody.\n", v.join("\n"))
+    })
 }
 
 /// `normalize_target` as it was written first: decoding every target and
@@ -169,6 +205,25 @@ proptest! {
     #[test]
     fn parsing_any_bytes_does_not_panic(bytes in prop::collection::vec(any::<u8>(), 0..2048), index in any::<bool>()) {
         let _ = parse_bytes(&bytes, index);
+    }
+
+    #[test]
+    fn front_matter_of_any_kind_is_read_without_panicking_and_clean(text in front_matter()) {
+        let lines = text.lines().count();
+        if let Some(front) = ktimeline::loader::front::read(&text) {
+            prop_assert!(front.end <= text.len());
+            for (line, _) in &front.warnings {
+                prop_assert!(line.is_none_or(|l| (1..=lines).contains(&l)), "{line:?}");
+            }
+            let clean = |s: &str| s == sanitize(s, false);
+            prop_assert!(front.title.as_deref().is_none_or(clean));
+            prop_assert!(front.draft.tags.iter().all(|t| clean(t)));
+            if let Some(m) = &front.draft.meta {
+                prop_assert!(m.author.as_deref().is_none_or(clean));
+                prop_assert!(m.properties.iter().all(|(k, v)| clean(k) && clean(v)));
+            }
+        }
+        let _ = parse_bytes(text.as_bytes(), false);
     }
 
     #[test]

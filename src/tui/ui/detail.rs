@@ -304,7 +304,12 @@ pub fn event_body_lines(text: &str, theme: &Theme, width: usize) -> Vec<Line<'st
 /// An article's body (markdown too) rendered and wrapped to `width`,
 /// without its title where the text opens with it (an untitled article's
 /// title is its first sentence). Plain prose reads as it always did.
-pub fn article_body_lines(text: &str, title: &str, theme: &Theme, width: usize) -> Vec<Line<'static>> {
+pub fn article_body_lines(
+    text: &str,
+    title: &str,
+    theme: &Theme,
+    width: usize,
+) -> Vec<Line<'static>> {
     let part = crate::loader::parse::markdown_part(text);
     let mut paras = without_title(render_markdown(part, theme), title);
     paras.extend(render_plain(&text[part.len()..]));
