@@ -300,3 +300,39 @@ fn front_matter_ranks_as_headline_text_in_full_text_search() {
         assert_eq!(first["in_headline"], true, "{word}: {hits}");
     }
 }
+
+#[test]
+fn the_index_answers_as_a_fresh_read_before_and_after_an_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("blog");
+    let copy = Command::new("cp")
+        .arg("-r")
+        .arg(fixture())
+        .arg(&root)
+        .status()
+        .unwrap();
+    assert!(copy.success());
+    let root = root.display().to_string();
+    let export = |extra: &[&str]| {
+        let mut args = vec!["export", root.as_str()];
+        args.extend_from_slice(extra);
+        run(&args).1
+    };
+    let fresh = export(&["--no-cache"]);
+    assert_eq!(export(&[]), fresh, "first open, index written");
+    assert_eq!(export(&[]), fresh, "reopen from the index's timeline");
+    // An edit: the other files' drafts (front matter, links by name) come
+    // from the index, and the links are resolved again.
+    let note = format!("{root}/notes/Council budget notes.md");
+    let text = std::fs::read_to_string(&note).unwrap();
+    std::fs::write(
+        &note,
+        text.replace("[[Harbour Works Plan#Costs]]", "[[harbour works plan]]"),
+    )
+    .unwrap();
+    let fresh = export(&["--no-cache"]);
+    assert_eq!(export(&[]), fresh, "after an edit");
+    let v: Value = serde_json::from_str(&fresh).unwrap();
+    let all = v["events"].as_array().unwrap();
+    assert_eq!(entry(all, "harbour works plan")["kind"], "ghost");
+}
