@@ -1,5 +1,6 @@
 //! The browser's state transitions as plain unit tests: actions in, state
-//! out, on a timeline built by hand (no loader, no terminal).
+//! out, on a timeline built by hand (no terminal; the loader only for the
+//! notes fixture, read from memory).
 
 use std::sync::Arc;
 
@@ -1251,4 +1252,52 @@ fn the_prompts_remember_their_queries_and_alt_up_brings_them_back() {
     assert_eq!(input(&app), "");
     // Saved with the state.
     assert_eq!(app.to_state().queries, ["ferries", "bench", "library"]);
+}
+
+/// The front-matter fixture, loaded from memory (no cache written).
+fn notes_app() -> App {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/frontmatter");
+    let mut files = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                let rel = path.strip_prefix(&root).unwrap().display().to_string();
+                files.push((rel, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    let t = ktimeline::loader::load_memory("notes", files);
+    App::new(Arc::new(t), Theme::default())
+}
+
+#[test]
+fn wikilinks_are_followed_and_come_back_as_backlinks() {
+    let mut app = notes_app();
+    let tram = idx(&app, "Tram line extension approved after a late-night vote");
+    go(&mut app, &[Action::FocusNext, Action::FocusNext]);
+    app.jump(tram);
+    assert_eq!(app.nav.focus, Focus::Links);
+    // Its one related link, `[[Council budget notes|the council notes]]`,
+    // is chosen on entering the detail: Enter follows it.
+    go(&mut app, &[Action::Activate]);
+    assert_eq!(
+        headline(&app),
+        "Notes on where the council's spare money went this year."
+    );
+    // From the notes: the night market by its file's name, then the tram
+    // clipping again, a ghost, then the ferry post.
+    go(&mut app, &[Action::NextLink, Action::Activate]);
+    assert_eq!(
+        headline(&app),
+        "Tram line extension approved after a late-night vote"
+    );
+    go(&mut app, &[Action::Back, Action::Back]);
+    assert_eq!(
+        headline(&app),
+        "Tram line extension approved after a late-night vote"
+    );
 }
