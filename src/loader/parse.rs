@@ -254,7 +254,12 @@ fn add_body_links(
         if body_only && !in_body {
             continue;
         }
-        if !seen.insert(link.target().into_owned()) {
+        // (A note's name is the same whatever its case.)
+        let key = match link.from_file() {
+            Some((name, _)) => name.to_lowercase(),
+            None => link.target().into_owned(),
+        };
+        if !seen.insert(key) {
             continue;
         }
         if related.len() >= LINKS_MAX {
@@ -1053,5 +1058,60 @@ mod tests {
                 format!("headline longer than {HEADLINE_MAX} characters, shortened")
             )]
         );
+    }
+
+    #[test]
+    fn front_matter_makes_an_article_an_event_or_a_page() {
+        // With a date heading and a headline: an event, the front matter's
+        // tags, source and author with it.
+        let text = "---\ntags: [ports]\nsource: https://port.example/a\nauthor: Ana\n---\n### [2019-03-02](/x)\n\n# Cranes idle at the port\n\nBody.\n";
+        let (p, w) = parse(text, false);
+        assert!(w.is_empty(), "{w:?}");
+        let Parsed::Event(e) = p else { panic!("{p:?}") };
+        assert_eq!(&*e.headline, "Cranes idle at the port");
+        assert_eq!(body(text, &e.body), "Body.");
+        let front = e.front.unwrap();
+        assert_eq!(&*front.tags[0], "ports");
+        assert_eq!(front.source.unwrap().url(), "https://port.example/a");
+        assert!(parse_fast(text).is_none());
+        // A title and no body: an article all the same.
+        let (p, _) = parse("+++\ntitle = \"Only a title\"\n+++\n", false);
+        assert!(matches!(p, Parsed::Article(ref a) if a.title == "Only a title"), "{p:?}");
+        // Neither a title nor a body: a page.
+        let (p, _) = parse("---\nlayout: page\n---\n\n", false);
+        assert_eq!(p, Parsed::Index(Vec::new()));
+        // A `#` heading unlike the title stays in the body.
+        let text = "---\ntitle: The title\n---\n# Another heading\n\nText.\n";
+        let Parsed::Article(a) = parse(text, false).0 else { panic!() };
+        assert_eq!(a.title, "The title");
+        assert_eq!(body(text, &a.body), "# Another heading\n\nText.");
+        // A leading `---` with a blank line after it is a rule, not front
+        // matter: the file reads as it always did (its first line is its
+        // title).
+        let text = "---\n\nPlain words here. More.\n";
+        let Parsed::Article(a) = parse(text, false).0 else { panic!() };
+        assert_eq!(a.title, "---");
+        assert!(a.front.is_none());
+    }
+
+    #[test]
+    fn body_links_and_wikilinks_are_kept_once_web_links_left_out() {
+        let text = "### [2019-03-02](/x)\n\n# Head\n\nSee [[Harbour]], [[harbour|again]], [a](../b.md), [a](../b.md#x), [w](https://w.example/) and [top](#top).\n\n### Related:\n\n1. [R](/news/2019/03/1/r.md)\n";
+        let Parsed::Event(e) = parse(text, false).0 else { panic!() };
+        let got: Vec<(String, bool)> = e
+            .related
+            .iter()
+            .map(|l| (l.target().into_owned(), l.optional))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("/news/2019/03/1/r.md".to_string(), false),
+                ("Harbour".to_string(), false),
+                ("../b.md".to_string(), true),
+                ("../b.md#x".to_string(), true),
+            ]
+        );
+        assert!(parse_fast(text).is_none());
     }
 }
