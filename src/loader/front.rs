@@ -219,7 +219,11 @@ fn take(front: &mut Front, map: Vec<(String, Value)>) {
                 .iter()
                 .find(|(k, _)| key_is(k, &["site", "site_name", "publisher"]))
                 .and_then(|(_, v)| first_text(v));
-            let name = site.unwrap_or_else(|| text::url_host(&url).unwrap_or("source").to_string());
+            // Named by the site, else by the page's title (a clipping's
+            // source is the page it was clipped from), else by its host.
+            let name = site
+                .or_else(|| front.title.clone())
+                .unwrap_or_else(|| text::url_host(&url).unwrap_or("source").to_string());
             let (name, _) = cap(name, LINK_TEXT_MAX);
             d.source = Some(Source::new(&name, &url, super::pieces::is_image("", &url)));
             used[i] = true;

@@ -1076,20 +1076,27 @@ mod tests {
         assert!(parse_fast(text).is_none());
         // A title and no body: an article all the same.
         let (p, _) = parse("+++\ntitle = \"Only a title\"\n+++\n", false);
-        assert!(matches!(p, Parsed::Article(ref a) if a.title == "Only a title"), "{p:?}");
+        assert!(
+            matches!(p, Parsed::Article(ref a) if a.title == "Only a title"),
+            "{p:?}"
+        );
         // Neither a title nor a body: a page.
         let (p, _) = parse("---\nlayout: page\n---\n\n", false);
         assert_eq!(p, Parsed::Index(Vec::new()));
         // A `#` heading unlike the title stays in the body.
         let text = "---\ntitle: The title\n---\n# Another heading\n\nText.\n";
-        let Parsed::Article(a) = parse(text, false).0 else { panic!() };
+        let Parsed::Article(a) = parse(text, false).0 else {
+            panic!()
+        };
         assert_eq!(a.title, "The title");
         assert_eq!(body(text, &a.body), "# Another heading\n\nText.");
         // A leading `---` with a blank line after it is a rule, not front
         // matter: the file reads as it always did (its first line is its
         // title).
         let text = "---\n\nPlain words here. More.\n";
-        let Parsed::Article(a) = parse(text, false).0 else { panic!() };
+        let Parsed::Article(a) = parse(text, false).0 else {
+            panic!()
+        };
         assert_eq!(a.title, "---");
         assert!(a.front.is_none());
     }
@@ -1097,7 +1104,9 @@ mod tests {
     #[test]
     fn body_links_and_wikilinks_are_kept_once_web_links_left_out() {
         let text = "### [2019-03-02](/x)\n\n# Head\n\nSee [[Harbour]], [[harbour|again]], [a](../b.md), [a](../b.md#x), [w](https://w.example/) and [top](#top).\n\n### Related:\n\n1. [R](/news/2019/03/1/r.md)\n";
-        let Parsed::Event(e) = parse(text, false).0 else { panic!() };
+        let Parsed::Event(e) = parse(text, false).0 else {
+            panic!()
+        };
         let got: Vec<(String, bool)> = e
             .related
             .iter()

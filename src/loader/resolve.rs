@@ -421,7 +421,10 @@ fn targets(
                         relative_keys(here, written, wiki)
                             .iter()
                             .find_map(|k| by_path.get(k.as_str()).copied())
-                            .or_else(|| by_name.get(&note_name(written)).copied())
+                            .or_else(|| {
+                                let name = note_name(written);
+                                (!name.is_empty()).then(|| by_name.get(&name).copied())?
+                            })
                     }
                     None => find(&link.target(), &|| link.date(), &link.text),
                 };
