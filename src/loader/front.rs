@@ -239,8 +239,17 @@ fn take(front: &mut Front, map: Vec<(String, Value)>) {
     for (i, (k, v)) in keys.iter().enumerate() {
         if key_is(k, &["tags", "keywords", "categories", "tag", "category"]) {
             used[i] = true;
+            // A string of several: split at commas, or (Jekyll's rule for
+            // its tags and categories, `categories: jekyll update`) at
+            // spaces when it has none.
+            let jekyll = matches!(v, Value::Text(_)) && !key_is(k, &["keywords"]);
             for t in v.texts() {
-                for t in t.split(',') {
+                let parts: Vec<&str> = if t.contains(',') || !jekyll {
+                    t.split(',').collect()
+                } else {
+                    t.split_whitespace().collect()
+                };
+                for t in parts {
                     let t = text::one_line(t.trim().trim_start_matches('#'));
                     let t = t.trim_start_matches("[[").trim_end_matches("]]").trim();
                     if !t.is_empty() && !tags.iter().any(|s| s == t) && tags.len() < TAGS_MAX {
@@ -253,7 +262,7 @@ fn take(front: &mut Front, map: Vec<(String, Value)>) {
     d.tags = tags.into_iter().map(Into::into).collect();
     let mut meta = Meta::default();
     for (i, (k, v)) in keys.iter().enumerate() {
-        if meta.description.is_none() && key_is(k, &["description", "summary"]) {
+        if meta.description.is_none() && key_is(k, &["description", "summary", "excerpt"]) {
             let all = v.texts().join(" ");
             let (t, _) = cap(text::one_line(&all), DESCRIPTION_MAX);
             meta.description = (!t.is_empty()).then(|| t.into());
@@ -588,6 +597,25 @@ mod tests {
             f.draft.source.as_ref().unwrap().url(),
             "https://paper.example/ferry"
         );
+    }
+
+    #[test]
+    fn tags_as_lists_and_as_strings() {
+        let tags = |yaml: &str| -> Vec<String> {
+            let f = read(&format!("---\n{yaml}\n---\n")).unwrap();
+            f.draft.tags.iter().map(|t| t.to_string()).collect()
+        };
+        assert_eq!(tags("categories: jekyll update"), ["jekyll", "update"]);
+        assert_eq!(
+            tags("tags: North Korea, Red Cross"),
+            ["North Korea", "Red Cross"]
+        );
+        assert_eq!(tags("keywords: inter-Korean talks"), ["inter-Korean talks"]);
+        assert_eq!(
+            tags("tags:\n  - \"#clippings\"\n  - Two words"),
+            ["clippings", "Two words"]
+        );
+        assert_eq!(tags("tags: []"), Vec::<String>::new());
     }
 
     #[test]
