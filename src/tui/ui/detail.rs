@@ -80,7 +80,18 @@ pub fn entry_text(
     }
     add(&mut lines, Para::new(dated));
     blank(&mut lines);
-    if let Some(description) = meta.and_then(|m| m.description.as_deref()) {
+    // The description, unless the body opens with it (Zola's posts often
+    // repeat it as their first paragraph).
+    let repeated = |d: &str| {
+        app.body_text.get(&e.id).is_some_and(|body| {
+            let start = text::one_line(text::prefix_chars(body, d.len() + 64));
+            start.starts_with(&text::one_line(d).trim_end_matches('.').to_string())
+        })
+    };
+    if let Some(description) = meta
+        .and_then(|m| m.description.as_deref())
+        .filter(|d| !repeated(d))
+    {
         add(
             &mut lines,
             Para::new(vec![Span::styled(
