@@ -89,6 +89,16 @@ impl LinkDraft {
         link
     }
 
+    /// The same link, leading to the note `name` (a wikilink's target)
+    /// unless it is written from an archive root.
+    pub fn to_note(mut self, name: &str) -> LinkDraft {
+        let name = name.trim();
+        if !(name.starts_with('/') || name.trim_start_matches("./").starts_with("news/")) {
+            self.target = Target::Note(text::one_line(name).into_boxed_str());
+        }
+        self
+    }
+
     /// What a link found by name names: `Some((written, wiki))` for a
     /// body's relative link or a wikilink, `None` for a rooted target.
     pub fn from_file(&self) -> Option<(&str, bool)> {

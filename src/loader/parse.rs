@@ -384,6 +384,8 @@ struct Doc {
 #[derive(Default)]
 struct Item {
     link: Option<(String, String, bool)>,
+    /// Its link is a wikilink (`[[Note]]`).
+    wiki: bool,
     in_link: bool,
     after_link: String,
     extra_links: usize,
@@ -484,8 +486,13 @@ fn scan(text: &str, base: usize, lines: &LineIndex) -> Doc {
                 link_type,
                 ..
             }) => {
-                start_link(&mut items, &dest_url, false);
                 let wiki = matches!(link_type, LinkType::WikiLink { .. });
+                if let Some(it) = items.last_mut()
+                    && it.link.is_none()
+                {
+                    it.wiki = wiki;
+                }
+                start_link(&mut items, &dest_url, false);
                 if heading.is_none()
                     && matches!(section, Section::Preamble | Section::Body)
                     && (wiki || leads_to_a_file(&dest_url))
@@ -619,7 +626,11 @@ fn finish_item(doc: &mut Doc, section: Section, it: Item) {
             .warnings
             .push((Some(it.line), "source without a link, left out".into())),
         (Section::Related, Some((text, target, _))) => {
-            let (link, cuts_here) = related_link(&text, &target, &it.after_link, it.line);
+            let (mut link, cuts_here) = related_link(&text, &target, &it.after_link, it.line);
+            if it.wiki {
+                // `1. [[Note]] _Context: …_`: found as a note is.
+                link = link.to_note(&target);
+            }
             cuts_here.iter().for_each(|c| cut(c));
             doc.related.push(link);
         }
@@ -1122,5 +1133,15 @@ mod tests {
             ]
         );
         assert!(parse_fast(text).is_none());
+        // A wikilink in a Related list is found as a note, with its context.
+        let text = "### [2019-03-02](/x)\n\n# Head\n\n### Related:\n\n1. [[Harbour log|the log]] _Context: Ports_\n2. [[/news/2019/03/1/r.md]]\n";
+        let Parsed::Event(e) = parse(text, false).0 else {
+            panic!()
+        };
+        assert_eq!(e.related[0].from_file(), Some(("Harbour log", true)));
+        assert_eq!(&*e.related[0].text, "the log");
+        assert_eq!(&*e.related[0].context[0], "Ports");
+        assert_eq!(e.related[1].from_file(), None);
+        assert_eq!(e.related[1].target(), "/news/2019/03/1/r.md");
     }
 }

@@ -459,14 +459,20 @@ fn link_up(events: &mut Vec<Event>, mut drafts: Vec<Box<[LinkDraft]>>, mut tos: 
     let loaded = events.len();
     // A body's link that leads to no file (or to its own) stays a body
     // link: not a related link, nor a ghost.
-    if drafts.iter().flatten().any(|l| l.optional) {
+    if drafts
+        .iter()
+        .flatten()
+        .any(|l| l.optional || l.from_file().is_some())
+    {
         let mut kept_tos = Vec::with_capacity(tos.len());
         let mut all = tos.iter();
         for (from, links) in drafts.iter_mut().enumerate() {
             let mut kept = Vec::with_capacity(links.len());
             for link in std::mem::take(links).into_vec() {
                 let to = *all.next().expect("a place for each link");
-                if !(link.optional && (to == NONE || to == from)) {
+                // (A note that links to itself by name: no link either.)
+                let own = to == from && (link.optional || link.from_file().is_some());
+                if !(own || (link.optional && to == NONE)) {
                     kept.push(link);
                     kept_tos.push(to);
                 }

@@ -162,7 +162,8 @@ fn wikilinks_and_relative_links_are_related_links_both_ways() {
             "/clippings/Tram line extension approved.md",
             // [[Harbour Works Plan#Costs]]: no such note, a ghost.
             "Harbour Works Plan",
-            // A link from the archive's root: today's rule.
+            // A link from the archive's root: today's rule. (The last
+            // item, a wikilink to these notes themselves, is no link.)
             "/_posts/2013-05-06-harbour-ferry-returns.md",
         ]
     );
