@@ -793,20 +793,21 @@ impl Trace {
 /// walked against it; then either the index's timeline taken whole
 /// ([`take_unchanged`]) or the files gathered ([`gather`]), resolved, and
 /// a new index written ([`write_index`]).
-fn open_or_unchanged(
+/// Where the index is, its head and its snapshot, as [`read_index`] leaves
+/// them.
+type IndexRead = (
+    Option<index::Place>,
+    (Option<index::UndecodedHead>, Snapshot),
+);
+
+/// The roots opened, and (with `cache`) the index read at the same time:
+/// its key needs nothing of the roots but their names.
+fn roots_and_index(
     roots: &[PathBuf],
     cache: bool,
     want: Want,
-    progress: &(dyn Fn(usize, usize) + Sync),
-) -> Result<Option<Opened>, LoadError> {
-    let trace = Trace::new();
-    // Every stat of this open is taken after this moment.
-    let started = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
-    // The index is read while the roots are looked at: its key needs
-    // nothing of theirs but their names.
-    let (walked, read) = std::thread::scope(|s| {
+) -> (Result<Vec<Root>, LoadError>, Option<IndexRead>) {
+    std::thread::scope(|s| {
         let reading = cache.then(|| {
             s.spawn(|| {
                 let place = index::Place::for_roots(roots_key(roots));
@@ -820,7 +821,21 @@ fn open_or_unchanged(
             Err(panic) => std::panic::resume_unwind(panic),
         });
         (walked, read)
-    });
+    })
+}
+
+fn open_or_unchanged(
+    roots: &[PathBuf],
+    cache: bool,
+    want: Want,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Option<Opened>, LoadError> {
+    let trace = Trace::new();
+    // Every stat of this open is taken after this moment.
+    let started = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX));
+    let (walked, read) = roots_and_index(roots, cache, want);
     let walked = walked?;
     trace.lap("roots opened");
     let (place, (head, mut snapshot)) = read.unwrap_or_default();

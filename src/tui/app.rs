@@ -499,20 +499,7 @@ impl App {
             Action::PrevResult if self.finding() => self.step_find(false),
             Action::NextResult => self.step_result(true),
             Action::PrevResult => self.step_result(false),
-            // In the detail: the find ends, else back to the list.
-            Action::Escape if self.nav.focus == Focus::Links => {
-                if self.find.take().is_some() {
-                    self.say("find ended");
-                } else {
-                    self.set_focus(Focus::Events);
-                }
-            }
-            Action::Escape => {
-                if !self.nav.filter.is_empty() {
-                    self.set_filter(Filter::default());
-                    self.say("filter cleared");
-                }
-            }
+            Action::Escape => self.escape(),
             Action::Click { x, y } => self.click(x, y),
             Action::Scroll { x, y, down } => self.wheel(x, y, down),
             Action::Input(_)
@@ -754,6 +741,21 @@ impl App {
         self.nav.day = d0;
         self.nav.event = e0;
         self.say("every entry in view is read");
+    }
+
+    /// `Esc` in the main view: in the detail, the find ends, else back to
+    /// the list; in a list, the filter is cleared.
+    fn escape(&mut self) {
+        if self.nav.focus == Focus::Links {
+            if self.find.take().is_some() {
+                self.say("find ended");
+            } else {
+                self.set_focus(Focus::Events);
+            }
+        } else if !self.nav.filter.is_empty() {
+            self.set_filter(Filter::default());
+            self.say("filter cleared");
+        }
     }
 
     /// True when a find is active in the entry shown.

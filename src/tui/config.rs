@@ -206,48 +206,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         config.two_line_headlines = two;
     }
     for (name, value) in &raw.theme {
-        let at = Some(value.span().start);
-        if name == "ascii" {
-            config.ascii = value
-                .get_ref()
-                .as_bool()
-                .ok_or_else(|| err(at, "theme.ascii: expected true or false".into()))?;
-            continue;
-        }
-        let mut palette = config.palette;
-        let mut named = palette.named();
-        let Some((_, _, slot)) = named.iter_mut().find(|(n, _, _)| n == name) else {
-            return Err(err(
-                at,
-                format!(
-                    "[theme]: unknown style {:?} (known: ascii, {})",
-                    crate::text::one_line(name),
-                    Palette::default()
-                        .named()
-                        .iter()
-                        .map(|(n, _, _)| *n)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ));
-        };
-        let colour = value.get_ref().as_str().ok_or_else(|| {
-            err(
-                at,
-                format!("theme.{name}: expected a colour name in quotes"),
-            )
-        })?;
-        **slot = colour.parse().map_err(|_| {
-            err(
-                at,
-                format!(
-                    "theme.{name}: unknown colour {:?} (a name such as \"cyan\" or \"darkgray\", \"#rrggbb\", or 0 to 255)",
-                    crate::text::one_line(colour)
-                ),
-            )
-        })?;
-
-        config.palette = palette;
+        theme_entry(&mut config, name, value).map_err(|(at, m)| err(Some(at), m))?;
     }
     let mut overrides = Vec::new();
     let mut lines = Vec::new();
@@ -294,6 +253,57 @@ pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         err(lines[e.which], format!("keys.{name}: {}", e.message))
     })?;
     Ok(config)
+}
+
+/// One entry of `[theme]` into `config`; else where it is (a byte offset)
+/// and what is wrong with it.
+fn theme_entry(
+    config: &mut Config,
+    name: &str,
+    value: &Spanned<toml::Value>,
+) -> Result<(), (usize, String)> {
+    let at = value.span().start;
+    if name == "ascii" {
+        config.ascii = value
+            .get_ref()
+            .as_bool()
+            .ok_or((at, "theme.ascii: expected true or false".to_string()))?;
+        return Ok(());
+    }
+    let mut palette = config.palette;
+    let mut named = palette.named();
+    let Some((_, _, slot)) = named.iter_mut().find(|(n, _, _)| *n == name) else {
+        return Err((
+            at,
+            format!(
+                "[theme]: unknown style {:?} (known: ascii, {})",
+                crate::text::one_line(name),
+                Palette::default()
+                    .named()
+                    .iter()
+                    .map(|(n, _, _)| *n)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    };
+    let colour = value.get_ref().as_str().ok_or_else(|| {
+        (
+            at,
+            format!("theme.{name}: expected a colour name in quotes"),
+        )
+    })?;
+    **slot = colour.parse().map_err(|_| {
+        (
+            at,
+            format!(
+                "theme.{name}: unknown colour {:?} (a name such as \"cyan\" or \"darkgray\", \"#rrggbb\", or 0 to 255)",
+                crate::text::one_line(colour)
+            ),
+        )
+    })?;
+    config.palette = palette;
+    Ok(())
 }
 
 /// Where the dotted key of the most parts begins (the first of them):

@@ -44,18 +44,9 @@ pub fn entry_text(
     selected: Option<usize>,
 ) -> (Vec<Line<'static>>, Vec<(usize, usize)>) {
     let theme = &app.settings.theme;
-    let tl = &app.timeline;
     let mut lines: Vec<Line<'static>> = Vec::new();
-    let mut link_lines = Vec::new();
     let add = |lines: &mut Vec<Line<'static>>, p: Para| lines.extend(p.wrap(width));
     let blank = |lines: &mut Vec<Line<'static>>| lines.push(Line::raw(""));
-    // One blank line before a heading, however the text above ended.
-    let heading = |lines: &mut Vec<Line<'static>>, s: &str| {
-        if lines.last().is_some_and(|l| l.width() > 0) {
-            lines.push(Line::raw(""));
-        }
-        lines.push(Line::styled(s.to_string(), theme.heading()));
-    };
 
     add(
         &mut lines,
@@ -134,6 +125,32 @@ pub fn entry_text(
         );
     }
 
+    let link_lines = link_sections(app, e, links, width, selected, &mut lines);
+    (lines, link_lines)
+}
+
+/// The sections of `links` (sources, tags, Related, Referenced by,
+/// Similar), each headed at its first link, onto `lines`; the line range of
+/// each link, `selected` highlighted.
+fn link_sections(
+    app: &App,
+    e: &Event,
+    links: &[Link],
+    width: usize,
+    selected: Option<usize>,
+    lines: &mut Vec<Line<'static>>,
+) -> Vec<(usize, usize)> {
+    let theme = &app.settings.theme;
+    let tl = &app.timeline;
+    let mut link_lines = Vec::new();
+    let add = |lines: &mut Vec<Line<'static>>, p: Para| lines.extend(p.wrap(width));
+    // One blank line before a heading, however the text above ended.
+    let heading = |lines: &mut Vec<Line<'static>>, s: &str| {
+        if lines.last().is_some_and(|l| l.width() > 0) {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::styled(s.to_string(), theme.heading()));
+    };
     let similar = tl.get(&e.id).and_then(|i| app.similar.of(i)).unwrap_or(&[]);
     let mut tags_shown = false;
     let mut backlinks_headed = false;
@@ -159,7 +176,7 @@ pub fn entry_text(
         match *link {
             Link::Source(s) => {
                 if s == 0 {
-                    heading(&mut lines, "Sources");
+                    heading(lines, "Sources");
                 }
                 let src = &e.sources[s];
                 let url = text::one_line(src.url());
@@ -175,7 +192,7 @@ pub fn entry_text(
                     spans.push(Span::styled(" (not a web link)", theme.dim()));
                 }
                 link_para(
-                    &mut lines,
+                    lines,
                     Para::new(spans)
                         .indented(vec![Span::raw(marker(i))], vec![Span::raw("  ")])
                         .wrap(width),
@@ -184,10 +201,10 @@ pub fn entry_text(
             Link::Related(r) => {
                 if r == 0 {
                     if !e.tags.is_empty() {
-                        tags(&mut lines, e, app, width);
+                        tags(lines, e, app, width);
                         tags_shown = true;
                     }
-                    heading(&mut lines, "Related");
+                    heading(lines, "Related");
                 }
                 let rel = &e.related[r];
                 let to = &tl.events[rel.to];
@@ -203,19 +220,16 @@ pub fn entry_text(
                 if e.backlinks.contains(&rel.to) {
                     why.push("linked both ways".to_string());
                 }
-                link_para(
-                    &mut lines,
-                    entry_link(app, to, headline, &why, marker(i), width),
-                );
+                link_para(lines, entry_link(app, to, headline, &why, marker(i), width));
             }
             Link::Backlink(b) => {
                 if !backlinks_headed {
                     backlinks_headed = true;
                     if !tags_shown && !e.tags.is_empty() {
-                        tags(&mut lines, e, app, width);
+                        tags(lines, e, app, width);
                         tags_shown = true;
                     }
-                    heading(&mut lines, "Referenced by");
+                    heading(lines, "Referenced by");
                 }
                 let from = &tl.events[e.backlinks[b]];
                 let headline = headline_text(&from.headline);
@@ -227,17 +241,17 @@ pub fn entry_text(
                     .map(|c| text::one_line(c))
                     .collect();
                 link_para(
-                    &mut lines,
+                    lines,
                     entry_link(app, from, headline, &why, marker(i), width),
                 );
             }
             Link::Similar(k) => {
                 if k == 0 {
                     if !tags_shown && !e.tags.is_empty() {
-                        tags(&mut lines, e, app, width);
+                        tags(lines, e, app, width);
                         tags_shown = true;
                     }
-                    heading(&mut lines, "Similar");
+                    heading(lines, "Similar");
                 }
                 let hit = &similar[k];
                 let to = &tl.events[hit.idx];
@@ -246,26 +260,26 @@ pub fn entry_text(
                     _ => Vec::new(),
                 };
                 link_para(
-                    &mut lines,
+                    lines,
                     entry_link(app, to, headline_text(&to.headline), &why, marker(i), width),
                 );
             }
         }
     }
     if !tags_shown && !e.tags.is_empty() {
-        tags(&mut lines, e, app, width);
+        tags(lines, e, app, width);
     }
     if !app.similar.ready(&app.timeline) {
-        heading(&mut lines, "Similar");
+        heading(lines, "Similar");
         add(
-            &mut lines,
+            lines,
             Para::new(vec![Span::styled(
                 "finding the entries alike in words (the word index is being made)…",
                 theme.dim(),
             )]),
         );
     }
-    (lines, link_lines)
+    link_lines
 }
 
 /// The entry's body, rendered and wrapped to `width`, onto `lines`:

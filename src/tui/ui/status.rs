@@ -4,7 +4,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
@@ -95,7 +95,21 @@ fn chosen_source(app: &App, areas: &Areas) -> Option<String> {
 
 /// `areas`: where this frame put things so far; the detail's chosen link
 /// counts only if the frame shows it.
-pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
+/// The left part of the bar, and what may go or be shortened when it is
+/// too wide.
+struct Left<'a> {
+    spans: Vec<Span<'a>>,
+    /// What goes first when the bar is too narrow (after the key hints,
+    /// which come only when there is room): the read counts, then the note
+    /// that the archive is being checked, then the archive's name. The
+    /// message, the position and the filter or story stay.
+    dropped_first: Vec<usize>,
+    /// The filter's description, shortened if it must be.
+    filter_span: Option<usize>,
+}
+
+/// The archive, the place, the filter or story, a find, and the message.
+fn left_spans<'a>(app: &'a App, areas: &Areas) -> Left<'a> {
     let theme = &app.settings.theme;
     let base = theme.status();
     let mut left: Vec<Span> = vec![Span::styled(
@@ -103,11 +117,6 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
         base.add_modifier(Modifier::BOLD),
     )];
     let sep = || Span::styled(if theme.ascii { "| " } else { "│ " }, base);
-    // What goes first when the bar is too narrow (after the key hints,
-    // which come only when there is room): the read counts, then the
-    // note that the archive is being checked, then the archive's name.
-    // The message, the position and the filter or story stay (the filter
-    // is shortened if it must be).
     let mut dropped_first: Vec<usize> = Vec::new();
     let mut filter_span = None;
     if let Some(o) = app.nav.outside {
@@ -182,6 +191,105 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
             },
         ));
     }
+    Left {
+        spans: left,
+        dropped_first,
+        filter_span,
+    }
+}
+
+/// Makes `left` fit `avail` columns: drops what `dropped_first` names, in
+/// order, then shortens the filter's description (the longest part, in
+/// the middle), so that the message after it is whole.
+fn shrink(
+    left: &mut [Span],
+    avail: usize,
+    dropped_first: &[usize],
+    filter_span: Option<usize>,
+    base: Style,
+) {
+    let wide = |l: &[Span]| l.iter().map(|s| width(&s.content)).sum::<usize>();
+    for &i in dropped_first {
+        if wide(left) <= avail {
+            break;
+        }
+        left[i] = Span::raw("");
+        // (The name goes with the separator after it.)
+        if i == 0 && left.len() > 1 {
+            left[1] = Span::styled(" ", base);
+        }
+    }
+    if let Some(k) = filter_span
+        && wide(left) > avail
+    {
+        let over = wide(left) - avail;
+        let keep = width(&left[k].content).saturating_sub(over).max(16);
+        let style = left[k].style;
+        left[k] = Span::styled(format!("{} ", truncate(&left[k].content, keep - 1)), style);
+    }
+}
+
+/// The key hints of the focused pane, each whole or not at all, in the
+/// columns left.
+fn hint_spans<'a>(
+    app: &'a App,
+    areas: &Areas,
+    avail: usize,
+    used: &mut usize,
+    spans: &mut Vec<Span<'a>>,
+) {
+    let theme = &app.settings.theme;
+    let base = theme.status();
+    let link = if areas.detail_entry.is_some() {
+        areas.link_shown
+    } else {
+        app.nav.link
+    };
+    for (actions, what) in hints(app, link) {
+        let keys: Vec<String> = actions
+            .iter()
+            .filter_map(|a| {
+                app.settings
+                    .keys
+                    .hint_key(Mode::Main(app.nav.focus), a, theme.ascii)
+            })
+            .collect();
+        if keys.is_empty() {
+            continue;
+        }
+        // Arrows read as one: ↑↓.
+        let arrows = |k: &String| ["↑", "↓", "←", "→"].contains(&k.as_str());
+        let k = if keys.len() > 1 && keys.iter().take(2).all(arrows) {
+            let (a, rest) = keys.split_at(2);
+            std::iter::once(a.concat())
+                .chain(rest.iter().cloned())
+                .collect::<Vec<_>>()
+                .join(" ")
+        } else if keys.len() > 1 && keys.iter().all(arrows) {
+            keys.concat()
+        } else {
+            keys.join(" ")
+        };
+        let k = k.as_str();
+        let what = format!(" {what}  ");
+        let w = width(k) + width(&what);
+        if *used + w > avail {
+            break;
+        }
+        *used += w;
+        spans.push(Span::styled(k.to_string(), base.patch(theme.key())));
+        spans.push(Span::styled(what, base));
+    }
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
+    let theme = &app.settings.theme;
+    let base = theme.status();
+    let Left {
+        spans: mut left,
+        dropped_first,
+        filter_span,
+    } = left_spans(app, areas);
     let problems = app.timeline.problems.len();
     let right = match problems {
         0 => String::new(),
@@ -193,27 +301,7 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
     let help = if total >= 40 { " ? help " } else { "" };
     let right_w = (width(&right) + width(help)).min(total);
     let avail = total.saturating_sub(right_w);
-    let wide = |l: &[Span]| l.iter().map(|s| width(&s.content)).sum::<usize>();
-    for i in dropped_first {
-        if wide(&left) <= avail {
-            break;
-        }
-        left[i] = Span::raw("");
-        // (The name goes with the separator after it.)
-        if i == 0 && left.len() > 1 {
-            left[1] = Span::styled(" ", base);
-        }
-    }
-    // Still too wide: the filter's description (the longest part, in the
-    // middle) is shortened, so that the message after it is whole.
-    if let Some(k) = filter_span
-        && wide(&left) > avail
-    {
-        let over = wide(&left) - avail;
-        let keep = width(&left[k].content).saturating_sub(over).max(16);
-        let style = left[k].style;
-        left[k] = Span::styled(format!("{} ", truncate(&left[k].content, keep - 1)), style);
-    }
+    shrink(&mut left, avail, &dropped_first, filter_span, base);
     // Cut the left part to fit, span by span. Widths are of whole strings,
     // as `truncate` measures them, and never subtracted below zero.
     let mut used = 0;
@@ -243,48 +331,8 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &Areas) {
         cut_short = width(&cut) < width(&url);
         spans.push(Span::styled(cut, base.add_modifier(Modifier::UNDERLINED)));
     }
-    // Then the key hints, each whole or not at all.
     if app.status.message.is_none() && !cut_short {
-        let link = if areas.detail_entry.is_some() {
-            areas.link_shown
-        } else {
-            app.nav.link
-        };
-        for (actions, what) in hints(app, link) {
-            let keys: Vec<String> = actions
-                .iter()
-                .filter_map(|a| {
-                    app.settings
-                        .keys
-                        .hint_key(Mode::Main(app.nav.focus), a, theme.ascii)
-                })
-                .collect();
-            if keys.is_empty() {
-                continue;
-            }
-            // Arrows read as one: ↑↓.
-            let arrows = |k: &String| ["↑", "↓", "←", "→"].contains(&k.as_str());
-            let k = if keys.len() > 1 && keys.iter().take(2).all(arrows) {
-                let (a, rest) = keys.split_at(2);
-                std::iter::once(a.concat())
-                    .chain(rest.iter().cloned())
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            } else if keys.len() > 1 && keys.iter().all(arrows) {
-                keys.concat()
-            } else {
-                keys.join(" ")
-            };
-            let k = k.as_str();
-            let what = format!(" {what}  ");
-            let w = width(k) + width(&what);
-            if used + w > avail {
-                break;
-            }
-            used += w;
-            spans.push(Span::styled(k.to_string(), base.patch(theme.key())));
-            spans.push(Span::styled(what, base));
-        }
+        hint_spans(app, areas, avail, &mut used, &mut spans);
     }
     spans.push(Span::styled(" ".repeat(avail.saturating_sub(used)), base));
     if !help.is_empty() {
