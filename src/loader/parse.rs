@@ -411,8 +411,8 @@ fn scan(text: &str, base: usize, lines: &LineIndex) -> Doc {
     // Open block quotes: a heading inside one (or inside a list item) is
     // part of the text, not the file's structure.
     let mut quotes = 0usize;
-    // A link of the text being read: its text, target, kind and line.
-    let mut text_link: Option<(String, String, bool, usize)> = None;
+    // A link of the text being read.
+    let mut text_link: Option<TextLink> = None;
 
     for (ev, mut range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
         range.start += base;
@@ -493,16 +493,15 @@ fn scan(text: &str, base: usize, lines: &LineIndex) -> Doc {
                     it.wiki = wiki;
                 }
                 start_link(&mut items, &dest_url, false);
-                if heading.is_none()
-                    && matches!(section, Section::Preamble | Section::Body)
-                    && (wiki || leads_to_a_file(&dest_url))
-                {
-                    text_link = Some((
-                        String::new(),
-                        dest_url.to_string(),
+                let in_text =
+                    heading.is_none() && matches!(section, Section::Preamble | Section::Body);
+                if in_text && (wiki || leads_to_a_file(&dest_url)) {
+                    text_link = Some(TextLink {
+                        text: String::new(),
+                        dest: dest_url.to_string(),
                         wiki,
-                        lines.line(range.start),
-                    ));
+                        line: lines.line(range.start),
+                    });
                 }
             }
             Md::Start(Tag::Image { dest_url, .. }) => start_link(&mut items, &dest_url, true),
@@ -511,13 +510,9 @@ fn scan(text: &str, base: usize, lines: &LineIndex) -> Doc {
                     it.in_link = false;
                 }
                 if matches!(ev, Md::End(TagEnd::Link))
-                    && let Some((t, dest, wiki, line)) = text_link.take()
-                    && doc.links.len() <= LINKS_MAX
+                    && let Some(link) = text_link.take()
                 {
-                    let (t, _) = cap(text::one_line(&t), LINK_TEXT_MAX);
-                    let line = u32::try_from(line).unwrap_or(u32::MAX);
-                    let link = LinkDraft::in_body(t, &dest, wiki, line);
-                    doc.links.push((link, section == Section::Body));
+                    link.finish(&mut doc, section);
                 }
             }
             Md::End(TagEnd::BlockQuote(_)) => quotes = quotes.saturating_sub(1),
@@ -535,17 +530,11 @@ fn scan(text: &str, base: usize, lines: &LineIndex) -> Doc {
                 }
             }
             Md::Text(t) | Md::Code(t) => {
-                if let Some((lt, ..)) = text_link.as_mut()
-                    && lt.len() <= 4 * LINK_TEXT_MAX
-                {
-                    lt.push_str(text::prefix_chars(&t, LINK_TEXT_MAX + 1));
-                }
+                TextLink::push(&mut text_link, &t);
                 push_text(&mut heading, &mut items, &t)
             }
             Md::SoftBreak | Md::HardBreak => {
-                if let Some((lt, ..)) = text_link.as_mut() {
-                    lt.push(' ');
-                }
+                TextLink::push(&mut text_link, " ");
                 push_text(&mut heading, &mut items, " ")
             }
             _ => {}
@@ -556,6 +545,37 @@ fn scan(text: &str, base: usize, lines: &LineIndex) -> Doc {
     doc.body = start..end;
     doc.looks_like_index = doc.news_links > 0 && doc.loose_paragraphs == 0;
     doc
+}
+
+/// A link of the text (outside the Source and Related lists) being read,
+/// that may lead to another note.
+struct TextLink {
+    text: String,
+    dest: String,
+    wiki: bool,
+    line: usize,
+}
+
+impl TextLink {
+    /// Text of the link being read, if one is (bounded).
+    fn push(link: &mut Option<TextLink>, t: &str) {
+        if let Some(l) = link.as_mut()
+            && l.text.len() <= 4 * LINK_TEXT_MAX
+        {
+            l.text.push_str(text::prefix_chars(t, LINK_TEXT_MAX + 1));
+        }
+    }
+
+    /// Onto the file's links (one more than are kept, to know some were cut).
+    fn finish(self, doc: &mut Doc, section: Section) {
+        if doc.links.len() > LINKS_MAX {
+            return;
+        }
+        let (text, _) = cap(text::one_line(&self.text), LINK_TEXT_MAX);
+        let line = u32::try_from(self.line).unwrap_or(u32::MAX);
+        let link = LinkDraft::in_body(text, &self.dest, self.wiki, line);
+        doc.links.push((link, section == Section::Body));
+    }
 }
 
 fn start_link(items: &mut [Item], dest: &str, image: bool) {

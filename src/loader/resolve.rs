@@ -276,13 +276,7 @@ fn entries<'k>(
                 let display = format!("/{}", f.display.trim_start_matches('/'));
                 let id = unique_id(&by_id, &events, rel, &display);
                 digests.insert(events.len(), a.digest);
-                // Dated by its front matter, else its file's name, else a
-                // path-like key of its front matter, else its folders.
-                let front = a.front.as_deref();
-                let date = (front.and_then(|d| d.date))
-                    .or_else(|| super::front::date_from_file_name(&names[i].0))
-                    .or(front.and_then(|d| d.key_date))
-                    .or(f.path_date);
+                let date = article_date(a.front.as_deref(), &names[i].0, f.path_date);
                 let mut event = Event {
                     body: a.body,
                     file: Some(std::mem::take(&mut f.display)),
@@ -313,6 +307,19 @@ fn entries<'k>(
         day_lists,
         index_pages,
     }
+}
+
+/// An article's date: its front matter's, else its file's name's, else
+/// one a path-like key of its front matter spells, else its folders'.
+fn article_date(
+    front: Option<&crate::draft::FrontDraft>,
+    rel: &str,
+    path_date: Option<NaiveDate>,
+) -> Option<NaiveDate> {
+    (front.and_then(|d| d.date))
+        .or_else(|| super::front::date_from_file_name(rel))
+        .or(front.and_then(|d| d.key_date))
+        .or(path_date)
 }
 
 /// What an entry takes from its front matter: its first source, its
@@ -457,30 +464,7 @@ fn targets(
 /// links' shared lists of tags, each entry's tags, and the backlinks.
 fn link_up(events: &mut Vec<Event>, mut drafts: Vec<Box<[LinkDraft]>>, mut tos: Vec<EventIdx>) {
     let loaded = events.len();
-    // A body's link that leads to no file (or to its own) stays a body
-    // link: not a related link, nor a ghost.
-    if drafts
-        .iter()
-        .flatten()
-        .any(|l| l.optional || l.from_file().is_some())
-    {
-        let mut kept_tos = Vec::with_capacity(tos.len());
-        let mut all = tos.iter();
-        for (from, links) in drafts.iter_mut().enumerate() {
-            let mut kept = Vec::with_capacity(links.len());
-            for link in std::mem::take(links).into_vec() {
-                let to = *all.next().expect("a place for each link");
-                // (A note that links to itself by name: no link either.)
-                let own = to == from && (link.optional || link.from_file().is_some());
-                if !(own || (link.optional && to == NONE)) {
-                    kept.push(link);
-                    kept_tos.push(to);
-                }
-            }
-            *links = kept.into_boxed_slice();
-        }
-        tos = kept_tos;
-    }
+    drop_unfound(&mut drafts, &mut tos);
     // Every link's entry: a ghost, made in link order, where none was found.
     let mut ghosts: FxHashMap<String, EventIdx> = FxHashMap::default();
     for (link, to) in drafts.iter().flatten().zip(&mut tos) {
@@ -511,28 +495,7 @@ fn link_up(events: &mut Vec<Event>, mut drafts: Vec<Box<[LinkDraft]>>, mut tos: 
             first.clone()
         });
     }
-    // The tags of front matter, which entries hold so far, share the
-    // links' too (a tag is one text, however it was given).
-    let mut front_tags: Vec<Vec<Tag>> = Vec::new();
-    if events[..loaded].iter().any(|e| !e.tags.is_empty()) {
-        let mut front_only: FxHashMap<String, Tag> = FxHashMap::default();
-        front_tags = events[..loaded]
-            .iter_mut()
-            .map(|e| {
-                let mut tags: Vec<Tag> = Vec::new();
-                for t in std::mem::take(&mut e.tags) {
-                    let t = match by_name.get(&*t) {
-                        Some(shared) => shared.clone(),
-                        None => front_only.entry(t.to_string()).or_insert(t).clone(),
-                    };
-                    if !tags.iter().any(|s| Arc::ptr_eq(s, &t)) {
-                        tags.push(t);
-                    }
-                }
-                tags
-            })
-            .collect();
-    }
+    let mut front_tags = front_tags(&mut events[..loaded], &by_name);
     drop(by_name);
     let shared = |tag: &Tag| &by_address[&(tag.as_ptr() as usize)];
     // Each entry's links and tags, made in parallel: they read the
@@ -607,6 +570,62 @@ fn link_up(events: &mut Vec<Event>, mut drafts: Vec<Box<[LinkDraft]>>, mut tos: 
             _ => own,
         };
     }
+}
+
+/// Leaves out the links of a body that lead to no file (or to their own):
+/// they stay links of the text, not related links, nor ghosts; and a
+/// note's link to itself by name. `tos` is each link's entry, all the
+/// links of all the files one after another.
+fn drop_unfound(drafts: &mut [Box<[LinkDraft]>], tos: &mut Vec<EventIdx>) {
+    if !drafts
+        .iter()
+        .flatten()
+        .any(|l| l.optional || l.from_file().is_some())
+    {
+        return;
+    }
+    let mut kept_tos = Vec::with_capacity(tos.len());
+    let mut all = tos.iter();
+    for (from, links) in drafts.iter_mut().enumerate() {
+        let mut kept = Vec::with_capacity(links.len());
+        for link in std::mem::take(links).into_vec() {
+            let to = *all.next().expect("a place for each link");
+            let own = to == from && (link.optional || link.from_file().is_some());
+            if !(own || (link.optional && to == NONE)) {
+                kept.push(link);
+                kept_tos.push(to);
+            }
+        }
+        *links = kept.into_boxed_slice();
+    }
+    *tos = kept_tos;
+}
+
+/// The tags of front matter, which the entries hold so far (taken from
+/// them), each made the one text the links' tags of that name share
+/// (`by_name`): a tag is one text, however it was given. Empty when no
+/// entry has any.
+fn front_tags(events: &mut [Event], by_name: &FxHashMap<&str, Tag>) -> Vec<Vec<Tag>> {
+    if !events.iter().any(|e| !e.tags.is_empty()) {
+        return Vec::new();
+    }
+    let mut front_only: FxHashMap<String, Tag> = FxHashMap::default();
+    events
+        .iter_mut()
+        .map(|e| {
+            let mut tags: Vec<Tag> = Vec::new();
+            for t in std::mem::take(&mut e.tags) {
+                let t = match by_name.get(&*t) {
+                    Some(shared) => shared.clone(),
+                    None => front_only.entry(t.to_string()).or_insert(t).clone(),
+                };
+                if !tags.iter().any(|s| Arc::ptr_eq(s, &t)) {
+                    tags.push(t);
+                }
+            }
+            tags
+        })
+        .collect()
 }
 
 /// The name a note is found by: its file's name without its extension,
