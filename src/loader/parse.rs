@@ -184,7 +184,7 @@ fn with_front(
     links: Vec<(LinkDraft, bool)>,
     mut warnings: Vec<Warning>,
 ) -> (Parsed, Vec<Warning>) {
-    let draft = (front.any).then(|| Box::new(front.draft));
+    let mut draft = (front.any).then(|| Box::new(front.draft));
     let rest = trim_body(&text[front.end..]);
     if let (Some((date, _)), Some((raw, line))) = (date, &headline)
         && !text::one_line(raw).is_empty()
@@ -224,6 +224,13 @@ fn with_front(
     let Some(title) = title else {
         return (Parsed::Index(Vec::new()), warnings);
     };
+    // A source named only by its host (MarkDownload writes no title key)
+    // is named by the page's title, from its `#` heading.
+    if let Some(src) = draft.as_mut().and_then(|d| d.source.as_mut())
+        && text::url_host(src.url()) == Some(src.name())
+    {
+        *src = Source::new(&title, src.url(), src.image);
+    }
     let mut related = Vec::new();
     add_body_links(&mut related, links, false, &mut warnings);
     (

@@ -125,6 +125,14 @@ fn titles_dates_tags_sources_and_authors_come_from_front_matter() {
     // The `#` heading that repeats the title is not body text.
     let body = tram["body"].as_str().unwrap();
     assert!(body.starts_with("The vote came"), "{body}");
+    // MarkDownload writes no title key: the source is named by the page's
+    // `#` heading.
+    let river = entry(&all, "/clippings/river-cleanup-volunteers.md");
+    assert_eq!(
+        river["sources"][0]["name"],
+        "Volunteers pull two tonnes of rubbish from the river"
+    );
+    assert_eq!(ids(&river["tags"]), ["river", "volunteers"]);
     let zola = entry(&all, "/content/blog/bridge-inspection/index.md");
     assert_eq!(zola["author"], "Ivo Marsh");
     let hotline = entry(&all, "/content/blog/2021-10-04.md");
