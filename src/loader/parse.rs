@@ -76,18 +76,10 @@ fn parse_cleaned(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
             doc.body.end = text.len();
         }
     }
-    let mut warnings = doc.warnings;
+    let mut warnings = std::mem::take(&mut doc.warnings);
     if let Some(front) = front {
         warnings.extend(front.warnings.iter().cloned());
-        return with_front(
-            text,
-            front,
-            doc.date,
-            doc.headline,
-            doc.body,
-            doc.links,
-            warnings,
-        );
+        return with_front(text, front, doc, warnings);
     }
 
     if let Some((line, raw)) = doc.impossible_date {
@@ -178,12 +170,18 @@ fn parse_cleaned(text: &str, is_index_name: bool) -> (Parsed, Vec<Warning>) {
 fn with_front(
     text: &str,
     front: super::front::Front,
-    date: Option<(NaiveDate, usize)>,
-    headline: Option<(String, usize)>,
-    body: std::ops::Range<usize>,
-    links: Vec<(LinkDraft, bool)>,
+    doc: Doc,
     mut warnings: Vec<Warning>,
 ) -> (Parsed, Vec<Warning>) {
+    let Doc {
+        date,
+        headline,
+        body,
+        links,
+        sources,
+        related,
+        ..
+    } = doc;
     let mut draft = (front.any).then(|| Box::new(front.draft));
     let rest = trim_body(&text[front.end..]);
     if let (Some((date, _)), Some((raw, line))) = (date, &headline)
@@ -191,7 +189,7 @@ fn with_front(
     {
         let (headline, slug_text) = headline_texts(raw, *line, &mut warnings);
         let slug_text = (slug_text != headline).then(|| slug_text.into_boxed_str());
-        let mut related = Vec::new();
+        let mut related = related;
         add_body_links(&mut related, links, true, &mut warnings);
         return (
             Parsed::Event(EventDraft {
@@ -200,7 +198,7 @@ fn with_front(
                 slug_text,
                 line: u32::try_from(*line).unwrap_or(u32::MAX),
                 body: body_of(text, trim_body(&text[body])),
-                sources: Box::default(),
+                sources: sources.into_boxed_slice(),
                 related: related.into_boxed_slice(),
                 front: draft,
             }),
@@ -1102,12 +1100,16 @@ mod tests {
     fn front_matter_makes_an_article_an_event_or_a_page() {
         // With a date heading and a headline: an event, the front matter's
         // tags, source and author with it.
-        let text = "---\ntags: [ports]\nsource: https://port.example/a\nauthor: Ana\n---\n### [2019-03-02](/x)\n\n# Cranes idle at the port\n\nBody.\n";
+        let text = "---\ntags: [ports]\nsource: https://port.example/a\nauthor: Ana\n---\n### [2019-03-02](/x)\n\n# Cranes idle at the port\n\nBody.\n\n### Source:\n\n1. [Gazette](https://g.example/c)\n\n### Related:\n\n1. [Other](/news/2019/03/1/other.md) _Context: Ports_\n";
         let (p, w) = parse(text, false);
         assert!(w.is_empty(), "{w:?}");
         let Parsed::Event(e) = p else { panic!("{p:?}") };
         assert_eq!(&*e.headline, "Cranes idle at the port");
         assert_eq!(body(text, &e.body), "Body.");
+        // Its own lists stay whole.
+        assert_eq!(e.sources.len(), 1);
+        assert_eq!(e.related.len(), 1);
+        assert_eq!(&*e.related[0].context[0], "Ports");
         let front = e.front.unwrap();
         assert_eq!(&*front.tags[0], "ports");
         assert_eq!(front.source.unwrap().url(), "https://port.example/a");
