@@ -38,6 +38,7 @@ pub fn render_markdown(body: &str, theme: &Theme) -> Vec<Para> {
         html_block: None,
         table: None,
         space_after_link: false,
+        wiki_label: false,
     };
     for ev in Parser::new_ext(body, Options::ENABLE_TABLES | Options::ENABLE_WIKILINKS) {
         r.event(ev);
@@ -120,6 +121,10 @@ struct Renderer<'t> {
     /// the next word, unless punctuation follows (`[a rebellion. ](x), in`
     /// reads "a rebellion., in", not "a rebellion. , in").
     space_after_link: bool,
+    /// Inside a wikilink with no text of its own (`[[*Note* name]]`): its
+    /// label is the note's name, read as inline markdown in its turn, so
+    /// that its markup is not shown as text.
+    wiki_label: bool,
 }
 
 impl Renderer<'_> {
@@ -218,6 +223,15 @@ impl Renderer<'_> {
         match ev {
             Md::Start(tag) => self.start(tag),
             Md::End(tag) => self.end(tag),
+            Md::Text(t) if self.wiki_label => {
+                self.wiki_label = false;
+                for ev in Parser::new_ext(&t, Options::empty()) {
+                    if !matches!(ev, Md::Start(Tag::Paragraph) | Md::End(TagEnd::Paragraph)) {
+                        self.event(ev);
+                    }
+                }
+                self.wiki_label = true;
+            }
             Md::Text(t) => self.text(&t),
             Md::Code(t) => {
                 let s = self.theme.tag();
@@ -323,6 +337,7 @@ impl Renderer<'_> {
                 dest_url,
                 ..
             } => {
+                self.wiki_label = link_type == LinkType::WikiLink { has_pothole: false };
                 let url = text::one_line(&dest_url);
                 // An autolink's text is its address already.
                 let autolink = matches!(link_type, LinkType::Autolink | LinkType::Email);
@@ -333,7 +348,10 @@ impl Renderer<'_> {
                 let link = self.theme.link();
                 self.push_style(|s| s.patch(link));
             }
-            Tag::Image { .. } => self.push_style(|s| s.add_modifier(Modifier::ITALIC)),
+            Tag::Image { link_type, .. } => {
+                self.wiki_label = link_type == LinkType::WikiLink { has_pothole: false };
+                self.push_style(|s| s.add_modifier(Modifier::ITALIC))
+            }
             Tag::HtmlBlock => {
                 self.flush();
                 self.html_block = Some(String::new());
@@ -411,10 +429,13 @@ impl Renderer<'_> {
                 self.flush();
                 self.blank();
             }
-            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Image => {
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough => self.pop_style(),
+            TagEnd::Image => {
+                self.wiki_label = false;
                 self.pop_style()
             }
             TagEnd::Link => {
+                self.wiki_label = false;
                 self.pop_style();
                 let spaced = self.trim_end();
                 if let Some(Some(host)) = self.link_host.pop() {
