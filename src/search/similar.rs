@@ -82,6 +82,7 @@ fn entry_vector(t: &Timeline, index: &WordIndex, idx: usize) -> Vec<Term> {
                 shown: Some(shown),
                 telling: df as usize * 2 <= n
                     && word.chars().count() > 1
+                    && !word.chars().all(|c| c.is_ascii_digit())
                     && !FILLER.contains(&word.as_str()),
             });
         }

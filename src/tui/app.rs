@@ -1228,7 +1228,7 @@ impl App {
         self.say(match n {
             1 => "this entry's story is itself alone".to_string(),
             _ => format!(
-                "the story spans {days} day{}",
+                "the story spans {days} day{}; L lists it all",
                 if days == 1 { "" } else { "s" }
             ),
         });
