@@ -352,6 +352,12 @@ impl Default for Body {
 }
 
 impl Event {
+    /// The entries it links to and those that link to it (an entry both
+    /// ways comes twice).
+    pub fn linked(&self) -> impl Iterator<Item = EventIdx> + '_ {
+        (self.related.iter().map(|r| r.to)).chain(self.backlinks.iter().copied())
+    }
+
     /// An entry with its id, kind, date and headline, and nothing else yet.
     pub fn new(id: String, kind: Kind, date: Option<NaiveDate>, headline: String) -> Event {
         Event {

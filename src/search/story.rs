@@ -67,21 +67,16 @@ pub fn story(t: &Timeline, index: &WordIndex, idx: EventIdx) -> Vec<EventIdx> {
         story.insert(d);
     }
     // Links: one step always, further on only to entries near in words.
-    let linked = |i: EventIdx| {
-        let e = &t.events[i];
-        e.related
-            .iter()
-            .map(|r| r.to)
-            .chain(e.backlinks.iter().copied())
-    };
-    let mut queue: VecDeque<EventIdx> = VecDeque::new();
-    for d in linked(idx).collect::<Vec<_>>() {
-        if story.len() < MAX_STORY && story.insert(d) {
-            queue.push_back(d);
+    let linked = |i: EventIdx| t.events[i].linked();
+    for d in linked(idx) {
+        if story.len() < MAX_STORY {
+            story.insert(d);
         }
     }
+    // From every member (the entry's own links were just taken), each
+    // once.
     let mut seen: FxHashSet<EventIdx> = story.clone();
-    queue.extend(story.iter().copied().filter(|&d| d != idx));
+    let mut queue: VecDeque<EventIdx> = story.iter().copied().filter(|&d| d != idx).collect();
     while let Some(i) = queue.pop_front() {
         for d in linked(i) {
             if story.len() >= MAX_STORY {

@@ -59,7 +59,7 @@ impl SimilarLinks {
             return;
         };
         let e = &t.events[idx];
-        let linked = |d: EventIdx| e.related.iter().any(|r| r.to == d) || e.backlinks.contains(&d);
+        let linked = |d: EventIdx| e.linked().any(|l| l == d);
         let hits = similar::similar(t, words, idx, SHOWN, linked);
         self.held = Some((idx, hits));
     }

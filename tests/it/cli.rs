@@ -16,7 +16,13 @@ fn fixture(name: &str) -> PathBuf {
 /// The binary, with its XDG folders (the index's cache among them) in the
 /// build's temporary folder, never in the real home.
 fn ktimeline() -> Command {
-    let xdg = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli-xdg");
+    ktimeline_in("cli-xdg")
+}
+
+/// The binary with its XDG folders under the build's temporary folder
+/// `xdg` (one per test module, so that their caches stay apart).
+pub fn ktimeline_in(xdg: &str) -> Command {
+    let xdg = Path::new(env!("CARGO_TARGET_TMPDIR")).join(xdg);
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_ktimeline"));
     for (var, dir) in [
         ("XDG_CACHE_HOME", "cache"),

@@ -17,16 +17,7 @@ fn fixture() -> PathBuf {
 }
 
 fn ktimeline() -> Command {
-    let xdg = Path::new(env!("CARGO_TARGET_TMPDIR")).join("frontmatter-xdg");
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ktimeline"));
-    for (var, dir) in [
-        ("XDG_CACHE_HOME", "cache"),
-        ("XDG_STATE_HOME", "state"),
-        ("XDG_CONFIG_HOME", "config"),
-    ] {
-        cmd.env(var, xdg.join(dir));
-    }
-    cmd
+    super::cli::ktimeline_in("frontmatter-xdg")
 }
 
 fn run(args: &[&str]) -> (i32, String) {

@@ -144,8 +144,12 @@ struct Judged {
 }
 
 impl Judged {
+    /// `None` (said on standard error) when the data is not there.
     fn set_up() -> Option<Judged> {
-        let l = labelled()?;
+        let Some(l) = labelled() else {
+            eprintln!("skipped: ../shared/data/wikitimes-2015-09.json.gz is not here");
+            return None;
+        };
         let index = WordIndex::build(&l.timeline);
         let reference = tfidf_ranking(&l.timeline);
         let judged = judged(&l.story);
@@ -168,7 +172,6 @@ fn similar_entries_rank_at_least_as_well_as_tfidf_on_a_labelled_month() {
         judged,
     }) = Judged::set_up()
     else {
-        eprintln!("skipped: ../shared/data/wikitimes-2015-09.json.gz is not here");
         return;
     };
     let t = &l.timeline;
@@ -197,7 +200,6 @@ fn a_story_gathers_most_of_its_entries_as_precisely_as_tfidf() {
         judged,
     }) = Judged::set_up()
     else {
-        eprintln!("skipped: ../shared/data/wikitimes-2015-09.json.gz is not here");
         return;
     };
     let t = &l.timeline;

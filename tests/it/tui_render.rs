@@ -303,97 +303,20 @@ fn mouse_clicks_select_and_focus() {
     assert_eq!(h.app.nav.focus, ktimeline::tui::keymap::Focus::Links);
 }
 
-/// The line and paragraph separators and the invisible characters that
-/// only hide or spoof text never reach the screen, from any field, written
-/// raw or as markdown entities; a joiner in an emoji does.
-#[test]
-fn separators_and_invisible_characters_never_reach_the_screen() {
+/// Two entries (an event and the article it links to) carrying `evil` in
+/// every field, built by hand so as to bypass the loader's own
+/// sanitising: `body` as their body, `url` as their source's address.
+fn hostile(evil: &str, body: &str, url: &str) -> Timeline {
     use chrono::NaiveDate;
     use ktimeline::model::{Body, Event as Entry, Kind, Related, Source};
-    // Built by hand, bypassing the loader's own sanitising.
-    let evil = "Pay\u{200b}pal\u{2028}line\u{2029}para \u{2060}wj\u{ad}shy\u{feff}x\u{180e}";
-    let hidden = |c: char| {
-        matches!(
-            c,
-            '\u{2028}' | '\u{2029}' | '\u{200b}' | '\u{2060}' | '\u{ad}' | '\u{feff}' | '\u{180e}'
-        )
-    };
-    let mk = |id: &str, kind| {
-        Entry {
-        id: id.into(),
-        kind,
-        date: NaiveDate::from_ymd_opt(2020, 1, 1),
-        headline: format!("{evil}{id}"),
-        body: Body::Inline(
-            format!(
-                "# {evil}\n\n*{evil}* &#x2028;&#8203;&#x2029;&shy;&#xfeff; [{evil}](https://x.example/)\n\n- {evil}\n\nfamily 👨\u{200d}👩\u{200d}👧\n"
-            )
-            .into(),
-        ),
-        file: Some(format!("{evil}.md")),
-        sources: vec![Source::new(evil, "https://x.example/a", false)],
-        related: Vec::new(),
-        backlinks: Vec::new(),
-        tags: vec![evil.into()],
-        meta: Some(Box::new(ktimeline::model::Meta {
-            author: Some(evil.into()),
-            description: Some(evil.into()),
-            properties: vec![(evil.into(), evil.into())].into(),
-            tags: 1,
-        })),
-    }
-    };
-    let mut a = mk("a", Kind::Event);
-    a.related = vec![Related {
-        text: Some(evil.into()),
-        context: vec![evil.into()].into(),
-        to: 1,
-        resolved: true,
-        line: 7,
-    }];
-    let mut b = mk("b", Kind::Article);
-    b.backlinks = vec![0];
-    let tl = Timeline::new(evil.into(), vec![a, b], Vec::new(), 0, 2);
-    let mut h = Harness::new(tl, 100, 30, Theme::default());
-    let check = |h: &Harness| {
-        for c in h.term.backend().buffer().content() {
-            assert!(
-                !c.symbol().chars().any(hidden),
-                "{:?} in\n{}",
-                c.symbol(),
-                h.screen()
-            );
-        }
-    };
-    check(&h);
-    assert!(h.screen().contains("Paypal"), "{}", h.screen());
-    h.key(KeyCode::Tab).key(KeyCode::Tab);
-    check(&h);
-    h.keys("/pay").settle();
-    check(&h);
-    h.key(KeyCode::Esc).keys("t");
-    check(&h);
-    h.key(KeyCode::Esc).keys("?");
-    check(&h);
-}
-
-#[test]
-fn control_characters_from_the_data_never_reach_the_screen() {
-    use chrono::NaiveDate;
-    use ktimeline::model::{Body, Event as Entry, Kind, Related, Source};
-    // Built by hand, bypassing the loader's own sanitising.
-    let evil = "Evil \u{1b}]0;pwned\u{7}title \u{1b}[2J\u{1b}[31mred\u{9b}1m \u{202e}rtl\r\n";
     let mk = |id: &str, kind| Entry {
         id: id.into(),
         kind,
         date: NaiveDate::from_ymd_opt(2020, 1, 1),
         headline: format!("{evil}{id}"),
-        body: Body::Inline(
-            format!("# {evil}\n\n*{evil}* [{evil}](https://x.example/\u{1b}[2J)\n\n- {evil}\n")
-                .into(),
-        ),
+        body: Body::Inline(body.into()),
         file: Some(format!("{evil}.md")),
-        sources: vec![Source::new(evil, &format!("javascript:{evil}"), false)],
+        sources: vec![Source::new(evil, url, false)],
         related: Vec::new(),
         backlinks: Vec::new(),
         tags: vec![evil.into()],
@@ -415,14 +338,18 @@ fn control_characters_from_the_data_never_reach_the_screen() {
     }];
     let mut b = mk("b", Kind::Article);
     b.backlinks = vec![0];
-    let tl = Timeline::new(evil.into(), vec![a, b], Vec::new(), 0, 2);
+    Timeline::new(evil.into(), vec![a, b], Vec::new(), 0, 2)
+}
+
+/// Every screen of `tl` a reader meets (the lists, the detail, a search
+/// for `query`, the tag picker, the help) holds no character `forbidden`
+/// refuses.
+fn never_on_screen(tl: Timeline, query: &str, forbidden: impl Fn(char) -> bool) {
     let mut h = Harness::new(tl, 100, 30, Theme::default());
     let check = |h: &Harness| {
         for c in h.term.backend().buffer().content() {
             assert!(
-                !c.symbol()
-                    .chars()
-                    .any(|ch| ch.is_control() || ('\u{202a}'..='\u{202e}').contains(&ch)),
+                !c.symbol().chars().any(&forbidden),
                 "{:?} in\n{}",
                 c.symbol(),
                 h.screen()
@@ -432,12 +359,42 @@ fn control_characters_from_the_data_never_reach_the_screen() {
     check(&h);
     h.key(KeyCode::Tab).key(KeyCode::Tab);
     check(&h);
-    h.keys("/evil").settle();
+    h.keys(&format!("/{query}")).settle();
     check(&h);
     h.key(KeyCode::Esc).keys("t");
     check(&h);
     h.key(KeyCode::Esc).keys("?");
     check(&h);
+}
+
+/// The line and paragraph separators and the invisible characters that
+/// only hide or spoof text never reach the screen, from any field, written
+/// raw or as markdown entities; a joiner in an emoji does.
+#[test]
+fn separators_and_invisible_characters_never_reach_the_screen() {
+    let evil = "Pay\u{200b}pal\u{2028}line\u{2029}para \u{2060}wj\u{ad}shy\u{feff}x\u{180e}";
+    let body = format!(
+        "# {evil}\n\n*{evil}* &#x2028;&#8203;&#x2029;&shy;&#xfeff; [{evil}](https://x.example/)\n\n- {evil}\n\nfamily 👨\u{200d}👩\u{200d}👧\n"
+    );
+    let tl = hostile(evil, &body, "https://x.example/a");
+    let h = Harness::new(tl.clone(), 100, 30, Theme::default());
+    assert!(h.screen().contains("Paypal"), "{}", h.screen());
+    never_on_screen(tl, "pay", |c| {
+        matches!(
+            c,
+            '\u{2028}' | '\u{2029}' | '\u{200b}' | '\u{2060}' | '\u{ad}' | '\u{feff}' | '\u{180e}'
+        )
+    });
+}
+
+#[test]
+fn control_characters_from_the_data_never_reach_the_screen() {
+    let evil = "Evil \u{1b}]0;pwned\u{7}title \u{1b}[2J\u{1b}[31mred\u{9b}1m \u{202e}rtl\r\n";
+    let body = format!("# {evil}\n\n*{evil}* [{evil}](https://x.example/\u{1b}[2J)\n\n- {evil}\n");
+    let tl = hostile(evil, &body, &format!("javascript:{evil}"));
+    never_on_screen(tl, "evil", |ch| {
+        ch.is_control() || ('\u{202a}'..='\u{202e}').contains(&ch)
+    });
 }
 
 /// An event whose tag, source and archive name hold `☢️` (U+2622 U+FE0F:
