@@ -1,7 +1,8 @@
 //! `ktimeline show ENTRY [PATH]...`: one entry printed as the browser's
 //! detail pane shows it, made by the pane's own code (the same markdown
-//! renderer, wrapping and sections), so that the two never differ: what
-//! is read in a pipe or a pager is what the browser shows. To a terminal
+//! renderer and sections): what is read in a pipe or a pager is what the
+//! browser shows, wrapped to the terminal's width (the browser keeps its
+//! text to the reading width). To a terminal
 //! the text is coloured and goes through a pager, as `git show` does;
 //! piped, or with `NO_COLOR`, it is plain text.
 
@@ -22,8 +23,8 @@ use crate::tui::ui::detail::entry_text;
 const DEFAULT_WIDTH: usize = 80;
 
 /// Print an entry as the browser's detail pane shows it: headline, date,
-/// the body rendered from markdown, sources, tags, Related and Referenced
-/// by. To a terminal it is coloured and goes through $PAGER (else
+/// the body rendered from markdown, sources, tags, Related, Referenced by
+/// and Similar. To a terminal it is coloured and goes through $PAGER (else
 /// `less -R`; split into words as a shell would, never run by one; LESS
 /// defaults to FRX, so a short entry is simply printed); piped, or with
 /// NO_COLOR set, it is plain text. An ENTRY that is not in the archive is
