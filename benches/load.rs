@@ -203,7 +203,11 @@ fn full_text_100k(c: &mut Criterion) {
     for idx in [0, 31_337, 77_777, 99_999] {
         group.bench_function(
             format!("one entry's 8 similar (entry {idx} of 100k)"),
-            |b| b.iter(|| similar::similar(timeline, &index, idx, 8, |_| false)),
+            |b| {
+                b.iter(|| {
+                    similar::similar(timeline, &index, idx, 8, similar::Near::Ranked, |_| false)
+                })
+            },
         );
     }
     for idx in [0, 77_777] {

@@ -46,7 +46,14 @@ impl Similar {
         let (opened, index) = self.archive.load_with_words()?;
         let t = &opened.timeline;
         let idx = super::entry::resolve(t, &self.entry)?;
-        let hits = similar::similar(t, &index, idx, self.limit as usize, |_| false);
+        let hits = similar::similar(
+            t,
+            &index,
+            idx,
+            self.limit as usize,
+            similar::Near::Ranked,
+            |_| false,
+        );
         let mut out = super::stdout();
         if self.json {
             let items: Vec<JsonSimilar> = hits

@@ -60,7 +60,7 @@ impl SimilarLinks {
         };
         let e = &t.events[idx];
         let linked = |d: EventIdx| e.linked().any(|l| l == d);
-        let hits = similar::similar(t, words, idx, SHOWN, linked);
+        let hits = similar::similar(t, words, idx, SHOWN, similar::Near::Close, linked);
         self.held = Some((idx, hits));
     }
 

@@ -125,6 +125,17 @@ fn judged(story: &[Option<String>]) -> Vec<usize> {
         .collect()
 }
 
+/// The entries with no story of their own: none filed, or a story of one.
+fn alone(story: &[Option<String>]) -> Vec<usize> {
+    let mut size: HashMap<&str, usize> = HashMap::new();
+    for s in story.iter().flatten() {
+        *size.entry(s).or_default() += 1;
+    }
+    (0..story.len())
+        .filter(|&i| story[i].as_deref().is_none_or(|s| size[s] == 1))
+        .collect()
+}
+
 /// The share of `ranked` (its first `k`, fewer counting as misses) in
 /// entry `i`'s story.
 fn precision(story: &[Option<String>], i: usize, ranked: &[usize], k: usize) -> f64 {
@@ -177,7 +188,7 @@ fn similar_entries_rank_at_least_as_well_as_tfidf_on_a_labelled_month() {
     let t = &l.timeline;
     let (mut ours, mut theirs) = (0.0, 0.0);
     for &i in &judged {
-        let hits = similar::similar(t, &index, i, 5, |_| false);
+        let hits = similar::similar(t, &index, i, 5, similar::Near::Ranked, |_| false);
         let ranked: Vec<usize> = hits.iter().map(|h| h.idx).collect();
         assert!(!ranked.contains(&i), "an entry is never like itself");
         ours += precision(&l.story, i, &ranked, 5);
@@ -189,6 +200,39 @@ fn similar_entries_rank_at_least_as_well_as_tfidf_on_a_labelled_month() {
         judged.len()
     );
     assert!(ours >= theirs, "similar {ours:.3} < TF-IDF {theirs:.3}");
+}
+
+/// What a reader is shown (`Near::Close`) is what is close: for an entry
+/// with a story, mostly of its story and more precise than the ranking;
+/// for an entry with none, little (six weak guesses before).
+#[test]
+fn a_reader_is_shown_only_close_entries() {
+    let Some(Judged {
+        l, index, judged, ..
+    }) = Judged::set_up()
+    else {
+        return;
+    };
+    let t = &l.timeline;
+    let close = |i| similar::similar(t, &index, i, 6, similar::Near::Close, |_| false);
+    let (mut listed, mut good) = (0, 0);
+    for &i in &judged {
+        let hits = close(i);
+        listed += hits.len();
+        good += hits.iter().filter(|h| l.story[h.idx] == l.story[i]).count();
+    }
+    let alone = alone(&l.story);
+    let alone_listed: usize = alone.iter().map(|&i| close(i).len()).sum();
+    let per_judged = listed as f64 / judged.len() as f64;
+    let precision = good as f64 / listed as f64;
+    let per_alone = alone_listed as f64 / alone.len() as f64;
+    eprintln!(
+        "shown: {per_judged:.2} an entry with a story, precision {precision:.3}; {per_alone:.2} an entry with none ({})",
+        alone.len()
+    );
+    assert!(per_judged >= 3.0, "{per_judged:.2}");
+    assert!(precision >= 0.66, "{precision:.3}");
+    assert!(per_alone <= 2.5, "{per_alone:.2}");
 }
 
 #[test]
@@ -231,4 +275,86 @@ fn a_story_gathers_most_of_its_entries_as_precisely_as_tfidf() {
     );
     assert!(recall >= 0.5, "recall {recall:.3}");
     assert!(ours >= theirs, "precision {ours:.3} < TF-IDF {theirs:.3}");
+}
+
+/// An entry with no story of its own is not padded with a neighbour's:
+/// it gets few others, and often none (5.3 others and never none before
+/// the story's guards).
+#[test]
+fn an_entry_with_no_story_gets_little_of_others() {
+    let Some(Judged { l, index, .. }) = Judged::set_up() else {
+        return;
+    };
+    let alone = alone(&l.story);
+    let sizes: Vec<usize> = (alone.iter())
+        .map(|&i| ktimeline::search::story::story(&l.timeline, &index, i).len() - 1)
+        .collect();
+    let mean = sizes.iter().sum::<usize>() as f64 / sizes.len() as f64;
+    let none = sizes.iter().filter(|&&k| k == 0).count() as f64 / sizes.len() as f64;
+    eprintln!(
+        "{} entries with no story: {mean:.2} others, none for {none:.2}",
+        alone.len()
+    );
+    assert!(mean <= 4.0, "{mean:.2}");
+    assert!(none >= 0.1, "{none:.2}");
+}
+
+/// A story at its cap still holds the entries its entry links to: the
+/// links are taken before the entries alike in words fill it.
+#[test]
+fn a_story_at_its_cap_keeps_the_entrys_own_links() {
+    use ktimeline::search::story::{MAX_STORY, story};
+    let dir = tempfile::tempdir().unwrap();
+    let event = |n: usize, headline: &str, body: &str| {
+        let day = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Days::new(n as u64 % 300);
+        let t = format!(
+            "### [{}](/news/{}/index.md)\n\n# {headline}\n\n{body}\n",
+            day.format("%Y-%m-%-d"),
+            day.format("%Y/%m/%-d")
+        );
+        let path = dir.path().join(format!("e{n:05}.md"));
+        fs::write(&path, t).unwrap();
+    };
+    for n in 0..MAX_STORY + 200 {
+        event(
+            n,
+            &format!("A quarry blast shakes the valley, number {n}."),
+            "Quarry blast valley shakes windows.",
+        );
+        // Others, so that the quarry's words are rare enough to count.
+        event(
+            50_000 + n,
+            &format!("Bakers sell bread, number {n}."),
+            "Ovens warm.",
+        );
+    }
+    event(
+        90_000,
+        "A quarry blast shakes the valley once more.",
+        "Quarry blast valley shakes windows.\n\n### Related:\n\n- [Tidal mill](e90001.md)",
+    );
+    event(
+        90_001,
+        "Millers restore a tidal mill.",
+        "Oak wheel turns again.",
+    );
+    let t = loader::load_paths(&[dir.path().to_path_buf()], &|_, _| {}).unwrap();
+    let index = WordIndex::build(&t);
+    let find = |h: &str| {
+        t.events
+            .iter()
+            .position(|e| e.headline.starts_with(h))
+            .unwrap()
+    };
+    let (entry, mill) = (
+        find("A quarry blast shakes the valley once"),
+        find("Millers"),
+    );
+    assert!(
+        t.events[entry].linked().any(|d| d == mill),
+        "the link resolves"
+    );
+    let story = story(&t, &index, entry);
+    assert_eq!(story.len(), MAX_STORY, "the cap is reached");
+    assert!(story.contains(&entry) && story.contains(&mill));
 }
