@@ -854,6 +854,27 @@ fn show(args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Why a linked entry is listed wraps under its headline when the width
+/// is short, rather than being cut at the first line's end.
+#[test]
+fn show_wraps_why_a_link_is_listed() {
+    let file = fixture("basic").join(HARBOUR).display().to_string();
+    let (code, out, err) = show(&[&file, &basic(), "--width", "36"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().map(str::trim_end).collect();
+    // The seals entry: its headline, then why, wrapped.
+    let at = (lines.iter())
+        .position(|l| l.contains("Fishermen report"))
+        .unwrap_or_else(|| panic!("{out}"));
+    let why: Vec<&str> = (lines[at + 1..].iter())
+        .take_while(|l| l.starts_with("               "))
+        .map(|l| l.trim())
+        .skip_while(|l| !l.starts_with("Tidal Power"))
+        .collect();
+    assert_eq!(why.join(" "), "Tidal Power, Wildlife, linked both ways", "{out}");
+    assert!(lines.iter().all(|l| l.chars().count() <= 36), "{out}");
+}
+
 #[test]
 fn show_prints_an_entry_as_the_detail_shows_it() {
     let file = fixture("basic").join(HARBOUR).display().to_string();

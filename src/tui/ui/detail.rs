@@ -352,6 +352,10 @@ const LINK_INDENT: usize = 15;
 /// under itself, dimmed for a ghost and in the visited style once read,
 /// then `new_tags` (why it is linked: the link's contexts, the words it
 /// shares) on one dimmed line.
+/// The most lines saying why a linked entry is listed (its link's
+/// contexts, or the words it shares).
+const WHY_LINES: usize = 3;
+
 fn entry_link(
     app: &App,
     to: &Event,
@@ -391,11 +395,14 @@ fn entry_link(
         .indented(first, indent.clone())
         .wrap(width);
     if !new_tags.is_empty() {
+        // Wrapped under the headline, at most WHY_LINES lines (the rest
+        // cut with an ellipsis), not cut at the first line's end.
         let room = width.saturating_sub(LINK_INDENT);
-        let line = truncate(&new_tags.join(", "), room);
-        let mut spans = indent;
-        spans.push(Span::styled(line, theme.dim()));
-        out.push(Line::from(spans));
+        let why = truncate(&new_tags.join(", "), room * WHY_LINES);
+        let wrapped = Para::new(vec![Span::styled(why, theme.dim())])
+            .indented(indent.clone(), indent)
+            .wrap(width);
+        out.extend(wrapped.into_iter().take(WHY_LINES));
     }
     out
 }
