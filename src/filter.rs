@@ -58,6 +58,11 @@ impl StoryFilter {
         self.ids.is_empty()
     }
 
+    /// The ids of its entries, sorted.
+    pub fn ids(&self) -> &[String] {
+        &self.ids
+    }
+
     pub fn holds(&self, id: &str) -> bool {
         self.ids.binary_search_by(|x| x.as_str().cmp(id)).is_ok()
     }

@@ -39,6 +39,17 @@ pub struct Place {
     /// The first line of the detail's text shown.
     #[serde(default)]
     pub scroll: usize,
+    /// The story the browser was narrowed to (`s`), as it was then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub story: Option<SavedStory>,
+}
+
+/// A story filter as saved: the headline of the entry whose story it is,
+/// and the ids of its entries (at most `search::story::MAX_STORY`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedStory {
+    pub of: String,
+    pub ids: Vec<String>,
 }
 
 /// A bookmarked entry, with enough of it to list it when it is gone.

@@ -691,6 +691,7 @@ impl App {
     /// timeline order, or again the selected day's; the entry selected
     /// stays selected, and the detail as it was.
     fn toggle_flat(&mut self) {
+        self.nav.flat_for_story = false;
         let keep = self.current();
         let (scroll, link) = (self.nav.detail_scroll, self.nav.link);
         self.nav.flat = !self.nav.flat;
@@ -1225,10 +1226,15 @@ impl App {
         self.set_filter(filter);
         self.show(of);
         let days = self.nav.view.days.len();
+        // A story is read in one list, in timeline order.
+        if n > 1 && !self.nav.flat {
+            self.toggle_flat();
+            self.nav.flat_for_story = true;
+        }
         self.say(match n {
             1 => "this entry's story is itself alone".to_string(),
             _ => format!(
-                "the story spans {days} day{}; L lists it all",
+                "{days} day{} in one list (L: by day)",
                 if days == 1 { "" } else { "s" }
             ),
         });
@@ -1248,6 +1254,10 @@ impl App {
                 self.nav.kept_place = keep;
                 self.select_day(0);
             }
+        }
+        // The flat list `s` turned on goes with its story.
+        if self.nav.filter.story.is_none() && self.nav.flat_for_story && self.nav.flat {
+            self.toggle_flat();
         }
     }
 
@@ -1569,6 +1579,10 @@ impl App {
                 } else {
                     0
                 },
+                story: self.nav.filter.story.as_ref().map(|s| state::SavedStory {
+                    of: s.of.clone(),
+                    ids: s.ids().to_vec(),
+                }),
             }),
             bookmarks: self.session.bookmarks.clone(),
             visited,
@@ -1616,6 +1630,7 @@ impl App {
                 .into_iter()
                 .filter(|t| self.tags.iter().any(|c| crate::filter::same_tag(&c.tag, t)))
                 .collect(),
+            story: p.story.and_then(|s| self.saved_story(s)),
             ..Default::default()
         };
         if !filter.is_empty() {
@@ -1627,10 +1642,24 @@ impl App {
             _ => Focus::Dates,
         };
         self.show(idx);
+        if self.nav.filter.story.is_some() {
+            self.toggle_flat();
+            self.nav.flat_for_story = true;
+        }
         self.nav.detail_scroll = p.scroll;
         self.nav.pick_link = false;
         self.nav.link = None;
         self.status.message = None;
+    }
+
+    /// A saved story as a filter: its entries still in the archive (at
+    /// most as many as a story holds), none when none is left.
+    fn saved_story(&self, saved: state::SavedStory) -> Option<crate::filter::StoryFilter> {
+        let ids: Vec<String> = (saved.ids.into_iter())
+            .filter(|id| self.timeline.get(id).is_some())
+            .take(crate::search::story::MAX_STORY)
+            .collect();
+        (!ids.is_empty()).then(|| crate::filter::StoryFilter::new(text::one_line(&saved.of), ids))
     }
 
     /// Selects the newest dated day with an event or article (a day of

@@ -39,6 +39,9 @@ pub struct Nav {
     /// The entries pane lists every entry the filter keeps, not a day's
     /// (`L`).
     pub flat: bool,
+    /// The flat list was turned on by `s` (a story is read in one list),
+    /// and goes when the story's filter is cleared.
+    pub flat_for_story: bool,
     /// An entry the filter hides, shown in the detail (a link followed
     /// out of it), the filter and the lists left as they were; the lists'
     /// next move ends it.
@@ -72,6 +75,7 @@ impl Nav {
             day: 0,
             event: 0,
             flat: false,
+            flat_for_story: false,
             outside: None,
             link: None,
             detail_scroll: 0,

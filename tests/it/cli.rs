@@ -871,7 +871,11 @@ fn show_wraps_why_a_link_is_listed() {
         .map(|l| l.trim())
         .skip_while(|l| !l.starts_with("Tidal Power"))
         .collect();
-    assert_eq!(why.join(" "), "Tidal Power, Wildlife, linked both ways", "{out}");
+    assert_eq!(
+        why.join(" "),
+        "Tidal Power, Wildlife, linked both ways",
+        "{out}"
+    );
     assert!(lines.iter().all(|l| l.chars().count() <= 36), "{out}");
 }
 

@@ -1148,9 +1148,41 @@ fn s_narrows_to_the_story_and_escape_clears_it() {
         })
         .sum();
     assert_eq!(shown, story.len());
+    // Read in one list, in timeline order.
+    assert!(h.app.nav.flat, "s opens the flat list");
+    assert_eq!(h.app.nav.view.all.len(), story.len());
+    // Saved with the place, and taken up again (the same entries, the
+    // flat list), as a date range is.
+    let state = h.app.to_state();
+    let saved = state.place.as_ref().and_then(|p| p.story.clone()).unwrap();
+    assert_eq!(saved.ids, story.ids());
+    let mut again = Harness::fixture(120, 40);
+    again.app.restore_state(state);
+    assert_eq!(again.app.nav.filter.story.as_ref(), Some(&story));
+    assert_eq!(again.app.current(), Some(library));
+    assert!(again.app.nav.flat);
     h.key(KeyCode::Esc);
     assert!(h.app.nav.filter.story.is_none());
+    assert!(!h.app.nav.flat, "the flat list went with the story");
     assert!(h.screen().contains("filter cleared"));
+}
+
+/// A search in a story keeps to it, and says so (most of all when it
+/// finds nothing there).
+#[test]
+fn a_search_in_a_story_says_it_keeps_to_it() {
+    let mut h = Harness::fixture(120, 40);
+    let library = entry_of(&h, "harbour-city-opens-a-floating-library.md");
+    h.app.jump(library);
+    h.key(KeyCode::Char('s'));
+    h.keys("/harbour").settle();
+    assert!(h.screen().contains("· in the story only"), "{}", h.screen());
+    h.key(KeyCode::Esc).keys("/zzyzx").settle();
+    let screen = h.screen();
+    assert!(
+        screen.contains("no match in the story only (Esc, then Esc in the list: everything)"),
+        "{screen}"
+    );
 }
 
 #[test]

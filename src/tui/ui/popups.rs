@@ -184,6 +184,20 @@ fn search(frame: &mut Frame, area: Rect, app: &App, offset: usize, areas: &mut A
     } else {
         status
     };
+    // A search keeps to the filter: said, and how to leave it when it
+    // finds nothing.
+    let within = match &app.nav.filter {
+        f if f.story.is_some() => Some("in the story only"),
+        f if !f.is_empty() => Some("within the filter only"),
+        _ => None,
+    };
+    let status = match within {
+        Some(w) if !s.pending && s.total == 0 && !s.query.trim().is_empty() => {
+            format!("{status} {w} (Esc, then Esc in the list: everything)")
+        }
+        Some(w) => format!("{status} · {w}"),
+        None => status,
+    };
     let title = if full_text {
         " Search full text · Tab: headlines only "
     } else {
