@@ -172,11 +172,6 @@ fn scores(index: &WordIndex, query: &[Term], n: usize) -> Scores {
         touched: Vec::new(),
         used: Vec::new(),
     };
-    let q_norm = query
-        .iter()
-        .map(|t| t.weight * t.weight)
-        .sum::<f32>()
-        .sqrt();
     let mut budget = MAX_POSTINGS;
     for (at, term) in query.iter().enumerate() {
         let df = index.df(term.number);
@@ -199,6 +194,15 @@ fn scores(index: &WordIndex, query: &[Term], n: usize) -> Scores {
             }
         });
     }
+    // The query's length is that of the words looked up (as a "more like
+    // this" query is its heaviest words): a long article, whose own
+    // length spreads over thousands of words, is then as close to a short
+    // event about its subject as a short entry would be.
+    let q_norm = (query.iter().enumerate())
+        .filter(|(at, _)| s.used.contains(at))
+        .map(|(_, t)| t.weight * t.weight)
+        .sum::<f32>()
+        .sqrt();
     for &d in &s.touched {
         s.cos[d] /= (q_norm * index.norm(d)).max(f32::MIN_POSITIVE);
     }

@@ -15,7 +15,7 @@
 //! is alike by its own words too ([`MIN_SCORE`]). The two guards keep an
 //! entry with no story of its own from being padded with the story of a
 //! weak neighbour (the feedback would drift to it): on the labelled month
-//! of `tests/it/similar.rs`, an entry with no story gets 3.5 others
+//! of `tests/it/similar.rs`, an entry with no story gets 3.7 others
 //! rather than 5.3, and none for one in five.
 //!
 //! Bounded: three passes over at most 32 word lists each (see

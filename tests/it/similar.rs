@@ -358,3 +358,69 @@ fn a_story_at_its_cap_keeps_the_entrys_own_links() {
     assert_eq!(story.len(), MAX_STORY, "the cap is reached");
     assert!(story.contains(&entry) && story.contains(&mill));
 }
+
+/// A long article of many words still finds the short events about its
+/// subject, as a reader is shown them: its query is its heaviest words,
+/// and so is its length (the length of all its words made every cosine
+/// with it tiny).
+#[test]
+fn a_long_article_finds_the_short_events_on_its_subject() {
+    let dir = tempfile::tempdir().unwrap();
+    // A vocabulary of made-up words, shared by the article and by notes
+    // on other subjects.
+    let mut seed = 7u64;
+    let vocabulary: Vec<String> = (0..2000)
+        .map(|_| {
+            (0..7)
+                .map(|_| {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (b'a' + ((seed >> 59) as u8) % 26) as char
+                })
+                .collect()
+        })
+        .collect();
+    let write = |name: &str, text: String| fs::write(dir.path().join(name), text).unwrap();
+    let event = |day: u32, headline: &str, body: &str| {
+        format!("### [2020-01-{day}](/news/2020/01/{day}/index.md)\n\n# {headline}\n\n{body}\n")
+    };
+    for k in 1..=5 {
+        let headline =
+            format!("The hotline at Panmunjom is restored by the liaison office, round {k}.");
+        write(&format!("h{k}.md"), event(k, &headline, ""));
+    }
+    for k in 0..20 {
+        let words: Vec<&str> = (0..100)
+            .map(|i| vocabulary[(k * 100 + i) % 2000].as_str())
+            .collect();
+        let headline = format!("Notes on another subject, number {k}.");
+        write(
+            &format!("n{k}.md"),
+            event(10 + k as u32 % 18, &headline, &words.join(" ")),
+        );
+    }
+    let body: Vec<&str> = (0..20_000)
+        .map(|i| match i % 50 {
+            0 => ["hotline", "Panmunjom", "liaison"][i / 50 % 3],
+            _ => vocabulary[i * 7 % 2000].as_str(),
+        })
+        .collect();
+    let article = format!(
+        "---\ntitle: A long report on the hotline\ndate: 2021-10-04\n---\n\n{}\n",
+        body.join(" ")
+    );
+    write("long.md", article);
+    let t = loader::load_paths(&[dir.path().to_path_buf()], &|_, _| {}).unwrap();
+    let index = WordIndex::build(&t);
+    let long = (t.events.iter())
+        .position(|e| e.headline.contains("long report"))
+        .unwrap();
+    let hits = similar::similar(&t, &index, long, 6, similar::Near::Close, |_| false);
+    let found: Vec<&str> = (hits.iter())
+        .map(|h| t.events[h.idx].headline.as_str())
+        .collect();
+    // The five events on its subject, first.
+    assert!(found.len() >= 5, "{found:?}");
+    assert!(found[..5].iter().all(|h| h.contains("hotline")), "{found:?}");
+}
