@@ -119,7 +119,7 @@ impl FilterArgs {
         };
         if let (Some(entry), Some(index)) = (&self.story, &index) {
             let t = &opened.timeline;
-            let idx = super::entry::resolve(t, entry)?;
+            let idx = super::entry::resolve(t, &archive.paths, entry)?;
             let members = crate::search::story::story(t, index, idx);
             filter.story = Some(crate::filter::StoryFilter::of_entries(t, idx, &members));
         }

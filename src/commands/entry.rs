@@ -4,45 +4,128 @@
 //! such command finds entries alike and says alike that one is not there
 //! (a usage error, exit 2, with the nearest entry as a suggestion).
 
-use std::path::Path;
+use std::borrow::Cow;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
 
 use super::{Error, Result};
 use crate::filter::Filter;
 use crate::model::{EventIdx, Timeline, date_label};
 use crate::text;
 
-/// The entry `entry` names in `t`: the file as `search` prints it (the
-/// path as the archive was opened with, or the same file by another
-/// path), or the entry's id, written as a related link may write it
-/// (`news/2013/6/06/x.md` is `/news/2013/06/6/x.md`).
-pub fn resolve(t: &Timeline, entry: &str) -> Result<EventIdx> {
-    let by_file = || {
-        t.events
-            .iter()
-            .position(|e| e.file.as_deref() == Some(entry))
-    };
+/// The entry `entry` names in `t`, the archive loaded from `roots` (the
+/// PATHs as given; none: the built-in sample, or an archive made in
+/// memory, whose files are under `t.name`). Looked for in the order the
+/// loader resolves a related link (`loader::resolve`, FORMAT.md's order:
+/// a file's path before an id), so that an ENTRY spelt both as the path of
+/// one file and as another entry's id names the entry a link spelt the
+/// same way leads to:
+///
+/// 1. a file: as `search` prints it; the same file by any other path to
+///    it (`./x.md`, an absolute path, a name holding control characters
+///    as it really is, not as it is printed); the file at that path below
+///    a root, or below its last `news` folder, spelt as a link may spell
+///    it (`news/2013/6/06/x.md` is `news/2013/06/6/x.md`);
+/// 2. then an id, as written or spelt as a link may spell it.
+///
+/// (A link's last resort, the date and headline, needs a link's text,
+/// which ENTRY has not.)
+pub fn resolve(t: &Timeline, roots: &[PathBuf], entry: &str) -> Result<EventIdx> {
+    find(t, roots, entry).ok_or_else(|| not_found(t, entry))
+}
+
+/// [`resolve`]'s search, with no message.
+fn find(t: &Timeline, roots: &[PathBuf], entry: &str) -> Option<EventIdx> {
+    let by_file = |name: &str| t.events.iter().position(|e| e.file.as_deref() == Some(name));
+    let target = text::normalize_target(entry);
     let by_id = || t.events.iter().position(|e| e.id == entry);
-    let by_target = || {
-        let target = text::normalize_target(entry);
-        t.events.iter().position(|e| e.id == target)
-    };
-    by_file()
+    let by_target = || t.events.iter().position(|e| e.id == target);
+    by_file(entry)
+        // A real name holding control characters is printed escaped.
+        .or_else(|| match text::escape_name(entry) {
+            Cow::Owned(shown) => by_file(&shown),
+            Cow::Borrowed(_) => None,
+        })
+        .or_else(|| same_file(t, Path::new(entry)))
+        .or_else(|| below_root(t, roots, &target))
         .or_else(by_id)
         .or_else(by_target)
-        .or_else(|| same_file(t, Path::new(entry)))
-        .ok_or_else(|| not_found(t, entry))
 }
 
 /// The entry loaded from the file at `path`, named otherwise (`./x.md`,
-/// an absolute path, through a link to a folder).
+/// an absolute path, through a link to a folder, its real name where
+/// `search` prints it escaped).
 fn same_file(t: &Timeline, path: &Path) -> Option<EventIdx> {
     let name = path.file_name()?;
     let want = path.canonicalize().ok()?;
+    let shown = text::escape_path(Path::new(name));
     t.events.iter().position(|e| {
         e.file.as_deref().is_some_and(|f| {
             let f = Path::new(f);
-            f.file_name() == Some(name) && f.canonicalize().is_ok_and(|c| c == want)
+            if f.file_name() != Some(OsStr::new(&*shown)) {
+                return false;
+            }
+            let real = match text::escape_path(f) {
+                // Printed as it is.
+                Cow::Borrowed(_) => f.canonicalize(),
+                Cow::Owned(_) => unescape(f).canonicalize(),
+            };
+            real.is_ok_and(|c| c == want)
         })
+    })
+}
+
+/// The path a file printed escaped stands for.
+fn unescape(shown: &Path) -> PathBuf {
+    #[cfg(unix)]
+    {
+        let s = shown.to_string_lossy();
+        text::unescape_path(&s, |p| p.exists())
+    }
+    #[cfg(not(unix))]
+    {
+        shown.to_path_buf()
+    }
+}
+
+/// The entry whose file is at `target` (in a link's spelling, as
+/// `text::normalize_target` makes it) below one of `roots`, or below the
+/// last `news` folder of its path: the keys a link's target is looked up
+/// by first.
+fn below_root(t: &Timeline, roots: &[PathBuf], target: &str) -> Option<EventIdx> {
+    let leaf = target.rsplit('/').next().filter(|l| !l.is_empty())?;
+    let roots: Vec<Cow<'_, str>> = if roots.is_empty() {
+        vec![Cow::Borrowed(t.name.as_str())]
+    } else {
+        roots.iter().map(|r| text::escape_path(r)).collect()
+    };
+    t.events.iter().position(|e| {
+        let Some(file) = e.file.as_deref() else {
+            return false;
+        };
+        // Most files end otherwise: nothing else is worked out for them.
+        if !file.ends_with(leaf) {
+            return false;
+        }
+        let path = Path::new(file);
+        let rel = |rest: &Path| text::normalize_target(&rest.to_string_lossy());
+        let under_root = roots.iter().any(|r| {
+            let root = Path::new(&**r);
+            if path == root {
+                // A file named on its own is at `/its-name`.
+                path.file_name()
+                    .is_some_and(|n| rel(Path::new(n)) == target)
+            } else {
+                path.strip_prefix(root).is_ok_and(|rest| rel(rest) == target)
+            }
+        });
+        let parts: Vec<_> = path.components().collect();
+        let news = parts.iter().rposition(|c| c.as_os_str() == "news");
+        under_root
+            || news.is_some_and(|i| {
+                let rest: PathBuf = parts[i..].iter().collect();
+                rel(&rest) == target
+            })
     })
 }
 
@@ -142,13 +225,14 @@ mod tests {
     #[test]
     fn by_file_and_by_id_in_any_spelling() {
         let t = archive();
-        let i = resolve(&t, "mem/news/2020/01/2/harbour-opens.md").unwrap();
+        let i = resolve(&t, &[], "mem/news/2020/01/2/harbour-opens.md").unwrap();
         assert_eq!(headline(&t, i), "Harbour city opens a tidal power station.");
         let id = t.events[i].id.clone();
-        assert_eq!(resolve(&t, &id).unwrap(), i);
+        assert_eq!(resolve(&t, &[], &id).unwrap(), i);
         assert_eq!(
             resolve(
                 &t,
+                &[],
                 "news/2020/1/02/harbour-city-opens-a-tidal-power-station.md"
             )
             .unwrap(),
@@ -156,10 +240,55 @@ mod tests {
         );
     }
 
+    /// A file at `news/2020/01/2/x.md` whose event is of another day, and
+    /// another file whose event's id is spelt like that path, and an entry
+    /// linking to that spelling: the link leads to the file (the loader
+    /// tries paths before ids), and so does ENTRY spelt the same.
+    #[test]
+    fn a_path_that_is_also_an_id_names_the_file_as_a_link_does() {
+        let t = crate::loader::load_memory(
+            "mem",
+            vec![
+                (
+                    "news/2020/01/2/x.md".to_string(),
+                    "### [2020-01-05](/news/2020/01/5/index.md)\n\n\
+                     # A quiet day at the harbour.\n\nNothing.\n",
+                ),
+                (
+                    "other/b.md".to_string(),
+                    "### [2020-01-02](/news/2020/01/2/index.md)\n\n# X.\n\nB.\n",
+                ),
+                (
+                    "news/2020/01/9/linker.md".to_string(),
+                    "### [2020-01-09](/news/2020/01/9/index.md)\n\n\
+                     # The linking entry.\n\nText.\n\n### Related:\n\n\
+                     1. [X.](/news/2020/01/2/x.md) _Context: Harbour_\n",
+                ),
+            ],
+        );
+        let b = t.get("/news/2020/01/2/x.md").expect("b's id");
+        assert_eq!(t.events[b].file.as_deref(), Some("mem/other/b.md"));
+        let linker = t.get("/news/2020/01/9/the-linking-entry.md").unwrap();
+        let link = &t.events[linker].related[0];
+        assert!(link.resolved);
+        let linked = link.to;
+        assert_eq!(headline(&t, linked), "A quiet day at the harbour.");
+        for spelling in [
+            "news/2020/01/2/x.md",
+            "/news/2020/01/2/x.md",
+            "news/2020/1/02/x.md",
+        ] {
+            assert_eq!(resolve(&t, &[], spelling).unwrap(), linked, "{spelling}");
+        }
+        // The file's own name as `search` prints it, and b by its file.
+        assert_eq!(resolve(&t, &[], "mem/news/2020/01/2/x.md").unwrap(), linked);
+        assert_eq!(resolve(&t, &[], "mem/other/b.md").unwrap(), b);
+    }
+
     #[test]
     fn an_unknown_entry_suggests_the_nearest() {
         let t = archive();
-        let Err(Error::Usage(why)) = resolve(&t, "mem/news/2020/01/3/morning-ferry.md") else {
+        let Err(Error::Usage(why)) = resolve(&t, &[], "mem/news/2020/01/3/morning-ferry.md") else {
             panic!("not found");
         };
         assert!(
@@ -173,12 +302,12 @@ mod tests {
             "{why}"
         );
         // A misspelt word: the headline sharing the most words.
-        let Err(Error::Usage(why)) = resolve(&t, "ferri-runs-late-morning") else {
+        let Err(Error::Usage(why)) = resolve(&t, &[], "ferri-runs-late-morning") else {
             panic!("not found");
         };
         assert!(why.contains("ferry-late.md"), "{why}");
         // Nothing near, and nothing raw from the argument.
-        let Err(Error::Usage(why)) = resolve(&t, "\u{1b}[2J.md") else {
+        let Err(Error::Usage(why)) = resolve(&t, &[], "\u{1b}[2J.md") else {
             panic!("not found");
         };
         assert!(

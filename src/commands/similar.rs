@@ -45,7 +45,7 @@ impl Similar {
     pub fn run(self) -> Result<ExitCode> {
         let (opened, index) = self.archive.load_with_words()?;
         let t = &opened.timeline;
-        let idx = super::entry::resolve(t, &self.entry)?;
+        let idx = super::entry::resolve(t, &self.archive.paths, &self.entry)?;
         let hits = similar::similar(
             t,
             &index,

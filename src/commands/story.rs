@@ -41,7 +41,7 @@ impl Story {
     pub fn run(self) -> Result<ExitCode> {
         let (opened, index) = self.archive.load_with_words()?;
         let t = &opened.timeline;
-        let idx = super::entry::resolve(t, &self.entry)?;
+        let idx = super::entry::resolve(t, &self.archive.paths, &self.entry)?;
         let members = story::story(t, &index, idx);
         let mut out = super::stdout();
         if self.json {

@@ -956,6 +956,67 @@ fn show_wraps_to_the_width_asked() {
     assert_eq!(code, 2, "{err}");
 }
 
+/// An archive where the file `news/2020/01/2/x.md` holds an event of
+/// another day, another file's event has that path for its id, and a third
+/// entry links to that spelling.
+fn path_and_id_archive() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "news/2020/01/2/x.md",
+        "### [2020-01-05](/news/2020/01/5/index.md)\n\n# A quiet day at the harbour.\n\nNothing.\n",
+    );
+    write(
+        "other/b.md",
+        "### [2020-01-02](/news/2020/01/2/index.md)\n\n# X.\n\nB.\n",
+    );
+    write(
+        "news/2020/01/9/linker.md",
+        "### [2020-01-09](/news/2020/01/9/index.md)\n\n# The linking entry.\n\nText.\n\n\
+         ### Related:\n\n1. [X.](/news/2020/01/2/x.md) _Context: Harbour_\n",
+    );
+    dir
+}
+
+#[test]
+fn an_entry_spelt_as_a_file_and_an_id_names_the_file_as_a_link_does() {
+    let dir = path_and_id_archive();
+    let root = dir.path().display().to_string();
+    // The link leads to the file at that path.
+    let (code, out, err) = show(&["/news/2020/01/9/the-linking-entry.md", &root]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("  2020-01-05   A quiet day at the harbour."),
+        "{out}"
+    );
+    // ENTRY spelt so names it too: from the archive's folder (the path of
+    // the file), and from elsewhere (its path below the root).
+    let elsewhere = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    for (cwd, archive) in [(dir.path(), "."), (elsewhere.as_path(), root.as_str())] {
+        for entry in ["news/2020/01/2/x.md", "news/2020/1/02/x.md"] {
+            let out = ktimeline()
+                .current_dir(cwd)
+                .args(["show", entry, archive])
+                .output()
+                .unwrap();
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert_eq!(out.status.code(), Some(0), "{entry} in {archive}");
+            assert!(
+                text.starts_with("A quiet day at the harbour.\n"),
+                "{entry} in {archive}: {text}"
+            );
+        }
+    }
+    // The other file is still found by its own path.
+    let b = dir.path().join("other/b.md").display().to_string();
+    let (_, out, _) = show(&[&b, &root]);
+    assert!(out.starts_with("X.\n"), "{out}");
+}
+
 #[test]
 fn show_of_an_entry_not_in_the_archive_names_the_nearest() {
     let (code, out, err) = show(&["news/2020/01/2/harbour-city-opens.md", &basic()]);
