@@ -1017,6 +1017,50 @@ fn an_entry_spelt_as_a_file_and_an_id_names_the_file_as_a_link_does() {
     assert!(out.starts_with("X.\n"), "{out}");
 }
 
+/// A file whose real name holds a line break or an escape is found by its
+/// real path (from anywhere, as given or from the archive's folder), and
+/// every line printed names it escaped.
+#[cfg(unix)]
+#[test]
+fn an_entry_named_with_control_characters_is_found_by_its_real_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = dir.path().join("news/2020/01/2");
+    std::fs::create_dir_all(&day).unwrap();
+    let root = dir.path().display().to_string();
+    for (name, shown, headline) in [
+        ("new\nline.md", "new\\x0aline.md", "A line breaks in two."),
+        ("esc\u{1b}[31m.md", "esc\\x1b[31m.md", "An escape turns red."),
+    ] {
+        std::fs::write(
+            day.join(name),
+            format!("### [2020-01-02](/news/2020/01/2/index.md)\n\n# {headline}\n\nText.\n"),
+        )
+        .unwrap();
+        let real = day.join(name).display().to_string();
+        let (code, out, err) = show(&[&real, &root]);
+        assert_eq!(code, 0, "{name:?}: {err}");
+        assert!(out.starts_with(&format!("{headline}\n")), "{out}");
+        // By a relative path, from the archive's folder.
+        let out = ktimeline()
+            .current_dir(dir.path())
+            .args(["story", &format!("news/2020/01/2/{name}"), "."])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name:?}");
+        let out = String::from_utf8(out.stdout).unwrap();
+        // Printed escaped: one line, no escape.
+        let line = out
+            .lines()
+            .find(|l| l.contains(headline))
+            .unwrap_or_else(|| panic!("{out}"));
+        assert!(
+            line.ends_with(&format!("./news/2020/01/2/{shown}")),
+            "{line}"
+        );
+        assert!(!out.contains('\u{1b}'), "{out:?}");
+    }
+}
+
 #[test]
 fn show_of_an_entry_not_in_the_archive_names_the_nearest() {
     let (code, out, err) = show(&["news/2020/01/2/harbour-city-opens.md", &basic()]);
