@@ -36,7 +36,11 @@ pub fn resolve(t: &Timeline, roots: &[PathBuf], entry: &str) -> Result<EventIdx>
 
 /// [`resolve`]'s search, with no message.
 fn find(t: &Timeline, roots: &[PathBuf], entry: &str) -> Option<EventIdx> {
-    let by_file = |name: &str| t.events.iter().position(|e| e.file.as_deref() == Some(name));
+    let by_file = |name: &str| {
+        t.events
+            .iter()
+            .position(|e| e.file.as_deref() == Some(name))
+    };
     let target = text::normalize_target(entry);
     let by_id = || t.events.iter().position(|e| e.id == entry);
     let by_target = || t.events.iter().position(|e| e.id == target);
@@ -116,7 +120,8 @@ fn below_root(t: &Timeline, roots: &[PathBuf], target: &str) -> Option<EventIdx>
                 path.file_name()
                     .is_some_and(|n| rel(Path::new(n)) == target)
             } else {
-                path.strip_prefix(root).is_ok_and(|rest| rel(rest) == target)
+                path.strip_prefix(root)
+                    .is_ok_and(|rest| rel(rest) == target)
             }
         });
         let parts: Vec<_> = path.components().collect();

@@ -1029,7 +1029,11 @@ fn an_entry_named_with_control_characters_is_found_by_its_real_path() {
     let root = dir.path().display().to_string();
     for (name, shown, headline) in [
         ("new\nline.md", "new\\x0aline.md", "A line breaks in two."),
-        ("esc\u{1b}[31m.md", "esc\\x1b[31m.md", "An escape turns red."),
+        (
+            "esc\u{1b}[31m.md",
+            "esc\\x1b[31m.md",
+            "An escape turns red.",
+        ),
     ] {
         std::fs::write(
             day.join(name),
