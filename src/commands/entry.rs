@@ -2,16 +2,87 @@
 //! start from an entry): the file `search` prints in its third column, or
 //! the entry's id, found in the loaded archive. Kept apart so that each
 //! such command finds entries alike and says alike that one is not there
-//! (a usage error, exit 2, with the nearest entry as a suggestion).
+//! (a usage error, exit 2, with the nearest entry as a suggestion), or that
+//! ENTRY was forgotten and the archive given in its place (`ktimeline
+//! similar wt`: no PATH, so the built-in sample would be searched).
 
 use std::borrow::Cow;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
+use super::args::ArchiveArgs;
 use super::{Error, Result};
 use crate::filter::Filter;
+use crate::loader::Opened;
 use crate::model::{EventIdx, Timeline, date_label};
+use crate::search::WordIndex;
 use crate::text;
+
+/// Loads the archive of `archive` and its word index, and finds `entry`
+/// in it, for a command whose arguments are `usage` then the PATHs
+/// (`similar ENTRY`): see [`before_load`] and [`find_in`].
+pub fn load(
+    archive: &ArchiveArgs,
+    entry: &str,
+    usage: &str,
+) -> Result<(Opened, WordIndex, EventIdx)> {
+    before_load(archive, entry, usage)?;
+    let (opened, words) = archive.load_with_words()?;
+    let idx = find_in(&opened.timeline, archive, entry, usage)?;
+    Ok((opened, words, idx))
+}
+
+/// With no PATH, an ENTRY that is a folder is the archive given with its
+/// ENTRY forgotten (`ktimeline similar wt`), not something to look for in
+/// the built-in sample: a usage error that says so.
+pub fn before_load(archive: &ArchiveArgs, entry: &str, usage: &str) -> Result<()> {
+    if archive.paths.is_empty() && Path::new(entry).is_dir() {
+        let shown = text::escape_invisible(entry, false);
+        return Err(Error::Usage(format!(
+            "{shown} is a folder, not an entry; did you mean `ktimeline {usage} {}`?",
+            shell_word(&shown)
+        )));
+    }
+    Ok(())
+}
+
+/// [`resolve`] in the archive of `archive`, for a command whose arguments
+/// are `usage` then the PATHs. With no PATH the built-in sample was
+/// searched: an entry not there is said to be missing from the sample, as
+/// the archive with its ENTRY forgotten when it is a file on disk.
+pub fn find_in(t: &Timeline, archive: &ArchiveArgs, entry: &str, usage: &str) -> Result<EventIdx> {
+    if !archive.paths.is_empty() {
+        return resolve(t, &archive.paths, entry);
+    }
+    find(t, &[], entry).ok_or_else(|| {
+        let hint = if Path::new(entry).exists() {
+            format!(
+                "; did you mean `ktimeline {usage} {}`?",
+                shell_word(&text::escape_invisible(entry, false))
+            )
+        } else {
+            format!(
+                " (`ktimeline {usage} PATH` looks in an archive of yours){}",
+                near(t, entry)
+            )
+        };
+        Error::Usage(format!(
+            "no entry {} in the built-in sample archive, searched as no PATH was given{hint}",
+            quoted(entry)
+        ))
+    })
+}
+
+/// `s` as one word for a shell: in single quotes unless it is made of
+/// characters a shell takes as they are.
+fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_alphanumeric() || "_./~:@%+=,-".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
 
 /// The entry `entry` names in `t`, the archive loaded from `roots` (the
 /// PATHs as given; none: the built-in sample, or an archive made in
@@ -137,7 +208,17 @@ fn below_root(t: &Timeline, roots: &[PathBuf], target: &str) -> Option<EventIdx>
 /// The usage error for an entry that is not in the archive, with the
 /// nearest one as a suggestion.
 fn not_found(t: &Timeline, entry: &str) -> Error {
-    let near = nearest(t, entry).map_or(String::new(), |i| {
+    Error::Usage(format!(
+        "no entry {} in the archive (give a file as `ktimeline search` prints it, or an entry's id){}",
+        quoted(entry),
+        near(t, entry)
+    ))
+}
+
+/// `; did you mean FILE (DATE HEADLINE)?` for the entry nearest to
+/// `entry`, if one is near.
+fn near(t: &Timeline, entry: &str) -> String {
+    nearest(t, entry).map_or(String::new(), |i| {
         let e = &t.events[i];
         format!(
             "; did you mean {} ({} {})?",
@@ -145,11 +226,7 @@ fn not_found(t: &Timeline, entry: &str) -> Error {
             date_label(e.date),
             text::one_line(&e.headline)
         )
-    });
-    Error::Usage(format!(
-        "no entry {} in the archive (give a file as `ktimeline search` prints it, or an entry's id){near}",
-        quoted(entry)
-    ))
+    })
 }
 
 /// `s` in quotes, its invisible characters escaped.

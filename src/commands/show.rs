@@ -53,8 +53,7 @@ struct Output {
 impl Show {
     pub fn run(self) -> Result<ExitCode> {
         let config = config::load().map_err(|e| io::Error::other(e.to_string()))?;
-        let (mut opened, words) = self.archive.load_with_words()?;
-        let idx = entry::resolve(&opened.timeline, &self.archive.paths, &self.entry)?;
+        let (mut opened, words, idx) = entry::load(&self.archive, &self.entry, "show ENTRY")?;
         let terminal = io::stdout().is_terminal();
         let mut theme = config.theme();
         theme.color &= terminal && std::env::var_os("TERM").is_none_or(|t| t != "dumb");

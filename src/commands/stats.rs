@@ -40,7 +40,7 @@ pub struct Stats {
 
 impl Stats {
     pub fn run(self) -> Result<ExitCode> {
-        let (opened, filter, _) = self.filter.load(&self.archive, false)?;
+        let (opened, filter, _) = self.filter.load(&self.archive, false, "stats")?;
         stats(&self.archive, opened, self.json, self.tags, &filter)
     }
 }

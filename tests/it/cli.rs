@@ -1065,6 +1065,70 @@ fn an_entry_named_with_control_characters_is_found_by_its_real_path() {
     }
 }
 
+/// `ktimeline similar ARCHIVE`: ENTRY forgotten, the archive taken for it
+/// and the built-in sample searched. Said so, exit 2, for every command
+/// that takes ENTRY then PATHs, and for `--story ENTRY`.
+#[test]
+fn an_archive_given_as_entry_is_said_to_lack_its_entry() {
+    let b = basic();
+    for args in [
+        vec!["similar", b.as_str()],
+        vec!["story", b.as_str()],
+        vec!["show", b.as_str()],
+        vec!["story", "--json", b.as_str()],
+    ] {
+        let cmd = args[0];
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{out}");
+        assert_eq!(
+            err,
+            format!(
+                "ktimeline: {b} is a folder, not an entry; did you mean `ktimeline {cmd} ENTRY {b}`?\n"
+            ),
+            "{args:?}"
+        );
+    }
+    let (code, _, err) = run(&["stats", "--story", &b]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!(
+            "is a folder, not an entry; did you mean `ktimeline stats --story ENTRY {b}`?"
+        )),
+        "{err}"
+    );
+    // A file of an archive given alone: the sample was searched.
+    let file = fixture("basic").join(HARBOUR).display().to_string();
+    let (code, _, err) = run(&["similar", &file]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("in the built-in sample archive")
+            && err.contains("no PATH was given")
+            && err.contains(&format!("did you mean `ktimeline similar ENTRY {file}`?")),
+        "{err}"
+    );
+    // An entry the sample does not hold, with no PATH: the same said, and
+    // how to name the archive.
+    let (code, _, err) = run(&["story", "notes/my-entry.md"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("ktimeline: no entry 'notes/my-entry.md' in the built-in sample archive")
+            && err.contains("`ktimeline story ENTRY PATH`"),
+        "{err}"
+    );
+    // A name with a space is quoted for the shell.
+    let dir = tempfile::tempdir().unwrap();
+    let spaced = dir.path().join("my news");
+    std::fs::create_dir(&spaced).unwrap();
+    let spaced = spaced.display().to_string();
+    let (code, _, err) = run(&["show", &spaced]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!("did you mean `ktimeline show ENTRY '{spaced}'`?")),
+        "{err}"
+    );
+}
+
 #[test]
 fn show_of_an_entry_not_in_the_archive_names_the_nearest() {
     let (code, out, err) = show(&["news/2020/01/2/harbour-city-opens.md", &basic()]);
