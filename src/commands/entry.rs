@@ -2,7 +2,8 @@
 //! start from an entry): the file `search` prints in its third column, or
 //! the entry's id, found in the loaded archive. Kept apart so that each
 //! such command finds entries alike and says alike that one is not there
-//! (a usage error, exit 2, with the nearest entry as a suggestion), or that
+//! (a usage error, exit 2, with the nearest entry as a suggestion when one
+//! is near), or that
 //! ENTRY was forgotten and the archive given in its place (`ktimeline
 //! similar wt`: no PATH, so the built-in sample would be searched).
 
@@ -237,45 +238,113 @@ fn quoted(s: &str) -> String {
 /// The entry whose headline is nearest to the words of `entry` (a file
 /// name's words: `harbour-city-opens.md` is "harbour city opens"): the
 /// headline search's best match for them all, else the headline that
-/// shares the most of them.
+/// shares the most of them; and only if it is [`close`] to what was typed.
 fn nearest(t: &Timeline, entry: &str) -> Option<EventIdx> {
+    let words = words_of(entry);
+    if words.is_empty() {
+        return None;
+    }
+    let query = words.join(" ");
+    let hit = crate::search::search(t, &query, 1, &Filter::default())
+        .hits
+        .first()
+        .map(|h| h.idx);
+    if let Some(i) = hit.filter(|&i| close(&words, &t.events[i])) {
+        return Some(i);
+    }
+    // A misspelt word keeps the search from matching (and a fuzzy match
+    // may be far): of the headlines that share the most of its words (the
+    // longer ones weigh more), the one with the most words near it.
+    let mut sharing: Vec<(usize, EventIdx)> = Vec::new();
+    for (i, e) in t.events.iter().enumerate() {
+        let headline = e.headline.to_lowercase();
+        let shared: usize = headline
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.len() > 2 && words.iter().any(|q| q == w))
+            .map(str::len)
+            .sum();
+        if shared > 0 {
+            sharing.push((shared, i));
+        }
+    }
+    // (Only the first few are weighed word by word.)
+    const WEIGHED: usize = 50;
+    let by_shared =
+        |a: &(usize, EventIdx), b: &(usize, EventIdx)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+    if sharing.len() > WEIGHED {
+        sharing.select_nth_unstable_by(WEIGHED, by_shared);
+        sharing.truncate(WEIGHED);
+    }
+    sharing.sort_unstable_by(by_shared);
+    let mut best: Option<(usize, EventIdx)> = None;
+    for &(_, i) in &sharing {
+        let near = nearness(&words, &t.events[i]).0;
+        if best.is_none_or(|(b, _)| near > b) {
+            best = Some((near, i));
+        }
+    }
+    best.map(|(_, i)| i)
+        .filter(|&i| hit != Some(i) && close(&words, &t.events[i]))
+}
+
+/// The words of `entry`, lowercased: its file name's (without its
+/// extension) when it has one, else all of it; at most 20.
+fn words_of(entry: &str) -> Vec<String> {
     let path = Path::new(entry);
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
         .filter(|_| path.extension().is_some())
         .unwrap_or(entry);
-    let words: Vec<String> = stem
-        .split(|c: char| !c.is_alphanumeric())
+    split_words(stem).take(20).collect()
+}
+
+fn split_words(s: &str) -> impl Iterator<Item = String> + '_ {
+    s.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
-        .take(20)
+}
+
+/// Whether the words typed are near those of `e`: at least half of the
+/// telling ones are ([`nearness`]). A fuzzy match of the letters alone
+/// (`hot` in "Harbour city opens a tidal power station") is not near.
+fn close(typed: &[String], e: &crate::model::Event) -> bool {
+    let (found, telling) = nearness(typed, e);
+    telling > 0 && 2 * found >= telling
+}
+
+/// How many of the telling words typed (three letters or more, not a
+/// number) are words of `e`'s headline or of its file's name, as typed,
+/// one slip away (a letter wrong, missing, added or two swapped, in a
+/// word of four to seven letters; two from eight letters on), or the start
+/// of one (from four letters on); and how many telling words there are.
+fn nearness(typed: &[String], e: &crate::model::Event) -> (usize, usize) {
+    let telling: Vec<&str> = typed
+        .iter()
+        .map(String::as_str)
+        .filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()))
         .collect();
-    if words.is_empty() {
-        return None;
-    }
-    let query = words.join(" ");
-    if let Some(hit) = crate::search::search(t, &query, 1, &Filter::default())
-        .hits
-        .first()
-    {
-        return Some(hit.idx);
-    }
-    // A misspelt word keeps the search from matching: count the words
-    // each headline shares instead (the longer ones weigh more).
-    let mut best: Option<(usize, EventIdx)> = None;
-    for (i, e) in t.events.iter().enumerate() {
-        let headline = e.headline.to_lowercase();
-        let score: usize = headline
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.len() > 2 && words.iter().any(|q| q == w))
-            .map(str::len)
-            .sum();
-        if score > 0 && best.is_none_or(|(b, _)| score > b) {
-            best = Some((score, i));
-        }
-    }
-    best.map(|(_, i)| i)
+    let file = e.file.as_deref().unwrap_or(&e.id);
+    let name = Path::new(file)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let theirs: Vec<String> = split_words(&e.headline).chain(split_words(name)).collect();
+    let near = |w: &str| {
+        let len = w.chars().count();
+        let slips = match len {
+            ..4 => 0,
+            4..8 => 1,
+            _ => 2,
+        };
+        theirs.iter().any(|h| {
+            h == w
+                || (len >= 4 && h.starts_with(w))
+                || (slips > 0 && strsim::damerau_levenshtein(w, h) <= slips)
+        })
+    };
+    let found = telling.iter().filter(|w| near(w)).count();
+    (found, telling.len())
 }
 
 #[cfg(test)]
@@ -388,6 +457,34 @@ mod tests {
             panic!("not found");
         };
         assert!(why.contains("ferry-late.md"), "{why}");
+        // Near: every telling word typed is in the headline or the file's
+        // name, or one letter off, or begins one.
+        for typed in [
+            "ferry-late.md",
+            "the-morning-fery.md",
+            "harbour-tid.md",
+            "news/2020/01/3/ferry-runs-lates.md",
+        ] {
+            let Err(Error::Usage(why)) = resolve(&t, &[], typed) else {
+                panic!("not found");
+            };
+            assert!(why.contains("did you mean"), "{typed}: {why}");
+        }
+        // Far: a word found inside a headline's letters only ("hot" in
+        // "Harbour ... station"), words of which less than half are near, or
+        // no telling word at all.
+        for typed in [
+            "hot.md",
+            "hot-stone.md",
+            "quiet-city-night-walks.md",
+            "x.md",
+            "news/2020/01/02/a.md",
+        ] {
+            let Err(Error::Usage(why)) = resolve(&t, &[], typed) else {
+                panic!("not found");
+            };
+            assert!(!why.contains("did you mean"), "{typed}: {why}");
+        }
         // Nothing near, and nothing raw from the argument.
         let Err(Error::Usage(why)) = resolve(&t, &[], "\u{1b}[2J.md") else {
             panic!("not found");
