@@ -3,9 +3,9 @@
 //! the entry's id, found in the loaded archive. Kept apart so that each
 //! such command finds entries alike and says alike that one is not there
 //! (a usage error, exit 2, with the nearest entry as a suggestion when one
-//! is near), or that
-//! ENTRY was forgotten and the archive given in its place (`ktimeline
-//! similar wt`: no PATH, so the built-in sample would be searched).
+//! is near), or that ENTRY was forgotten and the archive given in its
+//! place (`ktimeline similar wt`: no PATH, so the built-in sample would be
+//! searched).
 
 use std::borrow::Cow;
 use std::ffi::OsStr;
