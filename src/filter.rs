@@ -121,9 +121,18 @@ impl Filter {
         if let Some(s) = &self.story {
             let of = crate::text::prefix_chars(&s.of, 60);
             let cut = if of.len() < s.of.len() { "…" } else { "" };
-            parts.push(format!("story ({} entries): {of}{cut}", s.len()));
+            parts.push(format!("story ({}): {of}{cut}", entries(s.len())));
         }
         parts.join(" · ")
+    }
+}
+
+/// "1 entry", "2 entries".
+pub fn entries(n: usize) -> String {
+    if n == 1 {
+        "1 entry".to_string()
+    } else {
+        format!("{n} entries")
     }
 }
 

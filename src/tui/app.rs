@@ -706,7 +706,12 @@ impl App {
         self.nav.recenter = true;
         let n = self.nav.view.all.len();
         self.say(if self.nav.flat {
-            format!("listing all {n} entries in view, in timeline order (L: one day at a time)")
+            match n {
+                1 => "listing the 1 entry in view (L: one day at a time)".to_string(),
+                n => format!(
+                    "listing all {n} entries in view, in timeline order (L: one day at a time)"
+                ),
+            }
         } else {
             "listing one day at a time (L: everything in view)".to_string()
         });

@@ -1153,6 +1153,26 @@ fn s_narrows_to_the_story_and_escape_clears_it() {
     assert!(h.screen().contains("filter cleared"));
 }
 
+/// A story of one entry is "1 entry", in the status bar and in what `L`
+/// says, never "1 entries".
+#[test]
+fn a_story_of_one_entry_is_said_in_the_singular() {
+    let mut h = Harness::fixture(120, 40);
+    let library = entry_of(&h, "harbour-city-opens-a-floating-library.md");
+    let story = ktimeline::filter::StoryFilter::of_entries(&h.app.timeline, library, &[library]);
+    h.app.show_story(library, story);
+    redraw(&mut h.term, &mut h.app).unwrap();
+    let status = h.screen().lines().last().unwrap().to_string();
+    assert!(
+        status.contains("story (1 entry): Harbour city opens a"),
+        "{status}"
+    );
+    h.key(KeyCode::Char('L'));
+    let status = h.screen().lines().last().unwrap().to_string();
+    assert!(status.contains("the 1 entry in view"), "{status}");
+    assert!(!h.screen().contains("1 entries"), "{}", h.screen());
+}
+
 #[test]
 fn an_entry_outside_the_filter_says_so_and_the_filter_stays() {
     let mut h = Harness::fixture(120, 40);
