@@ -100,8 +100,20 @@ impl Filter {
     }
 
     /// A short description for a status line: `2015-09-01..2015-10-31 ·
-    /// #North Korea · events`.
+    /// #North Korea · events`; a story's headline is cut to 60
+    /// characters.
     pub fn describe(&self) -> String {
+        self.describe_cut(Some(60))
+    }
+
+    /// [`Filter::describe`] with a story's whole headline, for output that
+    /// is read by a program (`stats --json`).
+    pub fn describe_whole(&self) -> String {
+        self.describe_cut(None)
+    }
+
+    /// The description, a story's headline cut to `cut` characters.
+    fn describe_cut(&self, cut: Option<usize>) -> String {
         let mut parts = Vec::new();
         match (self.since, self.until) {
             (None, None) => {}
@@ -119,7 +131,7 @@ impl Filter {
             parts.push(kinds.join("|"));
         }
         if let Some(s) = &self.story {
-            let of = crate::text::prefix_chars(&s.of, 60);
+            let of = cut.map_or(s.of.as_str(), |n| crate::text::prefix_chars(&s.of, n));
             let cut = if of.len() < s.of.len() { "…" } else { "" };
             parts.push(format!("story ({}): {of}{cut}", entries(s.len())));
         }

@@ -774,6 +774,21 @@ fn bookmarks_from_a_hostile_state_file_leave_clean() {
     assert_eq!(json[0]["present"], false);
 }
 
+/// `stats --json --story` names the story by its entry's whole headline;
+/// only a screen shortens it.
+#[test]
+fn stats_json_names_a_story_by_its_whole_headline() {
+    let id = "/news/2013/03/27/north-korea-cuts-the-military-hotline-with-the-south-the-last-official-channel-still-working-between-the-two-sides.md";
+    let headline = "North Korea cuts the military hotline with the South, the last official channel still working between the two sides.";
+    let (code, out, err) = run(&["stats", "--json", "--story", id]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let filter = v["filter"].as_str().unwrap();
+    assert!(filter.starts_with("story ("), "{filter}");
+    assert!(filter.ends_with(&format!("): {headline}")), "{filter}");
+    assert!(!filter.contains('…'), "{filter}");
+}
+
 #[test]
 fn stats_json_names_a_hostile_tag_filter_cleaned() {
     let tag = "Tidal\u{9b}31m Power\u{202e}";
