@@ -1166,7 +1166,9 @@ impl App {
     /// disk), keeping the user where they were: the same entry (by id),
     /// link and scroll, the filter if its tag is still there, the history,
     /// and an open search, run again on the new timeline (the returned
-    /// effect). Other popups close, since what they list may be gone.
+    /// effect). Other popups close, since what they list may be gone. A
+    /// story keeps to its entries still there (in the history too); one
+    /// whose entry is gone ends, and the status bar says so.
     pub fn replace_timeline(&mut self, timeline: Arc<Timeline>) -> Option<Effect> {
         let place = self.place();
         self.nav.outside = None;
@@ -1176,11 +1178,13 @@ impl App {
         let remap = |i: EventIdx| old.events.get(i).and_then(|e| new.get(&e.id));
         // Each place keeps its entry and the link chosen there, both found
         // again by what they are, not by where they stood.
+        // (A place's story follows the new timeline too, or goes with its
+        // entry.)
         let relink = |p: &Place, idx: EventIdx| Place {
             idx,
             link: same_link(&old, p.idx, &new, idx, p.link),
             scroll: p.scroll,
-            filter: p.filter.clone(),
+            filter: (p.filter.as_ref()).map(|f| f.follow(&new).0),
         };
         self.session
             .history
@@ -1204,6 +1208,17 @@ impl App {
             .filter
             .tags
             .retain(|f| tags.iter().any(|t| crate::filter::same_tag(&t.tag, f)));
+        // The story keeps to the entries still there (its size with
+        // them); with its entry gone, it ends, said so.
+        let (filter, ended) = self.nav.filter.follow(&self.timeline);
+        self.nav.filter = filter;
+        if let Some(of) = ended {
+            let shown = crate::text::prefix_chars(&of, 60);
+            let cut = if shown.len() < of.len() { "…" } else { "" };
+            self.say(format!(
+                "the story's entry is gone (“{shown}{cut}”): the story filter is cleared"
+            ));
+        }
         self.nav.view = View::new(&self.timeline, &self.nav.filter);
         self.nav.day = 0;
         self.nav.event = 0;
