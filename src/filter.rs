@@ -1,4 +1,4 @@
-//! Narrowing a timeline by date, tag and kind: one [`Filter`] shared by the
+//! Narrowing a timeline by date, tag, kind and story: one [`Filter`] shared by the
 //! `search`, `export` and `stats` commands and the browser, so that a filter
 //! means the same everywhere.
 
@@ -29,24 +29,54 @@ pub struct Filter {
 pub struct StoryFilter {
     /// The headline of the entry whose story it is.
     pub of: String,
+    /// That entry's id, and whether it was loaded from a file (not a
+    /// ghost).
+    entry: String,
+    real: bool,
     /// The ids of its entries, sorted.
     ids: Arc<[String]>,
 }
 
 impl StoryFilter {
-    pub fn new(of: String, mut ids: Vec<String>) -> StoryFilter {
+    /// The story `members` of entry `of` of `t`.
+    pub fn of_entries(t: &Timeline, of: EventIdx, members: &[EventIdx]) -> StoryFilter {
+        let mut ids: Vec<String> = members.iter().map(|&i| t.events[i].id.clone()).collect();
         ids.sort_unstable();
         ids.dedup();
+        let e = &t.events[of];
         StoryFilter {
-            of,
+            of: e.headline.clone(),
+            entry: e.id.clone(),
+            real: e.kind != Kind::Ghost,
             ids: ids.into(),
         }
     }
 
-    /// The story `members` of entry `of` of `t`.
-    pub fn of_entries(t: &Timeline, of: EventIdx, members: &[EventIdx]) -> StoryFilter {
-        let ids = members.iter().map(|&i| t.events[i].id.clone()).collect();
-        StoryFilter::new(t.events[of].headline.clone(), ids)
+    /// The story in `t`, a timeline of the same archive read again: its
+    /// entry found again by id (its headline as it now reads), and only
+    /// the members still in `t`, so that its size is what it keeps.
+    /// `None` when its entry is gone: no longer in `t`, or its file gone
+    /// and only a ghost of it left (the links to it).
+    pub fn follow(&self, t: &Timeline) -> Option<StoryFilter> {
+        let e = &t.events[t.get(&self.entry)?];
+        if self.real && e.kind == Kind::Ghost {
+            return None;
+        }
+        let ids: Vec<String> = (self.ids.iter())
+            .filter(|id| t.get(id).is_some())
+            .cloned()
+            .collect();
+        let ids = if ids.len() == self.ids.len() {
+            self.ids.clone()
+        } else {
+            ids.into()
+        };
+        Some(StoryFilter {
+            of: e.headline.clone(),
+            entry: self.entry.clone(),
+            real: self.real,
+            ids,
+        })
     }
 
     /// How many entries it keeps.
@@ -56,6 +86,11 @@ impl StoryFilter {
 
     pub fn is_empty(&self) -> bool {
         self.ids.is_empty()
+    }
+
+    /// The id of the entry whose story it is.
+    pub fn entry(&self) -> &str {
+        &self.entry
     }
 
     /// The ids of its entries, sorted.
@@ -69,6 +104,22 @@ impl StoryFilter {
 }
 
 impl Filter {
+    /// This filter in `t`, a timeline of the same archive read again: its
+    /// story followed ([`StoryFilter::follow`]); and the headline of a
+    /// story left out because its entry is gone.
+    pub fn follow(&self, t: &Timeline) -> (Filter, Option<String>) {
+        let Some(story) = &self.story else {
+            return (self.clone(), None);
+        };
+        let followed = story.follow(t);
+        let ended = followed.is_none().then(|| story.of.clone());
+        let filter = Filter {
+            story: followed,
+            ..self.clone()
+        };
+        (filter, ended)
+    }
+
     /// True when it keeps every entry.
     pub fn is_empty(&self) -> bool {
         self.since.is_none()
@@ -105,8 +156,20 @@ impl Filter {
     }
 
     /// A short description for a status line: `2015-09-01..2015-10-31 ·
-    /// #North Korea · events`.
+    /// #North Korea · events`; a story's headline is cut to 60
+    /// characters.
     pub fn describe(&self) -> String {
+        self.describe_cut(Some(60))
+    }
+
+    /// [`Filter::describe`] with a story's whole headline, for output that
+    /// is read by a program (`stats --json`).
+    pub fn describe_whole(&self) -> String {
+        self.describe_cut(None)
+    }
+
+    /// The description, a story's headline cut to `cut` characters.
+    fn describe_cut(&self, cut: Option<usize>) -> String {
         let mut parts = Vec::new();
         match (self.since, self.until) {
             (None, None) => {}
@@ -124,11 +187,20 @@ impl Filter {
             parts.push(kinds.join("|"));
         }
         if let Some(s) = &self.story {
-            let of = crate::text::prefix_chars(&s.of, 60);
+            let of = cut.map_or(s.of.as_str(), |n| crate::text::prefix_chars(&s.of, n));
             let cut = if of.len() < s.of.len() { "…" } else { "" };
-            parts.push(format!("story ({} entries): {of}{cut}", s.len()));
+            parts.push(format!("story ({}): {of}{cut}", entries(s.len())));
         }
         parts.join(" · ")
+    }
+}
+
+/// "1 entry", "2 entries".
+pub fn entries(n: usize) -> String {
+    if n == 1 {
+        "1 entry".to_string()
+    } else {
+        format!("{n} entries")
     }
 }
 

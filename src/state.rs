@@ -44,11 +44,13 @@ pub struct Place {
     pub story: Option<SavedStory>,
 }
 
-/// A story filter as saved: the headline of the entry whose story it is,
-/// and the ids of its entries (at most `search::story::MAX_STORY`).
+/// A story filter as saved: the id of the entry whose story it is, and
+/// the ids of its entries (at most `search::story::MAX_STORY`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SavedStory {
-    pub of: String,
+    #[serde(default)]
+    pub entry: String,
+    #[serde(default)]
     pub ids: Vec<String>,
 }
 

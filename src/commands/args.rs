@@ -104,13 +104,18 @@ impl FilterArgs {
 
     /// Loads the archive of `archive` and this filter, with `--story`'s
     /// entry found in it; and its word index when `words` asks for it or
-    /// `--story` needs it.
+    /// `--story` needs it. `command`: the command's name, for the messages.
     pub fn load(
         &self,
         archive: &ArchiveArgs,
         words: bool,
+        command: &str,
     ) -> Result<(Opened, Filter, Option<crate::search::WordIndex>)> {
         let mut filter = self.filter()?;
+        let usage = format!("{command} --story ENTRY");
+        if let Some(entry) = &self.story {
+            super::entry::before_load(archive, entry, &usage)?;
+        }
         let (opened, index) = if words || self.story.is_some() {
             let (opened, index) = archive.load_with_words()?;
             (opened, Some(index))
@@ -119,7 +124,7 @@ impl FilterArgs {
         };
         if let (Some(entry), Some(index)) = (&self.story, &index) {
             let t = &opened.timeline;
-            let idx = super::entry::resolve(t, entry)?;
+            let idx = super::entry::find_in(t, archive, entry, &usage)?;
             let members = crate::search::story::story(t, index, idx);
             filter.story = Some(crate::filter::StoryFilter::of_entries(t, idx, &members));
         }

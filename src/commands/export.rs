@@ -126,7 +126,7 @@ pub struct Export {
 
 impl Export {
     pub fn run(self) -> Result<ExitCode> {
-        let (opened, filter, _) = self.filter.load(&self.archive, false)?;
+        let (opened, filter, _) = self.filter.load(&self.archive, false, "export")?;
         export(opened, self.jsonl, &filter)
     }
 }

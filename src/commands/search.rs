@@ -87,7 +87,7 @@ impl Search {
             limit: self.limit as usize,
             json: self.json,
         };
-        let (opened, filter, words) = self.filter.load(&self.archive, self.text)?;
+        let (opened, filter, words) = self.filter.load(&self.archive, self.text, "search")?;
         run(&q, &filter, opened, words.filter(|_| self.text))
     }
 }

@@ -36,8 +36,9 @@ pub struct Show {
     entry: String,
     #[command(flatten)]
     pub(crate) archive: ArchiveArgs,
-    /// Wrap the text to N columns. Default: the terminal's width; 80
-    /// when standard output is not a terminal.
+    /// Wrap the text to N columns. Default: the terminal's width (when
+    /// the terminal reports none, $COLUMNS, else 80); 80 when standard
+    /// output is not a terminal.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(20..=1000))]
     width: Option<u16>,
 }
@@ -52,15 +53,18 @@ struct Output {
 impl Show {
     pub fn run(self) -> Result<ExitCode> {
         let config = config::load().map_err(|e| io::Error::other(e.to_string()))?;
-        let (mut opened, words) = self.archive.load_with_words()?;
-        let idx = entry::resolve(&opened.timeline, &self.entry)?;
+        let (mut opened, words, idx) = entry::load(&self.archive, &self.entry, "show ENTRY")?;
         let terminal = io::stdout().is_terminal();
         let mut theme = config.theme();
         theme.color &= terminal && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
         let width = match self.width {
             Some(w) => usize::from(w),
-            None if terminal => ratatui::crossterm::terminal::size()
-                .map_or(DEFAULT_WIDTH, |(cols, _)| usize::from(cols).max(20)),
+            None if terminal => terminal_width(
+                ratatui::crossterm::terminal::size()
+                    .ok()
+                    .map(|(cols, _)| cols),
+                std::env::var_os("COLUMNS").as_deref(),
+            ),
             None => DEFAULT_WIDTH,
         };
         let out = Output {
@@ -79,6 +83,23 @@ impl Show {
         opened.finish();
         Ok(ExitCode::SUCCESS)
     }
+}
+
+/// The width to wrap to on a terminal `cols` wide, at least 20. A
+/// terminal that reports 0 columns (a pseudo-terminal whose size was never
+/// set) or whose size cannot be read is of unknown width: then `columns`
+/// (`$COLUMNS`) when it is a positive number (1000 at most, as `--width`),
+/// else 80.
+fn terminal_width(cols: Option<u16>, columns: Option<&std::ffi::OsStr>) -> usize {
+    let known = cols.filter(|&c| c > 0).map(usize::from).or_else(|| {
+        columns
+            .and_then(|c| c.to_str())
+            .and_then(|c| c.trim().parse::<usize>().ok())
+            .filter(|&c| c > 0)
+            // As --width is held.
+            .map(|c| c.min(1000))
+    });
+    known.unwrap_or(DEFAULT_WIDTH).max(20)
 }
 
 /// The lines `show` prints for entry `idx` at `width`: the detail pane's
@@ -161,4 +182,31 @@ fn pager() -> Option<std::result::Result<Vec<String>, String>> {
         return None;
     }
     Some(crate::tui::open::split_command(value).map_err(|e| format!("$PAGER: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A terminal of 0 columns (a pseudo-terminal whose size was never
+    /// set) is one of unknown width: `$COLUMNS` when it is a positive
+    /// number, else 80; never 20.
+    #[test]
+    fn a_terminal_of_unknown_width_takes_columns_else_80() {
+        fn env(s: &str) -> Option<&std::ffi::OsStr> {
+            Some(std::ffi::OsStr::new(s))
+        }
+        assert_eq!(terminal_width(Some(120), env("60")), 120);
+        assert_eq!(terminal_width(Some(10), None), 20);
+        assert_eq!(terminal_width(Some(0), env("132")), 132);
+        assert_eq!(terminal_width(None, env("132")), 132);
+        assert_eq!(terminal_width(Some(0), env(" 90 ")), 90);
+        for bad in ["", "0", "-5", "wide", "1e3"] {
+            assert_eq!(terminal_width(Some(0), env(bad)), 80, "{bad:?}");
+        }
+        assert_eq!(terminal_width(Some(0), None), 80);
+        // A tiny $COLUMNS is held to the least width, as a tiny terminal.
+        assert_eq!(terminal_width(Some(0), env("8")), 20);
+        assert_eq!(terminal_width(Some(0), env("99999999")), 1000);
+    }
 }

@@ -43,9 +43,8 @@ struct JsonSimilar<'a> {
 
 impl Similar {
     pub fn run(self) -> Result<ExitCode> {
-        let (opened, index) = self.archive.load_with_words()?;
+        let (opened, index, idx) = super::entry::load(&self.archive, &self.entry, "similar ENTRY")?;
         let t = &opened.timeline;
-        let idx = super::entry::resolve(t, &self.entry)?;
         let hits = similar::similar(
             t,
             &index,

@@ -14,7 +14,8 @@ use crate::text;
 struct JsonStats<'a> {
     /// The paths given, as given (none: the sample).
     archives: &'a [String],
-    /// The filter the counts are of, when there is one.
+    /// The filter the counts are of, when there is one (a story named by
+    /// its entry's whole headline).
     #[serde(skip_serializing_if = "Option::is_none")]
     filter: Option<String>,
     #[serde(flatten)]
@@ -40,7 +41,7 @@ pub struct Stats {
 
 impl Stats {
     pub fn run(self) -> Result<ExitCode> {
-        let (opened, filter, _) = self.filter.load(&self.archive, false)?;
+        let (opened, filter, _) = self.filter.load(&self.archive, false, "stats")?;
         stats(&self.archive, opened, self.json, self.tags, &filter)
     }
 }
@@ -64,7 +65,7 @@ fn stats(
     if json {
         let j = JsonStats {
             archives: &archives,
-            filter: (!filter.is_empty()).then(|| text::one_line(&filter.describe())),
+            filter: (!filter.is_empty()).then(|| text::one_line(&filter.describe_whole())),
             stats: &s,
             index: opened.index,
         };

@@ -39,9 +39,8 @@ struct JsonMember<'a> {
 
 impl Story {
     pub fn run(self) -> Result<ExitCode> {
-        let (opened, index) = self.archive.load_with_words()?;
+        let (opened, index, idx) = super::entry::load(&self.archive, &self.entry, "story ENTRY")?;
         let t = &opened.timeline;
-        let idx = super::entry::resolve(t, &self.entry)?;
         let members = story::story(t, &index, idx);
         let mut out = super::stdout();
         if self.json {

@@ -707,7 +707,12 @@ impl App {
         self.nav.recenter = true;
         let n = self.nav.view.all.len();
         self.say(if self.nav.flat {
-            format!("listing all {n} entries in view, in timeline order (L: one day at a time)")
+            match n {
+                1 => "listing the 1 entry in view (L: one day at a time)".to_string(),
+                n => format!(
+                    "listing all {n} entries in view, in timeline order (L: one day at a time)"
+                ),
+            }
         } else {
             "listing one day at a time (L: everything in view)".to_string()
         });
@@ -1162,7 +1167,9 @@ impl App {
     /// disk), keeping the user where they were: the same entry (by id),
     /// link and scroll, the filter if its tag is still there, the history,
     /// and an open search, run again on the new timeline (the returned
-    /// effect). Other popups close, since what they list may be gone.
+    /// effect). Other popups close, since what they list may be gone. A
+    /// story keeps to its entries still there (in the history too); one
+    /// whose entry is gone ends, and the status bar says so.
     pub fn replace_timeline(&mut self, timeline: Arc<Timeline>) -> Option<Effect> {
         let place = self.place();
         self.nav.outside = None;
@@ -1172,11 +1179,13 @@ impl App {
         let remap = |i: EventIdx| old.events.get(i).and_then(|e| new.get(&e.id));
         // Each place keeps its entry and the link chosen there, both found
         // again by what they are, not by where they stood.
+        // (A place's story follows the new timeline too, or goes with its
+        // entry.)
         let relink = |p: &Place, idx: EventIdx| Place {
             idx,
             link: same_link(&old, p.idx, &new, idx, p.link),
             scroll: p.scroll,
-            filter: p.filter.clone(),
+            filter: (p.filter.as_ref()).map(|f| f.follow(&new).0),
         };
         self.session
             .history
@@ -1200,6 +1209,17 @@ impl App {
             .filter
             .tags
             .retain(|f| tags.iter().any(|t| crate::filter::same_tag(&t.tag, f)));
+        // The story keeps to the entries still there (its size with
+        // them); with its entry gone, it ends, said so.
+        let (filter, ended) = self.nav.filter.follow(&self.timeline);
+        self.nav.filter = filter;
+        if let Some(of) = ended {
+            let shown = crate::text::prefix_chars(&of, 60);
+            let cut = if shown.len() < of.len() { "…" } else { "" };
+            self.say(format!(
+                "the story's entry is gone (“{shown}{cut}”): the story filter is cleared"
+            ));
+        }
         self.nav.view = View::new(&self.timeline, &self.nav.filter);
         self.nav.day = 0;
         self.nav.event = 0;
@@ -1580,7 +1600,7 @@ impl App {
                     0
                 },
                 story: self.nav.filter.story.as_ref().map(|s| state::SavedStory {
-                    of: s.of.clone(),
+                    entry: s.entry().to_string(),
                     ids: s.ids().to_vec(),
                 }),
             }),
@@ -1653,13 +1673,16 @@ impl App {
     }
 
     /// A saved story as a filter: its entries still in the archive (at
-    /// most as many as a story holds), none when none is left.
+    /// most as many as a story holds); none when its entry is gone.
     fn saved_story(&self, saved: state::SavedStory) -> Option<crate::filter::StoryFilter> {
-        let ids: Vec<String> = (saved.ids.into_iter())
-            .filter(|id| self.timeline.get(id).is_some())
+        let t = &self.timeline;
+        let of = t.get(&saved.entry)?;
+        let mut members: Vec<EventIdx> = (saved.ids.iter())
+            .filter_map(|id| t.get(id))
             .take(crate::search::story::MAX_STORY)
             .collect();
-        (!ids.is_empty()).then(|| crate::filter::StoryFilter::new(text::one_line(&saved.of), ids))
+        members.push(of);
+        Some(crate::filter::StoryFilter::of_entries(t, of, &members))
     }
 
     /// Selects the newest dated day with an event or article (a day of

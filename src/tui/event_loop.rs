@@ -247,7 +247,12 @@ pub fn step(
                 Ok((timeline, index)) => {
                     let old = app.timeline.clone();
                     let changes = Changes::between(&old, &timeline);
+                    // What the new timeline itself has to say (a story
+                    // ended), told after the changes.
+                    let before = app.status.message.take();
                     let rerun = app.replace_timeline(Arc::new(timeline));
+                    let note = app.status.message.take().map(|m| m.text);
+                    app.status.message = before;
                     worker.set_timeline(app.timeline.clone());
                     if let Some(effect) = rerun {
                         worker.submit(effect);
@@ -261,6 +266,10 @@ pub fn step(
                         Some(changes.to_string())
                     } else {
                         manual.then(|| "read again: no entry changed".to_string())
+                    };
+                    let text = match (text, note) {
+                        (Some(text), Some(note)) => Some(format!("{text}; {note}")),
+                        (text, note) => text.or(note),
                     };
                     if let Some(text) = text {
                         app.status.message = Some(super::app::Message { text, error: false });

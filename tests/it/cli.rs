@@ -774,6 +774,21 @@ fn bookmarks_from_a_hostile_state_file_leave_clean() {
     assert_eq!(json[0]["present"], false);
 }
 
+/// `stats --json --story` names the story by its entry's whole headline;
+/// only a screen shortens it.
+#[test]
+fn stats_json_names_a_story_by_its_whole_headline() {
+    let id = "/news/2013/03/27/north-korea-cuts-the-military-hotline-with-the-south-the-last-official-channel-still-working-between-the-two-sides.md";
+    let headline = "North Korea cuts the military hotline with the South, the last official channel still working between the two sides.";
+    let (code, out, err) = run(&["stats", "--json", "--story", id]);
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let filter = v["filter"].as_str().unwrap();
+    assert!(filter.starts_with("story ("), "{filter}");
+    assert!(filter.ends_with(&format!("): {headline}")), "{filter}");
+    assert!(!filter.contains('…'), "{filter}");
+}
+
 #[test]
 fn stats_json_names_a_hostile_tag_filter_cleaned() {
     let tag = "Tidal\u{9b}31m Power\u{202e}";
@@ -979,6 +994,179 @@ fn show_wraps_to_the_width_asked() {
     assert!(out.lines().any(|l| l.chars().count() > 70), "{out}");
     let (code, _, err) = show(&[&file, &basic(), "--width", "5"]);
     assert_eq!(code, 2, "{err}");
+}
+
+/// An archive where the file `news/2020/01/2/x.md` holds an event of
+/// another day, another file's event has that path for its id, and a third
+/// entry links to that spelling.
+fn path_and_id_archive() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |rel: &str, text: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "news/2020/01/2/x.md",
+        "### [2020-01-05](/news/2020/01/5/index.md)\n\n# A quiet day at the harbour.\n\nNothing.\n",
+    );
+    write(
+        "other/b.md",
+        "### [2020-01-02](/news/2020/01/2/index.md)\n\n# X.\n\nB.\n",
+    );
+    write(
+        "news/2020/01/9/linker.md",
+        "### [2020-01-09](/news/2020/01/9/index.md)\n\n# The linking entry.\n\nText.\n\n\
+         ### Related:\n\n1. [X.](/news/2020/01/2/x.md) _Context: Harbour_\n",
+    );
+    dir
+}
+
+#[test]
+fn an_entry_spelt_as_a_file_and_an_id_names_the_file_as_a_link_does() {
+    let dir = path_and_id_archive();
+    let root = dir.path().display().to_string();
+    // The link leads to the file at that path.
+    let (code, out, err) = show(&["/news/2020/01/9/the-linking-entry.md", &root]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("  2020-01-05   A quiet day at the harbour."),
+        "{out}"
+    );
+    // ENTRY spelt so names it too: from the archive's folder (the path of
+    // the file), and from elsewhere (its path below the root).
+    let elsewhere = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    for (cwd, archive) in [(dir.path(), "."), (elsewhere.as_path(), root.as_str())] {
+        for entry in ["news/2020/01/2/x.md", "news/2020/1/02/x.md"] {
+            let out = ktimeline()
+                .current_dir(cwd)
+                .args(["show", entry, archive])
+                .output()
+                .unwrap();
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert_eq!(out.status.code(), Some(0), "{entry} in {archive}");
+            assert!(
+                text.starts_with("A quiet day at the harbour.\n"),
+                "{entry} in {archive}: {text}"
+            );
+        }
+    }
+    // The other file is still found by its own path.
+    let b = dir.path().join("other/b.md").display().to_string();
+    let (_, out, _) = show(&[&b, &root]);
+    assert!(out.starts_with("X.\n"), "{out}");
+}
+
+/// A file whose real name holds a line break or an escape is found by its
+/// real path (from anywhere, as given or from the archive's folder), and
+/// every line printed names it escaped.
+#[cfg(unix)]
+#[test]
+fn an_entry_named_with_control_characters_is_found_by_its_real_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let day = dir.path().join("news/2020/01/2");
+    std::fs::create_dir_all(&day).unwrap();
+    let root = dir.path().display().to_string();
+    for (name, shown, headline) in [
+        ("new\nline.md", "new\\x0aline.md", "A line breaks in two."),
+        (
+            "esc\u{1b}[31m.md",
+            "esc\\x1b[31m.md",
+            "An escape turns red.",
+        ),
+    ] {
+        std::fs::write(
+            day.join(name),
+            format!("### [2020-01-02](/news/2020/01/2/index.md)\n\n# {headline}\n\nText.\n"),
+        )
+        .unwrap();
+        let real = day.join(name).display().to_string();
+        let (code, out, err) = show(&[&real, &root]);
+        assert_eq!(code, 0, "{name:?}: {err}");
+        assert!(out.starts_with(&format!("{headline}\n")), "{out}");
+        // By a relative path, from the archive's folder.
+        let out = ktimeline()
+            .current_dir(dir.path())
+            .args(["story", &format!("news/2020/01/2/{name}"), "."])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name:?}");
+        let out = String::from_utf8(out.stdout).unwrap();
+        // Printed escaped: one line, no escape.
+        let line = out
+            .lines()
+            .find(|l| l.contains(headline))
+            .unwrap_or_else(|| panic!("{out}"));
+        assert!(
+            line.ends_with(&format!("./news/2020/01/2/{shown}")),
+            "{line}"
+        );
+        assert!(!out.contains('\u{1b}'), "{out:?}");
+    }
+}
+
+/// `ktimeline similar ARCHIVE`: ENTRY forgotten, the archive taken for it
+/// and the built-in sample searched. Said so, exit 2, for every command
+/// that takes ENTRY then PATHs, and for `--story ENTRY`.
+#[test]
+fn an_archive_given_as_entry_is_said_to_lack_its_entry() {
+    let b = basic();
+    for args in [
+        vec!["similar", b.as_str()],
+        vec!["story", b.as_str()],
+        vec!["show", b.as_str()],
+        vec!["story", "--json", b.as_str()],
+    ] {
+        let cmd = args[0];
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{out}");
+        assert_eq!(
+            err,
+            format!(
+                "ktimeline: {b} is a folder, not an entry; did you mean `ktimeline {cmd} ENTRY {b}`?\n"
+            ),
+            "{args:?}"
+        );
+    }
+    let (code, _, err) = run(&["stats", "--story", &b]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!(
+            "is a folder, not an entry; did you mean `ktimeline stats --story ENTRY {b}`?"
+        )),
+        "{err}"
+    );
+    // A file of an archive given alone: the sample was searched.
+    let file = fixture("basic").join(HARBOUR).display().to_string();
+    let (code, _, err) = run(&["similar", &file]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("in the built-in sample archive")
+            && err.contains("no PATH was given")
+            && err.contains(&format!("did you mean `ktimeline similar ENTRY {file}`?")),
+        "{err}"
+    );
+    // An entry the sample does not hold, with no PATH: the same said, and
+    // how to name the archive.
+    let (code, _, err) = run(&["story", "notes/my-entry.md"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.starts_with("ktimeline: no entry 'notes/my-entry.md' in the built-in sample archive")
+            && err.contains("`ktimeline story ENTRY PATH`"),
+        "{err}"
+    );
+    // A name with a space is quoted for the shell.
+    let dir = tempfile::tempdir().unwrap();
+    let spaced = dir.path().join("my news");
+    std::fs::create_dir(&spaced).unwrap();
+    let spaced = spaced.display().to_string();
+    let (code, _, err) = run(&["show", &spaced]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains(&format!("did you mean `ktimeline show ENTRY '{spaced}'`?")),
+        "{err}"
+    );
 }
 
 #[test]

@@ -422,5 +422,8 @@ fn a_long_article_finds_the_short_events_on_its_subject() {
         .collect();
     // The five events on its subject, first.
     assert!(found.len() >= 5, "{found:?}");
-    assert!(found[..5].iter().all(|h| h.contains("hotline")), "{found:?}");
+    assert!(
+        found[..5].iter().all(|h| h.contains("hotline")),
+        "{found:?}"
+    );
 }

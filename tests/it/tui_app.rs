@@ -1301,3 +1301,117 @@ fn wikilinks_are_followed_and_come_back_as_backlinks() {
         "Tram line extension approved after a late-night vote"
     );
 }
+
+/// `events` without the entry `id`, the links and backlinks to it dropped
+/// and the others renumbered: the archive after its file is deleted.
+fn without(events: &[Event], id: &str) -> Arc<Timeline> {
+    let gone = events.iter().position(|e| e.id == id).unwrap();
+    let renumber = |i: usize| (i != gone).then(|| if i > gone { i - 1 } else { i });
+    let mut left: Vec<Event> = Vec::new();
+    for (i, e) in events.iter().enumerate() {
+        if i == gone {
+            continue;
+        }
+        let mut e = e.clone();
+        e.related.retain(|r| r.to != gone);
+        for r in &mut e.related {
+            r.to = renumber(r.to).unwrap();
+        }
+        e.backlinks = e.backlinks.iter().filter_map(|&b| renumber(b)).collect();
+        left.push(e);
+    }
+    let n = left.len();
+    Arc::new(Timeline::new("test".into(), left, Vec::new(), 0, n))
+}
+
+/// The story in view when the archive is read again: its members follow
+/// the new timeline (one deleted is no longer counted); its entry deleted
+/// (or only a ghost of it left), the story is dropped and the status bar
+/// says so.
+#[test]
+fn a_story_follows_the_archive_read_again() {
+    let mut app = app();
+    let a = idx(&app, "Alpha library opens");
+    let members = [
+        a,
+        idx(&app, "Bravo regatta delayed"),
+        idx(&app, "Charlie ferries return"),
+    ];
+    let story = ktimeline::filter::StoryFilter::of_entries(&app.timeline, a, &members);
+    app.show_story(a, story);
+    assert!(app.nav.filter.describe().starts_with("story (3 entries): "));
+    // Charlie's file is deleted.
+    app.replace_timeline(without(&timeline().events, "c"));
+    let story = app.nav.filter.story.clone().expect("the story stays");
+    assert_eq!(story.len(), 2);
+    assert!(story.holds("a") && story.holds("b") && !story.holds("c"));
+    assert!(
+        app.nav
+            .filter
+            .describe()
+            .starts_with("story (2 entries): Alpha"),
+        "{}",
+        app.nav.filter.describe()
+    );
+    assert_eq!(headline(&app), "Alpha library opens");
+    // Back in the history, the place left under the story keeps it too,
+    // followed.
+    let d = idx(&app, "Delta benches mapped");
+    app.jump(d);
+    go(&mut app, &[Action::Back]);
+    assert_eq!(app.nav.filter.story.as_ref().map(|s| s.len()), Some(2));
+
+    // Then Alpha's own file is deleted: the story goes, said so.
+    let events: Vec<Event> = app.timeline.events.clone();
+    app.replace_timeline(without(&events, "a"));
+    assert!(app.nav.filter.story.is_none(), "{:?}", app.nav.filter);
+    let said = app
+        .status
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(
+        said.contains("Alpha library opens") && said.contains("gone"),
+        "{said}"
+    );
+    // And the places of the history no longer bring it back.
+    go(
+        &mut app,
+        &[Action::Back, Action::Back, Action::Forward, Action::Forward],
+    );
+    assert!(app.nav.filter.story.is_none());
+}
+
+/// A story whose entry's file is deleted while entries still link to it
+/// (it is a ghost now) is dropped too.
+#[test]
+fn a_story_whose_entry_is_now_a_ghost_is_dropped() {
+    let mut app = app();
+    let c = idx(&app, "Charlie ferries return");
+    let a = idx(&app, "Alpha library opens");
+    let story = ktimeline::filter::StoryFilter::of_entries(&app.timeline, c, &[a, c]);
+    app.show_story(c, story);
+    let mut events = timeline().events.clone();
+    let e = &mut events[c];
+    e.kind = Kind::Ghost;
+    e.file = None;
+    e.body = Body::default();
+    e.related.clear();
+    let n = events.len();
+    app.replace_timeline(Arc::new(Timeline::new(
+        "test".into(),
+        events,
+        Vec::new(),
+        0,
+        n,
+    )));
+    assert!(app.nav.filter.story.is_none());
+    let said = app
+        .status
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap_or_default();
+    assert!(said.contains("Charlie ferries return"), "{said}");
+}

@@ -543,7 +543,7 @@ fn ctrl_c_after_a_long_burst_of_keys_quits() {
 }
 
 /// Copies a folder tree.
-fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+pub(crate) fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();

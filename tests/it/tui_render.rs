@@ -1037,6 +1037,78 @@ fn a_reread_that_changed_no_entry_is_not_announced_without_the_index() {
     assert_eq!(h.app.timeline.events[from].related[0].to, to);
 }
 
+/// A story in view when the archive changes: a member's file deleted, the
+/// status bar counts what the story keeps now; its entry's file deleted,
+/// the story ends and the status bar says so after the changes.
+#[test]
+fn a_story_follows_files_deleted_while_the_browser_is_open() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::tui_pty::copy_tree(std::path::Path::new("tests/fixtures/tui"), dir.path());
+    let load = || {
+        ktimeline::loader::load_paths(&[dir.path().to_path_buf()], &|_, _| {})
+            .expect("the copy loads")
+    };
+    let mut h = Harness::new(load(), 160, 40, Theme::default());
+    let library = entry_of(&h, "harbour-city-opens-a-floating-library.md");
+    h.app.jump(library);
+    h.key(KeyCode::Char('s'));
+    let story = h.app.nav.filter.story.clone().expect("a story");
+    let n = story.len();
+    // A member no other entry links to (its file deleted leaves no ghost).
+    let t = h.app.timeline.clone();
+    let member = (0..t.events.len())
+        .find(|&i| {
+            i != library
+                && story.holds(&t.events[i].id)
+                && t.events[i].backlinks.is_empty()
+                && t.events[i].file.is_some()
+        })
+        .expect("a member to delete");
+    let status_line = |h: &Harness| h.screen().lines().last().unwrap().to_string();
+    assert!(
+        status_line(&h).contains(&format!("story ({n} entries)")),
+        "{}",
+        status_line(&h)
+    );
+    let mut opened = |_: &str| Ok(());
+    let mut reread = |h: &mut Harness| {
+        let msg = Msg::Checked {
+            result: Box::new(Ok((load(), ktimeline::loader::IndexUse::default()))),
+            manual: false,
+        };
+        handle(&mut h.app, msg, &h.worker, &mut opened);
+        redraw(&mut h.term, &mut h.app).unwrap();
+    };
+    std::fs::remove_file(t.events[member].file.as_deref().unwrap()).unwrap();
+    reread(&mut h);
+    let status = status_line(&h);
+    assert!(
+        status.contains(&format!("story ({} entries)", n - 1)),
+        "{status}"
+    );
+    assert_eq!(
+        h.app.nav.filter.story.as_ref().map(|s| s.len()),
+        Some(n - 1)
+    );
+    // The story's own entry deleted: the story ends, said so.
+    std::fs::remove_file(t.events[library].file.as_deref().unwrap()).unwrap();
+    reread(&mut h);
+    assert!(h.app.nav.filter.story.is_none());
+    let said = h
+        .app
+        .status
+        .message
+        .as_ref()
+        .map(|m| m.text.clone())
+        .unwrap();
+    assert!(
+        said.starts_with("the archive changed: ")
+            && said.contains("removed; the story's entry is gone"),
+        "{said}"
+    );
+    assert!(!status_line(&h).contains("story ("), "{}", status_line(&h));
+}
+
 /// The detail is drawn from what is in memory: the loop reads the entry's
 /// text before the frame, and a draw on its own reads nothing from disk
 /// (it shows a placeholder for a text not read yet).
@@ -1183,6 +1255,26 @@ fn a_search_in_a_story_says_it_keeps_to_it() {
         screen.contains("no match in the story only (Esc, then Esc in the list: everything)"),
         "{screen}"
     );
+}
+
+/// A story of one entry is "1 entry", in the status bar and in what `L`
+/// says, never "1 entries".
+#[test]
+fn a_story_of_one_entry_is_said_in_the_singular() {
+    let mut h = Harness::fixture(120, 40);
+    let library = entry_of(&h, "harbour-city-opens-a-floating-library.md");
+    let story = ktimeline::filter::StoryFilter::of_entries(&h.app.timeline, library, &[library]);
+    h.app.show_story(library, story);
+    redraw(&mut h.term, &mut h.app).unwrap();
+    let status = h.screen().lines().last().unwrap().to_string();
+    assert!(
+        status.contains("story (1 entry): Harbour city opens a"),
+        "{status}"
+    );
+    h.key(KeyCode::Char('L'));
+    let status = h.screen().lines().last().unwrap().to_string();
+    assert!(status.contains("the 1 entry in view"), "{status}");
+    assert!(!h.screen().contains("1 entries"), "{}", h.screen());
 }
 
 #[test]
