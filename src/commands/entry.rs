@@ -240,6 +240,9 @@ fn quoted(s: &str) -> String {
 /// headline search's best match for them all, else the headline that
 /// shares the most of them; and only if it is [`close`] to what was typed.
 fn nearest(t: &Timeline, entry: &str) -> Option<EventIdx> {
+    if let Some(i) = by_file_name(t, entry) {
+        return Some(i);
+    }
     let words = words_of(entry);
     if words.is_empty() {
         return None;
@@ -285,6 +288,48 @@ fn nearest(t: &Timeline, entry: &str) -> Option<EventIdx> {
     }
     best.map(|(_, i)| i)
         .filter(|&i| hit != Some(i) && close(&words, &t.events[i]))
+}
+
+/// The entry whose file has the name `entry` ends with (`e348.md` typed
+/// from another folder, or under a wrong one; `e348` without its
+/// extension), else one a slip away from it (`e348.mdx`): of those, the
+/// one whose folders end as `entry`'s do the most.
+fn by_file_name(t: &Timeline, entry: &str) -> Option<EventIdx> {
+    let typed = Path::new(entry);
+    let lower = |s: Option<&std::ffi::OsStr>| s.and_then(|s| s.to_str()).map(str::to_lowercase);
+    let name = lower(typed.file_name())?;
+    if name.chars().count() < 3 {
+        return None;
+    }
+    let slips = usize::from(name.chars().count() >= 5);
+    let folders = |p: &Path| -> Vec<String> {
+        (p.parent().into_iter())
+            .flat_map(Path::components)
+            .filter_map(|c| lower(Some(c.as_os_str())))
+            .collect()
+    };
+    let typed_folders = folders(typed);
+    let mut best: Option<(bool, usize, EventIdx)> = None;
+    for (i, e) in t.events.iter().enumerate() {
+        let Some(file) = e.file.as_deref().map(Path::new) else {
+            continue;
+        };
+        let Some(theirs) = lower(file.file_name()) else {
+            continue;
+        };
+        let exact = theirs == name || lower(file.file_stem()).is_some_and(|s| s == name);
+        if !exact && strsim::damerau_levenshtein(&theirs, &name) > slips {
+            continue;
+        }
+        let shared = (folders(file).iter().rev())
+            .zip(typed_folders.iter().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        if best.is_none_or(|(x, n, _)| (exact, shared) > (x, n)) {
+            best = Some((exact, shared, i));
+        }
+    }
+    best.map(|(_, _, i)| i)
 }
 
 /// The words of `entry`, lowercased: its file name's (without its
@@ -485,6 +530,45 @@ mod tests {
             };
             assert!(!why.contains("did you mean"), "{typed}: {why}");
         }
+        // A file's name typed from another folder, under a wrong one,
+        // without its extension or a slip away: that file.
+        for typed in [
+            "harbour-opens.md",
+            "news/2020/01/9/harbour-opens.md",
+            "mem/news/2020/01/2/harbour-opens",
+            "harbour-opens.mdx",
+            "harbour-open.md",
+        ] {
+            let Err(Error::Usage(why)) = resolve(&t, &[], typed) else {
+                panic!("not found: {typed}");
+            };
+            assert!(
+                why.contains("did you mean mem/news/2020/01/2/harbour-opens.md"),
+                "{typed}: {why}"
+            );
+        }
+        // A name that is no words (`e348.md`) is found by the name alone.
+        let t2 = crate::loader::load_memory(
+            "mem",
+            vec![(
+                "news/2015/09/24/e348.md".to_string(),
+                "### [2015-09-24](/news/2015/09/24/index.md)\n\n# A stampede near Mecca.\n"
+                    .to_string(),
+            )],
+        );
+        for typed in ["e348.md", "news/2015/09/25/e348.md", "e348", "e348.mdx"] {
+            let Err(Error::Usage(why)) = resolve(&t2, &[], typed) else {
+                panic!("not found: {typed}");
+            };
+            assert!(
+                why.contains("did you mean mem/news/2015/09/24/e348.md"),
+                "{typed}: {why}"
+            );
+        }
+        let Err(Error::Usage(why)) = resolve(&t2, &[], "e9.md") else {
+            panic!("not found");
+        };
+        assert!(!why.contains("did you mean"), "{why}");
         // Nothing near, and nothing raw from the argument.
         let Err(Error::Usage(why)) = resolve(&t, &[], "\u{1b}[2J.md") else {
             panic!("not found");
