@@ -87,7 +87,7 @@ fn stats(
         }
         writeln!(
             out,
-            "files        {} ({} day index pages)",
+            "files        {} ({} index pages)",
             s.files, s.index_pages
         )?;
         writeln!(out, "events       {}", s.events)?;
