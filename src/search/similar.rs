@@ -47,7 +47,7 @@ impl Near {
     /// Whether an entry whose own words' cosine with the entry asked
     /// about is `cosine`, and that shares `shared` telling words with it,
     /// is listed.
-    fn holds(self, cosine: f32, shared: usize) -> bool {
+    pub(super) fn holds(self, cosine: f32, shared: usize) -> bool {
         let cosine = f64::from(cosine);
         match self {
             Near::Ranked => cosine >= MIN_SCORE && shared >= 1,
@@ -281,6 +281,22 @@ pub fn similar(
         .collect()
 }
 
+/// The most similar entries a reader is shown.
+pub const SHOWN: usize = 6;
+
+/// The similar entries a reader is shown for entry `idx` (the detail's
+/// Similar section, `show`, and a story's sure members): the close ones
+/// ([`Near::Close`]), at most [`SHOWN`], none it links to or is linked
+/// from (those are listed as links already).
+pub fn shown(t: &Timeline, index: &WordIndex, idx: usize) -> Vec<Hit> {
+    let Some(e) = t.events.get(idx) else {
+        return Vec::new();
+    };
+    similar(t, index, idx, SHOWN, Near::Close, |d| {
+        e.linked().any(|l| l == d)
+    })
+}
+
 /// Neighbours taken into a query, and their share of its weight.
 const FEEDBACK: usize = 3;
 const FEEDBACK_WEIGHT: f32 = 0.5;
@@ -334,17 +350,17 @@ fn why(query: &[Term], used: &[usize], held: u32) -> String {
 }
 
 /// The cosine of every entry that shares a word with the query made of
-/// entry `idx` moved towards `members` (`weight`: their share), as
-/// (cosine, entry), the entry itself left out; with the cosine of each
-/// with the entry's own words, for the story ([`super::story`]). Empty
-/// when the entry has no word another holds.
+/// entry `idx` moved towards `members` (`weight`: their share), and the
+/// number of the entry's telling words it holds, as (cosine, telling
+/// words, entry), the entry itself left out; for the story
+/// ([`super::story`]). Empty when the entry has no word another holds.
 pub(super) fn towards(
     t: &Timeline,
     index: &WordIndex,
     idx: usize,
     members: &[usize],
     weight: f32,
-) -> Vec<(f32, usize)> {
+) -> Vec<(f32, u32, usize)> {
     let n = index.docs().min(t.events.len());
     if idx >= n {
         return Vec::new();
@@ -355,9 +371,15 @@ pub(super) fn towards(
     }
     let query = expand(t, index, own, members, weight);
     let s = scores(index, &query, n);
+    let mut telling = 0u32;
+    for (k, &at) in s.used.iter().enumerate() {
+        if query[at].telling {
+            telling |= 1 << k;
+        }
+    }
     (s.touched.iter())
         .filter(|&&d| d != idx)
-        .map(|&d| (s.cos[d], d))
+        .map(|&d| (s.cos[d], (s.held[d] & telling).count_ones(), d))
         .collect()
 }
 

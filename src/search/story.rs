@@ -7,26 +7,29 @@
 //! through them the entries linked further on, but only those whose words
 //! are near the story's ([`LINKED`]), so that one common link or tag
 //! ("North Korea") does not pull in the whole archive. By content: the
-//! entry's words are moved towards its nearest entries (as
+//! similar entries a reader is shown (`similar::shown`) are in, so that a
+//! story never leaves out what the Similar section lists; and, when there
+//! are some, the entry's words are moved towards its nearest entries (as
 //! [`super::similar`] does) when they are close ([`NEAR`]), the entries
 //! close to that are taken, and the query is moved again towards all of
 //! them (a second round of feedback, which reaches the members of a long
 //! story written in other words); what stays above [`KEEP`] is in if it
-//! is alike by its own words too ([`MIN_SCORE`]). The two guards keep an
-//! entry with no story of its own from being padded with the story of a
-//! weak neighbour (the feedback would drift to it): on the labelled month
-//! of `tests/it/similar.rs`, an entry with no story gets 3.7 others
-//! rather than 5.3, and none for one in five.
+//! is alike by its own words too (as `similar` ranks: a cosine of 0.05
+//! and a telling word shared). An entry with nothing
+//! close has no story by its words: the feedback would drift to a weak
+//! neighbour's story. On the labelled month of `tests/it/similar.rs`, an
+//! entry with no story of its own gets 3.4 others rather than 5.3 before
+//! these guards, and none for three in ten.
 //!
-//! Bounded: three passes over at most 32 word lists each (see
-//! `similar::MAX_POSTINGS`), the bodies of at most [`ROUND_TWO`] + 3
+//! Bounded: five passes over at most 32 word lists each (see
+//! `similar::MAX_POSTINGS`), the bodies of at most [`ROUND_TWO`] + 6
 //! entries read, and at most [`MAX_STORY`] entries in a story.
 
 use std::collections::VecDeque;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::similar::{MIN_SCORE, towards};
+use super::similar::{Near, shown, towards};
 use super::words::WordIndex;
 use crate::model::{EventIdx, Timeline};
 
@@ -65,23 +68,39 @@ pub fn story(t: &Timeline, index: &WordIndex, idx: EventIdx) -> Vec<EventIdx> {
     }
     // Content: the entry alone, then moved towards its nearest, then
     // towards all that are close to that.
-    let mut own = towards(t, index, idx, &[], 0.0);
-    own.retain(|&(c, _)| f64::from(c) >= MIN_SCORE);
+    // Alike by its own words as a ranking asks (`Near::Ranked`).
+    let mut own: Vec<(f32, usize)> = (towards(t, index, idx, &[], 0.0).into_iter())
+        .filter(|&(c, k, _)| Near::Ranked.holds(c, k as usize))
+        .map(|(c, _, d)| (c, d))
+        .collect();
     own.sort_unstable_by(by_score);
+    // What the reader is shown as Similar is in the story, and only an
+    // entry with something close has a story by its words at all (a
+    // loner's weak neighbours would pull in their own story).
+    let shown: Vec<usize> = shown(t, index, idx).into_iter().map(|h| h.idx).collect();
     let nearest: Vec<usize> = (own.iter())
         .take_while(|&&(c, _)| c >= NEAR)
         .take(ROUND_ONE)
         .map(|&(_, d)| d)
         .collect();
     let alike: FxHashSet<usize> = own.iter().map(|&(_, d)| d).collect();
-    let mut first = towards(t, index, idx, &nearest, 0.5);
+    let mut first: Vec<(f32, usize)> = (towards(t, index, idx, &nearest, 0.5).into_iter())
+        .map(|(c, _, d)| (c, d))
+        .collect();
     first.retain(|&(c, _)| c >= FIRST);
     first.sort_unstable_by(by_score);
-    let members: Vec<usize> = first.iter().take(ROUND_TWO).map(|&(_, d)| d).collect();
-    let second = towards(t, index, idx, &members, ROUND_TWO_WEIGHT);
+    let members: Vec<usize> = match shown.is_empty() {
+        true => Vec::new(),
+        false => first.iter().take(ROUND_TWO).map(|&(_, d)| d).collect(),
+    };
+    let second: Vec<(f32, usize)> = (towards(t, index, idx, &members, ROUND_TWO_WEIGHT)
+        .into_iter())
+    .map(|(c, _, d)| (c, d))
+    .collect();
     let near: FxHashMap<usize, f32> = second.iter().map(|&(c, d)| (d, c)).collect();
     let mut by_words: Vec<(f32, usize)> = (second.into_iter())
-        .filter(|&(c, d)| c >= KEEP && alike.contains(&d))
+        .filter(|&(c, d)| !shown.is_empty() && c >= KEEP && alike.contains(&d))
+        .chain(shown.iter().map(|&d| (f32::INFINITY, d)))
         .collect();
     by_words.sort_unstable_by(by_score);
     for (_, d) in by_words {

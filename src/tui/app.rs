@@ -23,11 +23,12 @@ use super::nav::{Nav, Reveal};
 use super::picker::Picker;
 use super::popups::{self, Outcome, Popup, SearchState, match_tags};
 use super::session::{Place, Session};
-use super::similar::{SHOWN as SIMILAR_SHOWN, SimilarLinks};
+use super::similar::SimilarLinks;
 use super::theme::Theme;
 use super::view::{DateRow, View, visible};
 use crate::filter::Filter;
 use crate::model::{Event, EventIdx, TagCount, Timeline, date_label};
+use crate::search::similar::SHOWN as SIMILAR_SHOWN;
 use crate::state::{self, State};
 use crate::text;
 
@@ -1239,6 +1240,11 @@ impl App {
     /// stays selected.
     pub fn show_story(&mut self, of: EventIdx, story: crate::filter::StoryFilter) {
         let n = story.len();
+        // A story of the entry alone narrows nothing: said, not shown.
+        if n <= 1 {
+            self.say("this entry has no story: nothing links to it or is close to it in words");
+            return;
+        }
         let filter = Filter {
             story: Some(story),
             ..self.nav.filter.clone()
@@ -1247,17 +1253,14 @@ impl App {
         self.show(of);
         let days = self.nav.view.days.len();
         // A story is read in one list, in timeline order.
-        if n > 1 && !self.nav.flat {
+        if !self.nav.flat {
             self.toggle_flat();
             self.nav.flat_for_story = true;
         }
-        self.say(match n {
-            1 => "this entry's story is itself alone".to_string(),
-            _ => format!(
-                "{days} day{} in one list (L: by day)",
-                if days == 1 { "" } else { "s" }
-            ),
-        });
+        self.say(format!(
+            "{days} day{} in one list (L: by day)",
+            if days == 1 { "" } else { "s" }
+        ));
     }
 
     pub fn set_filter(&mut self, filter: Filter) {

@@ -12,9 +12,6 @@ use crate::filter::StoryFilter;
 use crate::model::{EventIdx, Timeline};
 use crate::search::{Hit, WordIndex, similar, story};
 
-/// The most similar entries the detail lists.
-pub const SHOWN: usize = 6;
-
 /// The word index, once ready, and the similar entries of the entry shown.
 #[derive(Debug, Default)]
 pub struct SimilarLinks {
@@ -58,9 +55,7 @@ impl SimilarLinks {
         let Some((_, words)) = self.words.as_ref().filter(|(w, _)| Arc::ptr_eq(w, t)) else {
             return;
         };
-        let e = &t.events[idx];
-        let linked = |d: EventIdx| e.linked().any(|l| l == d);
-        let hits = similar::similar(t, words, idx, SHOWN, similar::Near::Close, linked);
+        let hits = similar::shown(t, words, idx);
         self.held = Some((idx, hits));
     }
 

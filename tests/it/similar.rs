@@ -279,15 +279,25 @@ fn a_story_gathers_most_of_its_entries_as_precisely_as_tfidf() {
 
 /// An entry with no story of its own is not padded with a neighbour's:
 /// it gets few others, and often none (5.3 others and never none before
-/// the story's guards).
+/// the story's guards); and a story holds what the Similar section shows.
 #[test]
 fn an_entry_with_no_story_gets_little_of_others() {
     let Some(Judged { l, index, .. }) = Judged::set_up() else {
         return;
     };
     let alone = alone(&l.story);
+    let t = &l.timeline;
     let sizes: Vec<usize> = (alone.iter())
-        .map(|&i| ktimeline::search::story::story(&l.timeline, &index, i).len() - 1)
+        .map(|&i| {
+            let story = ktimeline::search::story::story(t, &index, i);
+            for h in similar::shown(t, &index, i) {
+                assert!(
+                    story.contains(&h.idx),
+                    "the Similar section is in the story"
+                );
+            }
+            story.len() - 1
+        })
         .collect();
     let mean = sizes.iter().sum::<usize>() as f64 / sizes.len() as f64;
     let none = sizes.iter().filter(|&&k| k == 0).count() as f64 / sizes.len() as f64;
@@ -296,7 +306,7 @@ fn an_entry_with_no_story_gets_little_of_others() {
         alone.len()
     );
     assert!(mean <= 4.0, "{mean:.2}");
-    assert!(none >= 0.1, "{none:.2}");
+    assert!(none >= 0.2, "{none:.2}");
 }
 
 /// A story at its cap still holds the entries its entry links to: the
@@ -304,41 +314,44 @@ fn an_entry_with_no_story_gets_little_of_others() {
 #[test]
 fn a_story_at_its_cap_keeps_the_entrys_own_links() {
     use ktimeline::search::story::{MAX_STORY, story};
-    let dir = tempfile::tempdir().unwrap();
-    let event = |n: usize, headline: &str, body: &str| {
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut event = |n: usize, headline: &str, body: &str| {
         let day = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Days::new(n as u64 % 300);
         let t = format!(
             "### [{}](/news/{}/index.md)\n\n# {headline}\n\n{body}\n",
             day.format("%Y-%m-%-d"),
             day.format("%Y/%m/%-d")
         );
-        let path = dir.path().join(format!("e{n:05}.md"));
-        fs::write(&path, t).unwrap();
+        files.push((format!("e{n:06}.md"), t));
     };
-    for n in 0..MAX_STORY + 200 {
+    let quarries = MAX_STORY + 200;
+    for n in 0..quarries {
         event(
             n,
             &format!("A quarry blast shakes the valley, number {n}."),
             "Quarry blast valley shakes windows.",
         );
-        // Others, so that the quarry's words are rare enough to count.
+    }
+    // Others, ten times as many, so that the quarry's words are rare
+    // enough to tell (held by at most a tenth of the archive).
+    for n in 0..10 * quarries {
         event(
-            50_000 + n,
+            100_000 + n,
             &format!("Bakers sell bread, number {n}."),
             "Ovens warm.",
         );
     }
     event(
-        90_000,
+        900_000,
         "A quarry blast shakes the valley once more.",
-        "Quarry blast valley shakes windows.\n\n### Related:\n\n- [Tidal mill](e90001.md)",
+        "Quarry blast valley shakes windows.\n\n### Related:\n\n- [Tidal mill](e900001.md)",
     );
     event(
-        90_001,
+        900_001,
         "Millers restore a tidal mill.",
         "Oak wheel turns again.",
     );
-    let t = loader::load_paths(&[dir.path().to_path_buf()], &|_, _| {}).unwrap();
+    let t = loader::load_memory("mem", files);
     let index = WordIndex::build(&t);
     let find = |h: &str| {
         t.events

@@ -1264,7 +1264,19 @@ fn a_story_of_one_entry_is_said_in_the_singular() {
     let mut h = Harness::fixture(120, 40);
     let library = entry_of(&h, "harbour-city-opens-a-floating-library.md");
     let story = ktimeline::filter::StoryFilter::of_entries(&h.app.timeline, library, &[library]);
-    h.app.show_story(library, story);
+    // `s` on an entry with no story narrows nothing, and says so.
+    h.app.jump(library);
+    h.app.show_story(library, story.clone());
+    assert!(h.app.nav.filter.story.is_none());
+    redraw(&mut h.term, &mut h.app).unwrap();
+    let status = h.screen().lines().last().unwrap().to_string();
+    assert!(status.contains("this entry has no story"), "{status}");
+    // A story of one left (its other entries deleted since): singular.
+    h.app.status.message = None;
+    h.app.set_filter(ktimeline::filter::Filter {
+        story: Some(story),
+        ..Default::default()
+    });
     redraw(&mut h.term, &mut h.app).unwrap();
     let status = h.screen().lines().last().unwrap().to_string();
     assert!(

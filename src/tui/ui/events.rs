@@ -113,12 +113,24 @@ pub fn draw(frame: &mut Frame, area: Rect, app: &App, areas: &mut Areas) {
         } else {
             String::new()
         };
-        let what = if app.nav.filter.is_empty() {
+        let what = if app.nav.filter.story.is_some() {
+            "The story"
+        } else if app.nav.filter.is_empty() {
             "All entries"
         } else {
             "Every entry in view"
         };
-        format!(" {what} · {}{unread} · L: one day ", events.len())
+        // Whole when it fits, else without its key hint, else the count.
+        let n = events.len();
+        let room = (area.width as usize).saturating_sub(2);
+        [
+            format!(" {what} · {n}{unread} · L: by day "),
+            format!(" {what} · {n}{unread} "),
+            format!(" {n}{unread} "),
+        ]
+        .into_iter()
+        .find(|t| t.chars().count() <= room)
+        .unwrap_or_default()
     } else {
         let counts = app.read_counts(app.nav.day);
         let unread = counts.any_read.then_some(counts.day_unread);
