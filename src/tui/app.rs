@@ -1175,6 +1175,10 @@ impl App {
         let place = self.place();
         self.nav.outside = None;
         let day = self.nav.day;
+        // The date of the entry shown: where to go should it be gone.
+        let date = place
+            .as_ref()
+            .and_then(|p| self.timeline.events[p.idx].date);
         let old = std::mem::replace(&mut self.timeline, timeline);
         let new = self.timeline.clone();
         let remap = |i: EventIdx| old.events.get(i).and_then(|e| new.get(&e.id));
@@ -1220,6 +1224,10 @@ impl App {
             self.say(format!(
                 "the story's entry is gone (“{shown}{cut}”): the story filter is cleared"
             ));
+            // The flat list `s` opened goes with its story.
+            if std::mem::take(&mut self.nav.flat_for_story) {
+                self.nav.flat = false;
+            }
         }
         self.nav.view = View::new(&self.timeline, &self.nav.filter);
         self.nav.day = 0;
@@ -1231,7 +1239,18 @@ impl App {
                 self.nav.detail_scroll = p.scroll;
                 self.nav.recenter = true;
             }
-            None => self.select_day(day.min(self.nav.view.days.len().saturating_sub(1))),
+            None => {
+                // The entry is gone: its day, or the first after it (a
+                // ghost of it may sit there), else where the list was.
+                let days = &self.nav.view.days;
+                let tl = &self.timeline;
+                let same_day = date.and_then(|date| {
+                    days.iter()
+                        .position(|&d| tl.days[d].date.is_some_and(|x| x >= date))
+                });
+                let at = same_day.unwrap_or(day);
+                self.select_day(at.min(days.len().saturating_sub(1)));
+            }
         }
         rerun
     }

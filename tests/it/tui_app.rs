@@ -1390,8 +1390,10 @@ fn a_story_whose_entry_is_now_a_ghost_is_dropped() {
     let mut app = app();
     let c = idx(&app, "Charlie ferries return");
     let a = idx(&app, "Alpha library opens");
+    let id_c = app.timeline.events[c].id.clone();
     let story = ktimeline::filter::StoryFilter::of_entries(&app.timeline, c, &[a, c]);
     app.show_story(c, story);
+    assert!(app.nav.flat);
     let mut events = timeline().events.clone();
     let e = &mut events[c];
     e.kind = Kind::Ghost;
@@ -1414,4 +1416,10 @@ fn a_story_whose_entry_is_now_a_ghost_is_dropped() {
         .map(|m| m.text.clone())
         .unwrap_or_default();
     assert!(said.contains("Charlie ferries return"), "{said}");
+    // The flat list `s` opened went with the story; the ghost is shown.
+    assert!(!app.nav.flat);
+    assert_eq!(
+        app.current().map(|i| app.timeline.events[i].id.clone()),
+        Some(id_c)
+    );
 }

@@ -1107,6 +1107,15 @@ fn a_story_follows_files_deleted_while_the_browser_is_open() {
         "{said}"
     );
     assert!(!status_line(&h).contains("story ("), "{}", status_line(&h));
+    // The flat list `s` opened went with it, and the browser is on the
+    // entry's day (or the next), not on the row its list had it on.
+    assert!(!h.app.nav.flat);
+    let date = t.events[library].date;
+    let day = h.app.nav.view.days[h.app.nav.day];
+    let first_on_or_after = (h.app.nav.view.days.iter())
+        .find(|&&d| h.app.timeline.days[d].date >= date)
+        .copied();
+    assert_eq!(Some(day), first_on_or_after);
 }
 
 /// The detail is drawn from what is in memory: the loop reads the entry's
