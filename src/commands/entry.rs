@@ -135,10 +135,13 @@ fn same_file(t: &Timeline, path: &Path) -> Option<EventIdx> {
     let name = path.file_name()?;
     let want = path.canonicalize().ok()?;
     let shown = text::escape_path(Path::new(name));
+    // Through a symbolic link to the file: the file's own name.
+    let real_name = want.file_name().map(|n| text::escape_path(Path::new(n)));
     t.events.iter().position(|e| {
         e.file.as_deref().is_some_and(|f| {
             let f = Path::new(f);
-            if f.file_name() != Some(OsStr::new(&*shown)) {
+            let named = |n: &str| f.file_name() == Some(OsStr::new(n));
+            if !named(&shown) && !real_name.as_deref().is_some_and(named) {
                 return false;
             }
             let real = match text::escape_path(f) {
@@ -209,6 +212,21 @@ fn below_root(t: &Timeline, roots: &[PathBuf], target: &str) -> Option<EventIdx>
 /// The usage error for an entry that is not in the archive, with the
 /// nearest one as a suggestion.
 fn not_found(t: &Timeline, entry: &str) -> Error {
+    let path = Path::new(entry);
+    if path.is_dir() {
+        return Error::Usage(format!(
+            "{} is a folder, not an entry (give a file as `ktimeline search` prints it, or an entry's id)",
+            quoted(entry)
+        ));
+    }
+    if path.is_file() {
+        return Error::Usage(format!(
+            "{} is a file but no entry of the archive: a day index page, a second file with \
+             an entry's id (`ktimeline check` lists those), a file ktimeline does not read, \
+             or a file outside the PATHs given",
+            quoted(entry)
+        ));
+    }
     Error::Usage(format!(
         "no entry {} in the archive (give a file as `ktimeline search` prints it, or an entry's id){}",
         quoted(entry),
@@ -252,7 +270,7 @@ fn nearest(t: &Timeline, entry: &str) -> Option<EventIdx> {
         .hits
         .first()
         .map(|h| h.idx);
-    if let Some(i) = hit.filter(|&i| close(&words, &t.events[i])) {
+    if let Some(i) = hit.filter(|&i| close(t, &words, &t.events[i])) {
         return Some(i);
     }
     // A misspelt word keeps the search from matching (and a fuzzy match
@@ -287,7 +305,7 @@ fn nearest(t: &Timeline, entry: &str) -> Option<EventIdx> {
         }
     }
     best.map(|(_, i)| i)
-        .filter(|&i| hit != Some(i) && close(&words, &t.events[i]))
+        .filter(|&i| hit != Some(i) && close(t, &words, &t.events[i]))
 }
 
 /// The entry whose file has the name `entry` ends with (`e348.md` typed
@@ -298,10 +316,12 @@ fn by_file_name(t: &Timeline, entry: &str) -> Option<EventIdx> {
     let typed = Path::new(entry);
     let lower = |s: Option<&std::ffi::OsStr>| s.and_then(|s| s.to_str()).map(str::to_lowercase);
     let name = lower(typed.file_name())?;
-    if name.chars().count() < 3 {
+    let len = name.chars().count();
+    // No file name is longer than 255 bytes.
+    if !(3..=255).contains(&len) {
         return None;
     }
-    let slips = usize::from(name.chars().count() >= 5);
+    let slips = usize::from(len >= 5);
     let folders = |p: &Path| -> Vec<String> {
         (p.parent().into_iter())
             .flat_map(Path::components)
@@ -318,7 +338,12 @@ fn by_file_name(t: &Timeline, entry: &str) -> Option<EventIdx> {
             continue;
         };
         let exact = theirs == name || lower(file.file_stem()).is_some_and(|s| s == name);
-        if !exact && strsim::damerau_levenshtein(&theirs, &name) > slips {
+        // (Names of another length are not a slip away: not compared.)
+        let near = || {
+            theirs.chars().count().abs_diff(len) <= slips
+                && strsim::damerau_levenshtein(&theirs, &name) <= slips
+        };
+        if !exact && !near() {
             continue;
         }
         let shared = (folders(file).iter().rev())
@@ -336,13 +361,25 @@ fn by_file_name(t: &Timeline, entry: &str) -> Option<EventIdx> {
 /// extension) when it has one, else all of it; at most 20.
 fn words_of(entry: &str) -> Vec<String> {
     let path = Path::new(entry);
-    let stem = path
+    // A path's folders ("tmp", "news") say nothing of the entry.
+    let last = match entry.contains('/') {
+        true => path.file_name().and_then(|s| s.to_str()).unwrap_or(""),
+        false => entry,
+    };
+    let stem = Path::new(last)
         .file_stem()
         .and_then(|s| s.to_str())
-        .filter(|_| path.extension().is_some())
-        .unwrap_or(entry);
-    split_words(stem).take(20).collect()
+        .filter(|_| Path::new(last).extension().is_some())
+        .unwrap_or(last);
+    // No headline word is longer; a longer one would only cost time.
+    split_words(stem)
+        .filter(|w| w.chars().count() <= MAX_WORD)
+        .take(20)
+        .collect()
 }
+
+/// The longest word typed that is weighed.
+const MAX_WORD: usize = 40;
 
 fn split_words(s: &str) -> impl Iterator<Item = String> + '_ {
     s.split(|c: char| !c.is_alphanumeric())
@@ -353,9 +390,39 @@ fn split_words(s: &str) -> impl Iterator<Item = String> + '_ {
 /// Whether the words typed are near those of `e`: at least half of the
 /// telling ones are ([`nearness`]). A fuzzy match of the letters alone
 /// (`hot` in "Harbour city opens a tidal power station") is not near.
-fn close(typed: &[String], e: &crate::model::Event) -> bool {
+fn close(t: &Timeline, typed: &[String], e: &crate::model::Event) -> bool {
     let (found, telling) = nearness(typed, e);
-    telling > 0 && 2 * found >= telling
+    match telling {
+        0 => false,
+        // One word alone names an entry only when it is long and rare
+        // ("stampede"), not "news", "the" or "report".
+        1 => found == 1 && single_word_names(t, typed),
+        _ => 2 * found >= telling,
+    }
+}
+
+/// Whether the one telling word of `typed` is long (five letters or
+/// more) and in the headlines of at most three entries.
+fn single_word_names(t: &Timeline, typed: &[String]) -> bool {
+    let Some(word) = typed.iter().find(|w| is_telling(w)) else {
+        return false;
+    };
+    if word.chars().count() < 5 {
+        return false;
+    }
+    let holding = (t.events.iter())
+        .filter(|e| split_words(&e.headline).any(|w| w == *word))
+        .take(4)
+        .count();
+    holding <= 3
+}
+
+/// A word typed that can tell entries apart: three letters or more, not a
+/// number, not a common word of English or news ("the", "report").
+fn is_telling(w: &str) -> bool {
+    w.chars().count() >= 3
+        && !w.chars().all(|c| c.is_ascii_digit())
+        && !crate::search::similar::is_filler(w)
 }
 
 /// How many of the telling words typed (three letters or more, not a
@@ -367,7 +434,7 @@ fn nearness(typed: &[String], e: &crate::model::Event) -> (usize, usize) {
     let telling: Vec<&str> = typed
         .iter()
         .map(String::as_str)
-        .filter(|w| w.chars().count() >= 3 && !w.chars().all(|c| c.is_ascii_digit()))
+        .filter(|w| is_telling(w))
         .collect();
     let file = e.file.as_deref().unwrap_or(&e.id);
     let name = Path::new(file)
@@ -524,6 +591,12 @@ mod tests {
             "quiet-city-night-walks.md",
             "x.md",
             "news/2020/01/02/a.md",
+            // Common words, and folders' words, name nothing.
+            "the.md",
+            "news.md",
+            "report.md",
+            "/news/2020/01/02/",
+            "/tmp/news/ferry/2020/",
         ] {
             let Err(Error::Usage(why)) = resolve(&t, &[], typed) else {
                 panic!("not found");
@@ -569,6 +642,20 @@ mod tests {
             panic!("not found");
         };
         assert!(!why.contains("did you mean"), "{why}");
+        // One long word found in one headline alone is near.
+        let Err(Error::Usage(why)) = resolve(&t, &[], "harbour.md") else {
+            panic!("not found");
+        };
+        assert!(
+            why.contains("did you mean mem/news/2020/01/2/harbour-opens.md"),
+            "{why}"
+        );
+        // A very long name costs no more than a short one: nothing near.
+        let long = "ab-".repeat(3000) + ".md";
+        let Err(Error::Usage(why)) = resolve(&t, &[], &long) else {
+            panic!("not found");
+        };
+        assert!(!why.contains("did you mean"));
         // Nothing near, and nothing raw from the argument.
         let Err(Error::Usage(why)) = resolve(&t, &[], "\u{1b}[2J.md") else {
             panic!("not found");

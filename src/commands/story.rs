@@ -59,9 +59,15 @@ impl Story {
         }
         super::finish(out)?;
         let n = members.len();
+        let what = match n {
+            1 => "entry (itself)",
+            crate::search::story::MAX_STORY => {
+                "entries, the most a story holds (the rest were cut)"
+            }
+            _ => "entries",
+        };
         super::warn(&format!(
-            "ktimeline: the story of this entry holds {n} {}",
-            if n == 1 { "entry (itself)" } else { "entries" }
+            "ktimeline: the story of this entry holds {n} {what}"
         ));
         super::note_problems(t);
         opened.finish();

@@ -81,7 +81,7 @@ const FILLER: &str = "\
     following for former four from get go had has have he her here him his how hundred \
     hundreds i if in including into is it its just last late later least less made make makes \
     many may me million millions month months more most much must my near new next nine no not \
-    now of off on once one only or other others our out over own part people per reported \
+    news now of off on once one only or other others our out over own part people per report reported \
     reportedly reports said same say says second seven several she should since six so some \
     still such take takes ten than that the their them then there these they third this those \
     thousand thousands three through time times to today too two under until up upon very was \
@@ -94,6 +94,12 @@ const FILLER: &str = "\
 fn filler() -> &'static FxHashSet<&'static str> {
     static SET: std::sync::OnceLock<FxHashSet<&'static str>> = std::sync::OnceLock::new();
     SET.get_or_init(|| FILLER.split_whitespace().collect())
+}
+
+/// Whether `word` (folded) is a common word of English or of news, which
+/// names nothing ("the", "people", "reported").
+pub fn is_filler(word: &str) -> bool {
+    filler().contains(word)
 }
 
 /// Whether a word held by `df` of `n` entries can say why two entries are

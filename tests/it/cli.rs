@@ -1108,6 +1108,35 @@ fn an_entry_named_with_control_characters_is_found_by_its_real_path() {
 /// `ktimeline similar ARCHIVE`: ENTRY forgotten, the archive taken for it
 /// and the built-in sample searched. Said so, exit 2, for every command
 /// that takes ENTRY then PATHs, and for `--story ENTRY`.
+/// An ENTRY that is a folder, or a file the archive holds no entry of,
+/// says so (not a bare "no entry"); a symbolic link to an entry's file is
+/// that entry.
+#[test]
+fn an_entry_that_is_a_folder_a_stray_file_or_a_link_says_what_it_is() {
+    let b = basic();
+    let folder = fixture("basic").join("news").display().to_string();
+    let (code, _, err) = run(&["show", &folder, &b]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is a folder, not an entry"), "{err}");
+    let stray = tempfile::NamedTempFile::new().unwrap();
+    let stray = stray.path().display().to_string();
+    let (code, _, err) = run(&["similar", &stray, &b]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("is a file but no entry of the archive"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("link.md");
+    std::os::unix::fs::symlink(fixture("basic").join(HARBOUR), &link).unwrap();
+    let (code, out, err) = run(&["show", &link.display().to_string(), &b]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("Harbour city opens its first tidal power station."),
+        "{out}"
+    );
+}
+
 #[test]
 fn an_archive_given_as_entry_is_said_to_lack_its_entry() {
     let b = basic();
