@@ -56,7 +56,14 @@ pub fn find_in(t: &Timeline, archive: &ArchiveArgs, entry: &str, usage: &str) ->
         return resolve(t, &archive.paths, entry);
     }
     find(t, &[], entry).ok_or_else(|| {
-        let hint = if Path::new(entry).exists() {
+        let hint = if Path::new(entry).is_file() {
+            let shown = shell_word(&text::escape_invisible(entry, false));
+            let root = shell_word(&text::escape_path(&archive_of(Path::new(entry))));
+            format!(
+                "; give the archive it is in after it: `ktimeline {} {root}`",
+                usage.replace("ENTRY", &shown)
+            )
+        } else if Path::new(entry).exists() {
             format!(
                 "; did you mean `ktimeline {usage} {}`?",
                 shell_word(&text::escape_invisible(entry, false))
@@ -72,6 +79,22 @@ pub fn find_in(t: &Timeline, archive: &ArchiveArgs, entry: &str, usage: &str) ->
             quoted(entry)
         ))
     })
+}
+
+/// The archive a file is most likely in: the folder holding its last
+/// `news` folder (`news/YYYY/MM/D/x.md`, as FORMAT.md keeps events), else
+/// its own folder; `.` for one under the current folder.
+fn archive_of(file: &Path) -> PathBuf {
+    let parts: Vec<_> = file.components().collect();
+    let root: PathBuf = match parts.iter().rposition(|c| c.as_os_str() == "news") {
+        Some(i) => parts[..i].iter().collect(),
+        None => file.parent().map(Path::to_path_buf).unwrap_or_default(),
+    };
+    if root.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        root
+    }
 }
 
 /// `s` as one word for a shell: in single quotes unless it is made of

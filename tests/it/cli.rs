@@ -1173,7 +1173,9 @@ fn an_archive_given_as_entry_is_said_to_lack_its_entry() {
     assert!(
         err.contains("in the built-in sample archive")
             && err.contains("no PATH was given")
-            && err.contains(&format!("did you mean `ktimeline similar ENTRY {file}`?")),
+            && err.contains(&format!(
+                "give the archive it is in after it: `ktimeline similar {file} {b}`"
+            )),
         "{err}"
     );
     // An entry the sample does not hold, with no PATH: the same said, and
