@@ -13,6 +13,8 @@
 //! number of entries and each entry's vector length (see
 //! [`super::words::weight`]).
 
+use std::ops::Range;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::Hit;
@@ -64,7 +66,8 @@ const WHY_WORDS: usize = 4;
 struct Term {
     number: usize,
     weight: f32,
-    shown: Option<String>,
+    /// Its first spelling and place in the entry (headline, then body).
+    shown: Option<(String, Range<usize>)>,
     /// Worth naming when saying why two entries are alike
     /// ("Volkswagen", not "its"; see [`telling`]).
     telling: bool,
@@ -118,19 +121,25 @@ fn telling(word: &str, df: usize, n: usize) -> bool {
 /// only).
 fn entry_vector(t: &Timeline, index: &WordIndex, idx: usize) -> Vec<Term> {
     let body = crate::loader::body(t, idx);
-    let mut counts: FxHashMap<String, (u32, String)> = FxHashMap::default();
-    for text in [t.events[idx].headline.as_str(), &body] {
+    // Each word's count, and its first spelling and place (the body's
+    // places after the headline's, never next to them).
+    let mut counts: FxHashMap<String, (u32, String, Range<usize>)> = FxHashMap::default();
+    let headline = t.events[idx].headline.as_str();
+    for (text, from) in [(headline, 0), (&*body, headline.len() + 2)] {
         words(text, |word, range| {
             counts
                 .entry(word.to_string())
-                .or_insert_with(|| (0, text[range].to_string()))
+                .or_insert_with(|| {
+                    let at = from + range.start..from + range.end;
+                    (0, text[range].to_string(), at)
+                })
                 .0 += 1;
         });
     }
     let n = index.docs();
     let mut norm = 0f32;
     let mut terms: Vec<Term> = Vec::new();
-    for (word, (tf, shown)) in counts {
+    for (word, (tf, shown, at)) in counts {
         let Some(number) = index.term_number(&word) else {
             continue;
         };
@@ -141,7 +150,7 @@ fn entry_vector(t: &Timeline, index: &WordIndex, idx: usize) -> Vec<Term> {
             terms.push(Term {
                 number,
                 weight,
-                shown: Some(shown),
+                shown: Some((shown, at)),
                 telling: telling(&word, df as usize, n),
             });
         }
@@ -346,13 +355,28 @@ fn expand(
 /// The words of the entry asked about that the bits of `held` name
 /// (bit `k` for `query[used[k]]`), heaviest first.
 fn why(query: &[Term], used: &[usize], held: u32) -> String {
-    let shown: Vec<&str> = (used.iter().enumerate())
+    let mut shown: Vec<&(String, Range<usize>)> = (used.iter().enumerate())
         .filter(|(k, _)| held & (1 << k) != 0)
         .filter(|(_, at)| query[**at].telling)
-        .filter_map(|(_, &at)| query[at].shown.as_deref())
+        .filter_map(|(_, &at)| query[at].shown.as_ref())
         .take(WHY_WORDS)
         .collect();
-    shown.join(", ")
+    // In the entry's order, words next to each other in it as one name
+    // ("Saudi Arabia", not "Arabia, Saudi").
+    shown.sort_by_key(|(_, at)| at.start);
+    let mut names: Vec<String> = Vec::new();
+    let mut end = usize::MAX;
+    for (word, at) in shown {
+        match names.last_mut() {
+            Some(name) if at.start == end + 1 => {
+                name.push(' ');
+                name.push_str(word);
+            }
+            _ => names.push(word.clone()),
+        }
+        end = at.end;
+    }
+    names.join(", ")
 }
 
 /// The cosine of every entry that shares a word with the query made of
@@ -392,6 +416,25 @@ pub(super) fn towards(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn why_names_the_words_in_the_entrys_order_and_joins_a_name() {
+        let term = |word: &str, at: Range<usize>, telling: bool| Term {
+            number: 0,
+            weight: 1.0,
+            shown: Some((word.to_string(), at)),
+            telling,
+        };
+        // "… in Saudi Arabia during the Hajj": heaviest first in the query.
+        let query = [
+            term("Arabia", 9..15, true),
+            term("Hajj", 27..31, true),
+            term("Saudi", 3..8, true),
+            term("during", 16..22, false),
+        ];
+        assert_eq!(why(&query, &[0, 1, 2, 3], 0b1111), "Saudi Arabia, Hajj");
+        assert_eq!(why(&query, &[0, 1, 2, 3], 0b0011), "Arabia, Hajj");
+    }
 
     #[test]
     fn telling_words_are_rare_names_not_filler_or_numbers() {
