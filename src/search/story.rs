@@ -18,8 +18,8 @@
 //! and a telling word shared). An entry with nothing
 //! close has no story by its words: the feedback would drift to a weak
 //! neighbour's story. On the labelled month of `tests/it/similar.rs`, an
-//! entry with no story of its own gets 3.4 others rather than 5.3 before
-//! these guards, and none for three in ten.
+//! entry with no story of its own gets 3.2 others rather than 5.3 before
+//! these guards, and none for a third.
 //!
 //! Bounded: five passes over at most 32 word lists each (see
 //! `similar::MAX_POSTINGS`), the bodies of at most [`ROUND_TWO`] + 6
