@@ -93,8 +93,12 @@ const FILLER: &str = "\
     dead death deaths die died dies injured injuries injuring injury kill killed killing kills \
     toll wounded wounding \
     attack attacked attacks bomb bombing bombings bombs blast explosion explosions militant \
-    militants police security forces troops soldiers official officials government country \
-    countries city capital national international world group groups leader leaders";
+    militants police security forces troops soldiers official officials country \
+    countries city capital national international world group groups leader leaders \
+    appear appeared appears became become becomes began begin begins clear come comes gave \
+    give given gives goes going gone help held hold holds keep keeps kept long need needs \
+    put saw see seen set show showed shown shows started starts tell told use used uses \
+    using want wants went work working works";
 
 /// The [`FILLER`] words as a set.
 fn filler() -> &'static FxHashSet<&'static str> {

@@ -440,3 +440,29 @@ fn a_long_article_finds_the_short_events_on_its_subject() {
         "{found:?}"
     );
 }
+
+/// The two seeds (a 2013 event about the inter-Korean Red Cross line and a
+/// 2021 article about the hotline restored), which name nothing of each
+/// other: each is shown as Similar to the other, and each is in the
+/// other's story.
+#[test]
+fn the_two_seeds_lead_to_each_other() {
+    use ktimeline::model::Kind;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    if !dir.is_dir() {
+        eprintln!("skipped: ../shared/seeds is not here");
+        return;
+    }
+    let t = loader::load_paths(&[dir], &|_, _| {}).unwrap();
+    let index = WordIndex::build(&t);
+    let of = |kind: Kind| t.events.iter().position(|e| e.kind == kind).unwrap();
+    let (event, article) = (of(Kind::Event), of(Kind::Article));
+    for (from, to) in [(event, article), (article, event)] {
+        let shown: Vec<usize> = (similar::shown(&t, &index, from).iter())
+            .map(|h| h.idx)
+            .collect();
+        assert!(shown.contains(&to), "{from} → {to}: {shown:?}");
+        let story = ktimeline::search::story::story(&t, &index, from);
+        assert!(story.contains(&to), "{from} → {to}: {story:?}");
+    }
+}
