@@ -75,8 +75,8 @@ struct Term {
 
 /// Words too common in English, or in news, to say why two entries are
 /// alike ("people", "least", "first", the words of a toll: "killed",
-/// "injured", and of conflict and state: "militants", "officials"); they still count in the ranking,
-/// by their rarity in the archive.
+/// "injured", and of conflict and state: "militants", "officials"); they
+/// still count in the ranking, by their rarity in the archive.
 const FILLER: &str = "\
     a about according after again against ago all almost also amid among an and another any \
     are around as at back be because been before being between both but by called came can \
@@ -251,9 +251,9 @@ fn best(s: &Scores, k: usize, idx: usize, skip: impl Fn(usize) -> bool) -> Vec<(
 /// of those `skip` refuses (nor `idx` itself), none whose own words'
 /// cosine with those of `idx` or whose telling words shared (see
 /// [`telling`]: an entry alike only in "people" and "said" is not similar)
-/// are fewer than `near` asks. Each hit's score is
-/// a cosine (0 to 1) and its snippet names the telling words it shares
-/// with `idx`, heaviest first.
+/// are fewer than `near` asks. Each hit's score is a cosine (0 to 1) and
+/// its snippet names the (at most four) heaviest telling words it shares
+/// with `idx`, in the order `idx` has them (see [`why`]).
 ///
 /// The entry's vector is first moved towards its [`FEEDBACK`] nearest
 /// entries (pseudo-relevance feedback, Rocchio's method): words that its
@@ -359,8 +359,9 @@ fn expand(
     query
 }
 
-/// The words of the entry asked about that the bits of `held` name
-/// (bit `k` for `query[used[k]]`), heaviest first.
+/// The telling words of the entry asked about that the bits of `held`
+/// name (bit `k` for `query[used[k]]`): the [`WHY_WORDS`] heaviest, in
+/// the entry's order, words next to each other in it as one name.
 fn why(query: &[Term], used: &[usize], held: u32) -> String {
     let mut shown: Vec<&(String, Range<usize>)> = (used.iter().enumerate())
         .filter(|(k, _)| held & (1 << k) != 0)

@@ -15,9 +15,8 @@
 //! them (a second round of feedback, which reaches the members of a long
 //! story written in other words); what stays above [`KEEP`] is in if it
 //! is alike by its own words too (as `similar` ranks: a cosine of 0.05
-//! and a telling word shared). An entry with nothing
-//! close has no story by its words: the feedback would drift to a weak
-//! neighbour's story. On the labelled month of `tests/it/similar.rs`, an
+//! and a telling word shared). An entry with nothing close has no story
+//! by its words: the feedback would drift to a weak neighbour's story. On the labelled month of `tests/it/similar.rs`, an
 //! entry with no story of its own gets 4.8 others rather than 5.3 before
 //! these guards, and none for a third (where one with a story gathers
 //! 63 % of it, 53 % on headlines alone: see [`KEEP`]).
@@ -72,9 +71,9 @@ pub fn story(t: &Timeline, index: &WordIndex, idx: EventIdx) -> Vec<EventIdx> {
             story.insert(d);
         }
     }
-    // Content: the entry alone, then moved towards its nearest, then
-    // towards all that are close to that.
-    // Alike by its own words as a ranking asks (`Near::Ranked`).
+    // Content: the entry alone (alike by its own words as a ranking asks,
+    // `Near::Ranked`), then moved towards its nearest, then towards all
+    // that are close to that.
     let mut own: Vec<(f32, usize)> = (towards(t, index, idx, &[], 0.0).into_iter())
         .filter(|&(c, k, _)| Near::Ranked.holds(c, k as usize))
         .map(|(c, _, d)| (c, d))
@@ -90,14 +89,15 @@ pub fn story(t: &Timeline, index: &WordIndex, idx: EventIdx) -> Vec<EventIdx> {
         .map(|&(_, d)| d)
         .collect();
     let alike: FxHashSet<usize> = own.iter().map(|&(_, d)| d).collect();
-    let mut first: Vec<(f32, usize)> = (towards(t, index, idx, &nearest, 0.5).into_iter())
-        .map(|(c, _, d)| (c, d))
-        .collect();
-    first.retain(|&(c, _)| c >= FIRST);
-    first.sort_unstable_by(by_score);
-    let members: Vec<usize> = match shown.is_empty() {
-        true => Vec::new(),
-        false => first.iter().take(ROUND_TWO).map(|&(_, d)| d).collect(),
+    let members: Vec<usize> = if shown.is_empty() {
+        Vec::new()
+    } else {
+        let mut first: Vec<(f32, usize)> = (towards(t, index, idx, &nearest, 0.5).into_iter())
+            .filter(|&(c, _, _)| c >= FIRST)
+            .map(|(c, _, d)| (c, d))
+            .collect();
+        first.sort_unstable_by(by_score);
+        first.iter().take(ROUND_TWO).map(|&(_, d)| d).collect()
     };
     let second: Vec<(f32, usize)> = (towards(t, index, idx, &members, ROUND_TWO_WEIGHT)
         .into_iter())
