@@ -66,8 +66,9 @@ const WHY_WORDS: usize = 4;
 struct Term {
     number: usize,
     weight: f32,
-    /// Its first spelling and place in the entry (headline, then body).
-    shown: Option<(String, Range<usize>)>,
+    /// Its first spelling and place in the entry (headline, then body),
+    /// and the character after it there.
+    shown: Option<(String, Range<usize>, char)>,
     /// Worth naming when saying why two entries are alike
     /// ("Volkswagen", not "its"; see [`telling`]).
     telling: bool,
@@ -130,7 +131,8 @@ fn entry_vector(t: &Timeline, index: &WordIndex, idx: usize) -> Vec<Term> {
     let body = crate::loader::body(t, idx);
     // Each word's count, and its first spelling and place (the body's
     // places after the headline's, never next to them).
-    let mut counts: FxHashMap<String, (u32, String, Range<usize>)> = FxHashMap::default();
+    type First = (u32, String, Range<usize>, char);
+    let mut counts: FxHashMap<String, First> = FxHashMap::default();
     let headline = t.events[idx].headline.as_str();
     for (text, from) in [(headline, 0), (&*body, headline.len() + 2)] {
         words(text, |word, range| {
@@ -138,7 +140,8 @@ fn entry_vector(t: &Timeline, index: &WordIndex, idx: usize) -> Vec<Term> {
                 .entry(word.to_string())
                 .or_insert_with(|| {
                     let at = from + range.start..from + range.end;
-                    (0, text[range].to_string(), at)
+                    let after = text[range.end..].chars().next().unwrap_or(' ');
+                    (0, text[range].to_string(), at, after)
                 })
                 .0 += 1;
         });
@@ -146,7 +149,7 @@ fn entry_vector(t: &Timeline, index: &WordIndex, idx: usize) -> Vec<Term> {
     let n = index.docs();
     let mut norm = 0f32;
     let mut terms: Vec<Term> = Vec::new();
-    for (word, (tf, shown, at)) in counts {
+    for (word, (tf, shown, at, after)) in counts {
         let Some(number) = index.term_number(&word) else {
             continue;
         };
@@ -157,7 +160,7 @@ fn entry_vector(t: &Timeline, index: &WordIndex, idx: usize) -> Vec<Term> {
             terms.push(Term {
                 number,
                 weight,
-                shown: Some((shown, at)),
+                shown: Some((shown, at, after)),
                 telling: telling(&word, df as usize, n),
             });
         }
@@ -363,26 +366,26 @@ fn expand(
 /// name (bit `k` for `query[used[k]]`): the [`WHY_WORDS`] heaviest, in
 /// the entry's order, words next to each other in it as one name.
 fn why(query: &[Term], used: &[usize], held: u32) -> String {
-    let mut shown: Vec<&(String, Range<usize>)> = (used.iter().enumerate())
+    let mut shown: Vec<&(String, Range<usize>, char)> = (used.iter().enumerate())
         .filter(|(k, _)| held & (1 << k) != 0)
         .filter(|(_, at)| query[**at].telling)
         .filter_map(|(_, &at)| query[at].shown.as_ref())
         .take(WHY_WORDS)
         .collect();
     // In the entry's order, words next to each other in it as one name
-    // ("Saudi Arabia", not "Arabia, Saudi").
-    shown.sort_by_key(|(_, at)| at.start);
+    // ("Saudi Arabia", not "Arabia, Saudi"; "cross-border").
+    shown.sort_by_key(|(_, at, _)| at.start);
     let mut names: Vec<String> = Vec::new();
-    let mut end = usize::MAX;
-    for (word, at) in shown {
-        match names.last_mut() {
-            Some(name) if at.start == end + 1 => {
-                name.push(' ');
+    let mut last: Option<(usize, char)> = None;
+    for (word, at, after) in shown {
+        match (names.last_mut(), last) {
+            (Some(name), Some((end, between))) if at.start == end + 1 => {
+                name.push(if between == '-' { '-' } else { ' ' });
                 name.push_str(word);
             }
             _ => names.push(word.clone()),
         }
-        end = at.end;
+        last = Some((at.end, *after));
     }
     names.join(", ")
 }
@@ -430,7 +433,11 @@ mod tests {
         let term = |word: &str, at: Range<usize>, telling: bool| Term {
             number: 0,
             weight: 1.0,
-            shown: Some((word.to_string(), at)),
+            shown: Some((
+                word.to_string(),
+                at,
+                if word == "cross" { '-' } else { ' ' },
+            )),
             telling,
         };
         // "… in Saudi Arabia during the Hajj": heaviest first in the query.
@@ -442,6 +449,9 @@ mod tests {
         ];
         assert_eq!(why(&query, &[0, 1, 2, 3], 0b1111), "Saudi Arabia, Hajj");
         assert_eq!(why(&query, &[0, 1, 2, 3], 0b0011), "Arabia, Hajj");
+        // "cross-border": as it is written.
+        let query = [term("border", 6..12, true), term("cross", 0..5, true)];
+        assert_eq!(why(&query, &[0, 1], 0b11), "cross-border");
     }
 
     #[test]
