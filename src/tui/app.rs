@@ -932,12 +932,20 @@ impl App {
                     }
                     None => {
                         self.next_link(true);
-                        // Enter alone never chooses a guess: Enter Enter
-                        // would follow it.
+                        // Enter alone never chooses a guess nor a source:
+                        // Enter Enter would follow it, or open a web
+                        // browser by surprise.
                         let chosen = self.nav.link.and_then(|l| self.links().get(l).copied());
-                        if let Some(Link::Similar(_)) = chosen {
-                            self.nav.link = None;
-                            self.say("Tab reaches the similar entries");
+                        match chosen {
+                            Some(Link::Similar(_)) => {
+                                self.nav.link = None;
+                                self.say("Tab reaches the similar entries");
+                            }
+                            Some(Link::Source(_)) => {
+                                self.nav.link = None;
+                                self.say("no related entry here: Tab chooses a source");
+                            }
+                            _ => {}
                         }
                     }
                 }

@@ -1203,6 +1203,39 @@ fn the_similar_section_says_so_until_the_word_index_is_ready() {
     );
 }
 
+/// In an entry with sources and no related entry, Enter with no link
+/// chosen chooses nothing (it says Tab does), so that Enter Enter never
+/// opens a web browser by surprise.
+#[test]
+fn enter_never_chooses_a_source() {
+    let mut h = Harness::fixture(120, 40);
+    let t = h.app.timeline.clone();
+    let loner = (0..t.events.len())
+        .find(|&i| {
+            let e = &t.events[i];
+            !e.sources.is_empty() && e.related.is_empty() && e.backlinks.is_empty()
+        })
+        .expect("an entry with sources and no related entry");
+    h.app.jump(loner);
+    h.key(KeyCode::Tab).key(KeyCode::Tab);
+    assert_eq!(h.app.current(), Some(loner));
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.nav.link, None);
+    assert!(
+        h.screen().contains("Tab chooses a source"),
+        "{}",
+        h.screen()
+    );
+    h.key(KeyCode::Enter);
+    assert_eq!(h.app.nav.link, None);
+    // Tab does choose it.
+    h.key(KeyCode::Tab);
+    assert!(matches!(
+        h.app.nav.link.map(|l| h.app.links()[l]),
+        Some(ktimeline::tui::app::Link::Source(0))
+    ));
+}
+
 #[test]
 fn s_narrows_to_the_story_and_escape_clears_it() {
     let mut h = Harness::fixture(120, 40);
