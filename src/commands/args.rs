@@ -24,6 +24,20 @@ pub struct ArchiveArgs {
 }
 
 impl ArchiveArgs {
+    /// Loads the archive and its word index, and finds `entry` in it, for
+    /// a command whose arguments are `usage` then the PATHs (`similar
+    /// ENTRY`): see `entry::before_load` and `entry::find_in`.
+    pub fn load_entry(
+        &self,
+        entry: &str,
+        usage: &str,
+    ) -> Result<(Opened, crate::search::WordIndex, crate::model::EventIdx)> {
+        super::entry::before_load(&self.paths, entry, usage)?;
+        let (opened, words) = self.load_with_words()?;
+        let idx = super::entry::find_in(&opened.timeline, &self.paths, entry, usage)?;
+        Ok((opened, words, idx))
+    }
+
     /// Whether the persistent index is used.
     pub fn cache(&self) -> bool {
         !self.no_cache
@@ -114,7 +128,7 @@ impl FilterArgs {
         let mut filter = self.filter()?;
         let usage = format!("{command} --story ENTRY");
         if let Some(entry) = &self.story {
-            super::entry::before_load(archive, entry, &usage)?;
+            super::entry::before_load(&archive.paths, entry, &usage)?;
         }
         let (opened, index) = if words || self.story.is_some() {
             let (opened, index) = archive.load_with_words()?;
@@ -124,15 +138,13 @@ impl FilterArgs {
         };
         if let (Some(entry), Some(index)) = (&self.story, &index) {
             let t = &opened.timeline;
-            let idx = super::entry::find_in(t, archive, entry, &usage)?;
+            let idx = super::entry::find_in(t, &archive.paths, entry, &usage)?;
             let members = crate::search::story::story(t, index, idx);
             filter.story = Some(crate::filter::StoryFilter::of_entries(t, idx, &members));
         }
         Ok((opened, filter, index))
     }
 }
-
-impl FilterArgs {}
 
 /// A tag as tags are stored: white space folded; not empty.
 fn tag_name(s: &str) -> std::result::Result<String, String> {

@@ -11,33 +11,16 @@ use std::borrow::Cow;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
-use super::args::ArchiveArgs;
 use super::{Error, Result};
 use crate::filter::Filter;
-use crate::loader::Opened;
 use crate::model::{EventIdx, Timeline, date_label};
-use crate::search::WordIndex;
 use crate::text;
-
-/// Loads the archive of `archive` and its word index, and finds `entry`
-/// in it, for a command whose arguments are `usage` then the PATHs
-/// (`similar ENTRY`): see [`before_load`] and [`find_in`].
-pub fn load(
-    archive: &ArchiveArgs,
-    entry: &str,
-    usage: &str,
-) -> Result<(Opened, WordIndex, EventIdx)> {
-    before_load(archive, entry, usage)?;
-    let (opened, words) = archive.load_with_words()?;
-    let idx = find_in(&opened.timeline, archive, entry, usage)?;
-    Ok((opened, words, idx))
-}
 
 /// With no PATH, an ENTRY that is a folder is the archive given with its
 /// ENTRY forgotten (`ktimeline similar wt`), not something to look for in
 /// the built-in sample: a usage error that says so.
-pub fn before_load(archive: &ArchiveArgs, entry: &str, usage: &str) -> Result<()> {
-    if archive.paths.is_empty() && Path::new(entry).is_dir() {
+pub fn before_load(paths: &[PathBuf], entry: &str, usage: &str) -> Result<()> {
+    if paths.is_empty() && Path::new(entry).is_dir() {
         let shown = text::escape_invisible(entry, false);
         return Err(Error::Usage(format!(
             "{shown} is a folder, not an entry; did you mean `ktimeline {usage} {}`?",
@@ -47,13 +30,13 @@ pub fn before_load(archive: &ArchiveArgs, entry: &str, usage: &str) -> Result<()
     Ok(())
 }
 
-/// [`resolve`] in the archive of `archive`, for a command whose arguments
-/// are `usage` then the PATHs. With no PATH the built-in sample was
+/// [`resolve`] in the archive loaded from `paths` (the PATHs given), for a
+/// command whose arguments are `usage` then the PATHs. With no PATH the built-in sample was
 /// searched: an entry not there is said to be missing from the sample, as
 /// the archive with its ENTRY forgotten when it is a file on disk.
-pub fn find_in(t: &Timeline, archive: &ArchiveArgs, entry: &str, usage: &str) -> Result<EventIdx> {
-    if !archive.paths.is_empty() {
-        return resolve(t, &archive.paths, entry);
+pub fn find_in(t: &Timeline, paths: &[PathBuf], entry: &str, usage: &str) -> Result<EventIdx> {
+    if !paths.is_empty() {
+        return resolve(t, paths, entry);
     }
     find(t, &[], entry).ok_or_else(|| {
         let hint = if Path::new(entry).is_file() {

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use ratatui::text::Line;
 
 use super::args::ArchiveArgs;
-use super::{Result, ansi, entry};
+use super::{Result, ansi};
 use crate::model::EventIdx;
 use crate::tui::app::App;
 use crate::tui::config;
@@ -53,7 +53,7 @@ struct Output {
 impl Show {
     pub fn run(self) -> Result<ExitCode> {
         let config = config::load().map_err(|e| io::Error::other(e.to_string()))?;
-        let (mut opened, words, idx) = entry::load(&self.archive, &self.entry, "show ENTRY")?;
+        let (mut opened, words, idx) = self.archive.load_entry(&self.entry, "show ENTRY")?;
         let terminal = io::stdout().is_terminal();
         let mut theme = config.theme();
         theme.color &= terminal && std::env::var_os("TERM").is_none_or(|t| t != "dumb");

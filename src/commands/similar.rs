@@ -43,7 +43,7 @@ struct JsonSimilar<'a> {
 
 impl Similar {
     pub fn run(self) -> Result<ExitCode> {
-        let (opened, index, idx) = super::entry::load(&self.archive, &self.entry, "similar ENTRY")?;
+        let (opened, index, idx) = self.archive.load_entry(&self.entry, "similar ENTRY")?;
         let t = &opened.timeline;
         let hits = similar::similar(
             t,

@@ -39,7 +39,7 @@ struct JsonMember<'a> {
 
 impl Story {
     pub fn run(self) -> Result<ExitCode> {
-        let (opened, index, idx) = super::entry::load(&self.archive, &self.entry, "story ENTRY")?;
+        let (opened, index, idx) = self.archive.load_entry(&self.entry, "story ENTRY")?;
         let t = &opened.timeline;
         let members = story::story(t, &index, idx);
         let mut out = super::stdout();
