@@ -31,9 +31,9 @@ pub fn before_load(paths: &[PathBuf], entry: &str, usage: &str) -> Result<()> {
 }
 
 /// [`resolve`] in the archive loaded from `paths` (the PATHs given), for a
-/// command whose arguments are `usage` then the PATHs. With no PATH the built-in sample was
-/// searched: an entry not there is said to be missing from the sample, as
-/// the archive with its ENTRY forgotten when it is a file on disk.
+/// command whose arguments are `usage` then the PATHs. With no PATH the
+/// built-in sample was searched: an entry not there is said to be missing
+/// from the sample, with the archive a file on disk is most likely in.
 pub fn find_in(t: &Timeline, paths: &[PathBuf], entry: &str, usage: &str) -> Result<EventIdx> {
     if !paths.is_empty() {
         return resolve(t, paths, entry);
@@ -120,8 +120,8 @@ fn find(t: &Timeline, roots: &[PathBuf], entry: &str) -> Option<EventIdx> {
             .position(|e| e.file.as_deref() == Some(name))
     };
     let target = text::normalize_target(entry);
-    let by_id = || t.events.iter().position(|e| e.id == entry);
-    let by_target = || t.events.iter().position(|e| e.id == target);
+    let by_id = || t.get(entry);
+    let by_target = || t.get(&target);
     by_file(entry)
         // A real name holding control characters is printed escaped.
         .or_else(|| match text::escape_name(entry) {
@@ -284,11 +284,9 @@ fn nearest(t: &Timeline, entry: &str) -> Option<EventIdx> {
     // longer ones weigh more), the one with the most words near it.
     let mut sharing: Vec<(usize, EventIdx)> = Vec::new();
     for (i, e) in t.events.iter().enumerate() {
-        let headline = e.headline.to_lowercase();
-        let shared: usize = headline
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| w.len() > 2 && words.iter().any(|q| q == w))
-            .map(str::len)
+        let shared: usize = split_words(&e.headline)
+            .filter(|w| w.len() > 2 && words.contains(w))
+            .map(|w| w.len())
             .sum();
         if shared > 0 {
             sharing.push((shared, i));
@@ -431,8 +429,7 @@ fn is_telling(w: &str) -> bool {
         && !crate::search::similar::is_filler(w)
 }
 
-/// How many of the telling words typed (three letters or more, not a
-/// number) are words of `e`'s headline or of its file's name, as typed,
+/// How many of the telling words typed ([`is_telling`]) are words of `e`'s headline or of its file's name, as typed,
 /// one slip away (a letter wrong, missing, added or two swapped, in a
 /// word of four to seven letters; two from eight letters on), or the start
 /// of one (from four letters on); and how many telling words there are.
