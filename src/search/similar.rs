@@ -49,13 +49,19 @@ pub enum Near {
 
 impl Near {
     /// Whether an entry whose own words' cosine with the entry asked
-    /// about is `cosine`, and that shares `shared` telling words with it,
-    /// is listed.
-    pub(super) fn holds(self, cosine: f32, shared: usize) -> bool {
+    /// about is `cosine`, and that shares `shared()` telling names with it,
+    /// is listed. (`shared` is counted only for a cosine that may be: it
+    /// is asked of every entry a query touches.)
+    pub(super) fn holds(self, cosine: f32, shared: impl FnOnce() -> usize) -> bool {
         let cosine = f64::from(cosine);
         match self {
-            Near::Ranked => cosine >= MIN_SCORE && shared >= 1,
-            Near::Close => (cosine >= 0.15 && shared >= 2) || (cosine >= 0.08 && shared >= 3),
+            Near::Ranked => cosine >= MIN_SCORE && shared() >= 1,
+            Near::Close => {
+                cosine >= 0.08 && {
+                    let shared = shared();
+                    (cosine >= 0.15 && shared >= 2) || shared >= 3
+                }
+            }
         }
     }
 }
@@ -68,13 +74,16 @@ const WHY_WORDS: usize = 4;
 struct Term {
     number: usize,
     weight: f32,
-    /// Its first spelling and place in the entry (headline, then body),
-    /// and the character after it there.
-    shown: Option<(String, Range<usize>, char)>,
+    /// How the entry asked about writes it, for a word of its own.
+    shown: Option<Spelling>,
     /// Worth naming when saying why two entries are alike
     /// ("Volkswagen", not "its"; see [`telling`]).
     telling: bool,
 }
+
+/// A word's first spelling and place in an entry (headline, then body),
+/// and the character after it there.
+type Spelling = (String, Range<usize>, char);
 
 /// Words too common in English, or in news, to say why two entries are
 /// alike ("people", "least", "first", the words of a toll: "killed",
@@ -294,10 +303,8 @@ pub fn similar(
     let query = expand(t, index, own, &neighbours, FEEDBACK_WEIGHT);
     let s = scores(index, &query, n);
     let close = |d: usize| {
-        let shared = (s.used.iter().enumerate())
-            .filter(|&(k, &at)| s.held[d] & (1 << k) != 0 && query[at].telling)
-            .map(|(_, &at)| &query[at]);
-        near.holds(first.cos[d], names(shared))
+        let names = || names(shared(&query, &s.used, s.held[d]).collect()).len();
+        near.holds(first.cos[d], names)
     };
     best(&s, limit, idx, |d| !close(d) || skip(d))
         .into_iter()
@@ -322,9 +329,8 @@ pub fn shown(t: &Timeline, index: &WordIndex, idx: usize) -> Vec<Hit> {
     let Some(e) = t.events.get(idx) else {
         return Vec::new();
     };
-    similar(t, index, idx, SHOWN, Near::Close, |d| {
-        e.linked().any(|l| l == d)
-    })
+    let linked: FxHashSet<usize> = e.linked().collect();
+    similar(t, index, idx, SHOWN, Near::Close, |d| linked.contains(&d))
 }
 
 /// Neighbours taken into a query, and their share of its weight.
@@ -367,44 +373,59 @@ fn expand(
     query
 }
 
-/// How many names `terms` (words of the entry asked about) make: words
-/// next to each other in the entry are one ("Saudi Arabia" is one thing
-/// shared, not two).
-fn names<'a>(terms: impl Iterator<Item = &'a Term>) -> usize {
-    let mut at: Vec<&Range<usize>> = terms
-        .filter_map(|t| t.shown.as_ref().map(|s| &s.1))
-        .collect();
-    at.sort_by_key(|r| r.start);
-    let joined = at.windows(2).filter(|w| w[1].start == w[0].end + 1).count();
-    at.len() - joined
+/// The telling words of the entry asked about that an entry holds (bit
+/// `k` of `held` for `query[used[k]]`), heaviest first, as the entry
+/// writes them.
+fn shared<'q>(
+    query: &'q [Term],
+    used: &'q [usize],
+    held: u32,
+) -> impl Iterator<Item = &'q Spelling> {
+    (used.iter().enumerate())
+        .filter(move |(k, _)| held & (1 << k) != 0)
+        .map(|(_, &at)| &query[at])
+        .filter(|t| t.telling)
+        .filter_map(|t| t.shown.as_ref())
 }
 
-/// The telling words of the entry asked about that the bits of `held`
-/// name (bit `k` for `query[used[k]]`): the [`WHY_WORDS`] heaviest, in
-/// the entry's order, words next to each other in it as one name.
-fn why(query: &[Term], used: &[usize], held: u32) -> String {
-    let mut shown: Vec<&(String, Range<usize>, char)> = (used.iter().enumerate())
-        .filter(|(k, _)| held & (1 << k) != 0)
-        .filter(|(_, at)| query[**at].telling)
-        .filter_map(|(_, &at)| query[at].shown.as_ref())
-        .take(WHY_WORDS)
-        .collect();
-    // In the entry's order, words next to each other in it as one name
-    // ("Saudi Arabia", not "Arabia, Saudi"; "cross-border").
-    shown.sort_by_key(|(_, at, _)| at.start);
-    let mut names: Vec<String> = Vec::new();
-    let mut last: Option<(usize, char)> = None;
-    for (word, at, after) in shown {
-        match (names.last_mut(), last) {
-            (Some(name), Some((end, between))) if at.start == end + 1 => {
-                name.push(if between == '-' { '-' } else { ' ' });
-                name.push_str(word);
+/// `words` in the entry's order, those next to each other in it as one
+/// name ("Saudi Arabia" is one thing shared, not two).
+fn names(mut words: Vec<&Spelling>) -> Vec<Vec<&Spelling>> {
+    words.sort_by_key(|(_, at, _)| at.start);
+    let mut names: Vec<Vec<&Spelling>> = Vec::new();
+    for word in words {
+        match names.last_mut() {
+            Some(name)
+                if name
+                    .last()
+                    .is_some_and(|(_, at, _)| word.1.start == at.end + 1) =>
+            {
+                name.push(word)
             }
-            _ => names.push(word.clone()),
+            _ => names.push(vec![word]),
         }
-        last = Some((at.end, *after));
     }
-    names.join(", ")
+    names
+}
+
+/// The [`WHY_WORDS`] heaviest telling words of the entry asked about that
+/// an entry holds (see [`shared`]), as [`names`] in the entry's order, a
+/// name's words joined as the entry joins them ("cross-border").
+fn why(query: &[Term], used: &[usize], held: u32) -> String {
+    let heaviest: Vec<&Spelling> = shared(query, used, held).take(WHY_WORDS).collect();
+    let shown: Vec<String> = (names(heaviest).into_iter())
+        .map(|name| {
+            let mut shown = String::new();
+            for (k, (word, _, _)) in name.iter().enumerate() {
+                if k > 0 {
+                    shown.push(if name[k - 1].2 == '-' { '-' } else { ' ' });
+                }
+                shown.push_str(word);
+            }
+            shown
+        })
+        .collect();
+    shown.join(", ")
 }
 
 /// The cosine of every entry that shares a word with the query made of
@@ -418,7 +439,7 @@ pub(super) fn towards(
     idx: usize,
     members: &[usize],
     weight: f32,
-) -> Vec<(f32, u32, usize)> {
+) -> Vec<(f32, usize, usize)> {
     let n = index.docs().min(t.events.len());
     if idx >= n {
         return Vec::new();
@@ -429,6 +450,8 @@ pub(super) fn towards(
     }
     let query = expand(t, index, own, members, weight);
     let s = scores(index, &query, n);
+    // (A count of words, not of names: it is asked of every entry
+    // touched, and a ranking asks only for one.)
     let mut telling = 0u32;
     for (k, &at) in s.used.iter().enumerate() {
         if query[at].telling {
@@ -437,7 +460,7 @@ pub(super) fn towards(
     }
     (s.touched.iter())
         .filter(|&&d| d != idx)
-        .map(|&d| (s.cos[d], (s.held[d] & telling).count_ones(), d))
+        .map(|&d| (s.cos[d], (s.held[d] & telling).count_ones() as usize, d))
         .collect()
 }
 
@@ -468,8 +491,8 @@ mod tests {
         assert_eq!(why(&query, &[0, 1, 2, 3], 0b0011), "Arabia, Hajj");
         // Two words of one name are one thing shared.
         let telling = query.iter().filter(|t| t.telling);
-        assert_eq!(names(telling), 2, "Saudi Arabia, Hajj");
-        assert_eq!(names(query[..1].iter()), 1);
+        let telling: Vec<&Spelling> = telling.filter_map(|t| t.shown.as_ref()).collect();
+        assert_eq!(names(telling).len(), 2, "Saudi Arabia, Hajj");
         // "cross-border": as it is written.
         let query = [term("border", 6..12, true), term("cross", 0..5, true)];
         assert_eq!(why(&query, &[0, 1], 0b11), "cross-border");

@@ -75,7 +75,7 @@ pub fn story(t: &Timeline, index: &WordIndex, idx: EventIdx) -> Vec<EventIdx> {
     // `Near::Ranked`), then moved towards its nearest, then towards all
     // that are close to that.
     let mut own: Vec<(f32, usize)> = (towards(t, index, idx, &[], 0.0).into_iter())
-        .filter(|&(c, k, _)| Near::Ranked.holds(c, k as usize))
+        .filter(|&(c, k, _)| Near::Ranked.holds(c, || k))
         .map(|(c, _, d)| (c, d))
         .collect();
     own.sort_unstable_by(by_score);
