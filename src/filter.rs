@@ -187,9 +187,8 @@ impl Filter {
             parts.push(kinds.join("|"));
         }
         if let Some(s) = &self.story {
-            let of = cut.map_or(s.of.as_str(), |n| crate::text::prefix_chars(&s.of, n));
-            let cut = if of.len() < s.of.len() { "…" } else { "" };
-            parts.push(format!("story ({}): {of}{cut}", entries(s.len())));
+            let of = cut.map_or(s.of.as_str().into(), |n| crate::text::cut_chars(&s.of, n));
+            parts.push(format!("story ({}): {of}", entries(s.len())));
         }
         parts.join(" · ")
     }
@@ -233,10 +232,7 @@ pub fn parse_date(s: &str, end: End) -> Result<NaiveDate, String> {
     }
     // What was typed, invisible characters shown (a stray mark or
     // zero-width space is what makes a date look right and be wrong).
-    let mut shown = crate::text::escape_invisible(crate::text::prefix_chars(t, SHOWN), false);
-    if t.chars().nth(SHOWN).is_some() {
-        shown.push('…');
-    }
+    let shown = crate::text::escape_invisible(&crate::text::cut_chars(t, SHOWN), false);
     let bad = || format!("'{shown}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD");
     let parts: Vec<&str> = s.trim().split('-').collect();
     let num = |p: &str, max_len: usize| -> Result<u32, String> {

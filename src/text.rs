@@ -27,6 +27,17 @@ use chrono::NaiveDate;
 /// How many characters of a headline the slug rule looks at.
 pub const SLUG_CHARS: usize = 140;
 
+/// The first `n` characters of `s`, with `…` after them when that cut
+/// something off (all of `s` when it is no longer).
+pub fn cut_chars(s: &str, n: usize) -> std::borrow::Cow<'_, str> {
+    let head = prefix_chars(s, n);
+    if head.len() < s.len() {
+        format!("{head}…").into()
+    } else {
+        s.into()
+    }
+}
+
 /// The first `n` characters of `s` (all of it when shorter). Inline: the
 /// headline matcher calls it for every headline it looks at.
 #[inline]

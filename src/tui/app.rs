@@ -1227,10 +1227,9 @@ impl App {
         let (filter, ended) = self.nav.filter.follow(&self.timeline);
         self.nav.filter = filter;
         if let Some(of) = ended {
-            let shown = crate::text::prefix_chars(&of, 60);
-            let cut = if shown.len() < of.len() { "…" } else { "" };
+            let shown = text::cut_chars(&of, 60);
             self.say(format!(
-                "the story's entry is gone (“{shown}{cut}”): the story filter is cleared"
+                "the story's entry is gone (“{shown}”): the story filter is cleared"
             ));
             // The flat list `s` opened goes with its story.
             if std::mem::take(&mut self.nav.flat_for_story) {
