@@ -120,6 +120,15 @@ impl Filter {
         (filter, ended)
     }
 
+    /// True when it keeps a story's entries and nothing else narrows it.
+    pub fn is_story_alone(&self) -> bool {
+        let rest = Filter {
+            story: None,
+            ..self.clone()
+        };
+        self.story.is_some() && rest.is_empty()
+    }
+
     /// True when it keeps every entry.
     pub fn is_empty(&self) -> bool {
         self.since.is_none()
@@ -377,6 +386,30 @@ mod tests {
         f.kinds = vec![Kind::Ghost];
         assert!(f.accepts(&ghost));
         assert!(Filter::default().accepts(&ghost));
+    }
+
+    #[test]
+    fn a_story_alone_is_told_from_a_story_with_more() {
+        let t = crate::loader::load_memory(
+            "mem",
+            vec![(
+                "a.md".to_string(),
+                "### [2020-01-02](/news/2020/01/2/index.md)\n\n# A harbour opens.\n".to_string(),
+            )],
+        );
+        let story = StoryFilter::of_entries(&t, 0, &[0]);
+        let alone = Filter {
+            story: Some(story),
+            ..Filter::default()
+        };
+        assert!(alone.is_story_alone());
+        assert!(alone.describe().starts_with("story (1 entry): "));
+        let more = Filter {
+            tags: vec!["Harbour".into()],
+            ..alone.clone()
+        };
+        assert!(!more.is_story_alone());
+        assert!(!Filter::default().is_story_alone());
     }
 
     #[test]

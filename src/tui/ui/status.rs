@@ -139,7 +139,7 @@ fn left_spans<'a>(app: &'a App, areas: &Areas) -> Left<'a> {
         // A story alone says so first: "story (6 entries): <its entry's
         // headline>".
         let described = text::one_line(&app.nav.filter.describe());
-        let label = if described.starts_with("story (") {
+        let label = if app.nav.filter.is_story_alone() {
             described
         } else {
             format!("filter: {described}")
